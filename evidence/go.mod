@@ -1,0 +1,5 @@
+module github.com/bizapi-cn/go-sdk/evidence
+
+go 1.26.0
+
+replace github.com/bizapi-cn/go-sdk/internal => ../internal

@@ -1,0 +1,54 @@
+// Package ssec builds the three Tencent COS SSE-C request headers from a
+// DECS fileKey (base64 of a 32-byte AES-256 key).
+package ssec
+
+import (
+	"crypto/md5"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+)
+
+// Header names, as COS documents them.
+const (
+	HeaderAlgorithm = "x-cos-server-side-encryption-customer-algorithm"
+	HeaderKey       = "x-cos-server-side-encryption-customer-key"
+	HeaderKeyMD5    = "x-cos-server-side-encryption-customer-key-MD5"
+)
+
+// Headers are the SSE-C header values for one key.
+type Headers struct {
+	Algorithm string // always "AES256"
+	Key       string // the fileKey, base64 of 32 bytes
+	KeyMD5    string // base64 of MD5 of the raw 32 bytes
+}
+
+// FromFileKey returns the SSE-C headers for fileKey. It rejects a key that
+// is not base64 of exactly 32 bytes; the error never contains the key.
+func FromFileKey(fileKey string) (Headers, error) {
+	raw, err := base64.StdEncoding.DecodeString(fileKey)
+	if err != nil {
+		return Headers{}, fmt.Errorf("ssec: fileKey is not base64")
+	}
+	if len(raw) != 32 {
+		return Headers{}, fmt.Errorf("ssec: fileKey decodes to %d bytes, want 32", len(raw))
+	}
+	sum := md5.Sum(raw)
+	return Headers{
+		Algorithm: "AES256",
+		Key:       fileKey,
+		KeyMD5:    base64.StdEncoding.EncodeToString(sum[:]),
+	}, nil
+}
+
+// Apply sets the three headers on h.
+func (s Headers) Apply(h http.Header) {
+	h.Set(HeaderAlgorithm, s.Algorithm)
+	h.Set(HeaderKey, s.Key)
+	h.Set(HeaderKeyMD5, s.KeyMD5)
+}
+
+// Map returns the headers by their documented names.
+func (s Headers) Map() map[string]string {
+	return map[string]string{HeaderAlgorithm: s.Algorithm, HeaderKey: s.Key, HeaderKeyMD5: s.KeyMD5}
+}

@@ -1,0 +1,129 @@
+// Package transport holds the HTTP plumbing the provider clients share: a
+// resty client over the caller's *http.Client that never follows redirects,
+// bounded body reads, and the retry rules (which failures provably did not
+// reach the server, backoff that honours the context).
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// DefaultTimeout is the per-call timeout when the context has no deadline.
+const DefaultTimeout = 30 * time.Second
+
+// DefaultMaxBody bounds every response body read (10 MiB) unless a module
+// sets another limit (allinpay bill files are larger).
+const DefaultMaxBody = 10 << 20
+
+// ErrBodyTooLarge reports a body longer than its limit.
+var ErrBodyTooLarge = errors.New("transport: body exceeds size limit")
+
+// NewResty returns a resty client over a copy of hc (http.DefaultClient when
+// nil) that does not follow redirects and does not parse bodies, so callers
+// read raw bytes through ReadAll. The caller's client is not modified.
+func NewResty(hc *http.Client) *resty.Client {
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	cp := *hc
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c := resty.NewWithClient(&cp)
+	c.SetDoNotParseResponse(true)
+	c.SetRetryCount(0)
+	c.SetLogger(discard{})
+	return c
+}
+
+type discard struct{}
+
+func (discard) Errorf(string, ...any) {}
+func (discard) Warnf(string, ...any)  {}
+func (discard) Debugf(string, ...any) {}
+
+// ReadAll reads r to the end, failing with ErrBodyTooLarge past limit bytes.
+func ReadAll(r io.Reader, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, ErrBodyTooLarge
+	}
+	return b, nil
+}
+
+// WithTimeout returns ctx bounded by d when ctx has no deadline of its own.
+func WithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// NotSent reports whether err proves the request never reached the server:
+// the connection was never established (DNS failure, refused, dial timeout)
+// or TLS failed before any request byte was written. Only then is a
+// non-idempotent call safe to retry.
+func NotSent(err error) bool {
+	if err == nil {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var cert *tls.CertificateVerificationError
+	if errors.As(err, &cert) {
+		return true
+	}
+	var rec tls.RecordHeaderError
+	return errors.As(err, &rec)
+}
+
+// Backoff returns the wait before retry attempt n (1-based): 200 ms doubling,
+// capped at 5 s.
+func Backoff(n int) time.Duration {
+	d := 200 * time.Millisecond
+	for i := 1; i < n && d < 5*time.Second; i++ {
+		d *= 2
+	}
+	return min(d, 5*time.Second)
+}
+
+// Sleep waits d or until ctx is done, returning ctx's error then.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// StatusError describes a non-2xx HTTP answer whose body was not a provider
+// error document.
+type StatusError struct {
+	StatusCode int
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("transport: unexpected HTTP status %d", e.StatusCode)
+}
