@@ -13,6 +13,7 @@
 //   - nonce: random identifiers
 //   - dedup: exactly-once callback handling
 //   - transport: HTTP plumbing shared by the clients
+//   - validate: request validation that reports every bad field
 package internal
 
 // Version is the module's version, kept in step with its release tag

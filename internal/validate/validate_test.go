@@ -1,0 +1,45 @@
+package validate
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+type color string
+
+func TestCollector(t *testing.T) {
+	t.Parallel()
+	var c Collector
+	if !c.OK() {
+		t.Fatal("zero Collector is not OK")
+	}
+	c.Required("a", "")
+	c.MaxRunes("b", "张三丰", 2)
+	c.MaxBytes("c", "张三", 3)
+	c.MaxBytes("c2", "ab张", 4)
+	c.ExactRunes("d", "123", 4)
+	OneOf(&c, "e", color("red"), "green", "blue")
+	OneOf(&c, "e2", color("green"), "green", "blue")
+	c.ExactlyOne([]string{"x", "y"}, "1", "2")
+	c.Nest("list[1]", []Problem{{Field: "z", Message: "bad"}})
+	got := make([]string, 0)
+	for _, p := range c.Problems() {
+		got = append(got, p.String())
+	}
+	want := []string{
+		"a: is required",
+		"b: is 3 characters, at most 2 allowed",
+		"c: is 4 bytes (a Chinese character counts 2), at most 3 allowed",
+		"d: must be 4 characters",
+		`e: is "red", want one of green, blue`,
+		"x|y: exactly one of x, y is required, got 2",
+		"list[1].z: bad",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Problems() mismatch (-want +got):\n%s", diff)
+	}
+	if GBKBytes("a张") != 3 || !Digits("0123") || Digits("") || Digits("1a") {
+		t.Error("GBKBytes or Digits wrong")
+	}
+}
