@@ -1,0 +1,146 @@
+// Command ratios reads `go test -bench` output on standard input and prints
+// each comparison as a ratio: for every benchmark with a "floor"
+// sub-benchmark, each other sub-benchmark's median ns/op and allocs/op over
+// the floor's; where there is no floor, each rival over "sdk". Custom metrics
+// (b.ReportMetric) are printed as medians.
+//
+//	go test -run '^$' -bench . -benchmem -count 6 ./bench/... | go run ./bench/cmd/ratios
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// sample is every value seen for one metric of one sub-benchmark.
+type sample map[string][]float64
+
+var line = regexp.MustCompile(`^(Benchmark\S+?)(?:-(\d+))?\s+\d+\s+(.*)$`)
+
+func main() {
+	if err := run(os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "ratios:", err)
+		os.Exit(1)
+	}
+}
+
+func run(in io.Reader, out io.Writer) error {
+	data := map[string]map[string]sample{} // group -> sub -> metric -> values
+	var order []string
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		m := line.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		name, procs := m[1], m[2]
+		group, sub := name, ""
+		if i := strings.LastIndex(name, "/"); i >= 0 {
+			group, sub = name[:i], name[i+1:]
+		}
+		if procs != "" {
+			group += " (cpu " + procs + ")"
+		}
+		if data[group] == nil {
+			data[group] = map[string]sample{}
+			order = append(order, group)
+		}
+		if data[group][sub] == nil {
+			data[group][sub] = sample{}
+		}
+		f := strings.Fields(m[3])
+		for i := 0; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				continue
+			}
+			data[group][sub][f[i+1]] = append(data[group][sub][f[i+1]], v)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "benchmark\tvs\ttime ratio\tallocs ratio\tns/op\tallocs/op\tother metrics")
+	for _, g := range order {
+		subs := data[g]
+		names := make([]string, 0, len(subs))
+		for s := range subs {
+			names = append(names, s)
+		}
+		slices.Sort(names)
+		for _, s := range names {
+			base := baseFor(s, subs)
+			if s == base && len(subs) > 1 {
+				continue
+			}
+			ns, allocs := median(subs[s]["ns/op"]), median(subs[s]["allocs/op"])
+			tr, ar := "-", "-"
+			if b, ok := subs[base]; ok && s != base {
+				tr = ratio(ns, median(b["ns/op"]))
+				ar = ratio(allocs, median(b["allocs/op"]))
+			}
+			var other []string
+			for k, v := range subs[s] {
+				if k != "ns/op" && k != "allocs/op" && k != "B/op" && k != "MB/s" {
+					other = append(other, fmt.Sprintf("%s=%.3g", k, median(v)))
+				}
+				if k == "MB/s" {
+					other = append(other, fmt.Sprintf("MB/s=%.0f", median(v)))
+				}
+			}
+			slices.Sort(other)
+			label := g
+			if s != "" {
+				label = g + "/" + s
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%.0f\t%.0f\t%s\n", label, base, tr, ar, ns, allocs, strings.Join(other, " "))
+		}
+	}
+	return w.Flush()
+}
+
+// baseFor picks what s is compared with: the SDK with its floor, a rival
+// (another SDK) with the SDK, and anything else with the floor.
+func baseFor(s string, subs map[string]sample) string {
+	_, hasFloor := subs["floor"]
+	_, hasSDK := subs["sdk"]
+	switch {
+	case s == "sdk" && hasFloor, s == "floor":
+		return "floor"
+	case s != "sdk" && hasSDK:
+		return "sdk"
+	case hasFloor:
+		return "floor"
+	}
+	return "sdk"
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func ratio(a, b float64) string {
+	switch {
+	case b == 0 && a == 0:
+		return "1.00x"
+	case b == 0:
+		return "inf"
+	}
+	return fmt.Sprintf("%.2fx", a/b)
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRatios(t *testing.T) {
+	in := `goos: linux
+BenchmarkCanonical/floor-2   100   100 ns/op   0 B/op   0 allocs/op
+BenchmarkCanonical/floor-2   100   120 ns/op   0 B/op   0 allocs/op
+BenchmarkCanonical/floor-2   100   110 ns/op   0 B/op   0 allocs/op
+BenchmarkCanonical/sdk-2     100   220 ns/op   0 B/op   1 allocs/op
+BenchmarkCanonical/gopay-2   100   5500 ns/op  5000 B/op   44 allocs/op
+BenchmarkUpload/sdk          10    9000 ns/op  0.05 peak-heap/file
+PASS`
+	var out bytes.Buffer
+	if err := run(strings.NewReader(in), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"BenchmarkCanonical (cpu 2)/sdk", "2.00x", "inf",
+		"BenchmarkCanonical (cpu 2)/gopay", "25.00x",
+		"BenchmarkUpload/sdk", "peak-heap/file=0.05",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+}

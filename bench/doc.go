@@ -1,0 +1,11 @@
+// Package bench holds the cross-module benchmark suite: each benchmark runs
+// the SDK next to its floor (a hand-written stdlib implementation of the same
+// exchange) or next to a popular SDK, as sub-benchmarks of one benchmark:
+//
+//	BenchmarkCanonical/sdk     BenchmarkCanonical/floor     BenchmarkCanonical/gopay
+//
+// so that one `go test -bench` run compares them and scripts/bench.sh can print
+// each figure as a ratio to its floor. The module is never tagged and no
+// published module requires it; it is the only place that depends on
+// github.com/go-pay/gopay.
+package bench
