@@ -1,0 +1,68 @@
+package bench
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// TestFloorsWork runs each floor once against its server, so a broken floor
+// cannot make a benchmark meaningless.
+func TestFloorsWork(t *testing.T) {
+	c := &http.Client{}
+	now := time.Date(2022, 6, 30, 9, 0, 0, 0, time.UTC)
+	if st, err := levyFloor(c, newLevyServer(t).URL, "dawjoj12d123faiw", levySecret, "R20220630000001", now); err != nil || st != "CLOSE" {
+		t.Errorf("levyFloor = %q, %v; want CLOSE", st, err)
+	}
+	if st, err := decsFloor(c, newDECSServer(t).URL, decsAppID, decsAppKey, "20rr7wbca98e8325f0fjd77yl130j6hi", "DA1"); err != nil || st != 10 {
+		t.Errorf("decsFloor = %d, %v; want 10", st, err)
+	}
+	k := loadAllinpayKeys(t)
+	if rc, err := allinpayFloor(c, newAllinpayServer(t, k).URL, k.merchant, k.platformPub, "Q-1", "20180626171856517"); err != nil || rc != "0000" {
+		t.Errorf("allinpayFloor = %q, %v; want 0000", rc, err)
+	}
+}
+
+// The call-overhead benchmarks: one exchange per op against the same
+// in-process server. The "sdk" legs are added as each module lands.
+
+func BenchmarkCallLevy(b *testing.B) {
+	srv := newLevyServer(b)
+	c := srv.Client()
+	now := time.Now()
+	b.Run("floor", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := levyFloor(c, srv.URL, "dawjoj12d123faiw", levySecret, "R20220630000001", now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkCallEvidence(b *testing.B) {
+	srv := newDECSServer(b)
+	c := srv.Client()
+	b.Run("floor", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := decsFloor(c, srv.URL, decsAppID, decsAppKey, "20rr7wbca98e8325f0fjd77yl130j6hi", "DA1"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkCallAllinpay(b *testing.B) {
+	k := loadAllinpayKeys(b)
+	srv := newAllinpayServer(b, k)
+	c := srv.Client()
+	b.Run("floor", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := allinpayFloor(c, srv.URL, k.merchant, k.platformPub, "Q-1", "20180626171856517"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
