@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -44,6 +45,10 @@ type fieldPlan struct {
 type plan struct {
 	t      reflect.Type
 	fields []fieldPlan // sorted by name
+	// sizeHint is the longest canonical string built for this type so far,
+	// so a fresh buffer is allocated once at the right size. It only grows,
+	// so it is written rarely and never contended.
+	sizeHint atomic.Int64
 }
 
 var plans sync.Map // reflect.Type -> *plan
@@ -244,6 +249,10 @@ func AppendCanonical(dst []byte, v any, skip string) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
+	start := len(dst)
+	if hint := int(p.sizeHint.Load()); cap(dst)-len(dst) < hint {
+		dst = slices.Grow(dst, hint)
+	}
 	first := true
 	for i := range p.fields {
 		f := &p.fields[i]
@@ -282,6 +291,9 @@ func AppendCanonical(dst []byte, v any, skip string) ([]byte, error) {
 			continue
 		}
 		first = false
+	}
+	if n := int64(len(dst) - start); n > p.sizeHint.Load() {
+		p.sizeHint.Store(n)
 	}
 	return dst, nil
 }
