@@ -14,8 +14,5 @@
 //   - dedup: exactly-once callback handling
 //   - transport: HTTP plumbing shared by the clients
 //   - validate: request validation that reports every bad field
+//   - testvectors, benchdata: test vectors and benchmark inputs (tests only)
 package internal
-
-// Version is the module's version, kept in step with its release tag
-// (internal/vX.Y.Z).
-const Version = "0.1.0-dev"

@@ -1,0 +1,135 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReadAll(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n, limit int
+		wantErr  bool
+	}{{0, 10, false}, {10, 10, false}, {11, 10, true}, {100, 10, true}} {
+		got, err := ReadAll(bytes.NewReader(bytes.Repeat([]byte("x"), c.n)), int64(c.limit))
+		if c.wantErr {
+			if !errors.Is(err, ErrBodyTooLarge) {
+				t.Errorf("ReadAll(%d bytes, limit %d) error = %v; want ErrBodyTooLarge", c.n, c.limit, err)
+			}
+			continue
+		}
+		if err != nil || len(got) != c.n {
+			t.Errorf("ReadAll(%d bytes, limit %d) = %d bytes, %v", c.n, c.limit, len(got), err)
+		}
+	}
+}
+
+func TestNotSent(t *testing.T) {
+	t.Parallel()
+	// A refused dial: listen, note the address, close.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	_, err = http.Get("http://" + addr + "/")
+	if err == nil || !NotSent(err) {
+		t.Errorf("NotSent(refused dial %v) = false; want true", err)
+	}
+
+	// A reset after the request was written: the server reads it, then
+	// closes without answering. The request may have been acted on.
+	l2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	go func() {
+		c, err := l2.Accept()
+		if err != nil {
+			return
+		}
+		buf := make([]byte, 4096)
+		_, _ = c.Read(buf)
+		c.Close()
+	}()
+	_, err = http.Post("http://"+l2.Addr().String()+"/", "text/plain", strings.NewReader("pay"))
+	if err == nil || NotSent(err) {
+		t.Errorf("NotSent(reset after send %v) = true; want false", err)
+	}
+	if NotSent(nil) || NotSent(context.DeadlineExceeded) {
+		t.Error("NotSent(nil or deadline) = true")
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	want := []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, 1600 * time.Millisecond, 3200 * time.Millisecond, 5 * time.Second, 5 * time.Second}
+	for i, w := range want {
+		if got := Backoff(i + 1); got != w {
+			t.Errorf("Backoff(%d) = %v; want %v", i+1, got, w)
+		}
+	}
+}
+
+func TestSleepAndTimeout(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sleep(cancelled) = %v; want context.Canceled", err)
+	}
+	if err := Sleep(context.Background(), time.Millisecond); err != nil {
+		t.Errorf("Sleep(1ms) = %v", err)
+	}
+	c2, cancel2 := WithTimeout(context.Background(), time.Minute)
+	defer cancel2()
+	if _, ok := c2.Deadline(); !ok {
+		t.Error("WithTimeout did not set a deadline")
+	}
+	parent, cancelP := context.WithTimeout(context.Background(), time.Hour)
+	defer cancelP()
+	pd, _ := parent.Deadline()
+	c3, cancel3 := WithTimeout(parent, time.Second)
+	defer cancel3()
+	if d, _ := c3.Deadline(); !d.Equal(pd) {
+		t.Error("WithTimeout overrode the caller's deadline")
+	}
+}
+
+func TestNewRestyNoRedirect(t *testing.T) {
+	t.Parallel()
+	var hits int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/elsewhere" {
+			hits++
+			return
+		}
+		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+	}))
+	defer srv.Close()
+	hc := &http.Client{Timeout: 7 * time.Second}
+	c := NewResty(hc)
+	resp, err := c.R().Post(srv.URL + "/api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.RawBody().Close()
+	if resp.StatusCode() != http.StatusFound || hits != 0 {
+		t.Errorf("status %d, redirect target hit %d times; want 302 and 0", resp.StatusCode(), hits)
+	}
+	if hc.CheckRedirect != nil || hc.Timeout != 7*time.Second {
+		t.Error("NewResty modified the caller's *http.Client")
+	}
+	if (&StatusError{StatusCode: 502}).Error() != "transport: unexpected HTTP status 502" {
+		t.Error("StatusError text changed")
+	}
+}
