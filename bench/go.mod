@@ -6,4 +6,10 @@ require github.com/bizapi-cn/go-sdk/internal v0.0.0
 
 require github.com/go-pay/gopay v1.5.101
 
+require (
+	github.com/tjfoc/gmsm v1.4.1 // indirect
+	golang.org/x/crypto v0.41.0 // indirect
+	golang.org/x/sys v0.35.0 // indirect
+)
+
 replace github.com/bizapi-cn/go-sdk/internal => ../internal
