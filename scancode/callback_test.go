@@ -1,0 +1,179 @@
+package scancode_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/bizapi-cn/go-sdk/internal/testvectors"
+	"github.com/bizapi-cn/go-sdk/scancode"
+	"github.com/bizapi-cn/go-sdk/scancode/scancodetest"
+	"github.com/google/go-cmp/cmp"
+)
+
+const testTID = "M1100000034" + "58be5bb800ad450e99a26537ca2d1850"
+
+// fixture returns a decrypter on the vector SM2 key and a fake app that
+// encrypts to its public key.
+func fixture(t testing.TB, body scancodetest.Body, enc scancode.SM2Encoding) (scancode.Decrypter, *scancodetest.App) {
+	t.Helper()
+	priv, err := testvectors.Read("keys/sm2_private.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := testvectors.Read("keys/sm2_public.pem")
+	d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: priv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := scancodetest.NewApp(scancodetest.Config{SM2PublicKey: pub, SM2Encoding: enc, Body: body, PlatformCode: "M1100000034"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, app
+}
+
+// TestParseEveryType: each type's payload, as the seed names its fields,
+// comes back as its typed struct, in form and JSON bodies and every SM2
+// encoding.
+func TestParseEveryType(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		typ  scancode.Type
+		json string
+		want scancode.Payload
+	}{
+		{scancode.TypeScanStatus, `{"tId":"` + testTID + `","unifiedTransactionCode":"U-1","personalTransactionCode":"P-1","isScaned":"01","qRCodeType":"06"}`,
+			&scancode.ScanStatus{TID: testTID, UnifiedTransactionCode: "U-1", PersonalTransactionCode: "P-1", IsScaned: scancode.ScanStateScanned, QRCodeType: "06"}},
+		{scancode.TypeUserInfo, `{"TId":"` + testTID + `","personName":"王五","telephoneNum":"13900139000","idCard":"110101199003074477","sharedCodeStatus":"03","legalIDCard":"1","loginUserType":"02","accessToken":"tok"}`,
+			&scancode.UserInfo{TID: testTID, PersonName: "王五", TelephoneNum: "13900139000", IDCard: "110101199003074477", SharedCodeStatus: scancode.SharedCodeStatusFrozen, LegalIDCard: "1", LoginUserType: scancode.LoginUserTypeOrganisation, AccessToken: "tok"}},
+		{scancode.TypeSealWithdrawal, `{"TId":"` + testTID + `","useStatus":"01","certSn":"C1","algorithm":"SM2"}`,
+			&scancode.SealWithdrawal{TID: testTID, UseStatus: scancode.UseStatusUsed, CertSn: "C1", Algorithm: "SM2"}},
+		{scancode.TypeEncryptionCert, `{"TId":"` + testTID + `","encPubCert":"E","encCertSn":"S","algorithm":"RSA","telephoneNum":"13900139000"}`,
+			&scancode.EncryptionCert{TID: testTID, EncPubCert: "E", EncCertSn: "S", Algorithm: "RSA", TelephoneNum: "13900139000"}},
+		{scancode.TypeDecryptResult, `{"TId":"` + testTID + `","personalTransactionCode":"P","decryptInfoList":[{"key":"k1","decryptStr":"d1"},{"key":"k2","decryptStr":"d2"}]}`,
+			&scancode.DecryptResult{TID: testTID, PersonalTransactionCode: "P", DecryptInfoList: []scancode.DecryptInfo{{Key: "k1", DecryptStr: "d1"}, {Key: "k2", DecryptStr: "d2"}}}},
+		{scancode.TypeSignCert, `{"tId":"` + testTID + `","signCertSn":"SN","pubCert":"PC"}`,
+			&scancode.SignCert{TID: testTID, SignCertSn: "SN", PubCert: "PC"}},
+		{scancode.TypeScannerUserInfo, `{"TId":"` + testTID + `","personName":"李四","loginUserType":"01"}`,
+			&scancode.UserInfo{TID: testTID, PersonName: "李四", LoginUserType: scancode.LoginUserTypePerson}},
+		{scancode.TypeExitContinuousSign, `{"tid":"` + testTID + `","pid":"张三","source":"01","exitType":"12"}`,
+			&scancode.ExitContinuousSign{TID: testTID, PID: "张三", Source: scancode.ExitSourcePlatform, ExitType: "12"}},
+		{scancode.TypeSignerUserInfo, `{"TId":"` + testTID + `","personName":"赵六","algorithmType":"00","certBelongType":"02"}`,
+			&scancode.UserInfo{TID: testTID, PersonName: "赵六", AlgorithmType: scancode.AlgorithmTypeSM2, CertBelongType: scancode.LoginUserTypeOrganisation}},
+		{scancode.TypeSignatureValues, `{"TId":"` + testTID + `","useStatus":"00","signatureValueList":["h1","h2"]}`,
+			&scancode.SignatureValues{TID: testTID, UseStatus: scancode.UseStatusUnused, SignatureValueList: scancode.SignatureValueList{"h1", "h2"}}},
+		{scancode.TypeSignatureValues, `{"tId":"` + testTID + `","signatureValueList":"[\"h1\",{\"i\":1}]"}`,
+			&scancode.SignatureValues{TID: testTID, SignatureValueList: scancode.SignatureValueList{"h1", `{"i":1}`}}},
+		{scancode.TypeSignatureValues, `{"TID":"` + testTID + `","signatureValueList":"h1,h2"}`,
+			&scancode.SignatureValues{TID: testTID, SignatureValueList: scancode.SignatureValueList{"h1", "h2"}}},
+	}
+	for _, body := range []scancodetest.Body{scancodetest.Form, scancodetest.JSON} {
+		for _, enc := range []scancode.SM2Encoding{scancode.SM2C1C3C2, scancode.SM2C1C2C3, scancode.SM2ASN1} {
+			d, app := fixture(t, body, enc)
+			for _, c := range cases {
+				env, err := app.Envelope([]byte(c.json))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ct, raw, _ := app.Request(c.typ, env)
+				got, err := scancode.Parse(context.Background(), ct, raw, d)
+				if err != nil {
+					t.Errorf("type %s: Parse = %v", c.typ, err)
+					continue
+				}
+				if diff := cmp.Diff(c.want, got.Payload); diff != "" {
+					t.Errorf("type %s payload mismatch (-want +got):\n%s", c.typ, diff)
+				}
+				if got.EventID() != testTID || got.PlatformCode != "M1100000034" || string(got.Raw) != c.json {
+					t.Errorf("type %s: EventID %q PlatformCode %q Raw %s", c.typ, got.EventID(), got.PlatformCode, got.Raw)
+				}
+			}
+		}
+	}
+}
+
+func TestParseUnknownTypeKeepsRaw(t *testing.T) {
+	t.Parallel()
+	d, app := fixture(t, scancodetest.JSON, scancode.SM2C1C3C2)
+	env, _ := app.Envelope([]byte(`{"tId":"` + testTID + `","newField":1}`))
+	ct, raw, _ := app.Request("99", env)
+	c, err := scancode.Parse(context.Background(), ct, raw, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Payload != nil || c.Type.Known() || c.EventID() != testTID || !strings.Contains(string(c.Raw), "newField") {
+		t.Errorf("unknown type: payload %v known %v id %q raw %s", c.Payload, c.Type.Known(), c.EventID(), c.Raw)
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	t.Parallel()
+	d, app := fixture(t, scancodetest.Form, scancode.SM2C1C3C2)
+	env, _ := app.Envelope([]byte(`{"tId":"x"}`))
+	good := `{"encrypt":"` + env.Encrypt + `","desKey":"` + env.DesKey + `"}`
+	flipped := []byte(env.Encrypt)
+	flipped[5] ^= 1
+	cases := []struct {
+		name, ct, body string
+		want           error
+	}{
+		{"no type", "application/x-www-form-urlencoded", "data=" + good, scancode.ErrMalformed},
+		{"no data", "application/x-www-form-urlencoded", "type=01", scancode.ErrMalformed},
+		{"duplicate type", "application/x-www-form-urlencoded", "type=01&type=02&data=" + good, scancode.ErrMalformed},
+		{"data not JSON", "application/x-www-form-urlencoded", "type=01&data=nope", scancode.ErrMalformed},
+		{"no encrypt", "application/json", `{"type":"01","data":{"desKey":"x"}}`, scancode.ErrMalformed},
+		{"bad JSON body", "application/json", `{"type":`, scancode.ErrMalformed},
+		{"wrong content type", "text/xml", "<x/>", scancode.ErrMalformed},
+		{"invalid UTF-8", "application/json", "{\"type\":\"01\xff\"}", scancode.ErrMalformed},
+		{"flipped ciphertext", "application/json", `{"type":"01","data":{"encrypt":"` + string(flipped) + `","desKey":"` + env.DesKey + `"}}`, scancode.ErrDecrypt},
+		{"desKey of another message", "application/json", `{"type":"01","data":{"encrypt":"` + env.Encrypt + `","desKey":"` + mustEnv(t, app).DesKey + `"}}`, scancode.ErrDecrypt},
+		{"no desKey, no pre-shared key", "application/json", `{"type":"01","data":{"encrypt":"` + env.Encrypt + `"}}`, scancode.ErrDecrypt},
+		{"encrypt not base64", "application/json", `{"type":"01","data":{"encrypt":"!!","desKey":"` + env.DesKey + `"}}`, scancode.ErrDecrypt},
+	}
+	for _, c := range cases {
+		_, err := scancode.Parse(context.Background(), c.ct, []byte(c.body), d)
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: Parse error = %v; want %v", c.name, err, c.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), env.Encrypt) || strings.Contains(err.Error(), env.DesKey)) {
+			t.Errorf("%s: error echoes ciphertext", c.name)
+		}
+	}
+	if _, err := scancode.Parse(context.Background(), "", []byte("type=01&data="+good), nil); err == nil {
+		t.Error("Parse with nil Decrypter = nil error")
+	}
+}
+
+func mustEnv(t *testing.T, app *scancodetest.App) scancode.Envelope {
+	t.Helper()
+	e, err := app.Envelope([]byte(`{"tId":"other"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestNewDecrypterConfig(t *testing.T) {
+	t.Parallel()
+	for name, cfg := range map[string]scancode.DecrypterConfig{
+		"empty":          {},
+		"short SM4 key":  {SM4Key: []byte("short")},
+		"bad SM2 key":    {SM2PrivateKey: []byte("nope!")},
+		"CBC without IV": {SM4Key: make([]byte, 16), SM4Mode: scancode.SM4CBC},
+		"bad mode":       {SM4Key: make([]byte, 16), SM4Mode: 9},
+	} {
+		if _, err := scancode.NewDecrypter(cfg); err == nil || !strings.HasPrefix(err.Error(), "scancode: ") {
+			t.Errorf("%s: NewDecrypter error = %v", name, err)
+		}
+	}
+	for _, s := range []string{"3156adc9d60b398e16ec24774c6f2c5b", "MVatydYLOY4W7CR3TG8sWw==", "0123456789abcdef"} {
+		if k, err := scancode.ParseSM4Key(s); err != nil || len(k) != 16 {
+			t.Errorf("ParseSM4Key(%q) = %x, %v", s, k, err)
+		}
+	}
+	if _, err := scancode.ParseSM4Key("too short"); err == nil {
+		t.Error("ParseSM4Key(short) = nil error")
+	}
+}

@@ -1,0 +1,126 @@
+package scancode_test
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"net/url"
+	"testing"
+
+	"github.com/bizapi-cn/go-sdk/internal/testvectors"
+	"github.com/bizapi-cn/go-sdk/scancode"
+)
+
+func loadVectors(t testing.TB) testvectors.Scancode {
+	t.Helper()
+	var v testvectors.Scancode
+	if err := testvectors.Load("scancode_sm2_sm4.json", &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func mustHex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func formBody(typ, encrypt, desKey string) []byte {
+	data, _ := json.Marshal(scancode.Envelope{Encrypt: encrypt, DesKey: desKey})
+	return []byte(url.Values{"type": {typ}, "data": {string(data)}, "platformCode": {"M1100000034"}}.Encode())
+}
+
+// TestVectors decrypts every vector message through Parse, with the desKey
+// in each of its three encodings (explicit and auto) and with the
+// pre-shared key, from the PEM and the hex private key.
+func TestVectors(t *testing.T) {
+	t.Parallel()
+	v := loadVectors(t)
+	pemKey, err := testvectors.Read("keys/sm2_private.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	desKeys := map[scancode.SM2Encoding]string{
+		scancode.SM2ASN1: v.DesKey.ASN1B64, scancode.SM2C1C3C2: v.DesKey.C1C3C2B64, scancode.SM2C1C2C3: v.DesKey.C1C2C3B64,
+	}
+	ctx := context.Background()
+	for _, m := range v.Messages {
+		mode, iv := scancode.SM4ECB, []byte(nil)
+		if m.Mode == "CBC" {
+			mode, iv = scancode.SM4CBC, mustHex(t, m.IVHex)
+		}
+		var want map[string]any
+		if err := json.Unmarshal([]byte(m.Payload), &want); err != nil {
+			t.Fatal(err)
+		}
+		check := func(name string, c *scancode.Callback, err error) {
+			t.Helper()
+			if err != nil {
+				t.Errorf("%s: Parse = %v", name, err)
+				return
+			}
+			if string(c.Raw) != m.Payload {
+				t.Errorf("%s: Raw = %s; want %s", name, c.Raw, m.Payload)
+			}
+			if c.Type != scancode.Type(m.Type) || c.Payload == nil || c.EventID() != want[tidKey(want)] {
+				t.Errorf("%s: type %s payload %T tId %q; want %s, %v", name, c.Type, c.Payload, c.EventID(), m.Type, want[tidKey(want)])
+			}
+		}
+		for _, key := range [][]byte{pemKey, []byte(v.SM2PrivateHex)} {
+			for enc, desKey := range desKeys {
+				for _, cfgEnc := range []scancode.SM2Encoding{enc, scancode.SM2Auto} {
+					d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: key, SM2Encoding: cfgEnc, SM4Mode: mode, IV: iv})
+					if err != nil {
+						t.Fatal(err)
+					}
+					c, err := scancode.Parse(ctx, "application/x-www-form-urlencoded", formBody(m.Type, m.EncryptB64, desKey), d)
+					check(m.Type+"/"+m.Mode+"/envelope", c, err)
+				}
+			}
+		}
+		d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM4Key: mustHex(t, v.SM4KeyHex), SM4Mode: mode, IV: iv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := scancode.Parse(ctx, "", formBody(m.Type, m.EncryptB64, ""), d)
+		check(m.Type+"/"+m.Mode+"/pre-shared", c, err)
+	}
+}
+
+func tidKey(m map[string]any) string {
+	for _, k := range []string{"tId", "TId", "tid"} {
+		if _, ok := m[k]; ok {
+			return k
+		}
+	}
+	return ""
+}
+
+// TestVectorsWrongEncodingFails: a desKey decrypted with the wrong explicit
+// encoding is refused, never turned into a wrong key silently.
+func TestVectorsWrongEncodingFails(t *testing.T) {
+	t.Parallel()
+	v := loadVectors(t)
+	d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte(v.SM2PrivateHex), SM2Encoding: scancode.SM2C1C2C3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.Messages[0]
+	_, err = scancode.Parse(context.Background(), "", formBody(m.Type, m.EncryptB64, v.DesKey.C1C3C2B64), d)
+	if err == nil {
+		t.Fatal("Parse with the wrong SM2 encoding = nil error")
+	}
+}
+
+func mustRead(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := testvectors.Read(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
