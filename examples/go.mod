@@ -9,3 +9,16 @@ replace (
 	github.com/bizapi-cn/go-sdk/levy => ../levy
 	github.com/bizapi-cn/go-sdk/scancode => ../scancode
 )
+
+require (
+	github.com/bizapi-cn/go-sdk/internal v0.0.0-00010101000000-000000000000
+	github.com/bizapi-cn/go-sdk/scancode v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/go-resty/resty/v2 v2.17.2 // indirect
+	github.com/tjfoc/gmsm v1.4.1 // indirect
+	golang.org/x/crypto v0.41.0 // indirect
+	golang.org/x/net v0.43.0 // indirect
+	golang.org/x/sys v0.35.0 // indirect
+)

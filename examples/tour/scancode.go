@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+
+	"github.com/bizapi-cn/go-sdk/examples/internal/flow"
 )
 
-// scancodeLeg runs the scancode module's flow against its fake provider.
-func scancodeLeg(_ context.Context, w io.Writer) error {
-	fmt.Fprintln(w, "scancode: not yet built; this leg will run once the module lands")
-	return nil
+// scancodeLeg receives a login scan and a signing from the fake app server.
+func scancodeLeg(ctx context.Context, w io.Writer) error {
+	return flow.Scancode(ctx, w, flow.ScancodeConfig{})
 }
