@@ -148,27 +148,11 @@ func TestFlowConcurrentDelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 100
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*n)
+	payloads := make([]any, n)
 	for i := range n {
-		env, err := app2.Envelope([]byte(fmt.Sprintf(`{"TId":"M1100000034%032x","personName":"p%d"}`, i, i)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ct, body, _ := app2.Request(scancode.TypeUserInfo, env)
-		for range 2 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if _, err := app2.SendRaw(context.Background(), ct, body); err != nil {
-					errs <- err
-				}
-			}()
-		}
+		payloads[i] = []byte(fmt.Sprintf(`{"TId":"M1100000034%032x","personName":"p%d"}`, i, i))
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	for _, err := range app2.Burst(context.Background(), scancode.TypeUserInfo, payloads, 2) {
 		t.Errorf("send: %v", err)
 	}
 	if len(seen) != n {

@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -258,4 +259,46 @@ func (a *App) post(ctx context.Context, contentType string, body []byte) (Answer
 		return Answer{}, fmt.Errorf("scancodetest: answer is not {header:{ret,msg},data:null}: status %d", resp.StatusCode)
 	}
 	return Answer{Ret: *ans.Header.Ret, Msg: *ans.Header.Msg}, nil
+}
+
+// Burst encrypts each payload once as type typ and sends it copies times,
+// all at once (len(payloads)*copies concurrent senders), as the app server
+// does when it redelivers under load. It returns one error per failed send.
+func (a *App) Burst(ctx context.Context, typ scancode.Type, payloads []any, copies int) []error {
+	type req struct {
+		ct   string
+		body []byte
+	}
+	reqs := make([]req, 0, len(payloads))
+	for _, p := range payloads {
+		env, err := a.Envelope(p)
+		if err != nil {
+			return []error{err}
+		}
+		ct, body, err := a.Request(typ, env)
+		if err != nil {
+			return []error{err}
+		}
+		reqs = append(reqs, req{ct, body})
+	}
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	for _, r := range reqs {
+		for range copies {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := a.SendRaw(ctx, r.ct, r.body); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	return errs
 }
