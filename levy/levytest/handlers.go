@@ -1,0 +1,278 @@
+package levytest
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// required lists each interface's required data fields (seed §2).
+var required = map[string][]string{
+	"SYNC_SIGN":                 {"request_id", "id_card", "real_name", "cellphone"},
+	"SIGN_UP":                   {"id_card", "name", "cellphone", "bankcard_no"},
+	"CREATE_ORDER_V2":           {"request_id", "id_card", "name", "tax_agent_parent_id", "cellphone", "bankcard_no", "tax_mode"},
+	"CONFIRM_ORDER_V2":          {"order_id", "arising_time", "next_step"},
+	"QUERY_SIGN_UP_BATCH":       {"batch_no", "batch_details"},
+	"QUERY_ORDER_V2":            {"request_id"},
+	"UPLOAD_TAXPAYER_AGREEMENT": {"request_id", "id_card", "name", "cellphone", "contract_id", "contract_type", "file_data"},
+	"ADD_BANK_VOUCHER":          {"order_id", "file_name", "file"},
+	"UPLOAD_ID_CARD_IMAGE":      {"requestId", "idCardNo", "realName", "uploadWay", "frontImage", "backImage"},
+	"QUERY_ID_CARD_IMAGE":       {"requestId", "idCardNo"},
+	"UPLOAD_FACEID_VIDEO_FRAME": {"requestId", "idCardNo"},
+}
+
+func str(d map[string]any, k string) string {
+	switch v := d[k].(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return ""
+}
+
+// fen parses a yuan string with at most two decimals.
+func fen(s string) (int64, bool) {
+	w, f, _ := strings.Cut(s, ".")
+	if len(f) > 2 {
+		return 0, false
+	}
+	for len(f) < 2 {
+		f += "0"
+	}
+	n, err := strconv.ParseInt(w+f, 10, 64)
+	return n, err == nil && n > 0
+}
+
+func yuan(n int64) string { return fmt.Sprintf("%d.%02d", n/100, n%100) }
+
+// file checks a base64 upload against a size limit and magic bytes.
+func file(d map[string]any, k string, max int, magic ...[]byte) string {
+	b, err := base64.StdEncoding.DecodeString(str(d, k))
+	if err != nil || len(b) == 0 {
+		return k + " 不是 base64"
+	}
+	if len(b) > max {
+		return k + " 超过大小限制"
+	}
+	for _, m := range magic {
+		if bytes.HasPrefix(b, m) {
+			return ""
+		}
+	}
+	if len(magic) > 0 {
+		return k + " 文件格式不支持"
+	}
+	return ""
+}
+
+const ts = "2006-01-02T15:04:05.000"
+
+// handle runs one verified request: its answer code, message and data, and
+// an optional notice to push after answering.
+func (s *Server) handle(_ context.Context, name string, d map[string]any) (code, msg string, out any, notice func()) {
+	for _, k := range required[name] {
+		if v, ok := d[k]; !ok || v == nil || v == "" {
+			return "0002", "参数不完整: " + k, nil, nil
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	switch name {
+	case "SYNC_SIGN":
+		id, rid := str(d, "id_card"), str(d, "request_id")
+		s.signed[id] = true
+		return "0", "成功", map[string]any{"request_id": rid}, func() { s.push(name, map[string]any{"request_id": rid, "status": "SIGN"}) }
+	case "SIGN_UP":
+		id := str(d, "id_card")
+		if str(d, "tax_agent_parent_id") != "" && str(d, "credit_code") == "" {
+			return "0002", "参数不完整: credit_code", nil, nil
+		}
+		st := "ACCEPT"
+		if s.signed[id] {
+			st = "SIGN"
+		}
+		s.signed[id] = true
+		return "0", "成功", map[string]any{"id_card": id, "status": st}, nil
+	case "QUERY_SIGN_UP_BATCH":
+		list, _ := d["batch_details"].([]any)
+		if len(list) > 500 {
+			return "0002", "batch_details 超过 500 条", nil, nil
+		}
+		var details []map[string]any
+		for _, it := range list {
+			m, _ := it.(map[string]any)
+			st := "UN_SIGN"
+			if s.signed[str(m, "id_card")] {
+				st = "SIGN"
+			}
+			details = append(details, map[string]any{"id_card": str(m, "id_card"), "status": st})
+		}
+		return "0", "成功", map[string]any{"batch_no": str(d, "batch_no"), "batch_details": details}, nil
+	case "CREATE_ORDER_V2":
+		return s.createOrder(d, now)
+	case "QUERY_ORDER_V2":
+		o := s.orders[str(d, "request_id")]
+		if o == nil {
+			return "0001", "订单不存在", nil, nil
+		}
+		return "0", "成功", o.view(), nil
+	case "CONFIRM_ORDER_V2":
+		o := s.remits[str(d, "order_id")]
+		if o == nil {
+			return "0001", "订单不存在", nil, nil
+		}
+		for _, r := range o.Remits {
+			if r.OrderID != str(d, "order_id") {
+				continue
+			}
+			if r.Status != "ACCEPT" {
+				return "0001", "出款状态为 " + r.Status + "，不能确认", nil, nil
+			}
+			switch str(d, "next_step") {
+			case "CONTINUE":
+				r.Status = "REMIT"
+			case "CANCEL":
+				r.Status = "CLOSE"
+			default:
+				return "0002", "next_step 取值错误", nil, nil
+			}
+			o.ArisingTime, _ = time.ParseInLocation(ts, str(d, "arising_time"), cst)
+		}
+		return "0", "成功", map[string]any{"order_id": str(d, "order_id")}, nil
+	case "UPLOAD_TAXPAYER_AGREEMENT":
+		ct := str(d, "contract_type")
+		switch {
+		case ct != "EMPOWER_PROTOCOL" && ct != "SUBSTITUTES_PROTOCOL":
+			return "0002", "contract_type 取值错误", nil, nil
+		case ct == "EMPOWER_PROTOCOL" && str(d, "tax_agent_parent_id") == "":
+			return "0002", "参数不完整: tax_agent_parent_id", nil, nil
+		case ct == "SUBSTITUTES_PROTOCOL" && str(d, "tax_agent_location_id") == "":
+			return "0002", "参数不完整: tax_agent_location_id", nil, nil
+		}
+		if m := file(d, "file_data", 10<<20, []byte("%PDF-")); m != "" {
+			return "0002", m, nil, nil
+		}
+		s.seq++
+		res := map[string]any{"request_id": str(d, "request_id"), "contract_id": str(d, "contract_id"), "file_id": fmt.Sprintf("F%08d", s.seq)}
+		ack := map[string]any{"status": "ACCEPT"}
+		done := map[string]any{"status": "SUCCESS"}
+		for k, v := range res {
+			ack[k], done[k] = v, v
+		}
+		return "0", "成功", ack, func() { s.push(name, done) }
+	case "ADD_BANK_VOUCHER":
+		if m := file(d, "file", 10<<20, []byte("%PDF-")); m != "" {
+			return "0002", m, nil, nil
+		}
+		return "0", "成功", map[string]any{"order_id": str(d, "order_id"), "status": "SUCCESS"}, nil
+	case "UPLOAD_ID_CARD_IMAGE":
+		for _, k := range []string{"frontImage", "backImage"} {
+			if m := file(d, k, 1<<20); m != "" {
+				return "0002", m, nil, nil
+			}
+		}
+		s.idImages[str(d, "idCardNo")] = "IDENTIFY_SUCCESS"
+		rid := str(d, "requestId")
+		return "0", "成功", map[string]any{"requestId": rid, "status": "ACCEPT"},
+			func() { s.push(name, map[string]any{"requestId": rid, "status": "IDENTIFY_SUCCESS"}) }
+	case "QUERY_ID_CARD_IMAGE":
+		st := s.idImages[str(d, "idCardNo")]
+		if st == "" {
+			st = "UN_IDENTIFY"
+		}
+		return "0", "成功", map[string]any{"requestId": str(d, "requestId"), "status": st}, nil
+	case "UPLOAD_FACEID_VIDEO_FRAME":
+		switch {
+		case str(d, "videoBase64") != "":
+			if m := file(d, "videoBase64", 15<<20); m != "" {
+				return "0002", m, nil, nil
+			}
+		case str(d, "frameBase64") != "":
+			if m := file(d, "frameBase64", 5<<20, []byte{0xFF, 0xD8, 0xFF}); m != "" {
+				return "0002", m, nil, nil
+			}
+		default:
+			return "0002", "参数不完整: videoBase64", nil, nil
+		}
+		return "0", "成功", map[string]any{"requestId": str(d, "requestId"), "status": "SUCCESS"}, nil
+	}
+	return "0002", "未知接口 " + name, nil, nil
+}
+
+// createOrder accepts an order; the notice moves it to CLOSE with one remit
+// order in ACCEPT (6% service fee), which then waits for confirmation.
+func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, any, func()) {
+	rid := str(d, "request_id")
+	if s.orders[rid] != nil {
+		return "0002", "request_id 重复", nil, nil
+	}
+	if (str(d, "credit_code") == "") == (str(d, "customer_id") == "") {
+		return "0002", "credit_code 与 customer_id 二选一", nil, nil
+	}
+	profit, payAmount := str(d, "profit"), str(d, "pay_amount")
+	if (profit == "") == (payAmount == "") {
+		return "0002", "profit 与 pay_amount 二选一", nil, nil
+	}
+	var amount, actual int64
+	if profit != "" {
+		n, ok := fen(profit)
+		if !ok {
+			return "0002", "profit 格式错误", nil, nil
+		}
+		amount, actual = n, n+int64(math.Round(float64(n)*0.06))
+	} else {
+		n, ok := fen(payAmount)
+		if !ok {
+			return "0002", "pay_amount 格式错误", nil, nil
+		}
+		actual, amount = n, int64(math.Round(float64(n)/1.06))
+	}
+	if tm := str(d, "tax_mode"); tm != "GENERAL" && tm != "SPECIAL" {
+		return "0002", "tax_mode 取值错误", nil, nil
+	}
+	s.seq++
+	loc, _ := strconv.ParseInt(str(d, "tax_agent_location_id"), 10, 64)
+	if loc == 0 {
+		loc = 101
+	}
+	r := &remit{OrderID: fmt.Sprintf("RO%010d", s.seq), Status: "ACCEPT", LocationID: loc, Amount: amount,
+		Fee: actual - amount, Actual: actual, SumFee: actual - amount, accepted: now}
+	o := &order{RequestID: rid, IDCard: str(d, "id_card"), Name: str(d, "name"), CreditCode: str(d, "credit_code"),
+		CustomerID: str(d, "customer_id"), Cellphone: str(d, "cellphone"), BankcardNo: str(d, "bankcard_no"),
+		TaxMode: str(d, "tax_mode"), Status: "ACCEPT", AcceptTime: now, Remits: []*remit{r}}
+	o.TaskID, _ = strconv.ParseInt(str(d, "task_id"), 10, 64)
+	s.orders[rid] = o
+	s.remits[r.OrderID] = o
+	return "0", "成功", map[string]any{"request_id": rid, "accept_time": now.In(cst).Format(ts)}, func() {
+		s.mu.Lock()
+		o.Status = "CLOSE" // the internal remit order is created: the merchant may now pay
+		view := o.view()
+		s.mu.Unlock()
+		s.push("CREATE_ORDER_V2", map[string]any{"request_id": rid, "status": view["status"], "remit_order_list": view["remit_order_list"], "fail_reason": ""})
+	}
+}
+
+func (o *order) view() map[string]any {
+	var list []map[string]any
+	for _, r := range o.Remits {
+		list = append(list, map[string]any{"order_id": r.OrderID, "tax_agent_location_id": r.LocationID,
+			"amount": yuan(r.Amount), "fee": yuan(r.Fee), "actual_amount": yuan(r.Actual),
+			"compensate_fee": yuan(r.Compensate), "sum_fee": yuan(r.SumFee), "remit_status": r.Status})
+	}
+	v := map[string]any{"request_id": o.RequestID, "id_card": o.IDCard, "name": o.Name, "credit_code": o.CreditCode,
+		"customer_id": o.CustomerID, "remit_order_list": list, "tax_mode": o.TaxMode, "accept_time": o.AcceptTime.In(cst).Format(ts),
+		"cellphone": o.Cellphone, "bankcard_no": o.BankcardNo, "status": o.Status, "fail_reason": o.FailReason, "task_id": o.TaskID}
+	if !o.ArisingTime.IsZero() {
+		v["arising_time"] = o.ArisingTime.In(cst).Format(ts)
+	} else {
+		v["arising_time"] = ""
+	}
+	return v
+}

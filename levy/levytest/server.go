@@ -1,0 +1,340 @@
+// Package levytest is an in-process fake of the Olading levy API, like
+// net/http/httptest: it speaks the real wire format with its own client key
+// and secret, verifies signatures, timestamps (±5 minutes) and base paths,
+// enforces the spec's required fields (answering 0002, 0003), keeps state
+// (taxpayers, orders ACCEPT → PROCESS → CLOSE, remit orders ACCEPT →
+// REMIT/CLOSE, the 72-hour auto-close on its clock), signs its answers,
+// pushes signed notices to a URL with retries, and injects faults.
+package levytest
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults of a new Server.
+const (
+	DefaultClientKey = "levytest-client-key"
+	DefaultSecret    = "levytest-secret-0123456789"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// Fault is an injected failure for the next Count calls (of any interface).
+type Fault struct {
+	Kind  FaultKind
+	Count int
+	Delay time.Duration // for FaultDelay
+}
+
+// FaultKind names a failure.
+type FaultKind int
+
+// Faults.
+const (
+	FaultDelay           FaultKind = iota + 1 // answer after Delay
+	FaultStatus500                            // HTTP 500, unsigned
+	FaultDropConnection                       // close the connection without an answer, after reading the request
+	FaultBadSignature                         // a wrong Api-Sign
+	FaultDuplicateNotice                      // push every notice twice, concurrently
+	FaultProcessThenDrop                      // process the request, then drop the connection (ambiguous outcome)
+)
+
+// Server is a fake levy provider. Use its URL as the client's base URL.
+type Server struct {
+	*httptest.Server
+	ClientKey, Secret string
+
+	mu        sync.Mutex
+	offset    time.Duration
+	clock     func() time.Time
+	notifyURL string
+	faults    []Fault
+	calls     map[string]int
+	signed    map[string]bool
+	orders    map[string]*order // by request_id
+	remits    map[string]*order // by remit order_id
+	idImages  map[string]string
+	seq       int
+	pushes    sync.WaitGroup
+	delivered map[string]int
+}
+
+type order struct {
+	RequestID, IDCard, Name, CreditCode, CustomerID, Cellphone, BankcardNo, TaxMode, FailReason, Status string
+	TaskID                                                                                              int64
+	AcceptTime, ArisingTime                                                                             time.Time
+	Remits                                                                                              []*remit
+}
+
+type remit struct {
+	OrderID, Status                         string
+	LocationID                              int64
+	Amount, Fee, Actual, Compensate, SumFee int64
+	accepted                                time.Time
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithCredentials sets the client key and secret the fake expects.
+func WithCredentials(clientKey, secret string) Option {
+	return func(s *Server) { s.ClientKey, s.Secret = clientKey, secret }
+}
+
+// WithClock sets the fake's clock (time.Now by default); Advance moves it.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
+
+// WithNotifyURL sets where notices are pushed.
+func WithNotifyURL(u string) Option { return func(s *Server) { s.notifyURL = u } }
+
+// NewServer starts a fake provider on 127.0.0.1.
+func NewServer(opts ...Option) *Server {
+	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now,
+		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
+		idImages: map[string]string{}, delivered: map[string]int{}}
+	for _, o := range opts {
+		o(s)
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Close waits for pending notice pushes, then stops the server.
+func (s *Server) Close() {
+	s.pushes.Wait()
+	s.Server.Close()
+}
+
+// SetNotifyURL sets where notices are pushed.
+func (s *Server) SetNotifyURL(u string) { s.mu.Lock(); s.notifyURL = u; s.mu.Unlock() }
+
+// Inject queues a fault.
+func (s *Server) Inject(f Fault) { s.mu.Lock(); s.faults = append(s.faults, f); s.mu.Unlock() }
+
+// Calls returns how many requests for interface name reached the server.
+func (s *Server) Calls(name string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[name] }
+
+// Delivered returns how many pushes of notices named name were answered
+// SUCCESS.
+func (s *Server) Delivered(name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.delivered[name]
+}
+
+// WaitNotices waits until every notice push so far has finished.
+func (s *Server) WaitNotices() { s.pushes.Wait() }
+
+func (s *Server) now() time.Time { return s.clock().Add(s.offset) }
+
+// Advance moves the fake's clock by d and closes remit orders left
+// unconfirmed for 72 hours, pushing CLOSE_ORDER_NOTICE for each.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	s.offset += d
+	now := s.now()
+	var closed []map[string]any
+	for _, o := range s.orders {
+		for _, r := range o.Remits {
+			if r.Status == "ACCEPT" && !now.Before(r.accepted.Add(72*time.Hour)) {
+				r.Status = "CLOSE"
+				closed = append(closed, map[string]any{"request_id": o.RequestID, "remit_status": "CLOSE",
+					"tax_agent_location_id": fmt.Sprint(r.LocationID), "close_time": now.In(cst).Format("2006-01-02T15:04:05.000"),
+					"close_reason": "72 小时未确认，自动关单"})
+			}
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range closed {
+		s.push("CLOSE_ORDER_NOTICE", c)
+	}
+}
+
+func (s *Server) takeFault() (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.faults {
+		f := &s.faults[i]
+		if f.Kind == FaultDuplicateNotice {
+			continue
+		}
+		f.Count--
+		out := *f
+		if f.Count <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		return out, true
+	}
+	return Fault{}, false
+}
+
+func (s *Server) duplicateNotices() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.faults {
+		if f.Kind == FaultDuplicateNotice {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) sign(b []byte) string {
+	m := hmac.New(sha256.New, []byte(s.Secret))
+	m.Write(b)
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// SignNotice returns the form body of a signed notice, for tests of a
+// receiver: req is {name, code "0", message, data}.
+func (s *Server) SignNotice(name string, data any) []byte {
+	req, _ := json.Marshal(map[string]any{"name": name, "code": "0", "message": "成功", "data": data})
+	return []byte(url.Values{"req": {string(req)}, "sign": {s.sign(req)}}.Encode())
+}
+
+// push delivers a notice with retries (up to 5 attempts) until SUCCESS.
+func (s *Server) push(name string, data any) {
+	s.mu.Lock()
+	target := s.notifyURL
+	s.mu.Unlock()
+	if target == "" {
+		return
+	}
+	body := s.SignNotice(name, data)
+	copies := 1
+	if s.duplicateNotices() {
+		copies = 2
+	}
+	for range copies {
+		s.pushes.Add(1)
+		go func() {
+			defer s.pushes.Done()
+			for attempt := 0; attempt < 5; attempt++ {
+				if attempt > 0 {
+					time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
+				}
+				resp, err := http.Post(target, "application/x-www-form-urlencoded", bytes.NewReader(body))
+				if err != nil {
+					continue
+				}
+				var buf [16]byte
+				n, _ := resp.Body.Read(buf[:])
+				resp.Body.Close()
+				if strings.TrimSpace(string(buf[:n])) == "SUCCESS" {
+					s.mu.Lock()
+					s.delivered[name]++
+					s.mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+}
+
+func (s *Server) answer(w http.ResponseWriter, name, code, msg string, data any, badSign bool) {
+	body, _ := json.Marshal(map[string]any{"name": name, "code": code, "message": msg, "data": data})
+	sig := s.sign(body)
+	if badSign {
+		sig = s.sign(append(body, ' '))
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Api-Sign", sig)
+	_, _ = w.Write(body)
+}
+
+func drop(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0)
+			}
+			conn.Close()
+		}
+	}
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || r.Method != http.MethodPost {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	req := []byte(r.PostForm.Get("req"))
+	var env struct {
+		Name      string          `json:"name"`
+		ClientKey string          `json:"client_key"`
+		Timestamp string          `json:"timestamp"`
+		Data      json.RawMessage `json:"data"`
+	}
+	_ = json.Unmarshal(req, &env)
+	s.mu.Lock()
+	s.calls[env.Name]++
+	s.mu.Unlock()
+	fault, hasFault := s.takeFault()
+	if hasFault {
+		switch fault.Kind {
+		case FaultDelay:
+			select {
+			case <-time.After(fault.Delay):
+			case <-r.Context().Done():
+				return
+			}
+		case FaultStatus500:
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		case FaultDropConnection:
+			drop(w)
+			return
+		}
+	}
+	sig, _ := base64.StdEncoding.DecodeString(r.PostForm.Get("sign"))
+	badSign := hasFault && fault.Kind == FaultBadSignature
+	if !hmac.Equal(sig, mustDecode(s.sign(req))) {
+		s.answer(w, env.Name, "0003", "验签失败", nil, badSign)
+		return
+	}
+	if env.ClientKey != s.ClientKey {
+		s.answer(w, env.Name, "0002", "client_key 不匹配", nil, badSign)
+		return
+	}
+	ts, err := time.ParseInLocation("2006-01-02T15:04:05.000", env.Timestamp, cst)
+	if err != nil || ts.Sub(s.now()).Abs() > 5*time.Minute {
+		s.answer(w, env.Name, "0002", "timestamp 超出允许范围", nil, badSign)
+		return
+	}
+	wantPath := "/api/levy/v1"
+	if env.Name == "SYNC_SIGN" || env.Name == "UPLOAD_ID_CARD_IMAGE" || env.Name == "QUERY_ID_CARD_IMAGE" {
+		wantPath = "/api/tax/v1"
+	}
+	if r.URL.Path != wantPath {
+		s.answer(w, env.Name, "0002", "接口地址错误", nil, badSign)
+		return
+	}
+	var data map[string]any
+	if err := json.Unmarshal(env.Data, &data); err != nil {
+		s.answer(w, env.Name, "0002", "data 格式错误", nil, badSign)
+		return
+	}
+	code, msg, out, notice := s.handle(r.Context(), env.Name, data)
+	if hasFault && fault.Kind == FaultProcessThenDrop {
+		drop(w)
+	} else {
+		s.answer(w, env.Name, code, msg, out, badSign)
+	}
+	if notice != nil {
+		go notice()
+	}
+}
+
+func mustDecode(s string) []byte { b, _ := base64.StdEncoding.DecodeString(s); return b }

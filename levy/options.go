@@ -1,0 +1,135 @@
+package levy
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Hosts of the provider's environments.
+const (
+	TestBaseURL = "https://whtax-qa-api.lanmaoly.com"
+	ProdBaseURL = "https://api.olading.com"
+)
+
+// Signer signs the req JSON; the default is HMAC-SHA256 with the secret.
+// Plug one in to keep the secret in an HSM or KMS.
+type Signer interface {
+	Sign(ctx context.Context, msg []byte) ([]byte, error)
+}
+
+// Verifier checks the raw Api-Sign signature over a raw response body or
+// notice req; the default is HMAC-SHA256 with the secret, compared in
+// constant time.
+type Verifier interface {
+	Verify(ctx context.Context, msg, sig []byte) error
+}
+
+// Option configures a Client.
+type Option func(*config) error
+
+type config struct {
+	clientKey string
+	secret    []byte
+	baseURL   string
+	hc        *http.Client
+	signer    Signer
+	verifier  Verifier
+	now       func() time.Time
+	log       *slog.Logger
+	ua        string
+	timeout   time.Duration
+	retries   int
+	maxBody   int64
+	noVerify  bool
+}
+
+// WithCredentials sets the client key and the HMAC secret the provider
+// issued.
+func WithCredentials(clientKey, secret string) Option {
+	return func(c *config) error {
+		if clientKey == "" || secret == "" {
+			return errors.New("levy: WithCredentials: client key and secret must not be empty")
+		}
+		c.clientKey, c.secret = clientKey, []byte(secret)
+		return nil
+	}
+}
+
+// WithBaseURL sets the host, TestBaseURL or ProdBaseURL (or a fake's URL).
+func WithBaseURL(u string) Option {
+	return func(c *config) error {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return errors.New("levy: WithBaseURL: want an absolute http(s) URL")
+		}
+		c.baseURL = strings.TrimRight(u, "/")
+		return nil
+	}
+}
+
+// WithHTTPClient sets the *http.Client (its Transport is the pluggable
+// transport). Redirects are never followed, whatever it says.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("levy: WithHTTPClient: nil client")
+		}
+		c.hc = hc
+		return nil
+	}
+}
+
+// WithSigner replaces the HMAC-SHA256 request signer.
+func WithSigner(s Signer) Option { return func(c *config) error { c.signer = s; return nil } }
+
+// WithVerifier replaces the HMAC-SHA256 response and notice verifier.
+func WithVerifier(v Verifier) Option { return func(c *config) error { c.verifier = v; return nil } }
+
+// WithClock sets the clock used for timestamps (tests, replays).
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("levy: WithClock: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithLogger logs each call's interface, path, status and time at debug
+// level; never secrets, signatures or personal data.
+func WithLogger(l *slog.Logger) Option { return func(c *config) error { c.log = l; return nil } }
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *config) error { c.ua = ua; return nil } }
+
+// WithTimeout bounds each call when its context has no deadline (30 s by
+// default).
+func WithTimeout(d time.Duration) Option { return func(c *config) error { c.timeout = d; return nil } }
+
+// WithRetries sets how many times a query is retried after a transport
+// error or a 5xx (2 by default). Calls that change state are retried only
+// when the request provably never left.
+func WithRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return errors.New("levy: WithRetries: negative")
+		}
+		c.retries = n
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds a response body (1 MiB by default).
+func WithMaxResponseBytes(n int64) Option { return func(c *config) error { c.maxBody = n; return nil } }
+
+// WithoutResponseVerification accepts responses whose Api-Sign is missing
+// or wrong. Never use it in production: a forged answer would be trusted.
+func WithoutResponseVerification() Option {
+	return func(c *config) error { c.noVerify = true; return nil }
+}

@@ -1,0 +1,236 @@
+package levy
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/mask"
+	"github.com/bizapi-cn/go-sdk/internal/validate"
+)
+
+// Time is a wire timestamp "2006-01-02T15:04:05.000" in Beijing time
+// (seconds-only text is accepted on input).
+type Time struct{ time.Time }
+
+// MarshalJSON writes the Beijing-time text.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte(`""`), nil
+	}
+	return json.Marshal(t.In(cst).Format(TimestampLayout))
+}
+
+// UnmarshalJSON reads the Beijing-time text; "" is the zero Time.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == "" {
+		t.Time = time.Time{}
+		return nil
+	}
+	for _, layout := range []string{TimestampLayout, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if v, err := time.ParseInLocation(layout, s, cst); err == nil {
+			t.Time = v
+			return nil
+		}
+	}
+	return &json.UnmarshalTypeError{Value: "timestamp", Type: nil}
+}
+
+// CreateOrderRequest is CREATE_ORDER_V2. Exactly one of Profit and
+// PayAmount, and exactly one of CreditCode and CustomerID, is required.
+type CreateOrderRequest struct {
+	RequestID          string  `json:"request_id"`
+	IDCard             string  `json:"id_card"`
+	Name               string  `json:"name"`
+	TaxAgentParentID   int64   `json:"tax_agent_parent_id"`
+	TaxAgentLocationID int64   `json:"tax_agent_location_id,omitempty"`
+	CreditCode         string  `json:"credit_code,omitempty"`
+	CustomerID         string  `json:"customer_id,omitempty"`
+	Cellphone          string  `json:"cellphone"`
+	BankcardNo         string  `json:"bankcard_no"`
+	Profit             *Amount `json:"profit,omitempty"`     // the taxpayer's income after tax
+	PayAmount          *Amount `json:"pay_amount,omitempty"` // what the enterprise pays
+	TaxMode            TaxMode `json:"tax_mode"`
+	Limit2             bool    `json:"-"`
+	TaskID             int64   `json:"task_id,omitempty"`
+	Remark             string  `json:"remark,omitempty"`
+}
+
+// MarshalJSON adds limit_2 "T" when Limit2 is set.
+func (r CreateOrderRequest) MarshalJSON() ([]byte, error) {
+	type plain CreateOrderRequest
+	return withLimit2(plain(r), r.Limit2)
+}
+
+// Validate reports every bad field.
+func (r *CreateOrderRequest) Validate() error {
+	var c validate.Collector
+	validateRequestID(&c, "request_id", r.RequestID)
+	validateTaxpayer(&c, "id_card", r.IDCard, "name", r.Name, "cellphone", r.Cellphone, 20)
+	if r.TaxAgentParentID <= 0 {
+		c.Addf("tax_agent_parent_id", "is required")
+	}
+	c.ExactlyOne([]string{"credit_code", "customer_id"}, r.CreditCode, r.CustomerID)
+	c.MaxRunes("credit_code", r.CreditCode, 20)
+	c.MaxRunes("customer_id", r.CustomerID, 50)
+	if c.Required("bankcard_no", r.BankcardNo) {
+		c.MaxRunes("bankcard_no", r.BankcardNo, 20)
+	}
+	if (r.Profit == nil) == (r.PayAmount == nil) {
+		c.Addf("profit|pay_amount", "exactly one of profit, pay_amount is required")
+	}
+	if r.Profit != nil && *r.Profit <= 0 {
+		c.Addf("profit", "must be positive")
+	}
+	if r.PayAmount != nil && *r.PayAmount <= 0 {
+		c.Addf("pay_amount", "must be positive")
+	}
+	if c.Required("tax_mode", string(r.TaxMode)) {
+		validate.OneOf(&c, "tax_mode", r.TaxMode, TaxModeGeneral, TaxModeSpecial)
+	}
+	if r.TaskID < 0 || r.TaskID > 9_999_999_999 {
+		c.Addf("task_id", "is out of range")
+	}
+	c.MaxRunes("remark", r.Remark, 100)
+	return validationError(NameCreateOrder, &c)
+}
+
+// LogValue masks personal data.
+func (r *CreateOrderRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("request_id", r.RequestID), slog.String("id_card", mask.IDCard(r.IDCard)),
+		slog.String("name", mask.Name(r.Name)), slog.String("cellphone", mask.Phone(r.Cellphone)),
+		slog.String("bankcard_no", mask.BankCard(r.BankcardNo)))
+}
+
+// CreateOrderResponse is CREATE_ORDER_V2's answer: the order was accepted
+// (ACCEPT); the result arrives as a notice.
+type CreateOrderResponse struct {
+	RequestID  string `json:"request_id"`
+	AcceptTime Time   `json:"accept_time"`
+}
+
+// CreateOrder submits a levy order. It is never retried after the request
+// may have left: an ambiguous failure returns ErrOutcomeUnknown, and
+// QueryOrder with the same request_id tells what happened.
+//
+// Olading API: CREATE_ORDER_V2 (/api/levy/v1).
+func (c *Client) CreateOrder(ctx context.Context, r *CreateOrderRequest) (*CreateOrderResponse, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	var out CreateOrderResponse
+	if err := c.call(ctx, NameCreateOrder, r, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ConfirmOrderRequest is CONFIRM_ORDER_V2.
+type ConfirmOrderRequest struct {
+	OrderID     string   `json:"order_id"`
+	ArisingTime Time     `json:"arising_time"`
+	NextStep    NextStep `json:"next_step"`
+}
+
+// Validate reports every bad field.
+func (r *ConfirmOrderRequest) Validate() error {
+	var c validate.Collector
+	if c.Required("order_id", r.OrderID) {
+		c.MaxRunes("order_id", r.OrderID, 32)
+	}
+	if r.ArisingTime.IsZero() {
+		c.Addf("arising_time", "is required")
+	}
+	if c.Required("next_step", string(r.NextStep)) {
+		validate.OneOf(&c, "next_step", r.NextStep, NextStepContinue, NextStepCancel)
+	}
+	return validationError(NameConfirmOrder, &c)
+}
+
+// ConfirmOrderResponse is CONFIRM_ORDER_V2's answer.
+type ConfirmOrderResponse struct {
+	OrderID string `json:"order_id"`
+}
+
+// ConfirmOrder continues (irrevocably) or cancels an accepted remit order.
+//
+// Olading API: CONFIRM_ORDER_V2 (/api/levy/v1).
+func (c *Client) ConfirmOrder(ctx context.Context, r *ConfirmOrderRequest) (*ConfirmOrderResponse, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	var out ConfirmOrderResponse
+	if err := c.call(ctx, NameConfirmOrder, r, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// QueryOrderRequest is QUERY_ORDER_V2.
+type QueryOrderRequest struct {
+	RequestID string `json:"request_id"`
+}
+
+// Validate reports every bad field.
+func (r *QueryOrderRequest) Validate() error {
+	var c validate.Collector
+	validateRequestID(&c, "request_id", r.RequestID)
+	return validationError(NameQueryOrder, &c)
+}
+
+// RemitOrder is one remit order of a levy order.
+type RemitOrder struct {
+	OrderID            string      `json:"order_id"`
+	TaxAgentLocationID int64       `json:"tax_agent_location_id"`
+	Amount             Amount      `json:"amount"`
+	Fee                Amount      `json:"fee"`
+	ActualAmount       Amount      `json:"actual_amount"`
+	CompensateFee      Amount      `json:"compensate_fee"`
+	SumFee             Amount      `json:"sum_fee"`
+	RemitStatus        RemitStatus `json:"remit_status"`
+}
+
+// QueryOrderResponse is QUERY_ORDER_V2's answer.
+type QueryOrderResponse struct {
+	RequestID      string       `json:"request_id"`
+	IDCard         string       `json:"id_card"`
+	Name           string       `json:"name"`
+	CreditCode     string       `json:"credit_code"`
+	CustomerID     string       `json:"customer_id"`
+	RemitOrderList []RemitOrder `json:"remit_order_list"`
+	TaxMode        TaxMode      `json:"tax_mode"`
+	ArisingTime    Time         `json:"arising_time"`
+	AcceptTime     Time         `json:"accept_time"`
+	Cellphone      string       `json:"cellphone"`
+	BankcardNo     string       `json:"bankcard_no"`
+	Status         OrderStatus  `json:"status"`
+	FailReason     string       `json:"fail_reason"`
+	TaskID         int64        `json:"task_id"`
+}
+
+// LogValue masks personal data.
+func (r *QueryOrderResponse) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("request_id", r.RequestID), slog.String("status", string(r.Status)),
+		slog.String("id_card", mask.IDCard(r.IDCard)), slog.String("cellphone", mask.Phone(r.Cellphone)),
+		slog.String("bankcard_no", mask.BankCard(r.BankcardNo)), slog.Int("remit_orders", len(r.RemitOrderList)))
+}
+
+// QueryOrder returns a levy order by its request_id. Queries are retried on
+// transport errors and 5xx.
+//
+// Olading API: QUERY_ORDER_V2 (/api/levy/v1).
+func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOrderResponse, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	var out QueryOrderResponse
+	if err := c.call(ctx, NameQueryOrder, r, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
