@@ -158,11 +158,13 @@ func (c *Client) exchange(ctx context.Context, name string, out any, body func(c
 		switch {
 		case status == 0 && transport.NotSent(err):
 			retry = replayable
-		case status == 0 && ctx.Err() == nil:
-			retry = safe && replayable
+		case status == 0:
+			// The request may have arrived: only a query may be repeated,
+			// and only while the context lives.
 			if !safe {
 				return fmt.Errorf("%w: %s: %w", ErrOutcomeUnknown, name, err)
 			}
+			retry = replayable && ctx.Err() == nil
 		case status >= 500:
 			retry = safe && replayable
 			if !safe {
