@@ -239,4 +239,3 @@ func signedResponder(status int, body, apiSign string) httpmock.Responder {
 		return resp, nil
 	}
 }
-
