@@ -184,24 +184,49 @@ func (c *Client) exchange(ctx context.Context, name string, out any, body func(c
 func (c *Client) once(ctx context.Context, name string, body io.Reader, out any) (status int, err error) {
 	path := BasePath(name)
 	start := c.cfg.now()
-	resp, err := c.http.R().SetContext(ctx).
-		SetHeader("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8").
-		SetHeader("User-Agent", c.cfg.ua).
-		SetBody(body).
-		Post(c.cfg.baseURL + path)
-	if err != nil {
-		c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call failed", slog.String("name", name), slog.String("path", path), slog.String("error", err.Error()))
-		return 0, fmt.Errorf("levy: %s: %w", name, unwrapURL(err))
+	var (
+		rawBody io.ReadCloser
+		header  http.Header
+	)
+	if _, streamed := body.(*io.PipeReader); streamed {
+		// resty (v2.17) reads any io.Reader body whole to build GetBody,
+		// which defeats streaming a 10 MB upload; streamed bodies go to
+		// the same *http.Client (same transport, no redirects) directly.
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+path, body)
+		if err != nil {
+			return 0, fmt.Errorf("levy: %s: %w", name, err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+		req.Header.Set("User-Agent", c.cfg.ua)
+		resp, err := c.http.GetClient().Do(req)
+		if err != nil {
+			return 0, c.transportError(ctx, name, path, err)
+		}
+		rawBody, header, status = resp.Body, resp.Header, resp.StatusCode
+	} else {
+		resp, err := c.http.R().SetContext(ctx).
+			SetHeader("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8").
+			SetHeader("User-Agent", c.cfg.ua).
+			SetBody(body).
+			Post(c.cfg.baseURL + path)
+		if err != nil {
+			return 0, c.transportError(ctx, name, path, err)
+		}
+		rawBody, header, status = resp.RawBody(), resp.Header(), resp.StatusCode()
 	}
-	raw, err := transport.ReadAll(resp.RawBody(), c.cfg.maxBody)
-	resp.RawBody().Close()
-	status = resp.StatusCode()
+	raw, err := transport.ReadAll(rawBody, c.cfg.maxBody)
+	rawBody.Close()
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call", slog.String("name", name), slog.String("path", path),
 		slog.Int("status", status), slog.Duration("took", c.cfg.now().Sub(start)))
 	if err != nil {
 		return status, fmt.Errorf("levy: %s: read response: %w", name, err)
 	}
-	return status, c.decode(ctx, name, status, resp.Header(), raw, out)
+	return status, c.decode(ctx, name, status, header, raw, out)
+}
+
+func (c *Client) transportError(ctx context.Context, name, path string, err error) error {
+	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call failed", slog.String("name", name), slog.String("path", path), slog.String("error", err.Error()))
+	return fmt.Errorf("levy: %s: %w", name, unwrapURL(err))
 }
 
 // unwrapURL drops *url.Error's quoting of the full URL.
