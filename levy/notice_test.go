@@ -42,7 +42,10 @@ func TestParseNoticeKinds(t *testing.T) {
 		{levy.NameUploadTaxpayerAgreement, map[string]any{"request_id": "U1", "status": "FAIL", "contract_id": "K1"}, func(d any) bool { return d.(*levy.AgreementNotice).Status == levy.AgreementStatusFail }},
 		{levy.NameUploadIDCardImage, map[string]any{"requestId": "I1", "status": "IDENTIFY_FAIL", "failReason": "模糊"}, func(d any) bool { return d.(*levy.IDCardImageNotice).FailReason == "模糊" }},
 		{levy.NameCloseOrderNotice, map[string]any{"request_id": "R1", "remit_status": "CLOSE", "tax_agent_location_id": "101", "close_time": "2024-03-04T10:00:00.000", "Close_reason": "超时"},
-			func(d any) bool { n := d.(*levy.CloseOrderNotice); return n.CloseReason == "超时" && n.TaxAgentLocationID == "101" }},
+			func(d any) bool {
+				n := d.(*levy.CloseOrderNotice)
+				return n.CloseReason == "超时" && n.TaxAgentLocationID == "101"
+			}},
 	}
 	for _, c2 := range cases {
 		n, err := c.ParseNotice(ctx, "application/x-www-form-urlencoded", srv.SignNotice(c2.name, c2.data))
