@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+
+	"github.com/bizapi-cn/go-sdk/examples/internal/flow"
 )
 
-// levyLeg runs the levy module's flow against its fake provider.
-func levyLeg(_ context.Context, w io.Writer) error {
-	fmt.Fprintln(w, "levy: not yet built; this leg will run once the module lands")
-	return nil
+// levyLeg runs the levy order flow against the fake provider.
+func levyLeg(ctx context.Context, w io.Writer) error {
+	return flow.Levy(ctx, w, flow.LevyConfig{})
 }
