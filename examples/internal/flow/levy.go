@@ -26,6 +26,7 @@ type LevyConfig struct {
 // Levy signs up a taxpayer, creates an order, waits for its notice,
 // queries, confirms, queries again and uploads an agreement PDF.
 func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
+	w = locked(w)
 	if cfg.NoticeWait == 0 {
 		cfg.NoticeWait = 10 * time.Second
 	}

@@ -44,6 +44,7 @@ func Step(w io.Writer, name string, fn func() error) error {
 // scan (01 then 02) and a signing (13 then 14) against it, and prints each
 // typed payload with personal data masked.
 func Scancode(ctx context.Context, w io.Writer, cfg ScancodeConfig) error {
+	w = locked(w)
 	privPEM := cfg.SM2PrivateKey
 	if privPEM == nil {
 		var err error
