@@ -6,6 +6,7 @@ replace github.com/bizapi-cn/go-sdk/internal => ../internal
 
 require (
 	github.com/bizapi-cn/go-sdk/internal v0.0.0-00010101000000-000000000000
+	github.com/google/go-cmp v0.7.0
 	github.com/tjfoc/gmsm v1.4.1
 )
 
