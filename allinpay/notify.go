@@ -1,0 +1,159 @@
+package allinpay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/internal/transport"
+)
+
+// Notification is a verified asynchronous payment notification.
+type Notification struct {
+	TransType   TransType
+	OutTransNo  string
+	TransAmount int64 // minor units
+	Currency    Currency
+	ResultCode  ResultCode
+	ResultMsg   string
+	TransNo     string
+	BankTradeNo string
+	PayTime     time.Time // UTC+8; zero when absent
+	BankUserID  string
+	// Fields are every field received (the signed set), unknown included.
+	Fields Fields
+}
+
+// IdempotencyKey identifies the notified state: the same across
+// redeliveries of one result.
+func (n *Notification) IdempotencyKey() string {
+	return n.OutTransNo + ":" + n.TransNo + ":" + string(n.ResultCode)
+}
+
+// Succeeded reports a successful payment.
+func (n *Notification) Succeeded() bool { return n.ResultCode == ResultSuccess }
+
+// ErrMalformedNotification reports a body that is not a notification form.
+var ErrMalformedNotification = errors.New("allinpay: malformed notification")
+
+// ParseNotify verifies and decodes a notification from the raw form body:
+// the signature is checked over every received non-empty field except
+// signature, unknown fields included, before anything is decoded. A field
+// sent twice is refused (the signed set would be ambiguous).
+func (c *Client) ParseNotify(ctx context.Context, contentType string, body []byte) (*Notification, error) {
+	if mt, _, _ := mime.ParseMediaType(contentType); contentType != "" && mt != "application/x-www-form-urlencoded" {
+		return nil, fmt.Errorf("%w: content type %q", ErrMalformedNotification, mt)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, fmt.Errorf("%w: body is not a form", ErrMalformedNotification)
+	}
+	f := make(Fields, len(form))
+	for k, v := range form {
+		if len(v) != 1 {
+			return nil, fmt.Errorf("%w: field %q sent %d times", ErrMalformedNotification, k, len(v))
+		}
+		f[k] = v[0]
+	}
+	if err := c.verifyFields(ctx, f); err != nil {
+		return nil, err
+	}
+	n := &Notification{TransType: TransType(f["transType"]), OutTransNo: f["outTransNo"], Currency: Currency(f["currency"]),
+		ResultCode: ResultCode(f["resultCode"]), ResultMsg: f["resultMsg"], TransNo: f["transNo"], BankTradeNo: f["bankTradeNo"],
+		BankUserID: f["bankUserId"], Fields: f}
+	if n.OutTransNo == "" {
+		return nil, fmt.Errorf("%w: outTransNo missing", ErrMalformedNotification)
+	}
+	if s := f["transAmount"]; s != "" {
+		a, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%w: transAmount is not minor units", ErrMalformedNotification)
+		}
+		n.TransAmount = a
+	}
+	if s := f["payTime"]; s != "" {
+		t, err := time.ParseInLocation("20060102150405", s, cst)
+		if err != nil {
+			return nil, fmt.Errorf("%w: payTime is not yyyyMMddHHmmss", ErrMalformedNotification)
+		}
+		n.PayTime = t
+	}
+	return n, nil
+}
+
+// NotifyFunc handles one verified notification; return nil only once it is
+// durably handled.
+type NotifyFunc func(ctx context.Context, n *Notification) error
+
+// DedupStore records handled notifications (see NewMemoryDedupStore).
+type DedupStore = dedup.Store
+
+// NewMemoryDedupStore returns an in-process DedupStore (72 h when 0).
+func NewMemoryDedupStore(retention time.Duration) DedupStore {
+	return dedup.NewMemory(retention, 0, nil)
+}
+
+// NotifyOption configures NotifyHandler.
+type NotifyOption func(*notifyHandler)
+
+// WithNotifyDedup deduplicates deliveries by IdempotencyKey.
+func WithNotifyDedup(s DedupStore) NotifyOption { return func(h *notifyHandler) { h.store = s } }
+
+// WithNotifyMaxBytes sets the body limit (64 KiB by default).
+func WithNotifyMaxBytes(n int64) NotifyOption { return func(h *notifyHandler) { h.max = n } }
+
+type notifyHandler struct {
+	c     *Client
+	fn    NotifyFunc
+	store DedupStore
+	max   int64
+}
+
+// NotifyHandler returns the http.Handler for the notifyUrl: it answers the
+// plain text SUCCESS only after fn returned nil (or the notification was
+// handled before), and FAIL with a non-2xx status otherwise.
+func (c *Client) NotifyHandler(fn NotifyFunc, opts ...NotifyOption) http.Handler {
+	h := &notifyHandler{c: c, fn: fn, max: 64 << 10}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+func (h *notifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
+	fail := func(status int) {
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, "FAIL")
+	}
+	if r.Method != http.MethodPost {
+		fail(http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := transport.ReadAll(r.Body, h.max)
+	if err != nil {
+		fail(http.StatusRequestEntityTooLarge)
+		return
+	}
+	ctx := r.Context()
+	n, err := h.c.ParseNotify(ctx, r.Header.Get("Content-Type"), body)
+	if err != nil {
+		h.c.cfg.log.LogAttrs(ctx, slog.LevelWarn, "allinpay: notification refused", slog.String("error", err.Error()))
+		fail(http.StatusBadRequest)
+		return
+	}
+	if _, err := dedup.Run(ctx, h.store, n.IdempotencyKey(), func(ctx context.Context) error { return h.fn(ctx, n) }); err != nil {
+		h.c.cfg.log.LogAttrs(ctx, slog.LevelWarn, "allinpay: notification not acknowledged", slog.String("outTransNo", n.OutTransNo), slog.String("error", err.Error()))
+		fail(http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = io.WriteString(w, "SUCCESS")
+}
