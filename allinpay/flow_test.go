@@ -1,0 +1,247 @@
+package allinpay_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
+)
+
+type received struct {
+	mu sync.Mutex
+	n  []*allinpay.Notification
+	ch chan *allinpay.Notification
+}
+
+func newFlow(t *testing.T, opts ...allinpaytest.Option) (*allinpaytest.Server, *allinpay.Client, *received, string) {
+	t.Helper()
+	srv, err := allinpaytest.NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := allinpay.NewClient(allinpay.WithMerchant(srv.AccessCode, srv.MchNo), allinpay.WithKeys(srv.MerchantPrivateKey, srv.PlatformPublicKey),
+		allinpay.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &received{ch: make(chan *allinpay.Notification, 16)}
+	recv := httptest.NewServer(c.NotifyHandler(func(_ context.Context, n *allinpay.Notification) error {
+		r.mu.Lock()
+		r.n = append(r.n, n)
+		r.mu.Unlock()
+		r.ch <- n
+		return nil
+	}, allinpay.WithNotifyDedup(allinpay.NewMemoryDedupStore(0))))
+	t.Cleanup(func() { srv.Close(); recv.Close() })
+	return srv, c, r, recv.URL
+}
+
+func (r *received) wait(t *testing.T) *allinpay.Notification {
+	t.Helper()
+	select {
+	case n := <-r.ch:
+		return n
+	case <-time.After(5 * time.Second):
+		t.Fatal("no notification")
+		return nil
+	}
+}
+
+func TestFlowScanPayRefundBill(t *testing.T) {
+	t.Parallel()
+	srv, c, r, notify := newFlow(t)
+	ctx := context.Background()
+	p, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "O-1", TransAmount: 1050,
+		Currency: allinpay.CurrencyHKD, NotifyURL: notify, GoodsSubject: "童装"})
+	if err != nil || !p.Processing() || p.CodeURL == "" {
+		t.Fatalf("Pay = %+v, %v; want P000 with a codeUrl", p, err)
+	}
+	if err := srv.SimulatePay("O-1"); err != nil {
+		t.Fatal(err)
+	}
+	n := r.wait(t)
+	if !n.Succeeded() || n.TransAmount != 1050 || n.PayTime.IsZero() || n.OutTransNo != "O-1" {
+		t.Errorf("notification = %+v", n)
+	}
+	q, err := c.QueryOrder(ctx, "O-1")
+	if err != nil || q.ResultCode != allinpay.ResultSuccess || q.TransAmount != 1050 {
+		t.Fatalf("QueryOrder = %+v, %v", q, err)
+	}
+	if _, err := c.Refund(ctx, &allinpay.RefundRequest{TransType: allinpay.TransTypeAlipayScancode.ReturnType(), OutTransNo: "RF-1", OriOutTransNo: "O-1",
+		TransAmount: 50, Currency: allinpay.CurrencyHKD, NotifyURL: notify, RefundReason: "size"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Refund(ctx, &allinpay.RefundRequest{TransType: allinpay.TransTypeAlipayReturn, OutTransNo: "RF-2", OriOutTransNo: "O-1",
+		TransAmount: 1001, Currency: allinpay.CurrencyHKD, NotifyURL: notify})
+	var apiErr *allinpay.APIError
+	if !errors.As(err, &apiErr) || apiErr.ResultCode != allinpay.ResultIllegalAmount {
+		t.Errorf("refund over the paid amount: %v; want resultCode 0027", err)
+	}
+	_, err = c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "O-1", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: notify})
+	if !errors.As(err, &apiErr) || apiErr.ResultCode != allinpay.ResultOrderRecurrent {
+		t.Errorf("duplicate outTransNo: %v; want 0022", err)
+	}
+	b, err := c.DownloadBill(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := b.Reader()
+	rows := 0
+	for {
+		row, err := br.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows++
+		if row.PayAmount != 1050 || row.TransCurrency != allinpay.CurrencyHKD || row.TransTime.IsZero() {
+			t.Errorf("bill row = %+v", row)
+		}
+	}
+	if rows != 1 || br.Summary().Count != 1 || br.Summary().PayAmount != 1050 {
+		t.Errorf("bill: %d rows, summary %+v", rows, br.Summary())
+	}
+}
+
+func TestFlowMicropayVoidClose(t *testing.T) {
+	t.Parallel()
+	_, c, r, notify := newFlow(t)
+	ctx := context.Background()
+	p, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayMicropay, OutTransNo: "M-1", TransAmount: 300,
+		Currency: allinpay.CurrencyCNY, NotifyURL: notify, AuthCode: "134567890123456789"})
+	if err != nil || p.ResultCode != allinpay.ResultSuccess {
+		t.Fatalf("micropay = %+v, %v", p, err)
+	}
+	r.wait(t)
+	if _, err := c.Void(ctx, &allinpay.VoidRequest{TransType: allinpay.TransTypeWxpayCancel, OutTransNo: "V-1", OriOutTransNo: "M-1", NotifyURL: notify}); err != nil {
+		t.Errorf("same-day void: %v", err)
+	}
+	if _, err := c.CloseOrder(ctx, &allinpay.VoidRequest{OutTransNo: "C-0", OriOutTransNo: "M-1", NotifyURL: notify}); err == nil {
+		t.Error("closing a paid (voided) order succeeded")
+	}
+	if _, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeUnionpayScancode, OutTransNo: "U-1", TransAmount: 5, Currency: allinpay.CurrencyCNY, NotifyURL: notify}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CloseOrder(ctx, &allinpay.VoidRequest{OutTransNo: "C-1", OriOutTransNo: "U-1", NotifyURL: notify}); err != nil {
+		t.Errorf("closing an unpaid order: %v", err)
+	}
+}
+
+func TestFlowFaults(t *testing.T) {
+	t.Parallel()
+	srv, c, _, notify := newFlow(t)
+	ctx := context.Background()
+	pay := func(no string) error {
+		_, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: no, TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: notify})
+		return err
+	}
+	srv.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultProcessThenDrop, Count: 1})
+	if err := pay("F-1"); !errors.Is(err, allinpay.ErrOutcomeUnknown) || srv.Calls("WXPAY_SCANCODE") != 1 {
+		t.Errorf("dropped payment: %v after %d requests; want ErrOutcomeUnknown after 1", err, srv.Calls("WXPAY_SCANCODE"))
+	}
+	if _, ok := srv.Order("F-1"); !ok {
+		t.Error("the fake did not record the order the client gave up on")
+	}
+	srv.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultStatus500, Count: 1})
+	if _, err := c.QueryOrder(ctx, "F-1"); err != nil || srv.Calls("TRANS_QUERY") != 2 {
+		t.Errorf("query after a 500: %v, %d requests; want success on the retry", err, srv.Calls("TRANS_QUERY"))
+	}
+	srv.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultBadSignature, Count: 1})
+	if err := pay("F-2"); !errors.Is(err, allinpay.ErrInvalidSignature) {
+		t.Errorf("tampered answer: %v; want ErrInvalidSignature", err)
+	}
+	other, _ := allinpaytest.NewServer()
+	defer other.Close()
+	_, pp, _, _ := vectorKeys(t)
+	wrong, _ := allinpay.NewClient(allinpay.WithMerchant("20000000", "6666666600003"), allinpay.WithKeys(srv.MerchantPrivateKey, pp), allinpay.WithBaseURL(srv.URL))
+	if _, err := wrong.QueryOrder(ctx, "F-1"); err != nil {
+		t.Errorf("the vector platform key is the fake's: %v", err)
+	}
+}
+
+func TestNotifyRefusesForgeries(t *testing.T) {
+	t.Parallel()
+	srv, c, r, _ := newFlow(t)
+	h := c.NotifyHandler(func(context.Context, *allinpay.Notification) error { return nil })
+	good := map[string]string{"outTransNo": "O-9", "transAmount": "100", "currency": "HKD", "resultCode": "0000", "transNo": "T9", "payTime": "20240101120000", "mchNo": "6666666600003"}
+	body := srv.SignNotification(good)
+	serve := func(b []byte) (int, string) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/n", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	if code, s := serve(body); code != 200 || s != "SUCCESS" {
+		t.Fatalf("genuine = %d %s", code, s)
+	}
+	for name, b := range map[string][]byte{
+		"amount changed": bytes.Replace(body, []byte("transAmount=100"), []byte("transAmount=999"), 1),
+		"field added":    append(append([]byte{}, body...), "&extra=1"...),
+		"field twice":    append(append([]byte{}, body...), "&transAmount=100"...),
+		"no signature":   []byte("outTransNo=O-9&transAmount=100"),
+		"oversized":      bytes.Repeat([]byte("a"), 70<<10),
+	} {
+		if code, s := serve(b); code == 200 || s == "SUCCESS" {
+			t.Errorf("%s: answered %d %s", name, code, s)
+		}
+	}
+	_ = r
+	n, err := c.ParseNotify(context.Background(), "", body)
+	if err != nil || n.PayTime.Hour() != 12 || n.PayTime.Location().String() != "CST" {
+		t.Errorf("ParseNotify payTime = %v, %v; want 12:00 in UTC+8", n.PayTime, err)
+	}
+	if _, err := c.ParseNotify(context.Background(), "application/json", body); !errors.Is(err, allinpay.ErrMalformedNotification) {
+		t.Errorf("JSON content type: %v", err)
+	}
+}
+
+func TestBillReader(t *testing.T) {
+	t.Parallel()
+	row := "20240101,M1,Shop,T1,O1,ALIPAY_SCANCODE,,,,,2024-01-01 10:00:00,HKD,10.50,0.00,HKD,10.44,0.06,10.50,0.00,1.0000,,"
+	for name, c := range map[string]struct {
+		file string
+		err  error
+		rows int
+	}{
+		"LF, trailing newline": {row + "\n" + row + "\nSummary,20240101,HKD,21.00,0.12,20.88,2,21.00,0.00\n", nil, 2},
+		"CRLF, no trailing":    {row + "\r\n" + "Summary,20240101,HKD,10.50,0.06,10.44,1,10.50,0.00", nil, 1},
+		"blank lines":          {"\n" + row + "\n\n" + "Summary,20240101,HKD,10.50,0.06,10.44,1,10.50,0.00\n\n", nil, 1},
+		"only summary":         {"Summary,20240101,HKD,0,0,0,0,0,0\n", nil, 0},
+		"count mismatch":       {row + "\nSummary,20240101,HKD,10.50,0.06,10.44,2,10.50,0.00\n", allinpay.ErrBillMismatch, 1},
+		"total mismatch":       {row + "\nSummary,20240101,HKD,10.51,0.06,10.44,1,10.50,0.00\n", allinpay.ErrBillMismatch, 1},
+	} {
+		br := allinpay.NewBillReader(strings.NewReader(c.file))
+		rows := 0
+		var err error
+		for {
+			_, err = br.Next()
+			if err != nil {
+				break
+			}
+			rows++
+		}
+		if c.err == nil && !errors.Is(err, io.EOF) || c.err != nil && !errors.Is(err, c.err) || rows != c.rows {
+			t.Errorf("%s: %d rows, err %v; want %d rows, %v", name, rows, err, c.rows, c.err)
+		}
+	}
+	for name, f := range map[string]string{"empty": "", "bad columns": "a,b\nSummary,1,HKD,0,0,0,0,0,0\n", "three decimals": strings.Replace(row, "10.50", "10.505", 1) + "\nSummary,20240101,HKD,0,0,0,1,0,0\n"} {
+		br := allinpay.NewBillReader(strings.NewReader(f))
+		if _, err := br.Next(); err == nil || errors.Is(err, io.EOF) {
+			t.Errorf("%s: Next = %v; want an error", name, err)
+		}
+	}
+	_ = base64.StdEncoding
+}
