@@ -1,0 +1,66 @@
+package allinpay_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
+)
+
+// FuzzParseNotify: no panic; anything accepted was signed by the platform
+// key, so a body the fake signed always parses and a mutated one only
+// parses when the mutation kept every signed field.
+func FuzzParseNotify(f *testing.F) {
+	srv, err := allinpaytest.NewServer()
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer srv.Close()
+	f.Add(srv.SignNotification(map[string]string{"outTransNo": "O", "transAmount": "1", "payTime": "20240101000000", "resultCode": "0000"}))
+	f.Add([]byte("outTransNo=O&signature=AAAA"))
+	c, err := allinpay.NewClient(allinpay.WithMerchant("a", "b"), allinpay.WithKeys(srv.MerchantPrivateKey, srv.PlatformPublicKey), allinpay.WithBaseURL("https://x.invalid"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		n, err := c.ParseNotify(context.Background(), "", body)
+		if err != nil {
+			if !errors.Is(err, allinpay.ErrInvalidSignature) && !errors.Is(err, allinpay.ErrMalformedNotification) {
+				t.Fatalf("untyped error: %v", err)
+			}
+			return
+		}
+		if n.OutTransNo == "" || n.Fields["signature"] == "" {
+			t.Fatalf("accepted %+v", n)
+		}
+	})
+}
+
+// FuzzBillReader: any input ends in io.EOF (totals matched) or an error,
+// never a panic or an endless loop; rows read never exceed lines.
+func FuzzBillReader(f *testing.F) {
+	row := "20240101,M1,Shop,T1,O1,ALIPAY_SCANCODE,,,,,2024-01-01 10:00:00,HKD,10.50,0.00,HKD,10.44,0.06,10.50,0.00,1.0000,,"
+	f.Add(row + "\nSummary,20240101,HKD,10.50,0.06,10.44,1,10.50,0.00\n")
+	f.Add("Summary,1,HKD,0,0,0,0,0,0")
+	f.Add("\r\n\r\n,,,\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		br := allinpay.NewBillReader(strings.NewReader(in))
+		lines := strings.Count(in, "\n") + 1
+		for i := 0; ; i++ {
+			_, err := br.Next()
+			if err != nil {
+				if errors.Is(err, io.EOF) && int64(i) != br.Summary().Count {
+					t.Fatalf("EOF after %d rows but the summary counts %d", i, br.Summary().Count)
+				}
+				return
+			}
+			if i > lines {
+				t.Fatal("more rows than lines")
+			}
+		}
+	})
+}
