@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+
+	"github.com/bizapi-cn/go-sdk/examples/internal/flow"
 )
 
-// allinpayLeg runs the allinpay module's flow against its fake provider.
-func allinpayLeg(_ context.Context, w io.Writer) error {
-	fmt.Fprintln(w, "allinpay: not yet built; this leg will run once the module lands")
-	return nil
+// allinpayLeg runs the QR payment flow against the fake gateway.
+func allinpayLeg(ctx context.Context, w io.Writer) error {
+	return flow.Allinpay(ctx, w, flow.AllinpayConfig{})
 }
