@@ -245,3 +245,30 @@ func TestBillReader(t *testing.T) {
 	}
 	_ = base64.StdEncoding
 }
+
+// TestFlowDuplicateNotifications: the fake pushes every notification twice
+// at once; the host handles each payment once, and both pushes end
+// acknowledged.
+func TestFlowDuplicateNotifications(t *testing.T) {
+	t.Parallel()
+	srv, c, r, notify := newFlow(t)
+	srv.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultDuplicateNotify})
+	ctx := context.Background()
+	for _, no := range []string{"D-1", "D-2", "D-3"} {
+		if _, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayMicropay, OutTransNo: no, TransAmount: 7,
+			Currency: allinpay.CurrencyHKD, NotifyURL: notify, AuthCode: "280000000000000000"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.WaitNotifications()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.n) != 3 {
+		t.Errorf("host handled %d notifications; want 3 (one per payment)", len(r.n))
+	}
+	for _, no := range []string{"D-1", "D-2", "D-3"} {
+		if d := srv.Delivered(no); d != 2 {
+			t.Errorf("%s acknowledged %d times; want both pushes acknowledged", no, d)
+		}
+	}
+}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
+	"github.com/jarcoal/httpmock"
 )
 
 // FuzzParseNotify: no panic; anything accepted was signed by the platform
@@ -61,6 +63,29 @@ func FuzzBillReader(f *testing.F) {
 			if i > lines {
 				t.Fatal("more rows than lines")
 			}
+		}
+	})
+}
+
+// FuzzResponse: whatever the gateway answers, the client returns a typed
+// result or error, and never accepts a 0000 answer the platform did not
+// sign.
+func FuzzResponse(f *testing.F) {
+	f.Add([]byte(`{"returnCode":"0000","resultCode":"0000","transAmount":1}`), 200)
+	f.Add([]byte(`{"returnCode":"9999","returnMsg":"x"}`), 500)
+	f.Add([]byte(`[]`), 200)
+	f.Fuzz(func(t *testing.T, body []byte, status int) {
+		if status < 100 || status > 599 {
+			return
+		}
+		mt := httpmock.NewMockTransport()
+		mt.RegisterNoResponder(httpmock.NewBytesResponder(status, body))
+		mp, pp, _, _ := vectorKeys(t)
+		c, _ := allinpay.NewClient(allinpay.WithMerchant("a", "b"), allinpay.WithKeys(mp, pp), allinpay.WithBaseURL(allinpay.TestBaseURL),
+			allinpay.WithHTTPClient(&http.Client{Transport: mt}), allinpay.WithRetries(0))
+		q, err := c.QueryOrder(context.Background(), "O")
+		if err == nil {
+			t.Fatalf("accepted an unsigned answer: %+v", q)
 		}
 	})
 }
