@@ -1,12 +1,18 @@
 package bench
 
 import (
+	"context"
+	"net/url"
+
 	"crypto"
 	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/levy"
+	"github.com/bizapi-cn/go-sdk/scancode"
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
@@ -33,6 +39,20 @@ func BenchmarkCallbackLevy(b *testing.B) {
 			}
 		}
 	})
+	c, err := levy.NewClient(levy.WithCredentials("k", levySecret), levy.WithBaseURL("https://x.invalid"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(url.Values{"req": {string(levyNotice)}, "sign": {sig}}.Encode())
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if n, err := c.ParseNotice(ctx, "application/x-www-form-urlencoded", body); err != nil || n.Data == nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func BenchmarkCallbackAllinpay(b *testing.B) {
@@ -49,6 +69,26 @@ func BenchmarkCallbackAllinpay(b *testing.B) {
 		for b.Loop() {
 			sum := sha256.Sum256(canon)
 			if err := rsa.VerifyPKCS1v15(k.platformPub, crypto.SHA256, sum[:], sig); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	mp, _ := testvectors.Read("keys/merchant_rsa_private_pkcs1.pem")
+	pp, _ := testvectors.Read("keys/platform_rsa_public.pem")
+	c, err := allinpay.NewClient(allinpay.WithMerchant("20000000", "6666666600003"), allinpay.WithKeys(mp, pp), allinpay.WithBaseURL("https://x.invalid"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	form := url.Values{"signature": {base64.StdEncoding.EncodeToString(sig)}}
+	for k, v := range fields {
+		form.Set(k, v)
+	}
+	body := []byte(form.Encode())
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.ParseNotify(ctx, "application/x-www-form-urlencoded", body); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -119,6 +159,21 @@ func BenchmarkCallbackScancode(b *testing.B) {
 				b.Fatal(err)
 			}
 			if _, err := crypt.SM4ECBDecrypt(key, enc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte(v.SM2PrivateHex), SM2Encoding: scancode.SM2C1C3C2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := `{"encrypt":"` + base64.StdEncoding.EncodeToString(enc) + `","desKey":"` + v.DesKey.C1C3C2B64 + `"}`
+	body := []byte(url.Values{"type": {"02"}, "data": {data}, "platformCode": {"M1100000034"}}.Encode())
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := scancode.Parse(ctx, "application/x-www-form-urlencoded", body, d); err != nil {
 				b.Fatal(err)
 			}
 		}
