@@ -1,4 +1,40 @@
-// Package evidence is a client for the DECS (Data Express Chain System) evidence and data-acquisition service.
+// Package evidence is a client for the DECS (Data Express Chain System)
+// evidence and data-acquisition service.
 //
-// This package is being built; see the project's issues for its scope.
+// Status: the request path (sorted-JSON body, DECSHASH with HMAC-SHA256 or
+// HMAC-SM3, the field key fetched from update-aes-key and unwrapped with
+// RSA PKCS#1 v1.5, RSA-OAEP or SM2, AES/SM4-ECB fields encrypted and
+// decrypted by the client, one key refresh on −43037/−44050), sessions
+// (StartAcquisition with the signed entry URL, GetStatus, GetOriginalFiles),
+// notification verification (DECSHASH + DECSSIGN) with its handler, and the
+// SSE-C download are built and tested against the provider's own samples.
+// The remaining endpoints, the appendix's domain model, the polling
+// fallback, the zip helper and the fake provider evidencetest are not built
+// yet.
+//
+// # Errors
+//
+// An errorCode other than 0 is an *APIError (ErrorCode.Retryable,
+// ErrorCode.KeyExpired); notifications that do not verify are
+// ErrInvalidSignature; downloads return ErrLinkExpired (403) and
+// ErrBadFileKey (400).
 package evidence
+
+import (
+	"strings"
+
+	"github.com/bizapi-cn/go-sdk/internal/validate"
+)
+
+// ValidationError lists every bad field; nothing was sent.
+type ValidationError struct {
+	Fields []validate.Problem
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.String()
+	}
+	return "evidence: invalid request: " + strings.Join(parts, "; ")
+}

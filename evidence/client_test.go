@@ -1,0 +1,248 @@
+package evidence_test
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/bizapi-cn/go-sdk/evidence"
+	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/testvectors"
+	"github.com/jarcoal/httpmock"
+)
+
+const base = "https://decs.example.invalid"
+
+func docs(t *testing.T) testvectors.DECSDocs {
+	t.Helper()
+	var v testvectors.DECSDocs
+	if err := testvectors.Load("evidence_decs_docs.json", &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func newClient(t *testing.T, mt *httpmock.MockTransport, opts ...evidence.Option) *evidence.Client {
+	t.Helper()
+	v := docs(t)
+	notify, _ := testvectors.Read("keys/platform_rsa_public.pem")
+	all := append([]evidence.Option{evidence.WithApp("IDAkEBvb", v.DECSHash.AppKey), evidence.WithBaseURL(base),
+		evidence.WithPrivateKey([]byte(v.AESKey.PrivateKeyPKCS8B64)), evidence.WithNotifyPublicKey(notify),
+		evidence.WithHTTPClient(&http.Client{Transport: mt})}, opts...)
+	c, err := evidence.NewClient(all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestDocsHashSample: the request body and DECSHASH for the docs' sample
+// are the docs' bytes.
+func TestDocsHashSample(t *testing.T) {
+	t.Parallel()
+	v := docs(t)
+	c := newClient(t, httpmock.NewMockTransport(), evidence.WithNonce(func() string { return "20rr7wbca98e8325f0fjd77yl130j6hi" }))
+	body, err := c.Body(map[string]string{"b": "xxx", "a": "xxx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(body) != v.DECSHash.SortedJSON {
+		t.Errorf("Body = %s; want %s", body, v.DECSHash.SortedJSON)
+	}
+	if got := c.DECSHash(body); got != v.DECSHash.DECSHash {
+		t.Errorf("DECSHash = %s; want %s", got, v.DECSHash.DECSHash)
+	}
+}
+
+// TestFieldKeyAndFiles: the docs' wrapped aesKey unwraps with the docs'
+// private key; a second key (the docs' field sample) decrypts the sample
+// ciphertext as a file URL; the key is fetched once and refreshed once on
+// −43037.
+func TestFieldKeyAndFiles(t *testing.T) {
+	t.Parallel()
+	v := docs(t)
+	priv, err := keys.ParseRSAPrivateKey([]byte(v.AESKey.PrivateKeyPKCS8B64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fieldKey, _ := base64.StdEncoding.DecodeString(v.AESField.AESKeyB64)
+	wrappedField, _ := rsa.EncryptPKCS1v15(rand.Reader, &priv.PublicKey, fieldKey)
+	mt := httpmock.NewMockTransport()
+	var keyCalls, fileCalls atomic.Int64
+	mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", func(r *http.Request) (*http.Response, error) {
+		if r.Header.Get("DECSHASH") == "" {
+			t.Error("no DECSHASH header")
+		}
+		wrapped := v.AESKey.EncryptedB64 // first the docs' key, then the field sample's
+		if keyCalls.Add(1) > 1 {
+			wrapped = base64.StdEncoding.EncodeToString(wrappedField)
+		}
+		return httpmock.NewStringResponse(200, `{"errorCode":0,"errorMessage":"OK","data":{"aeskey":"`+wrapped+`"}}`), nil
+	})
+	mt.RegisterResponder(http.MethodPost, base+"/api/efp/get-original-files-x", func(r *http.Request) (*http.Response, error) {
+		if fileCalls.Add(1) == 1 { // encrypted under a key the client does not have yet
+			return httpmock.NewStringResponse(200, `{"errorCode":-43037,"errorMessage":"aes decrypt failed"}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{"errorCode":0,"errorMessage":"OK","data":{"daId":"DA1","site":"tax","fileUrl":["`+v.AESField.CiphertextB64+`"],"ext":{"pdfPassword":["`+v.AESField.CiphertextB64+`"]}}}`), nil
+	})
+	c := newClient(t, mt)
+	f, err := c.GetOriginalFiles(context.Background(), "DA1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.FileURLs) != 1 || f.FileURLs[0] != v.AESField.Plaintext || f.PDFPasswords[0] != v.AESField.Plaintext {
+		t.Errorf("files = %+v; want the docs' plaintext", f)
+	}
+	if keyCalls.Load() != 2 || fileCalls.Load() != 2 {
+		t.Errorf("update-aes-key %d, get-original-files-x %d calls; want 2 and 2 (one refresh)", keyCalls.Load(), fileCalls.Load())
+	}
+}
+
+func TestStartSignsEntryURL(t *testing.T) {
+	t.Parallel()
+	v := docs(t)
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", httpmock.NewStringResponder(200, `{"errorCode":0,"data":{"aeskey":"`+v.AESKey.EncryptedB64+`"}}`))
+	var arg map[string]any
+	mt.RegisterResponder(http.MethodPost, base+"/api/das/start-vdi-x", func(r *http.Request) (*http.Response, error) {
+		var body struct {
+			Arg map[string]any `json:"arg"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		arg = body.Arg
+		return httpmock.NewStringResponse(200, `{"errorCode":0,"data":{"daId":"DA9","redirectUrl":"https://h5.example/entry?daId=DA9"}}`), nil
+	})
+	c := newClient(t, mt)
+	out, err := c.StartAcquisition(context.Background(), &evidence.StartRequest{Site: "tax", BizNo: "B1", OpenID: "user-1", IDNo: "110101199003074477"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if arg["openId"] == "user-1" || arg["idNo"] == "110101199003074477" || arg["bizScenario"] != "general" {
+		t.Errorf("arg sent = %v; want openId and idNo encrypted", arg)
+	}
+	i := strings.Index(out.RedirectURL, "&sign=")
+	if i < 0 {
+		t.Fatalf("RedirectURL = %s; want a sign", out.RedirectURL)
+	}
+	priv, _ := keys.ParseRSAPrivateKey([]byte(v.AESKey.PrivateKeyPKCS8B64))
+	unesc, _ := url.QueryUnescape(out.RedirectURL[i+6:])
+	sig, _ := base64.StdEncoding.DecodeString(unesc)
+	sum := sha256.Sum256([]byte(out.RedirectURL[:i]))
+	if err := rsa.VerifyPKCS1v15(&priv.PublicKey, crypto.SHA256, sum[:], sig); err != nil {
+		t.Errorf("entry URL sign does not verify: %v", err)
+	}
+	if _, err := c.StartAcquisition(context.Background(), &evidence.StartRequest{}); !errors.As(err, new(*evidence.ValidationError)) {
+		t.Errorf("empty request: %v", err)
+	}
+}
+
+// TestNotification: a notification signed as the operator does verifies;
+// tampered body, wrong hash and a signature over another hash do not.
+func TestNotification(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, httpmock.NewMockTransport())
+	pp, _ := testvectors.Read("keys/platform_rsa_private_pkcs1.pem")
+	opKey, _ := keys.ParseRSAPrivateKey(pp)
+	body := []byte(`{"func":"daFileParsed","v":"2.0.0","auth":{"nonce":"n1"},"data":{"daId":"DA1","bizNo":"B1","site":"tax","daStatus":10,"authorizedTs":1700000000000,"fileUrlList":["https://cos/x.pdf"],"ext":{"fileKey":"MDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3ODlBQkNERUY="}}}`)
+	hash := c.DECSHash(mustSorted(t, body))
+	sum := sha256.Sum256([]byte(hash))
+	sigB, _ := rsa.SignPKCS1v15(rand.Reader, opKey, crypto.SHA256, sum[:])
+	sig := base64.StdEncoding.EncodeToString(sigB)
+	n, err := c.ParseNotification(context.Background(), hash, sig, body)
+	if err != nil || n.Func != "daFileParsed" || n.Data.DaStatus != 10 || len(n.Data.FileURLList) != 1 {
+		t.Fatalf("ParseNotification = %+v, %v", n, err)
+	}
+	tampered := bytes.Replace(body, []byte(`"daStatus":10`), []byte(`"daStatus":11`), 1)
+	otherSum := sha256.Sum256([]byte(strings.Repeat("A", 64)))
+	otherSig, _ := rsa.SignPKCS1v15(rand.Reader, opKey, crypto.SHA256, otherSum[:])
+	for name, c2 := range map[string][3]string{
+		"tampered body": {hash, sig, string(tampered)},
+		"wrong hash":    {strings.Repeat("0", 64), sig, string(body)},
+		"other sig":     {hash, base64.StdEncoding.EncodeToString(otherSig), string(body)},
+		"no sig":        {hash, "", string(body)},
+	} {
+		if _, err := c.ParseNotification(context.Background(), c2[0], c2[1], []byte(c2[2])); !errors.Is(err, evidence.ErrInvalidSignature) {
+			t.Errorf("%s: %v; want ErrInvalidSignature", name, err)
+		}
+	}
+	calls := 0
+	h := c.NotificationHandler(func(context.Context, *evidence.Notification) error { calls++; return nil }, evidence.NewMemoryDedupStore(0))
+	for range 2 {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header.Set("DECSHASH", hash)
+		req.Header.Set("DECSSIGN", sig)
+		h.ServeHTTP(rec, req)
+		if rec.Body.String() != `{"errorCode":0,"errorMessage":"OK"}` {
+			t.Errorf("answer = %s", rec.Body.String())
+		}
+	}
+	if calls != 1 {
+		t.Errorf("handled %d times; want 1", calls)
+	}
+}
+
+func mustSorted(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var v any
+	_ = json.Unmarshal(b, &v)
+	out, err := json.Marshal(v) // encoding/json sorts map keys; no HTML or control characters here
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestDownload: the SSE-C headers of the vectors are sent, the body is
+// streamed, 403 and 400 are typed.
+func TestDownload(t *testing.T) {
+	t.Parallel()
+	var vv testvectors.OAEPSSEC
+	if err := testvectors.Load("evidence_oaep_ssec.json", &vv); err != nil {
+		t.Fatal(err)
+	}
+	vec := vv.SSEC[1]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for name, want := range vec.Headers {
+			if r.Header.Get(name) != want {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
+		}
+		if r.URL.Path == "/expired" {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		_, _ = io.Copy(w, io.LimitReader(zeros{}, 1<<20))
+	}))
+	defer srv.Close()
+	c := newClient(t, httpmock.NewMockTransport(), evidence.WithHTTPClient(srv.Client()))
+	var buf bytes.Buffer
+	n, err := c.Download(context.Background(), srv.URL+"/f.pdf", vec.FileKey, &buf)
+	if err != nil || n != 1<<20 || buf.Len() != 1<<20 {
+		t.Fatalf("Download = %d, %v", n, err)
+	}
+	if _, err := c.Download(context.Background(), srv.URL+"/expired", vec.FileKey, io.Discard); !errors.Is(err, evidence.ErrLinkExpired) {
+		t.Errorf("403: %v", err)
+	}
+	if _, err := c.Download(context.Background(), srv.URL+"/f.pdf", vv.SSEC[0].FileKey, io.Discard); !errors.Is(err, evidence.ErrBadFileKey) {
+		t.Errorf("400: %v", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }

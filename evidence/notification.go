@@ -1,0 +1,118 @@
+package evidence
+
+import (
+	"context"
+	"crypto"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
+	"github.com/bizapi-cn/go-sdk/internal/transport"
+)
+
+// Notification is a verified v2 notification.
+type Notification struct {
+	Func string // daFailed, daUserAuthorized, daFileParsed, …
+	V    string
+	Data NotificationData
+	Raw  json.RawMessage // the whole body as received
+}
+
+// NotificationData is the data object (plaintext fileKey and URLs).
+type NotificationData struct {
+	BizAppID     string          `json:"bizAppId"`
+	DaID         string          `json:"daId"`
+	BizNo        string          `json:"bizNo"`
+	Site         string          `json:"site"`
+	DaStatus     int             `json:"daStatus"`
+	FileURLList  []string        `json:"fileUrlList"`
+	JSONResult   int             `json:"jsonResult"`
+	AuthorizedTs int64           `json:"authorizedTs"`
+	Ext          json.RawMessage `json:"ext"`
+}
+
+// IdempotencyKey is the function, session and state.
+func (n *Notification) IdempotencyKey() string {
+	return fmt.Sprintf("%s:%s:%d", n.Func, n.Data.DaID, n.Data.DaStatus)
+}
+
+// ParseNotification verifies a notification from its raw pieces: DECSHASH
+// is recomputed over the sorted body + appKey and compared in constant
+// time, then DECSSIGN is verified with the operator's public key over the
+// ASCII uppercase hash. Only then is the body decoded.
+func (c *Client) ParseNotification(ctx context.Context, decsHash, decsSign string, body []byte) (*Notification, error) {
+	if c.cfg.notifyPub == nil {
+		return nil, errors.New("evidence: ParseNotification needs WithNotifyPublicKey")
+	}
+	sorted, err := sortedjson.Canonicalize(body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: body is not canonical JSON", ErrInvalidSignature)
+	}
+	want := c.DECSHash(sorted)
+	if !hmac.Equal([]byte(want), []byte(strings.ToUpper(strings.TrimSpace(decsHash)))) {
+		return nil, fmt.Errorf("%w: DECSHASH", ErrInvalidSignature)
+	}
+	sig, err := base64.StdEncoding.DecodeString(strings.TrimSpace(decsSign))
+	sum := sha256.Sum256([]byte(want))
+	if err != nil || rsa.VerifyPKCS1v15(c.cfg.notifyPub, crypto.SHA256, sum[:], sig) != nil {
+		return nil, fmt.Errorf("%w: DECSSIGN", ErrInvalidSignature)
+	}
+	var n struct {
+		Func string           `json:"func"`
+		V    string           `json:"v"`
+		Data NotificationData `json:"data"`
+	}
+	if err := json.Unmarshal(body, &n); err != nil || n.Func == "" {
+		return nil, errors.New("evidence: notification is not {func, v, data}")
+	}
+	return &Notification{Func: n.Func, V: n.V, Data: n.Data, Raw: append(json.RawMessage(nil), body...)}, nil
+}
+
+// NotifyFunc handles one verified notification; return nil only once it is
+// durably handled.
+type NotifyFunc func(ctx context.Context, n *Notification) error
+
+// DedupStore records handled notifications.
+type DedupStore = dedup.Store
+
+// NewMemoryDedupStore returns an in-process DedupStore (72 h when 0).
+func NewMemoryDedupStore(retention time.Duration) DedupStore {
+	return dedup.NewMemory(retention, 0, nil)
+}
+
+// NotificationHandler answers exactly {"errorCode":0,"errorMessage":"OK"}
+// only after fn returned nil; store may be nil.
+func (c *Client) NotificationHandler(fn NotifyFunc, store DedupStore) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fail := func(status int, msg string) {
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, `{"errorCode":-1,"errorMessage":"`+msg+`"}`)
+		}
+		body, err := transport.ReadAll(r.Body, 1<<20)
+		if err != nil || r.Method != http.MethodPost {
+			fail(http.StatusBadRequest, "bad request")
+			return
+		}
+		n, err := c.ParseNotification(r.Context(), r.Header.Get("DECSHASH"), r.Header.Get("DECSSIGN"), body)
+		if err != nil {
+			fail(http.StatusBadRequest, "not verified")
+			return
+		}
+		if _, err := dedup.Run(r.Context(), store, n.IdempotencyKey(), func(ctx context.Context) error { return fn(ctx, n) }); err != nil {
+			fail(http.StatusServiceUnavailable, "not handled")
+			return
+		}
+		_, _ = io.WriteString(w, `{"errorCode":0,"errorMessage":"OK"}`)
+	})
+}
