@@ -5,12 +5,12 @@
 // HMAC-SM3, the field key fetched from update-aes-key and unwrapped with
 // RSA PKCS#1 v1.5, RSA-OAEP or SM2, AES/SM4-ECB fields encrypted and
 // decrypted by the client, one key refresh on −43037/−44050), sessions
-// (StartAcquisition with the signed entry URL, GetStatus, GetOriginalFiles),
+// (StartAcquisition with the signed entry URL, GetStatus, GetOriginalFiles,
+// GetParseResult, UploadUserProtocol, GetSitesState, GetReconFile),
 // notification verification (DECSHASH + DECSSIGN) with its handler, and the
 // SSE-C download are built and tested against the provider's own samples.
-// The remaining endpoints, the appendix's domain model, the polling
-// fallback, the zip helper and the fake provider evidencetest are not built
-// yet.
+// The appendix's domain model, the polling fallback, the zip helper and the
+// fake provider evidencetest are not built yet.
 //
 // # Errors
 //

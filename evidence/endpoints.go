@@ -1,0 +1,141 @@
+package evidence
+
+import (
+	"context"
+	"encoding/base64"
+	"regexp"
+	"strconv"
+
+	"github.com/bizapi-cn/go-sdk/internal/validate"
+)
+
+// ProtocolFile is one file of the user agreement upload.
+type ProtocolFile struct {
+	Name    string
+	Content []byte // plaintext PDF; encrypted by the client
+}
+
+// UploadUserProtocol uploads the user's signed agreement PDFs for a site
+// (the seed's "interface 3.4").
+//
+// DECS API: /api/das/upload-user-protocol-x.
+func (c *Client) UploadUserProtocol(ctx context.Context, idNo, site string, files []ProtocolFile) (bool, error) {
+	var v validate.Collector
+	v.Required("idNo", idNo)
+	v.Required("site", site)
+	if len(files) == 0 {
+		v.Addf("files", "is required")
+	}
+	for i, f := range files {
+		if f.Name == "" || len(f.Content) == 0 {
+			v.Addf("files["+strconv.Itoa(i)+"]", "needs a name and content")
+		}
+	}
+	if !v.OK() {
+		return false, &ValidationError{Fields: v.Problems()}
+	}
+	var out struct {
+		Result bool `json:"result"`
+	}
+	err := c.withKey(ctx, func(key []byte) error {
+		encID, err := c.encrypt(key, idNo)
+		if err != nil {
+			return err
+		}
+		list := make([]map[string]string, 0, len(files))
+		for _, f := range files {
+			enc, err := c.encrypt(key, base64.StdEncoding.EncodeToString(f.Content))
+			if err != nil {
+				return err
+			}
+			list = append(list, map[string]string{"name": f.Name, "content": enc})
+		}
+		return c.post(ctx, "/api/das/upload-user-protocol-x", map[string]any{"idNo": encID, "site": site, "files": list}, &out)
+	})
+	return out.Result, err
+}
+
+// ParseResult is get-parse-result-x's answer, decrypted.
+type ParseResult struct {
+	JSONResult  int
+	JSONFileURL []string
+	FileKey     string
+}
+
+// GetParseResult returns the parsed-result files of a session (when
+// daStatus is 10, authorizedTs > 0 and jsonResult is 10).
+//
+// DECS API: /api/efp/get-parse-result-x.
+func (c *Client) GetParseResult(ctx context.Context, daID string) (*ParseResult, error) {
+	var raw struct {
+		JSONResult  int      `json:"jsonResult"`
+		JSONFileURL []string `json:"jsonFileUrl"`
+		Ext         struct {
+			FileKey string `json:"fileKey"`
+		} `json:"ext"`
+	}
+	var out *ParseResult
+	err := c.withKey(ctx, func(key []byte) error {
+		if err := c.post(ctx, "/api/efp/get-parse-result-x", map[string]string{"daId": daID}, &raw); err != nil {
+			return err
+		}
+		r := &ParseResult{JSONResult: raw.JSONResult}
+		for _, u := range raw.JSONFileURL {
+			p, err := c.decrypt(key, u)
+			if err != nil {
+				return err
+			}
+			r.JSONFileURL = append(r.JSONFileURL, p)
+		}
+		if raw.Ext.FileKey != "" {
+			k, err := c.decrypt(key, raw.Ext.FileKey)
+			if err != nil {
+				return err
+			}
+			r.FileKey = k
+		}
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// SiteState is one entry of get-sites-state.
+type SiteState struct {
+	Status      string `json:"status"` // "1" available, "0" not
+	Site        string `json:"site"`
+	Description string `json:"description"`
+}
+
+// Available reports status "1".
+func (s SiteState) Available() bool { return s.Status == "1" }
+
+// GetSitesState reports whether sites are available.
+//
+// DECS API: /api/config/get-sites-state.
+func (c *Client) GetSitesState(ctx context.Context, sites ...string) ([]SiteState, error) {
+	var out []SiteState
+	if err := c.post(ctx, "/api/config/get-sites-state", map[string]any{"sites": sites}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+var dateRE = regexp.MustCompile(`^\d{8}$`)
+
+// GetReconFile returns the URL of the reconciliation CSV for date
+// (yyyymmdd, T-1); it is a plain GET, without SSE-C.
+//
+// DECS API: /api/efp/get-recon-file.
+func (c *Client) GetReconFile(ctx context.Context, date string) (string, error) {
+	if !dateRE.MatchString(date) {
+		return "", &ValidationError{Fields: []validate.Problem{{Field: "date", Message: "must be yyyymmdd"}}}
+	}
+	var out struct {
+		FileURL string `json:"fileUrl"`
+	}
+	if err := c.post(ctx, "/api/efp/get-recon-file", map[string]string{"date": date}, &out); err != nil {
+		return "", err
+	}
+	return out.FileURL, nil
+}
