@@ -14,5 +14,6 @@
 //   - dedup: exactly-once callback handling
 //   - transport: HTTP plumbing shared by the clients
 //   - validate: request validation that reports every bad field
+//   - fault: the fault-injection queue of the fake providers
 //   - testvectors, benchdata: test vectors and benchmark inputs (tests only)
 package internal

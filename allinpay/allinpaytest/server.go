@@ -17,7 +17,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -27,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
@@ -67,7 +67,7 @@ type Server struct {
 	mu          sync.Mutex
 	clock       func() time.Time
 	orders      map[string]*Order
-	faults      []Fault
+	faults      fault.Queue
 	calls       map[string]int
 	seq         int
 	pushes      sync.WaitGroup
@@ -116,7 +116,9 @@ func NewServer(opts ...Option) (*Server, error) {
 func (s *Server) Close() { s.pushes.Wait(); s.Server.Close() }
 
 // Inject queues a fault.
-func (s *Server) Inject(f Fault) { s.mu.Lock(); s.faults = append(s.faults, f); s.mu.Unlock() }
+func (s *Server) Inject(f Fault) {
+	s.faults.Add(fault.Fault{Kind: int(f.Kind), Count: f.Count, Delay: f.Delay})
+}
 
 // Calls returns how many requests of transType reached the server.
 func (s *Server) Calls(transType string) int {
@@ -186,13 +188,9 @@ func (s *Server) push(o *Order) {
 	}
 	body := s.SignNotification(s.notification(o))
 	copies := 1
-	s.mu.Lock()
-	for _, f := range s.faults {
-		if f.Kind == FaultDuplicateNotify {
-			copies = 2
-		}
+	if s.faults.Has(int(FaultDuplicateNotify)) {
+		copies = 2
 	}
-	s.mu.Unlock()
 	for range copies {
 		s.pushes.Add(1)
 		go func() {
@@ -236,21 +234,8 @@ func (s *Server) SimulatePay(outTransNo string) error {
 }
 
 func (s *Server) takeFault() (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range s.faults {
-		f := &s.faults[i]
-		if f.Kind == FaultDuplicateNotify {
-			continue
-		}
-		f.Count--
-		out := *f
-		if f.Count <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return out, true
-	}
-	return Fault{}, false
+	f, ok := s.faults.Take(func(k int) bool { return FaultKind(k) == FaultDuplicateNotify })
+	return Fault{Kind: FaultKind(f.Kind), Count: f.Count, Delay: f.Delay}, ok
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -269,12 +254,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[f["transType"]]++
 	s.mu.Unlock()
-	fault, has := s.takeFault()
+	flt, has := s.takeFault()
 	if has {
-		switch fault.Kind {
+		switch flt.Kind {
 		case FaultDelay:
 			select {
-			case <-time.After(fault.Delay):
+			case <-time.After(flt.Delay):
 			case <-r.Context().Done():
 				return
 			}
@@ -282,7 +267,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		case FaultDropConnection:
-			drop(w)
+			fault.Drop(w)
 			return
 		}
 	}
@@ -300,10 +285,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	} else {
 		after = s.transact(f, out)
 	}
-	if has && fault.Kind == FaultProcessThenDrop {
-		drop(w)
+	if has && flt.Kind == FaultProcessThenDrop {
+		fault.Drop(w)
 	} else {
-		s.reply(w, out, has && fault.Kind == FaultBadSignature)
+		s.reply(w, out, has && flt.Kind == FaultBadSignature)
 	}
 	if after != nil {
 		after()
@@ -320,17 +305,6 @@ func (s *Server) reply(w http.ResponseWriter, f map[string]string, badSign bool)
 	b, _ := json.Marshal(f)
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	_, _ = w.Write(b)
-}
-
-func drop(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0)
-			}
-			conn.Close()
-		}
-	}
 }
 
 func result(out map[string]string, code, msg string) {

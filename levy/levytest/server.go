@@ -14,13 +14,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 )
 
 // Defaults of a new Server.
@@ -60,7 +61,7 @@ type Server struct {
 	offset    time.Duration
 	clock     func() time.Time
 	notifyURL string
-	faults    []Fault
+	faults    fault.Queue
 	calls     map[string]int
 	signed    map[string]bool
 	orders    map[string]*order // by request_id
@@ -121,7 +122,9 @@ func (s *Server) Close() {
 func (s *Server) SetNotifyURL(u string) { s.mu.Lock(); s.notifyURL = u; s.mu.Unlock() }
 
 // Inject queues a fault.
-func (s *Server) Inject(f Fault) { s.mu.Lock(); s.faults = append(s.faults, f); s.mu.Unlock() }
+func (s *Server) Inject(f Fault) {
+	s.faults.Add(fault.Fault{Kind: int(f.Kind), Count: f.Count, Delay: f.Delay})
+}
 
 // Calls returns how many requests for interface name reached the server.
 func (s *Server) Calls(name string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[name] }
@@ -163,33 +166,11 @@ func (s *Server) Advance(d time.Duration) {
 }
 
 func (s *Server) takeFault() (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range s.faults {
-		f := &s.faults[i]
-		if f.Kind == FaultDuplicateNotice {
-			continue
-		}
-		f.Count--
-		out := *f
-		if f.Count <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return out, true
-	}
-	return Fault{}, false
+	f, ok := s.faults.Take(func(k int) bool { return FaultKind(k) == FaultDuplicateNotice })
+	return Fault{Kind: FaultKind(f.Kind), Count: f.Count, Delay: f.Delay}, ok
 }
 
-func (s *Server) duplicateNotices() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, f := range s.faults {
-		if f.Kind == FaultDuplicateNotice {
-			return true
-		}
-	}
-	return false
-}
+func (s *Server) duplicateNotices() bool { return s.faults.Has(int(FaultDuplicateNotice)) }
 
 func (s *Server) sign(b []byte) string {
 	m := hmac.New(sha256.New, []byte(s.Secret))
@@ -254,17 +235,6 @@ func (s *Server) answer(w http.ResponseWriter, name, code, msg string, data any,
 	_, _ = w.Write(body)
 }
 
-func drop(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0)
-			}
-			conn.Close()
-		}
-	}
-}
-
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil || r.Method != http.MethodPost {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -281,12 +251,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[env.Name]++
 	s.mu.Unlock()
-	fault, hasFault := s.takeFault()
+	flt, hasFault := s.takeFault()
 	if hasFault {
-		switch fault.Kind {
+		switch flt.Kind {
 		case FaultDelay:
 			select {
-			case <-time.After(fault.Delay):
+			case <-time.After(flt.Delay):
 			case <-r.Context().Done():
 				return
 			}
@@ -294,12 +264,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		case FaultDropConnection:
-			drop(w)
+			fault.Drop(w)
 			return
 		}
 	}
 	sig, _ := base64.StdEncoding.DecodeString(r.PostForm.Get("sign"))
-	badSign := hasFault && fault.Kind == FaultBadSignature
+	badSign := hasFault && flt.Kind == FaultBadSignature
 	if !hmac.Equal(sig, mustDecode(s.sign(req))) {
 		s.answer(w, env.Name, "0003", "验签失败", nil, badSign)
 		return
@@ -327,8 +297,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code, msg, out, notice := s.handle(r.Context(), env.Name, data)
-	if hasFault && fault.Kind == FaultProcessThenDrop {
-		drop(w)
+	if hasFault && flt.Kind == FaultProcessThenDrop {
+		fault.Drop(w)
 	} else {
 		s.answer(w, env.Name, code, msg, out, badSign)
 	}

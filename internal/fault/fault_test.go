@@ -1,0 +1,41 @@
+package fault
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestQueue(t *testing.T) {
+	t.Parallel()
+	var q Queue
+	q.Add(Fault{Kind: 9}) // sticky
+	q.Add(Fault{Kind: 1, Count: 2})
+	q.Add(Fault{Kind: 2, Count: 1})
+	sticky := func(k int) bool { return k == 9 }
+	var got []int
+	for {
+		f, ok := q.Take(sticky)
+		if !ok {
+			break
+		}
+		got = append(got, f.Kind)
+	}
+	if len(got) != 3 || got[0] != 1 || got[1] != 1 || got[2] != 2 {
+		t.Errorf("taken kinds = %v; want [1 1 2]", got)
+	}
+	if !q.Has(9) || q.Has(1) {
+		t.Error("Has: the sticky fault must stay, the used ones must go")
+	}
+}
+
+func TestDrop(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { Drop(w) }))
+	defer srv.Close()
+	if resp, err := http.Get(srv.URL); err == nil {
+		resp.Body.Close()
+		t.Fatal("a dropped connection gave an answer")
+	}
+	Drop(httptest.NewRecorder()) // not a Hijacker: no panic
+}
