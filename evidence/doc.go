@@ -9,8 +9,9 @@
 // GetParseResult, UploadUserProtocol, GetSitesState, GetReconFile),
 // notification verification (DECSHASH + DECSSIGN) with its handler, and the
 // SSE-C download are built and tested against the provider's own samples.
-// The appendix's domain model, the polling fallback, the zip helper and the
-// fake provider evidencetest are not built yet.
+// WaitFinal is the polling fallback and Unzip the safe zip helper. The
+// appendix's domain model and the fake provider evidencetest are not built
+// yet.
 //
 // # Errors
 //
