@@ -9,9 +9,11 @@
 // GetParseResult, UploadUserProtocol, GetSitesState, GetReconFile),
 // notification verification (DECSHASH + DECSSIGN) with its handler, and the
 // SSE-C download are built and tested against the provider's own samples.
-// WaitFinal is the polling fallback and Unzip the safe zip helper. The
-// appendix's domain model and the fake provider evidencetest are not built
-// yet.
+// WaitFinal is the polling fallback and Unzip the safe zip helper;
+// DaStatus (§3.1, with IsFinal, IsSuccess, IsValidOperation, Mode and the
+// Beehive 23-hour rule), JSONResult and AccessWay are typed. Not built yet:
+// the site catalogue and childSites (§2), the daSubStatus tables (§9), the
+// file classification helpers, and the fake provider evidencetest.
 //
 // # Errors
 //
