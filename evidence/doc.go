@@ -11,9 +11,9 @@
 // SSE-C download are built and tested against the provider's own samples.
 // WaitFinal is the polling fallback and Unzip the safe zip helper;
 // DaStatus (§3.1, with IsFinal, IsSuccess, IsValidOperation, Mode and the
-// Beehive 23-hour rule), JSONResult and AccessWay are typed. Not built yet:
+// Beehive 23-hour rule), JSONResult and AccessWay are typed. Not built yet (see the project issue):
 // the site catalogue and childSites (§2), the daSubStatus tables (§9), the
-// file classification helpers, and the fake provider evidencetest.
+// file classification helpers. evidencetest is the fake service.
 //
 // # Errors
 //

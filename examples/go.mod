@@ -12,6 +12,7 @@ replace (
 
 require (
 	github.com/bizapi-cn/go-sdk/allinpay v0.0.0-00010101000000-000000000000
+	github.com/bizapi-cn/go-sdk/evidence v0.0.0-00010101000000-000000000000
 	github.com/bizapi-cn/go-sdk/internal v0.0.0-00010101000000-000000000000
 	github.com/bizapi-cn/go-sdk/levy v0.0.0-00010101000000-000000000000
 	github.com/bizapi-cn/go-sdk/scancode v0.0.0-00010101000000-000000000000

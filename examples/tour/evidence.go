@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+
+	"github.com/bizapi-cn/go-sdk/examples/internal/flow"
 )
 
-// evidenceLeg runs the evidence module's flow against its fake provider.
-func evidenceLeg(_ context.Context, w io.Writer) error {
-	fmt.Fprintln(w, "evidence: not yet built; this leg will run once the module lands")
-	return nil
+// evidenceLeg runs a data-acquisition session against the fake service.
+func evidenceLeg(ctx context.Context, w io.Writer) error {
+	return flow.Evidence(ctx, w, flow.EvidenceConfig{})
 }
