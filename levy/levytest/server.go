@@ -303,7 +303,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, env.Name, code, msg, out, badSign)
 	}
 	if notice != nil {
-		go notice()
+		// Tracked from the start, so WaitNotices and Close also wait for a
+		// notice that has not reached push yet.
+		s.pushes.Add(1)
+		go func() {
+			defer s.pushes.Done()
+			notice()
+		}()
 	}
 }
 
