@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
@@ -29,15 +27,10 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 	if cfg.NotifyWait == 0 {
 		cfg.NotifyWait = 10 * time.Second
 	}
-	addr := cfg.NotifyAddr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
+	ln, notifyURL, err := listen("ALLINPAY_NOTIFY_ADDR", cfg.NotifyAddr, "/allinpay/notify")
 	if err != nil {
-		return fmt.Errorf("listen on ALLINPAY_NOTIFY_ADDR %s: %w", addr, err)
+		return err
 	}
-	notifyURL := "http://" + ln.Addr().String() + "/allinpay/notify"
 	var fake *allinpaytest.Server
 	if cfg.BaseURL == "" {
 		if fake, err = allinpaytest.NewServer(); err != nil {
@@ -54,16 +47,14 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 		return err
 	}
 	paid := make(chan *allinpay.Notification, 4)
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: c.NotifyHandler(func(_ context.Context, n *allinpay.Notification) error {
+	defer serve(ln, c.NotifyHandler(func(_ context.Context, n *allinpay.Notification) error {
 		fmt.Fprintf(w, "  notification for %s verified: resultCode %s, %d %s\n", n.OutTransNo, n.ResultCode, n.TransAmount, n.Currency)
 		select {
 		case paid <- n:
 		default:
 		}
 		return nil
-	}, allinpay.WithNotifyDedup(allinpay.NewMemoryDedupStore(0)))}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	}, allinpay.WithNotifyDedup(allinpay.NewMemoryDedupStore(0))))()
 
 	order := fmt.Sprintf("EX%d", time.Now().UnixNano()%1e12)
 	notified := false

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -33,15 +31,10 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 	if cfg.NotifyWait == 0 {
 		cfg.NotifyWait = 10 * time.Second
 	}
-	addr := cfg.NotifyAddr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
+	ln, notifyURL, err := listen("EVIDENCE_NOTIFY_ADDR", cfg.NotifyAddr, "/evidence/notify")
 	if err != nil {
-		return fmt.Errorf("listen on EVIDENCE_NOTIFY_ADDR %s: %w", addr, err)
+		return err
 	}
-	notifyURL := "http://" + ln.Addr().String() + "/evidence/notify"
 	var fake *evidencetest.Server
 	if cfg.BaseURL == "" {
 		if fake, err = evidencetest.NewServer(); err != nil {
@@ -60,16 +53,14 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 		return err
 	}
 	got := make(chan *evidence.Notification, 4)
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: c.NotificationHandler(func(_ context.Context, n *evidence.Notification) error {
+	defer serve(ln, c.NotificationHandler(func(_ context.Context, n *evidence.Notification) error {
 		fmt.Fprintf(w, "  notification %s for %s verified (daStatus %d)\n", n.Func, n.Data.DaID, n.Data.DaStatus)
 		select {
 		case got <- n:
 		default:
 		}
 		return nil
-	}, evidence.NewMemoryDedupStore(0))}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	}, evidence.NewMemoryDedupStore(0)))()
 
 	var daID string
 	dir, err := os.MkdirTemp("", "evidence-example")

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -30,15 +28,10 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 	if cfg.NoticeWait == 0 {
 		cfg.NoticeWait = 10 * time.Second
 	}
-	addr := cfg.NotifyAddr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
+	ln, notifyURL, err := listen("LEVY_NOTIFY_ADDR", cfg.NotifyAddr, "/levy/notice")
 	if err != nil {
-		return fmt.Errorf("listen on LEVY_NOTIFY_ADDR %s: %w", addr, err)
+		return err
 	}
-	notifyURL := "http://" + ln.Addr().String() + "/levy/notice"
 
 	var fake *levytest.Server
 	if cfg.BaseURL == "" {
@@ -54,7 +47,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 		return err
 	}
 	orderNotices := make(chan *levy.OrderNotice, 4)
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: c.NoticeHandler(func(_ context.Context, n *levy.Notice) error {
+	defer serve(ln, c.NoticeHandler(func(_ context.Context, n *levy.Notice) error {
 		fmt.Fprintf(w, "  notice %s received and verified\n", n.Name)
 		if o, ok := n.Data.(*levy.OrderNotice); ok {
 			select {
@@ -63,9 +56,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 			}
 		}
 		return nil
-	}, levy.WithNoticeDedup(levy.NewMemoryDedupStore(0)))}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	}, levy.WithNoticeDedup(levy.NewMemoryDedupStore(0))))()
 
 	idCard, name, phone, card := "110101199003074477", "李四", "13800138000", "6222020200112233445"
 	requestID := levy.NewRequestID()
