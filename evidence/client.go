@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"encoding/base64"
@@ -61,6 +62,7 @@ type config struct {
 	log                        *slog.Logger
 	timeout                    time.Duration
 	maxBody                    int64
+	retries                    int
 }
 
 // WithApp sets the appId (8 characters) and appKey the operator issued.
@@ -139,6 +141,32 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) error { c.log = 
 // WithTimeout bounds a call whose context has no deadline (30 s default).
 func WithTimeout(d time.Duration) Option { return func(c *config) error { c.timeout = d; return nil } }
 
+// WithRetries sets how many times a call that is safe to repeat is retried
+// (2 by default; 0 disables).
+func WithRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return errors.New("evidence: WithRetries: n must be ≥ 0")
+		}
+		c.retries = n
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds a response body (10 MiB by default).
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("evidence: WithMaxResponseBytes: n must be > 0")
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *config) error { c.ua = ua; return nil } }
+
 // Client calls the DECS API. It is safe for concurrent use; the field key
 // is fetched once and shared.
 type Client struct {
@@ -153,7 +181,7 @@ type Client struct {
 // NewClient returns a Client; WithApp, WithPrivateKey and WithBaseURL are
 // required (WithNotifyPublicKey for notifications).
 func NewClient(opts ...Option) (*Client, error) {
-	cfg := config{now: time.Now, nonce: func() string { return nonce.Alnum(32) }, timeout: transport.DefaultTimeout, maxBody: 10 << 20, ua: "bizapi-cn-go-sdk-evidence"}
+	cfg := config{now: time.Now, nonce: func() string { return nonce.Alnum(32) }, timeout: transport.DefaultTimeout, maxBody: 10 << 20, retries: 2, ua: "bizapi-cn-go-sdk-evidence"}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, err
@@ -199,19 +227,73 @@ func (c *Client) Body(arg any) ([]byte, error) {
 }
 
 type answer struct {
-	ErrorCode    int             `json:"errorCode"`
+	ErrorCode    *int            `json:"errorCode"`
 	ErrorMessage string          `json:"errorMessage"`
 	Data         json.RawMessage `json:"data"`
 }
 
-// post sends arg to path and decodes data into out.
+// safePaths are the calls that change nothing at the provider: they may
+// be repeated after an ambiguous failure. start-vdi-x opens a session and
+// upload-user-protocol-x stores an agreement: never repeated then.
+var safePaths = map[string]bool{
+	pathUpdateAESKey: true, pathStatus: true, pathOriginalFiles: true,
+	pathParseResult: true, pathSitesState: true, pathReconFile: true,
+}
+
+// API paths.
+const (
+	pathUpdateAESKey  = "/api/das/update-aes-key"
+	pathStart         = "/api/das/start-vdi-x"
+	pathUpload        = "/api/das/upload-user-protocol-x"
+	pathStatus        = "/api/das/get-da-status"
+	pathOriginalFiles = "/api/efp/get-original-files-x"
+	pathParseResult   = "/api/efp/get-parse-result-x"
+	pathSitesState    = "/api/config/get-sites-state"
+	pathReconFile     = "/api/efp/get-recon-file"
+)
+
+// post sends arg to path and decodes data into out, with the retry rules:
+// a request that provably never left is retried; a query is also retried
+// after a 5xx, a lost answer or a retryable errorCode; a call that changes
+// state returns ErrOutcomeUnknown when its outcome is ambiguous. Every
+// attempt has a fresh nonce and hash.
 func (c *Client) post(ctx context.Context, path string, arg, out any) error {
-	body, err := c.Body(arg)
-	if err != nil {
-		return fmt.Errorf("evidence: %s: %w", path, err)
-	}
 	ctx, cancel := transport.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
+	safe := safePaths[path]
+	for attempt := 1; ; attempt++ {
+		status, err := c.once(ctx, path, arg, out)
+		if err == nil {
+			return nil
+		}
+		var retry bool
+		var ae *APIError
+		switch {
+		case errors.As(err, &ae):
+			retry = safe && ae.Code.Retryable() && !ae.Code.KeyExpired()
+		case status == 0 && transport.NotSent(err):
+			retry = true
+		case status == 0 || status >= 500:
+			if !safe {
+				return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+			}
+			retry = ctx.Err() == nil
+		}
+		if !retry || attempt > c.cfg.retries {
+			return err
+		}
+		if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
+			return fmt.Errorf("evidence: %s: %w", path, err)
+		}
+	}
+}
+
+// once is one exchange; status is 0 when no answer arrived.
+func (c *Client) once(ctx context.Context, path string, arg, out any) (int, error) {
+	body, err := c.Body(arg)
+	if err != nil {
+		return 0, fmt.Errorf("evidence: %s: %w", path, err)
+	}
 	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json;charset=UTF-8").
 		SetHeader("DECSHASH", c.DECSHash(body)).SetHeader("User-Agent", c.cfg.ua).SetBody(body).Post(c.cfg.baseURL + path)
 	if err != nil {
@@ -219,43 +301,59 @@ func (c *Client) post(ctx context.Context, path string, arg, out any) error {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return fmt.Errorf("evidence: %s: %w", path, err)
+		return 0, fmt.Errorf("evidence: %s: %w", path, err)
 	}
 	raw, err := transport.ReadAll(resp.RawBody(), c.cfg.maxBody)
 	resp.RawBody().Close()
-	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", resp.StatusCode()))
+	status := resp.StatusCode()
+	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", status))
 	if err != nil {
-		return fmt.Errorf("evidence: %s: read response: %w", path, err)
-	}
-	var a answer
-	if err := json.Unmarshal(raw, &a); err != nil {
-		if resp.StatusCode()/100 != 2 {
-			return fmt.Errorf("evidence: %s: %w", path, &transport.StatusError{StatusCode: resp.StatusCode()})
+		if errors.Is(err, transport.ErrBodyTooLarge) {
+			return status, fmt.Errorf("evidence: %s: response over %d bytes: %w", path, c.cfg.maxBody, err)
 		}
-		return fmt.Errorf("evidence: %s: response is not JSON", path)
+		// The answer was cut off: the provider may have acted on it.
+		return 0, fmt.Errorf("evidence: %s: read response: %w", path, err)
 	}
-	if a.ErrorCode != 0 {
-		return &APIError{Path: path, Code: ErrorCode(a.ErrorCode), Message: a.ErrorMessage, HTTPStatus: resp.StatusCode()}
+	return status, decodeAnswer(path, status, raw, out)
+}
+
+// decodeAnswer decodes a response document: errorCode ≠ 0 is *APIError,
+// a non-JSON non-2xx answer *transport.StatusError.
+func decodeAnswer(path string, status int, raw []byte, out any) error {
+	var a answer
+	if err := json.Unmarshal(raw, &a); err != nil || a.ErrorCode == nil {
+		if status/100 != 2 {
+			return fmt.Errorf("evidence: %s: %w", path, &transport.StatusError{StatusCode: status})
+		}
+		return fmt.Errorf("evidence: %s: %w", path, ErrMalformedResponse)
+	}
+	if *a.ErrorCode != 0 {
+		return &APIError{Path: path, Code: ErrorCode(*a.ErrorCode), Message: a.ErrorMessage, HTTPStatus: status}
+	}
+	if status/100 != 2 {
+		return fmt.Errorf("evidence: %s: %w", path, &transport.StatusError{StatusCode: status})
 	}
 	if out != nil && len(a.Data) > 0 && string(a.Data) != "null" {
 		if err := json.Unmarshal(a.Data, out); err != nil {
-			return fmt.Errorf("evidence: %s: decode data: %w", path, err)
+			return fmt.Errorf("evidence: %s: %w: data: %v", path, ErrMalformedResponse, err)
 		}
 	}
 	return nil
 }
 
-// fieldKey returns the cached field key, fetching it on first use.
-func (c *Client) fieldKey(ctx context.Context, refresh bool) ([]byte, error) {
+// fieldKey returns the cached field key, fetching it on first use, or
+// again when the cached key is still stale (the one a call just failed
+// with): concurrent calls that fail together refresh once.
+func (c *Client) fieldKey(ctx context.Context, stale []byte) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.aesKey != nil && !refresh {
+	if c.aesKey != nil && (stale == nil || !bytes.Equal(c.aesKey, stale)) {
 		return c.aesKey, nil
 	}
 	var out struct {
 		AESKey string `json:"aeskey"`
 	}
-	if err := c.post(ctx, "/api/das/update-aes-key", map[string]any{}, &out); err != nil {
+	if err := c.post(ctx, pathUpdateAESKey, map[string]any{}, &out); err != nil {
 		return nil, err
 	}
 	wrapped, err := base64.StdEncoding.DecodeString(out.AESKey)
@@ -312,14 +410,14 @@ func (c *Client) decrypt(key []byte, s string) (string, error) {
 // withKey runs fn with the field key, refreshing the key once when the
 // provider says it could not decrypt (−43037, −44050).
 func (c *Client) withKey(ctx context.Context, fn func(key []byte) error) error {
-	key, err := c.fieldKey(ctx, false)
+	key, err := c.fieldKey(ctx, nil)
 	if err != nil {
 		return err
 	}
 	err = fn(key)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Code.KeyExpired() {
-		if key, err = c.fieldKey(ctx, true); err != nil {
+		if key, err = c.fieldKey(ctx, key); err != nil {
 			return err
 		}
 		return fn(key)

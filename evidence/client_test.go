@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
@@ -222,24 +223,43 @@ func TestDownload(t *testing.T) {
 				return
 			}
 		}
-		if r.URL.Path == "/expired" {
+		switch r.URL.Path {
+		case "/expired":
 			w.WriteHeader(http.StatusForbidden)
+			return
+		case "/short":
+			w.Header().Set("Content-Length", "1000")
+			_, _ = w.Write([]byte("only part"))
 			return
 		}
 		_, _ = io.Copy(w, io.LimitReader(zeros{}, 1<<20))
 	}))
 	defer srv.Close()
-	c := newClient(t, httpmock.NewMockTransport(), evidence.WithHTTPClient(srv.Client()))
+	now := time.Date(2024, 5, 20, 10, 0, 0, 0, time.UTC)
+	c := newClient(t, httpmock.NewMockTransport(), evidence.WithHTTPClient(srv.Client()), evidence.WithClock(func() time.Time { return now }))
+	ctx := context.Background()
+	file := func(p, key string) evidence.File { return evidence.File{URL: srv.URL + p, Key: key, Authorized: now.Add(-9 * 24 * time.Hour)} }
 	var buf bytes.Buffer
-	n, err := c.Download(context.Background(), srv.URL+"/f.pdf", vec.FileKey, &buf)
+	n, err := c.Download(ctx, file("/f.pdf", vec.FileKey), &buf)
 	if err != nil || n != 1<<20 || buf.Len() != 1<<20 {
 		t.Fatalf("Download = %d, %v", n, err)
 	}
-	if _, err := c.Download(context.Background(), srv.URL+"/expired", vec.FileKey, io.Discard); !errors.Is(err, evidence.ErrLinkExpired) {
+	if _, err := c.Download(ctx, file("/expired", vec.FileKey), io.Discard); !errors.Is(err, evidence.ErrLinkExpired) {
 		t.Errorf("403: %v", err)
 	}
-	if _, err := c.Download(context.Background(), srv.URL+"/f.pdf", vv.SSEC[0].FileKey, io.Discard); !errors.Is(err, evidence.ErrBadFileKey) {
+	if _, err := c.Download(ctx, file("/f.pdf", vv.SSEC[0].FileKey), io.Discard); !errors.Is(err, evidence.ErrBadFileKey) {
 		t.Errorf("400: %v", err)
+	}
+	if _, err := c.Download(ctx, file("/short", vec.FileKey), io.Discard); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("short body: %v; want io.ErrUnexpectedEOF", err)
+	}
+	old := file("/f.pdf", vec.FileKey)
+	old.Authorized = now.Add(-evidence.Retention - time.Minute)
+	if _, err := c.Download(ctx, old, io.Discard); !errors.Is(err, evidence.ErrRetentionExpired) {
+		t.Errorf("11-day-old file: %v; want ErrRetentionExpired", err)
+	}
+	if _, err := c.Download(ctx, evidence.File{URL: "relative/x", Key: vec.FileKey}, io.Discard); err == nil {
+		t.Error("relative URL accepted")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
@@ -50,16 +51,21 @@ func (c *Client) UploadUserProtocol(ctx context.Context, idNo, site string, file
 			}
 			list = append(list, map[string]string{"name": f.Name, "content": enc})
 		}
-		return c.post(ctx, "/api/das/upload-user-protocol-x", map[string]any{"idNo": encID, "site": site, "files": list}, &out)
+		return c.post(ctx, pathUpload, map[string]any{"idNo": encID, "site": site, "files": list}, &out)
 	})
 	return out.Result, err
 }
 
 // ParseResult is get-parse-result-x's answer, decrypted.
 type ParseResult struct {
-	JSONResult  int
+	JSONResult  JSONResult
 	JSONFileURL []string
 	FileKey     string
+}
+
+// List returns the parsed files to download (see Files.List).
+func (r *ParseResult) List(authorized time.Time) []File {
+	return fileList(r.JSONFileURL, r.FileKey, authorized)
 }
 
 // GetParseResult returns the parsed-result files of a session (when
@@ -67,16 +73,19 @@ type ParseResult struct {
 //
 // DECS API: /api/efp/get-parse-result-x.
 func (c *Client) GetParseResult(ctx context.Context, daID string) (*ParseResult, error) {
+	if daID == "" {
+		return nil, &ValidationError{Fields: []validate.Problem{{Field: "daId", Message: "is required"}}}
+	}
 	var raw struct {
-		JSONResult  int      `json:"jsonResult"`
-		JSONFileURL []string `json:"jsonFileUrl"`
+		JSONResult  JSONResult `json:"jsonResult"`
+		JSONFileURL []string   `json:"jsonFileUrl"`
 		Ext         struct {
 			FileKey string `json:"fileKey"`
 		} `json:"ext"`
 	}
 	var out *ParseResult
 	err := c.withKey(ctx, func(key []byte) error {
-		if err := c.post(ctx, "/api/efp/get-parse-result-x", map[string]string{"daId": daID}, &raw); err != nil {
+		if err := c.post(ctx, pathParseResult, map[string]string{"daId": daID}, &raw); err != nil {
 			return err
 		}
 		r := &ParseResult{JSONResult: raw.JSONResult}
@@ -115,7 +124,7 @@ func (s SiteState) Available() bool { return s.Status == "1" }
 // DECS API: /api/config/get-sites-state.
 func (c *Client) GetSitesState(ctx context.Context, sites ...string) ([]SiteState, error) {
 	var out []SiteState
-	if err := c.post(ctx, "/api/config/get-sites-state", map[string]any{"sites": sites}, &out); err != nil {
+	if err := c.post(ctx, pathSitesState, map[string]any{"sites": sites}, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -134,7 +143,7 @@ func (c *Client) GetReconFile(ctx context.Context, date string) (string, error) 
 	var out struct {
 		FileURL string `json:"fileUrl"`
 	}
-	if err := c.post(ctx, "/api/efp/get-recon-file", map[string]string{"date": date}, &out); err != nil {
+	if err := c.post(ctx, pathReconFile, map[string]string{"date": date}, &out); err != nil {
 		return "", err
 	}
 	return out.FileURL, nil

@@ -49,3 +49,17 @@ var ErrInvalidSignature = errors.New("evidence: invalid signature")
 
 // ErrFieldDecrypt reports an encrypted field that does not decrypt.
 var ErrFieldDecrypt = errors.New("evidence: encrypted field does not decrypt")
+
+// ErrOutcomeUnknown reports a call that changes state (start-vdi-x,
+// upload-user-protocol-x) whose answer was lost or was a 5xx: the provider
+// may have acted on it. It is not retried; look the session up (GetStatus,
+// by the daId you have, or start again with a new bizNo).
+var ErrOutcomeUnknown = errors.New("evidence: outcome unknown: the request may have been processed")
+
+// ErrMalformedResponse reports a 2xx answer that is not the DECS response
+// document.
+var ErrMalformedResponse = errors.New("evidence: malformed response")
+
+// ErrRetentionExpired reports a file older than the 10-day retention: the
+// provider no longer serves it.
+var ErrRetentionExpired = errors.New("evidence: file is past the 10-day retention")

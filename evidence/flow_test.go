@@ -6,6 +6,10 @@ import (
 	"errors"
 	"io"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,64 +17,213 @@ import (
 	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
 )
 
-// TestFlowSession: start, drive the fake to success, receive the signed
-// notification, pull the files, download them with SSE-C; then the link
-// expires, and a rotated field key is refreshed once.
+// suites are the two crypto suites every flow runs in.
+var suites = []struct {
+	name  string
+	fake  []evidencetest.Option
+	suite evidence.Suite
+}{
+	{"RSA", nil, evidence.SuiteRSA},
+	{"SM", []evidencetest.Option{evidencetest.WithSM()}, evidence.SuiteSM},
+}
+
+// recorder collects handled notifications.
+type recorder struct {
+	mu   sync.Mutex
+	got  []*evidence.Notification
+	fail func(n *evidence.Notification) error
+}
+
+func (r *recorder) handle(_ context.Context, n *evidence.Notification) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		if err := r.fail(n); err != nil {
+			return err
+		}
+	}
+	r.got = append(r.got, n)
+	return nil
+}
+
+func (r *recorder) byFunc(fn string) []*evidence.Notification {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*evidence.Notification
+	for _, n := range r.got {
+		if n.Func == fn {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// fakeClient starts a fake in the suite, a client for it and a
+// notification receiver.
+func fakeClient(t *testing.T, fake []evidencetest.Option, suite evidence.Suite, opts ...evidence.Option) (*evidencetest.Server, *evidence.Client, *recorder) {
+	t.Helper()
+	srv, err := evidencetest.NewServer(fake...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := append([]evidence.Option{evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithSuite(suite),
+		evidence.WithNotifyPublicKey(srv.NotifyPublicKey), evidence.WithBaseURL(srv.URL)}, opts...)
+	c, err := evidence.NewClient(all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	recv := httptest.NewServer(c.NotificationHandler(rec.handle, evidence.NewMemoryDedupStore(0)))
+	srv.SetNotifyURL(recv.URL)
+	t.Cleanup(func() { srv.Close(); recv.Close() })
+	return srv, c, rec
+}
+
+// TestFlowSession: in both suites, start with an agreement, drive the fake
+// through 0 → 5 → 8 → 10, receive both signed notifications, pull and
+// download the original files (classified by name) and the parse results
+// (unzipped); then the link expires, and a rotated field key is refreshed
+// once.
 func TestFlowSession(t *testing.T) {
 	t.Parallel()
-	srv, err := evidencetest.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	c, err := evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey),
-		evidence.WithNotifyPublicKey(srv.NotifyPublicKey), evidence.WithBaseURL(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan *evidence.Notification, 4)
-	recv := httptest.NewServer(c.NotificationHandler(func(_ context.Context, n *evidence.Notification) error { got <- n; return nil }, evidence.NewMemoryDedupStore(0)))
-	defer recv.Close()
-	srv.SetNotifyURL(recv.URL)
-	ctx := context.Background()
+	for _, s := range suites {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c, rec := fakeClient(t, s.fake, s.suite)
+			ctx := context.Background()
+			ok, err := c.UploadUserProtocol(ctx, "110101199003074477", "app-tax-income", []evidence.ProtocolFile{{Name: "agreement.pdf", Content: []byte("%PDF-1.4 signed")}})
+			if err != nil || !ok || srv.Protocols("110101199003074477", "app-tax-income") != 1 {
+				t.Fatalf("UploadUserProtocol = %v, %v", ok, err)
+			}
+			st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "app-tax-income", BizNo: "B-1", OpenID: "user-1", IDNo: "110101199003074477", UserName: "张三"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []evidence.DaStatus{5, 8} {
+				if _, err := srv.Step(st.DaID, nil); err != nil {
+					t.Fatal(err)
+				}
+				got, err := c.GetStatus(ctx, st.DaID)
+				if err != nil || got.DaStatus != want || got.Final() || got.Downloadable() {
+					t.Fatalf("GetStatus = %+v, %v; want %d, not final", got, err, want)
+				}
+			}
+			if err := srv.Complete(st.DaID, nil); err != nil {
+				t.Fatal(err)
+			}
+			srv.WaitNotifications()
+			if h := srv.History(st.DaID); !slices.Equal(h, []int{0, 5, 8, 10}) {
+				t.Errorf("history = %v", h)
+			}
+			auth := rec.byFunc(evidence.FuncDaUserAuthorized)
+			parsed := rec.byFunc(evidence.FuncDaFileParsed)
+			if len(auth) != 1 || len(parsed) != 1 || auth[0].Data.DaID != st.DaID || !auth[0].Data.DaStatus.IsSuccess() {
+				t.Fatalf("notifications: %d daUserAuthorized, %d daFileParsed", len(auth), len(parsed))
+			}
+			status, err := c.GetStatus(ctx, st.DaID)
+			if err != nil || !status.Downloadable() || !status.Parsed() {
+				t.Fatalf("GetStatus = %+v, %v", status, err)
+			}
+			files, err := c.GetOriginalFiles(ctx, st.DaID)
+			if err != nil || len(files.FileURLs) != 3 || len(files.FileKey) != 44 || files.PDFPasswords[0] != "074477" || len(files.Results) != 3 {
+				t.Fatalf("GetOriginalFiles = %+v, %v", files, err)
+			}
+			var kinds []evidence.FileKind
+			for _, f := range files.List(status.Authorized()) {
+				var buf bytes.Buffer
+				if _, err := c.Download(ctx, f, &buf); err != nil || !bytes.Contains(buf.Bytes(), []byte("income")) {
+					t.Fatalf("Download(%s) = %q, %v", f.Name, buf.String(), err)
+				}
+				kinds = append(kinds, f.Class().Kind)
+			}
+			if want := []evidence.FileKind{evidence.FileKindIncomeCurrentYear, evidence.FileKindIncomePriorYear, evidence.FileKindIncomeTwoYearsAgo}; !slices.Equal(kinds, want) {
+				t.Errorf("classified %v; want %v", kinds, want)
+			}
+			// The notification's own file list downloads too (plaintext key).
+			if _, err := c.Download(ctx, auth[0].Files()[0], io.Discard); err != nil {
+				t.Errorf("download from the notification: %v", err)
+			}
+			pr, err := c.GetParseResult(ctx, st.DaID)
+			if err != nil || pr.JSONResult != evidence.JSONResultSuccess || len(pr.JSONFileURL) != 1 {
+				t.Fatalf("GetParseResult = %+v, %v", pr, err)
+			}
+			dir := t.TempDir()
+			zipPath := filepath.Join(dir, "parsed.zip")
+			zf, _ := os.Create(zipPath)
+			_, err = c.Download(ctx, pr.List(status.Authorized())[0], zf)
+			zf.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := evidence.Unzip(zipPath, filepath.Join(dir, "parsed"), evidence.UnzipLimits{})
+			if err != nil || len(out) != 3 {
+				t.Fatalf("Unzip = %v, %v", out, err)
+			}
 
-	st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-1", OpenID: "user-1", IDNo: "110101199003074477", UserName: "张三"})
-	if err != nil {
-		t.Fatal(err)
+			srv.Advance(6 * time.Minute)
+			if _, err := c.Download(ctx, files.List(status.Authorized())[0], io.Discard); !errors.Is(err, evidence.ErrLinkExpired) {
+				t.Errorf("expired link: %v", err)
+			}
+			srv.RotateKey()
+			if _, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-2", OpenID: "user-2"}); err != nil {
+				t.Errorf("start after the key rotated: %v (the client must refresh once)", err)
+			}
+			if n := srv.Calls("/api/das/update-aes-key"); n != 2 {
+				t.Errorf("update-aes-key calls = %d; want 2", n)
+			}
+		})
 	}
-	if err := srv.Complete(st.DaID, map[string][]byte{"income1.pdf": []byte("%PDF-1.4 income")}); err != nil {
-		t.Fatal(err)
+}
+
+// TestFlowFailure: a session that fails with a §9 sub-status is reported
+// by daFailed and by the status, both explained by the table; a session
+// left in daStatus 0 times out (20) on the fake's clock.
+func TestFlowFailure(t *testing.T) {
+	t.Parallel()
+	for _, s := range suites {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c, rec := fakeClient(t, s.fake, s.suite)
+			ctx := context.Background()
+			st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-1", OpenID: "u"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.Fail(st.DaID, 41, "81530")
+			srv.WaitNotifications()
+			failed := rec.byFunc(evidence.FuncDaFailed)
+			if len(failed) != 1 {
+				t.Fatalf("daFailed notifications = %d", len(failed))
+			}
+			sub, ok := failed[0].SubStatus()
+			if !ok || sub.Scenario != "System maintenance" || !sub.RetryLater {
+				t.Errorf("notification SubStatus = %+v, %v", sub, ok)
+			}
+			status, err := c.GetStatus(ctx, st.DaID)
+			if err != nil || !status.Final() || status.DaStatus.IsSuccess() || status.DaStatus.IsValidOperation() {
+				t.Fatalf("GetStatus = %+v, %v", status, err)
+			}
+			if sub, ok := status.SubStatus(); !ok || sub.Code != 81530 {
+				t.Errorf("status SubStatus = %+v, %v", sub, ok)
+			}
+			if _, err := c.GetOriginalFiles(ctx, st.DaID); !isCode(err, evidence.CodeNoRecordA) {
+				t.Errorf("files of a failed session: %v", err)
+			}
+
+			st2, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-2", OpenID: "u"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.Advance(11 * time.Minute)
+			final, err := c.WaitFinal(ctx, st2.DaID, time.Millisecond, time.Second)
+			if err != nil || final.DaStatus != evidence.DaStatusTimeout || !final.DaStatus.IsValidOperation() {
+				t.Errorf("WaitFinal = %+v, %v; want daStatus 20", final, err)
+			}
+		})
 	}
-	var n *evidence.Notification
-	select {
-	case n = <-got:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no notification")
-	}
-	if n.Func != "daFileParsed" || n.Data.DaID != st.DaID || n.Data.DaStatus != 10 {
-		t.Fatalf("notification = %+v", n)
-	}
-	s, err := c.GetStatus(ctx, st.DaID)
-	if err != nil || !s.Downloadable() {
-		t.Fatalf("GetStatus = %+v, %v", s, err)
-	}
-	files, err := c.GetOriginalFiles(ctx, st.DaID)
-	if err != nil || len(files.FileURLs) != 1 || len(files.FileKey) != 44 {
-		t.Fatalf("GetOriginalFiles = %+v, %v", files, err)
-	}
-	var buf bytes.Buffer
-	if _, err := c.Download(ctx, files.FileURLs[0], files.FileKey, &buf); err != nil || buf.String() != "%PDF-1.4 income" {
-		t.Fatalf("Download = %q, %v", buf.String(), err)
-	}
-	srv.Advance(6 * time.Minute)
-	if _, err := c.Download(ctx, files.FileURLs[0], files.FileKey, io.Discard); !errors.Is(err, evidence.ErrLinkExpired) {
-		t.Errorf("expired link: %v", err)
-	}
-	srv.RotateKey()
-	if _, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-2", OpenID: "user-2"}); err != nil {
-		t.Errorf("start after the key rotated: %v (the client must refresh once)", err)
-	}
-	if n := srv.Calls("/api/das/update-aes-key"); n != 2 {
-		t.Errorf("update-aes-key calls = %d; want 2", n)
-	}
+}
+
+func isCode(err error, code evidence.ErrorCode) bool {
+	var ae *evidence.APIError
+	return errors.As(err, &ae) && ae.Code == code
 }

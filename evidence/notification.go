@@ -20,25 +20,50 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
-// Notification is a verified v2 notification.
+// Notification functions (func).
+const (
+	FuncDaFailed         = "daFailed"         // the session ended in a failure state
+	FuncDaUserAuthorized = "daUserAuthorized" // the user authorized: original files ready
+	FuncDaFileParsed     = "daFileParsed"     // parse results ready
+	FuncDaCertGenerated  = "daCertGenerated"  // older: custody certificate generated
+	FuncDaSubmittedApp   = "daSubmittedApp"   // older: submitted from the app
+)
+
+// Notification is a verified v2 notification. Func is kept as sent: an
+// unknown function is delivered too, with Raw for the host to read.
 type Notification struct {
-	Func string // daFailed, daUserAuthorized, daFileParsed, …
+	Func string
 	V    string
 	Data NotificationData
 	Raw  json.RawMessage // the whole body as received
 }
 
-// NotificationData is the data object (plaintext fileKey and URLs).
+// NotificationData is the data object; fileKey and the URLs are plaintext
+// in notifications.
 type NotificationData struct {
 	BizAppID     string          `json:"bizAppId"`
 	DaID         string          `json:"daId"`
 	BizNo        string          `json:"bizNo"`
 	Site         string          `json:"site"`
-	DaStatus     int             `json:"daStatus"`
+	DaStatus     DaStatus        `json:"daStatus"`
 	FileURLList  []string        `json:"fileUrlList"`
-	JSONResult   int             `json:"jsonResult"`
+	JSONResult   JSONResult      `json:"jsonResult"`
 	AuthorizedTs int64           `json:"authorizedTs"`
-	Ext          json.RawMessage `json:"ext"`
+	Ext          NotificationExt `json:"ext"`
+}
+
+// NotificationExt is data.ext.
+type NotificationExt struct {
+	FileKey     string    `json:"fileKey"`
+	PDFPassword []string  `json:"pdfPassword"`
+	DaSubStatus Code      `json:"daSubStatus"`
+	ChildDaList []ChildDa `json:"childDaList"`
+}
+
+// Files returns the notification's files (plaintext URLs and fileKey),
+// with the authorization time for the retention check.
+func (n *Notification) Files() []File {
+	return fileList(n.Data.FileURLList, n.Data.Ext.FileKey, msTime(n.Data.AuthorizedTs))
 }
 
 // IdempotencyKey is the function, session and state.
@@ -73,10 +98,14 @@ func (c *Client) ParseNotification(ctx context.Context, decsHash, decsSign strin
 		Data NotificationData `json:"data"`
 	}
 	if err := json.Unmarshal(body, &n); err != nil || n.Func == "" {
-		return nil, errors.New("evidence: notification is not {func, v, data}")
+		return nil, ErrMalformedNotification
 	}
 	return &Notification{Func: n.Func, V: n.V, Data: n.Data, Raw: append(json.RawMessage(nil), body...)}, nil
 }
+
+// ErrMalformedNotification reports a verified body that is not
+// {func, v, data} with the documented types.
+var ErrMalformedNotification = errors.New("evidence: notification is not {func, v, data}")
 
 // NotifyFunc handles one verified notification; return nil only once it is
 // durably handled.

@@ -7,8 +7,10 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
@@ -82,7 +84,7 @@ func (c *Client) StartAcquisition(ctx context.Context, r *StartRequest) (*StartR
 		if len(r.Ext) > 0 {
 			arg["ext"] = r.Ext
 		}
-		return c.post(ctx, "/api/das/start-vdi-x", arg, &out)
+		return c.post(ctx, pathStart, arg, &out)
 	})
 	if err != nil {
 		return nil, err
@@ -117,28 +119,73 @@ func (c *Client) SignEntryURL(redirectURL string) (string, error) {
 
 // Status is get-da-status's answer.
 type Status struct {
-	DaStatus     int    `json:"daStatus"`
-	DaID         string `json:"daId"`
-	BizNo        string `json:"bizNo"`
-	JSONResult   int    `json:"jsonResult"`
-	AuthorizedTs int64  `json:"authorizedTs"`
-	Ext          struct {
-		DaSubStatus string `json:"daSubStatus"`
-		ChildDaList []struct {
-			DaID        string `json:"daId"`
-			Site        string `json:"site"`
-			DaStatus    int    `json:"daStatus"`
-			DaSubStatus string `json:"daSubStatus"`
-		} `json:"childDaList"`
-	} `json:"ext"`
+	DaStatus     DaStatus   `json:"daStatus"`
+	DaID         string     `json:"daId"`
+	BizNo        string     `json:"bizNo"`
+	JSONResult   JSONResult `json:"jsonResult"`
+	AuthorizedTs int64      `json:"authorizedTs"` // ms; 0 = not authorized
+	Ext          StatusExt  `json:"ext"`
+}
+
+// StatusExt is the ext of a status or notification: the failure detail
+// and, for a parent site (app-alipay-any, app-tmri-any, …), its children.
+type StatusExt struct {
+	DaSubStatus Code      `json:"daSubStatus"`
+	ChildDaList []ChildDa `json:"childDaList"`
+}
+
+// ChildDa is one child session of a parent site.
+type ChildDa struct {
+	DaID        string   `json:"daId"`
+	Site        string   `json:"site"`
+	DaStatus    DaStatus `json:"daStatus"`
+	DaSubStatus Code     `json:"daSubStatus"`
+}
+
+// Code is a code the provider sends as a JSON string or number
+// (daSubStatus, dlResult); it keeps the digits as text.
+type Code string
+
+// UnmarshalJSON accepts "81530", 81530 and null.
+func (c *Code) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*c = Code(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("evidence: code is neither a string nor a number")
+	}
+	*c = Code(n)
+	return nil
+}
+
+// Authorized returns authorizedTs as a time (zero when not authorized).
+func (s *Status) Authorized() time.Time { return msTime(s.AuthorizedTs) }
+
+func msTime(ms int64) time.Time {
+	if ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
 }
 
 // Downloadable reports daStatus 10 with an authorization: files may be
 // pulled.
-func (s *Status) Downloadable() bool { return s.DaStatus == 10 && s.AuthorizedTs > 0 }
+func (s *Status) Downloadable() bool { return s.DaStatus == DaStatusSuccess && s.AuthorizedTs > 0 }
 
-// Final reports a final daStatus (10 success, 13..100 failure).
-func (s *Status) Final() bool { return s.DaStatus == 10 || s.DaStatus >= 13 }
+// Parsed reports that parse results may be pulled too (jsonResult 10).
+func (s *Status) Parsed() bool { return s.Downloadable() && s.JSONResult == JSONResultSuccess }
+
+// Final reports a final daStatus (10 success, or a final failure).
+func (s *Status) Final() bool { return s.DaStatus.IsFinal() }
 
 // GetStatus returns a session's state.
 //
@@ -148,7 +195,7 @@ func (c *Client) GetStatus(ctx context.Context, daID string) (*Status, error) {
 		return nil, &ValidationError{Fields: []validate.Problem{{Field: "daId", Message: "is required"}}}
 	}
 	var out Status
-	if err := c.post(ctx, "/api/das/get-da-status", map[string]string{"daId": daID}, &out); err != nil {
+	if err := c.post(ctx, pathStatus, map[string]string{"daId": daID}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -162,6 +209,22 @@ type Files struct {
 	FileURLs     []string
 	FileKey      string   // base64 of 32 bytes: the SSE-C key
 	PDFPasswords []string // decrypted
+	Results      []DownloadResult
+}
+
+// DownloadResult is one entry of ext.dl: how the acquisition of one file
+// went.
+type DownloadResult struct {
+	FileName string `json:"fileName"`
+	DlResult Code   `json:"dlResult"`
+	Type     string `json:"type"`
+}
+
+// List returns the files to download. authorized is the session's
+// authorization time (Status.Authorized or the notification's), used for
+// the 10-day retention check; pass the zero time when unknown.
+func (f *Files) List(authorized time.Time) []File {
+	return fileList(f.FileURLs, f.FileKey, authorized)
 }
 
 // GetOriginalFiles returns a session's files with their URLs and keys
@@ -169,22 +232,26 @@ type Files struct {
 //
 // DECS API: /api/efp/get-original-files-x.
 func (c *Client) GetOriginalFiles(ctx context.Context, daID string) (*Files, error) {
+	if daID == "" {
+		return nil, &ValidationError{Fields: []validate.Problem{{Field: "daId", Message: "is required"}}}
+	}
 	var raw struct {
 		DaID    string   `json:"daId"`
 		BizNo   string   `json:"bizNo"`
 		Site    string   `json:"site"`
 		FileURL []string `json:"fileUrl"`
 		Ext     struct {
-			FileKey     string   `json:"fileKey"`
-			PDFPassword []string `json:"pdfPassword"`
+			FileKey     string           `json:"fileKey"`
+			PDFPassword []string         `json:"pdfPassword"`
+			DL          []DownloadResult `json:"dl"`
 		} `json:"ext"`
 	}
 	var out *Files
 	err := c.withKey(ctx, func(key []byte) error {
-		if err := c.post(ctx, "/api/efp/get-original-files-x", map[string]string{"daId": daID}, &raw); err != nil {
+		if err := c.post(ctx, pathOriginalFiles, map[string]string{"daId": daID}, &raw); err != nil {
 			return err
 		}
-		f := &Files{DaID: raw.DaID, BizNo: raw.BizNo, Site: raw.Site}
+		f := &Files{DaID: raw.DaID, BizNo: raw.BizNo, Site: raw.Site, Results: raw.Ext.DL}
 		for _, u := range raw.FileURL {
 			p, err := c.decrypt(key, u)
 			if err != nil {

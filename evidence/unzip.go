@@ -2,16 +2,13 @@ package evidence
 
 import (
 	"archive/zip"
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
 // UnzipLimits bound what Unzip extracts.
@@ -111,29 +108,3 @@ func extract(f *zip.File, target string, lim UnzipLimits, budget int64) (int64, 
 	return n, nil
 }
 
-// WaitFinal polls get-da-status every interval (60 s when 0) until the
-// session is final or timeout (20 min when 0) passes: the fallback for a
-// notification that never came.
-func (c *Client) WaitFinal(ctx context.Context, daID string, interval, timeout time.Duration) (*Status, error) {
-	if interval <= 0 {
-		interval = time.Minute
-	}
-	if timeout <= 0 {
-		timeout = 20 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	for {
-		s, err := c.GetStatus(ctx, daID)
-		if err == nil && s.Final() {
-			return s, nil
-		}
-		var ae *APIError
-		if err != nil && !(errors.As(err, &ae) && ae.Code.Retryable()) && ctx.Err() == nil {
-			return s, err
-		}
-		if serr := transport.Sleep(ctx, interval); serr != nil {
-			return s, fmt.Errorf("evidence: WaitFinal %s: %w", daID, serr)
-		}
-	}
-}
