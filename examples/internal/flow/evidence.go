@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"time"
 
@@ -85,7 +84,16 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 				fmt.Fprintln(w, "  skipped: a real user has to open the entry URL")
 				return nil
 			}
-			return fake.Complete(daID, map[string][]byte{"income1.pdf": []byte("%PDF-1.4 tax income"), "personal.pdf": []byte("%PDF-1.4 personal")})
+			for {
+				st, err := fake.Step(daID, nil)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "  daStatus %d (%s)\n", st, evidence.DaStatus(st))
+				if st == 10 {
+					return nil
+				}
+			}
 		}},
 		{"receive the notification", func() error {
 			select {
@@ -105,25 +113,51 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 				return err
 			}
 			if !s.Downloadable() {
-				fmt.Fprintf(w, "  skipped: daStatus %d (%s) is not downloadable yet\n", s.DaStatus, evidence.DaStatus(s.DaStatus))
+				if sub, ok := s.SubStatus(); ok {
+					fmt.Fprintf(w, "  daStatus %d (%s), daSubStatus %d: %s; %s\n", s.DaStatus, s.DaStatus, sub.Code, sub.Scenario, sub.Handling)
+				}
+				fmt.Fprintf(w, "  skipped: daStatus %d (%s) is not downloadable\n", s.DaStatus, s.DaStatus)
 				return nil
 			}
 			files, err := c.GetOriginalFiles(ctx, daID)
 			if err != nil {
 				return err
 			}
-			for i, u := range files.FileURLs {
-				name := path.Base(u[:len(u)-len(fileQuery(u))])
-				f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%02d-%s", i, name)))
+			site, _ := evidence.Site(files.Site).Info()
+			for _, f := range files.List(s.Authorized()) {
+				n, err := downloadTo(ctx, c, f, filepath.Join(dir, f.Name))
 				if err != nil {
 					return err
 				}
-				n, err := c.Download(ctx, u, files.FileKey, f)
-				f.Close()
+				what := f.Class().Description()
+				if f.Class().Kind == evidence.FileKindUnknown && site.OfficialName != "" {
+					what = site.OfficialName + " (" + site.Files + ")"
+				}
+				fmt.Fprintf(w, "  %s: %d bytes, %s\n", f.Name, n, what)
+			}
+			if len(files.PDFPasswords) > 0 {
+				fmt.Fprintf(w, "  PDF passwords received: %d (not printed)\n", len(files.PDFPasswords))
+			}
+			if !s.Parsed() {
+				fmt.Fprintf(w, "  parse results: jsonResult %d, none to pull\n", s.JSONResult)
+				return nil
+			}
+			pr, err := c.GetParseResult(ctx, daID)
+			if err != nil {
+				return err
+			}
+			for _, f := range pr.List(s.Authorized()) {
+				zipPath := filepath.Join(dir, f.Name)
+				if _, err := downloadTo(ctx, c, f, zipPath); err != nil {
+					return err
+				}
+				out, err := evidence.Unzip(zipPath, filepath.Join(dir, "parsed"), evidence.UnzipLimits{})
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(w, "  %s: %d bytes\n", name, n)
+				for _, p := range out {
+					fmt.Fprintf(w, "  parsed %s (from %s)\n", filepath.Base(p), f.Name)
+				}
 			}
 			return nil
 		}},
@@ -136,11 +170,14 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 	return nil
 }
 
-func fileQuery(u string) string {
-	for i := len(u) - 1; i >= 0; i-- {
-		if u[i] == '?' {
-			return u[i:]
-		}
+func downloadTo(ctx context.Context, c *evidence.Client, f evidence.File, p string) (int64, error) {
+	out, err := os.Create(p)
+	if err != nil {
+		return 0, err
 	}
-	return ""
+	n, err := c.Download(ctx, f, out)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
