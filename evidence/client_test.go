@@ -27,7 +27,7 @@ import (
 
 const base = "https://decs.example.invalid"
 
-func docs(t *testing.T) testvectors.DECSDocs {
+func docs(t testing.TB) testvectors.DECSDocs {
 	t.Helper()
 	var v testvectors.DECSDocs
 	if err := testvectors.Load("evidence_decs_docs.json", &v); err != nil {
@@ -36,7 +36,7 @@ func docs(t *testing.T) testvectors.DECSDocs {
 	return v
 }
 
-func newClient(t *testing.T, mt *httpmock.MockTransport, opts ...evidence.Option) *evidence.Client {
+func newClient(t testing.TB, mt *httpmock.MockTransport, opts ...evidence.Option) *evidence.Client {
 	t.Helper()
 	v := docs(t)
 	notify, _ := testvectors.Read("keys/platform_rsa_public.pem")

@@ -1,9 +1,21 @@
 package evidence_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/crypt"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/jarcoal/httpmock"
@@ -23,6 +35,110 @@ func FuzzParseNotification(f *testing.F) {
 		}
 		if !errors.Is(err, evidence.ErrInvalidSignature) && err.Error() == "" {
 			t.Fatal("empty error")
+		}
+	})
+}
+
+// FuzzResponse: any answer body to a query and to a call with encrypted
+// fields ends in a value or a typed error, never a panic; an accepted
+// answer had errorCode 0.
+func FuzzResponse(f *testing.F) {
+	v := docs(f)
+	key, _ := base64.StdEncoding.DecodeString(v.AESKey.AESKeyB64)
+	ct, _ := crypt.AESECBEncrypt(key, []byte("https://cos.example/DA1_app-alipay-any_huabei.xml"))
+	field := base64.StdEncoding.EncodeToString(ct)
+	f.Add(200, []byte(`{"errorCode":0,"errorMessage":"OK","data":{"daStatus":10,"daId":"DA1","authorizedTs":1,"ext":{"daSubStatus":81530}}}`))
+	f.Add(200, []byte(`{"errorCode":0,"data":{"daId":"DA1","fileUrl":["`+field+`"],"ext":{"fileKey":"`+field+`","pdfPassword":["`+field+`"],"dl":[{"dlResult":"1"}]}}}`))
+	f.Add(200, []byte(`{"errorCode":-43037,"errorMessage":"aes"}`))
+	f.Add(502, []byte(`<html>`))
+	f.Add(200, []byte(`{"errorCode":0,"data":{"fileUrl":["AAAA"],"ext":{"fileKey":"!!"}}}`))
+	var mu sync.Mutex
+	var status int
+	var body []byte
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", httpmock.NewStringResponder(200, `{"errorCode":0,"data":{"aeskey":"`+v.AESKey.EncryptedB64+`"}}`))
+	mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return httpmock.NewBytesResponse(status, body), nil
+	})
+	c := newClient(f, mt, evidence.WithRetries(0))
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, st int, b []byte) {
+		if st < 100 || st > 599 {
+			st = 200
+		}
+		mu.Lock()
+		status, body = st, b
+		mu.Unlock()
+		s, err := c.GetStatus(ctx, "DA1")
+		if err == nil {
+			_ = s.Final()
+			_, _ = s.SubStatus()
+			if !bytes.Contains(b, []byte("0")) {
+				t.Fatalf("accepted %q without an errorCode 0", b)
+			}
+		}
+		files, err := c.GetOriginalFiles(ctx, "DA1")
+		if err == nil {
+			for _, f := range files.List(time.Time{}) {
+				_ = f.Class()
+			}
+		} else if files != nil {
+			t.Fatalf("error %v with a value", err)
+		}
+		if _, err := c.GetParseResult(ctx, "DA1"); err != nil && err.Error() == "" {
+			t.Fatal("empty error")
+		}
+	})
+}
+
+// FuzzUnzip: any archive is extracted inside the folder or refused; no
+// file ever lands outside it, and the limits hold.
+func FuzzUnzip(f *testing.F) {
+	for _, entries := range []map[string]string{
+		{"a/income1.json": `{"x":1}`, "b.pdf": "%PDF"},
+		{"../evil": "x"},
+		{"/abs": "x"},
+		{"zeros": strings.Repeat("\x00", 1<<16)},
+		{"a/../../b": "x", "ok": "y"},
+	} {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for n, d := range entries {
+			w, _ := zw.Create(n)
+			_, _ = io.WriteString(w, d)
+		}
+		_ = zw.Close()
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, archive []byte) {
+		root := t.TempDir()
+		src := filepath.Join(root, "in.zip")
+		if err := os.WriteFile(src, archive, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(root, "out")
+		lim := evidence.UnzipLimits{MaxEntries: 20, MaxTotalBytes: 1 << 20, MaxRatio: 100}
+		files, _ := evidence.Unzip(src, dir, lim)
+		var total int64
+		for _, p := range files {
+			if !strings.HasPrefix(p, dir+string(os.PathSeparator)) {
+				t.Fatalf("extracted %s outside %s", p, dir)
+			}
+			if fi, err := os.Lstat(p); err == nil {
+				total += fi.Size()
+			}
+		}
+		if total > lim.MaxTotalBytes || len(files) > lim.MaxEntries {
+			t.Fatalf("limits broken: %d files, %d bytes", len(files), total)
+		}
+		entries, _ := os.ReadDir(root)
+		for _, e := range entries {
+			if e.Name() != "in.zip" && e.Name() != "out" {
+				t.Fatalf("wrote %s outside the target folder", e.Name())
+			}
 		}
 	})
 }
