@@ -2,59 +2,11 @@ package evidence
 
 import (
 	"context"
-	"encoding/base64"
 	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
-
-// ProtocolFile is one file of the user agreement upload.
-type ProtocolFile struct {
-	Name    string
-	Content []byte // plaintext PDF; encrypted by the client
-}
-
-// UploadUserProtocol uploads the user's signed agreement PDFs for a site
-// (the seed's "interface 3.4").
-//
-// DECS API: /api/das/upload-user-protocol-x.
-func (c *Client) UploadUserProtocol(ctx context.Context, idNo, site string, files []ProtocolFile) (bool, error) {
-	var v validate.Collector
-	v.Required("idNo", idNo)
-	v.Required("site", site)
-	if len(files) == 0 {
-		v.Addf("files", "is required")
-	}
-	for i, f := range files {
-		if f.Name == "" || len(f.Content) == 0 {
-			v.Addf("files["+strconv.Itoa(i)+"]", "needs a name and content")
-		}
-	}
-	if !v.OK() {
-		return false, &ValidationError{Fields: v.Problems()}
-	}
-	var out struct {
-		Result bool `json:"result"`
-	}
-	err := c.withKey(ctx, func(key []byte) error {
-		encID, err := c.encrypt(key, idNo)
-		if err != nil {
-			return err
-		}
-		list := make([]map[string]string, 0, len(files))
-		for _, f := range files {
-			enc, err := c.encrypt(key, base64.StdEncoding.EncodeToString(f.Content))
-			if err != nil {
-				return err
-			}
-			list = append(list, map[string]string{"name": f.Name, "content": enc})
-		}
-		return c.post(ctx, pathUpload, map[string]any{"idNo": encID, "site": site, "files": list}, &out)
-	})
-	return out.Result, err
-}
 
 // ParseResult is get-parse-result-x's answer, decrypted.
 type ParseResult struct {

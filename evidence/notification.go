@@ -79,13 +79,19 @@ func (c *Client) ParseNotification(ctx context.Context, decsHash, decsSign strin
 	if c.cfg.notifyPub == nil {
 		return nil, errors.New("evidence: ParseNotification needs WithNotifyPublicKey")
 	}
-	sorted, err := sortedjson.Canonicalize(body)
-	if err != nil {
-		return nil, fmt.Errorf("%w: body is not canonical JSON", ErrInvalidSignature)
-	}
-	want := c.DECSHash(sorted)
-	if !hmac.Equal([]byte(want), []byte(strings.ToUpper(strings.TrimSpace(decsHash)))) {
-		return nil, fmt.Errorf("%w: DECSHASH", ErrInvalidSignature)
+	got := []byte(strings.ToUpper(strings.TrimSpace(decsHash)))
+	// The operator hashes the sorted form. A body sent already sorted (as
+	// the operator sends it) verifies over its raw bytes; any other body
+	// is canonicalized first. Both are MACs under the appKey.
+	want := c.DECSHash(body)
+	if !hmac.Equal([]byte(want), got) {
+		sorted, err := sortedjson.Canonicalize(body)
+		if err != nil {
+			return nil, fmt.Errorf("%w: body is not canonical JSON", ErrInvalidSignature)
+		}
+		if want = c.DECSHash(sorted); !hmac.Equal([]byte(want), got) {
+			return nil, fmt.Errorf("%w: DECSHASH", ErrInvalidSignature)
+		}
 	}
 	sig, err := base64.StdEncoding.DecodeString(strings.TrimSpace(decsSign))
 	sum := sha256.Sum256([]byte(want))
