@@ -133,6 +133,17 @@ func BenchmarkCallbackEvidence(b *testing.B) {
 			}
 		}
 	})
+	c := newEvidenceClient(b)
+	sigB64 := base64.StdEncoding.EncodeToString(sig)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if n, err := c.ParseNotification(ctx, string(hash), sigB64, decsNotice); err != nil || n.Data.DaStatus != 10 {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func BenchmarkCallbackScancode(b *testing.B) {

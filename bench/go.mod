@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/bizapi-cn/go-sdk/allinpay v0.0.0
+	github.com/bizapi-cn/go-sdk/evidence v0.0.0
 	github.com/bizapi-cn/go-sdk/internal v0.0.0
 	github.com/bizapi-cn/go-sdk/levy v0.0.0
 	github.com/bizapi-cn/go-sdk/scancode v0.0.0
@@ -20,6 +21,7 @@ require (
 
 replace (
 	github.com/bizapi-cn/go-sdk/allinpay => ../allinpay
+	github.com/bizapi-cn/go-sdk/evidence => ../evidence
 	github.com/bizapi-cn/go-sdk/internal => ../internal
 	github.com/bizapi-cn/go-sdk/levy => ../levy
 	github.com/bizapi-cn/go-sdk/scancode => ../scancode

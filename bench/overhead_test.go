@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/levy"
 )
@@ -30,8 +31,7 @@ func TestFloorsWork(t *testing.T) {
 
 // The call-overhead benchmarks: one exchange per op against the same
 // in-process server, from as many goroutines as -cpu allows (both legs
-// share one client: this is also the scaling figure). The evidence leg
-// has its floor only until that module lands.
+// share one client: this is also the scaling figure).
 
 func BenchmarkCallLevy(b *testing.B) {
 	srv := newLevyServer(b)
@@ -77,6 +77,36 @@ func BenchmarkCallEvidence(b *testing.B) {
 			}
 		})
 	})
+	sdk := newEvidenceClient(b, evidence.WithBaseURL(srv.URL), evidence.WithHTTPClient(c))
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if s, err := sdk.GetStatus(ctx, "DA1"); err != nil || !s.Downloadable() {
+					b.Fatal(s, err)
+				}
+			}
+		})
+	})
+}
+
+// newEvidenceClient is a DECS client with the docs' app key and private
+// key, and the operator's notification key (the vectors' platform key).
+func newEvidenceClient(tb testing.TB, opts ...evidence.Option) *evidence.Client {
+	tb.Helper()
+	var v testvectors.DECSDocs
+	if err := testvectors.Load("evidence_decs_docs.json", &v); err != nil {
+		tb.Fatal(err)
+	}
+	pub, _ := testvectors.Read("keys/platform_rsa_public.pem")
+	all := append([]evidence.Option{evidence.WithApp(decsAppID, decsAppKey), evidence.WithPrivateKey([]byte(v.AESKey.PrivateKeyPKCS8B64)),
+		evidence.WithNotifyPublicKey(pub), evidence.WithBaseURL("https://decs.invalid")}, opts...)
+	c, err := evidence.NewClient(all...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
 
 func BenchmarkCallAllinpay(b *testing.B) {
