@@ -238,7 +238,9 @@ func TestDownload(t *testing.T) {
 	now := time.Date(2024, 5, 20, 10, 0, 0, 0, time.UTC)
 	c := newClient(t, httpmock.NewMockTransport(), evidence.WithHTTPClient(srv.Client()), evidence.WithClock(func() time.Time { return now }))
 	ctx := context.Background()
-	file := func(p, key string) evidence.File { return evidence.File{URL: srv.URL + p, Key: key, Authorized: now.Add(-9 * 24 * time.Hour)} }
+	file := func(p, key string) evidence.File {
+		return evidence.File{URL: srv.URL + p, Key: key, Authorized: now.Add(-9 * 24 * time.Hour)}
+	}
 	var buf bytes.Buffer
 	n, err := c.Download(ctx, file("/f.pdf", vec.FileKey), &buf)
 	if err != nil || n != 1<<20 || buf.Len() != 1<<20 {

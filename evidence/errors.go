@@ -3,6 +3,10 @@ package evidence
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
 // ErrorCode is a DECS errorCode.
@@ -18,6 +22,21 @@ const (
 	CodeInvalidSite       ErrorCode = -50002
 	CodeSourceUnavailable ErrorCode = -48025
 )
+
+var codeText = map[ErrorCode]string{
+	CodeBadHash: "DECSHASH does not match", CodeAESDecryptA: "field decrypt failed (refresh the key)",
+	CodeAESDecryptB: "field decrypt failed (refresh the key)", CodeNoRecordA: "no record", CodeNoRecordB: "no record",
+	CodeInvalidSite: "invalid site", CodeSourceUnavailable: "data source unavailable",
+	-48007: "retryable", -44028: "retryable", -44017: "retryable", -44062: "retryable",
+}
+
+// String describes a documented code.
+func (c ErrorCode) String() string {
+	if s, ok := codeText[c]; ok {
+		return s
+	}
+	return "errorCode " + strconv.Itoa(int(c))
+}
 
 // KeyExpired reports the AES decrypt failures that a fresh field key fixes.
 func (c ErrorCode) KeyExpired() bool { return c == CodeAESDecryptA || c == CodeAESDecryptB }
@@ -63,3 +82,16 @@ var ErrMalformedResponse = errors.New("evidence: malformed response")
 // ErrRetentionExpired reports a file older than the 10-day retention: the
 // provider no longer serves it.
 var ErrRetentionExpired = errors.New("evidence: file is past the 10-day retention")
+
+// ValidationError lists every bad field; nothing was sent.
+type ValidationError struct {
+	Fields []validate.Problem
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.String()
+	}
+	return "evidence: invalid request: " + strings.Join(parts, "; ")
+}

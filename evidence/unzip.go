@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
 )
 
 // UnzipLimits bound what Unzip extracts.
@@ -107,4 +106,3 @@ func extract(f *zip.File, target string, lim UnzipLimits, budget int64) (int64, 
 	}
 	return n, nil
 }
-
