@@ -6,6 +6,8 @@ package fault
 import (
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -79,4 +81,21 @@ func Drop(w http.ResponseWriter) {
 		_ = tc.SetLinger(0)
 	}
 	conn.Close()
+}
+
+// Truncate sends the recorded answer's headers with its full
+// Content-Length, then half of its body, and drops the connection: an
+// answer cut off in transit.
+func Truncate(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	body := rec.Body.Bytes()
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body[:len(body)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	Drop(w)
 }

@@ -1,6 +1,7 @@
 package fault
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -38,4 +39,24 @@ func TestDrop(t *testing.T) {
 		t.Fatal("a dropped connection gave an answer")
 	}
 	Drop(httptest.NewRecorder()) // not a Hijacker: no panic
+}
+
+func TestTruncate(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		rec := httptest.NewRecorder()
+		rec.Header().Set("X-Kept", "1")
+		_, _ = rec.WriteString(`{"answer":"a long enough body"}`)
+		Truncate(w, rec)
+	}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil || resp.Header.Get("X-Kept") != "1" || len(b) >= 31 {
+		t.Errorf("read %q, %v (header %q); want a short body and an error", b, err, resp.Header.Get("X-Kept"))
+	}
 }
