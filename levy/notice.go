@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
@@ -104,6 +105,9 @@ func (c *Client) ParseNotice(ctx context.Context, contentType string, body []byt
 	}
 	if err := c.cfg.verifier.Verify(ctx, req, sig); err != nil {
 		return nil, fmt.Errorf("%w: notice", ErrInvalidSignature)
+	}
+	if !utf8.Valid(req) {
+		return nil, fmt.Errorf("%w: req is not UTF-8", ErrMalformedNotice)
 	}
 	var env struct {
 		Name    string          `json:"name"`

@@ -45,6 +45,7 @@ const (
 	FaultBadSignature
 	FaultDuplicateNotify
 	FaultProcessThenDrop
+	FaultTruncated // process, then send half of the answer
 )
 
 // Fault is an injected failure.
@@ -285,9 +286,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	} else {
 		after = s.transact(f, out)
 	}
-	if has && flt.Kind == FaultProcessThenDrop {
+	switch {
+	case has && flt.Kind == FaultProcessThenDrop:
 		fault.Drop(w)
-	} else {
+	case has && flt.Kind == FaultTruncated:
+		rec := httptest.NewRecorder()
+		s.reply(rec, out, false)
+		fault.Truncate(w, rec)
+	default:
 		s.reply(w, out, has && flt.Kind == FaultBadSignature)
 	}
 	if after != nil {

@@ -337,14 +337,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case hasFault && FaultKind(flt.Kind) == FaultProcessThenDrop:
 		fault.Drop(w)
 	case hasFault && FaultKind(flt.Kind) == FaultTruncated:
-		out := rec.Body.Bytes()
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-		_, _ = w.Write(out[:len(out)/2])
-		if f, ok := w.(http.Flusher); ok {
-			f.Flush()
-		}
-		fault.Drop(w)
+		fault.Truncate(w, rec)
 	default:
 		for k, v := range rec.Header() {
 			w.Header()[k] = v

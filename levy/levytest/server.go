@@ -50,6 +50,7 @@ const (
 	FaultBadSignature                         // a wrong Api-Sign
 	FaultDuplicateNotice                      // push every notice twice, concurrently
 	FaultProcessThenDrop                      // process the request, then drop the connection (ambiguous outcome)
+	FaultTruncated                            // process the request, then send half of the answer
 )
 
 // Server is a fake levy provider. Use its URL as the client's base URL.
@@ -297,9 +298,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code, msg, out, notice := s.handle(r.Context(), env.Name, data)
-	if hasFault && flt.Kind == FaultProcessThenDrop {
+	switch {
+	case hasFault && flt.Kind == FaultProcessThenDrop:
 		fault.Drop(w)
-	} else {
+	case hasFault && flt.Kind == FaultTruncated:
+		rec := httptest.NewRecorder()
+		s.answer(rec, env.Name, code, msg, out, badSign)
+		fault.Truncate(w, rec)
+	default:
 		s.answer(w, env.Name, code, msg, out, badSign)
 	}
 	if notice != nil {
