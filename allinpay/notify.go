@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
@@ -60,6 +61,9 @@ func (c *Client) ParseNotify(ctx context.Context, contentType string, body []byt
 	for k, v := range form {
 		if len(v) != 1 {
 			return nil, fmt.Errorf("%w: field %q sent %d times", ErrMalformedNotification, k, len(v))
+		}
+		if !utf8.ValidString(k) || !utf8.ValidString(v[0]) {
+			return nil, fmt.Errorf("%w: a field is not UTF-8", ErrMalformedNotification)
 		}
 		f[k] = v[0]
 	}
