@@ -1,0 +1,104 @@
+// Package callback is the one path every module's callback handler
+// takes: read the body once through a size limit, parse and verify it with
+// the module's parser, run the host's function at most once per
+// idempotency key (dedup.Run), and acknowledge only after it succeeded.
+// Modules keep their own wire answers (Ack, Nack) and log names.
+package callback
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/internal/transport"
+)
+
+// Reason is why a callback was not acknowledged.
+type Reason int
+
+// Reasons, each answered by the module's Nack.
+const (
+	MethodNotAllowed Reason = iota + 1 // not a POST
+	TooLarge                           // body over MaxBytes
+	Unreadable                         // the body could not be read
+	Refused                            // the parser refused it (not verified, malformed)
+	InFlight                           // the same notification is being handled right now
+	NotHandled                         // the host's function failed
+)
+
+// Handler serves one module's callback endpoint.
+type Handler[T any] struct {
+	Module   string // for log messages: "levy", "allinpay", …
+	MaxBytes int64
+	// Parse verifies and decodes the raw request; it must not trust
+	// anything it has not verified.
+	Parse  func(ctx context.Context, r *http.Request, body []byte) (T, error)
+	Key    func(T) string      // the idempotency key
+	Attrs  func(T) []slog.Attr // what identifies it in logs: never secrets or personal data
+	Handle func(context.Context, T) error
+	Store  dedup.Store // nil: every delivery reaches Handle
+	Ack    func(w http.ResponseWriter)
+	Nack   func(w http.ResponseWriter, why Reason, err error) // err: the parser's or handler's, when there is one
+	Log    *slog.Logger
+}
+
+func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	log := h.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.Nack(w, MethodNotAllowed, nil)
+		return
+	}
+	body, err := transport.ReadAll(r.Body, h.MaxBytes)
+	if err != nil {
+		if errors.Is(err, transport.ErrBodyTooLarge) {
+			h.Nack(w, TooLarge, err)
+		} else {
+			h.Nack(w, Unreadable, err)
+		}
+		return
+	}
+	ctx := r.Context()
+	v, err := h.Parse(ctx, r, body)
+	if err != nil {
+		log.LogAttrs(ctx, slog.LevelWarn, h.Module+": callback refused", slog.String("error", err.Error()))
+		h.Nack(w, Refused, err)
+		return
+	}
+	var attrs []slog.Attr
+	if h.Attrs != nil {
+		attrs = h.Attrs(v)
+	}
+	handled, err := dedup.Run(ctx, h.Store, h.Key(v), func(ctx context.Context) error { return h.Handle(ctx, v) })
+	switch {
+	case errors.Is(err, dedup.ErrInFlight):
+		log.LogAttrs(ctx, slog.LevelInfo, h.Module+": duplicate in flight, not acknowledged", attrs...)
+		h.Nack(w, InFlight, err)
+		return
+	case err != nil:
+		log.LogAttrs(ctx, slog.LevelWarn, h.Module+": handler failed, not acknowledged", append(attrs, slog.String("error", err.Error()))...)
+		h.Nack(w, NotHandled, err)
+		return
+	}
+	log.LogAttrs(ctx, slog.LevelDebug, h.Module+": callback acknowledged", append(attrs, slog.Bool("duplicate", !handled))...)
+	h.Ack(w)
+}
+
+// Status is the HTTP status most modules answer a reason with: 405, 413,
+// 400 for bad input, 503 for "try again".
+func Status(why Reason) int {
+	switch why {
+	case MethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case InFlight, NotHandled:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusBadRequest
+}

@@ -1,0 +1,86 @@
+package callback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/bizapi-cn/go-sdk/internal/dedup"
+)
+
+func handler(handle func(context.Context, string) error, store dedup.Store) *Handler[string] {
+	return &Handler[string]{
+		Module: "test", MaxBytes: 16, Store: store, Handle: handle,
+		Parse: func(_ context.Context, _ *http.Request, b []byte) (string, error) {
+			if !strings.HasPrefix(string(b), "ok:") {
+				return "", errors.New("not verified")
+			}
+			return string(b), nil
+		},
+		Key:  func(s string) string { return s },
+		Ack:  func(w http.ResponseWriter) { _, _ = io.WriteString(w, "ACK") },
+		Nack: func(w http.ResponseWriter, why Reason, _ error) { w.WriteHeader(Status(why)); fmt.Fprint(w, why) },
+	}
+}
+
+func serve(h http.Handler, method, body string) (int, string) {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, "/", strings.NewReader(body)))
+	return rec.Code, rec.Body.String()
+}
+
+// TestHandler: each refusal has its reason and status; the host runs once
+// per key and only a success is acknowledged.
+func TestHandler(t *testing.T) {
+	t.Parallel()
+	var calls int
+	fail := true
+	h := handler(func(context.Context, string) error {
+		calls++
+		if fail {
+			return errors.New("host down")
+		}
+		return nil
+	}, dedup.NewMemory(0, 0, nil))
+	for _, c := range []struct {
+		method, body string
+		status       int
+		answer       string
+	}{
+		{http.MethodGet, "ok:1", 405, fmt.Sprint(MethodNotAllowed)},
+		{http.MethodPost, "ok:" + strings.Repeat("x", 20), 413, fmt.Sprint(TooLarge)},
+		{http.MethodPost, "forged", 400, fmt.Sprint(Refused)},
+		{http.MethodPost, "ok:1", 503, fmt.Sprint(NotHandled)},
+	} {
+		if code, s := serve(h, c.method, c.body); code != c.status || s != c.answer {
+			t.Errorf("%s %q = %d %q; want %d %q", c.method, c.body, code, s, c.status, c.answer)
+		}
+	}
+	fail = false
+	for range 2 {
+		if code, s := serve(h, http.MethodPost, "ok:1"); code != 200 || s != "ACK" {
+			t.Errorf("= %d %q; want ACK", code, s)
+		}
+	}
+	if calls != 2 {
+		t.Errorf("host ran %d times; want 2 (one failure, one success, then deduplicated)", calls)
+	}
+	block := make(chan struct{})
+	started := make(chan struct{})
+	slow := handler(func(context.Context, string) error { close(started); <-block; return nil }, dedup.NewMemory(0, 0, nil))
+	done := make(chan string)
+	go func() { _, s := serve(slow, http.MethodPost, "ok:2"); done <- s }()
+	<-started
+	if code, s := serve(slow, http.MethodPost, "ok:2"); code != 503 || s != fmt.Sprint(InFlight) {
+		t.Errorf("duplicate in flight = %d %q", code, s)
+	}
+	close(block)
+	if s := <-done; s != "ACK" {
+		t.Errorf("first delivery = %q", s)
+	}
+}
