@@ -13,8 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bizapi-cn/go-sdk/internal/callback"
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
 // Notification is a verified asynchronous payment notification.
@@ -114,50 +114,34 @@ func WithNotifyDedup(s DedupStore) NotifyOption { return func(h *notifyHandler) 
 // WithNotifyMaxBytes sets the body limit (64 KiB by default).
 func WithNotifyMaxBytes(n int64) NotifyOption { return func(h *notifyHandler) { h.max = n } }
 
-type notifyHandler struct {
-	c     *Client
-	fn    NotifyFunc
-	store DedupStore
-	max   int64
-}
-
 // NotifyHandler returns the http.Handler for the notifyUrl: it answers the
 // plain text SUCCESS only after fn returned nil (or the notification was
 // handled before), and FAIL with a non-2xx status otherwise.
 func (c *Client) NotifyHandler(fn NotifyFunc, opts ...NotifyOption) http.Handler {
-	h := &notifyHandler{c: c, fn: fn, max: 64 << 10}
+	h := &notifyHandler{max: 64 << 10}
 	for _, o := range opts {
 		o(h)
 	}
-	return h
+	return &callback.Handler[*Notification]{
+		Module: "allinpay", MaxBytes: h.max, Store: h.store, Log: c.cfg.log, Handle: fn,
+		Parse: func(ctx context.Context, r *http.Request, body []byte) (*Notification, error) {
+			return c.ParseNotify(ctx, r.Header.Get("Content-Type"), body)
+		},
+		Key:   (*Notification).IdempotencyKey,
+		Attrs: func(n *Notification) []slog.Attr { return []slog.Attr{slog.String("outTransNo", n.OutTransNo)} },
+		Ack:   func(w http.ResponseWriter) { answer(w, http.StatusOK, "SUCCESS") },
+		Nack:  func(w http.ResponseWriter, why callback.Reason, _ error) { answer(w, callback.Status(why), "FAIL") },
+	}
 }
 
-func (h *notifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// notifyHandler collects NotifyHandler's options.
+type notifyHandler struct {
+	store DedupStore
+	max   int64
+}
+
+func answer(w http.ResponseWriter, status int, s string) {
 	w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-	fail := func(status int) {
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, "FAIL")
-	}
-	if r.Method != http.MethodPost {
-		fail(http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := transport.ReadAll(r.Body, h.max)
-	if err != nil {
-		fail(http.StatusRequestEntityTooLarge)
-		return
-	}
-	ctx := r.Context()
-	n, err := h.c.ParseNotify(ctx, r.Header.Get("Content-Type"), body)
-	if err != nil {
-		h.c.cfg.log.LogAttrs(ctx, slog.LevelWarn, "allinpay: notification refused", slog.String("error", err.Error()))
-		fail(http.StatusBadRequest)
-		return
-	}
-	if _, err := dedup.Run(ctx, h.store, n.IdempotencyKey(), func(ctx context.Context) error { return h.fn(ctx, n) }); err != nil {
-		h.c.cfg.log.LogAttrs(ctx, slog.LevelWarn, "allinpay: notification not acknowledged", slog.String("outTransNo", n.OutTransNo), slog.String("error", err.Error()))
-		fail(http.StatusServiceUnavailable)
-		return
-	}
-	_, _ = io.WriteString(w, "SUCCESS")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, s)
 }

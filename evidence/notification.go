@@ -11,13 +11,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/bizapi-cn/go-sdk/internal/callback"
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
 // Notification functions (func).
@@ -79,6 +82,9 @@ func (c *Client) ParseNotification(ctx context.Context, decsHash, decsSign strin
 	if c.cfg.notifyPub == nil {
 		return nil, errors.New("evidence: ParseNotification needs WithNotifyPublicKey")
 	}
+	if !utf8.Valid(body) {
+		return nil, fmt.Errorf("%w: body is not UTF-8", ErrInvalidSignature)
+	}
 	got := []byte(strings.ToUpper(strings.TrimSpace(decsHash)))
 	// The operator hashes the sorted form. A body sent already sorted (as
 	// the operator sends it) verifies over its raw bytes; any other body
@@ -125,29 +131,51 @@ func NewMemoryDedupStore(retention time.Duration) DedupStore {
 	return dedup.NewMemory(retention, 0, nil)
 }
 
+// HandlerOption configures NotificationHandler.
+type HandlerOption func(*handlerConfig)
+
+type handlerConfig struct{ max int64 }
+
+// WithMaxBodyBytes sets the notification body limit (1 MiB by default).
+func WithMaxBodyBytes(n int64) HandlerOption { return func(h *handlerConfig) { h.max = n } }
+
+// ErrContentType reports a notification that is not sent as JSON.
+var ErrContentType = errors.New("evidence: notification content type is not JSON")
+
 // NotificationHandler answers exactly {"errorCode":0,"errorMessage":"OK"}
-// only after fn returned nil; store may be nil.
-func (c *Client) NotificationHandler(fn NotifyFunc, store DedupStore) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fail := func(status int, msg string) {
-			w.WriteHeader(status)
+// only after fn returned nil (or the notification was handled before);
+// otherwise an errorCode −1 document with a non-2xx status, and the
+// operator delivers again. store may be nil. Mount it on any path.
+func (c *Client) NotificationHandler(fn NotifyFunc, store DedupStore, opts ...HandlerOption) http.Handler {
+	cfg := handlerConfig{max: 1 << 20}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return &callback.Handler[*Notification]{
+		Module: "evidence", MaxBytes: cfg.max, Store: store, Log: c.cfg.log, Handle: fn,
+		Parse: func(ctx context.Context, r *http.Request, body []byte) (*Notification, error) {
+			if ct := r.Header.Get("Content-Type"); ct != "" {
+				if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
+					return nil, ErrContentType
+				}
+			}
+			return c.ParseNotification(ctx, r.Header.Get("DECSHASH"), r.Header.Get("DECSSIGN"), body)
+		},
+		Key: (*Notification).IdempotencyKey,
+		Attrs: func(n *Notification) []slog.Attr {
+			return []slog.Attr{slog.String("func", n.Func), slog.String("daId", n.Data.DaID), slog.Int("daStatus", int(n.Data.DaStatus))}
+		},
+		Ack: func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"errorCode":0,"errorMessage":"OK"}`)
+		},
+		Nack: func(w http.ResponseWriter, why callback.Reason, _ error) {
+			msg := map[callback.Reason]string{callback.MethodNotAllowed: "method not allowed", callback.TooLarge: "body too large",
+				callback.Unreadable: "unreadable body", callback.Refused: "not verified", callback.InFlight: "busy, retry",
+				callback.NotHandled: "not handled"}[why]
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(callback.Status(why))
 			_, _ = io.WriteString(w, `{"errorCode":-1,"errorMessage":"`+msg+`"}`)
-		}
-		body, err := transport.ReadAll(r.Body, 1<<20)
-		if err != nil || r.Method != http.MethodPost {
-			fail(http.StatusBadRequest, "bad request")
-			return
-		}
-		n, err := c.ParseNotification(r.Context(), r.Header.Get("DECSHASH"), r.Header.Get("DECSSIGN"), body)
-		if err != nil {
-			fail(http.StatusBadRequest, "not verified")
-			return
-		}
-		if _, err := dedup.Run(r.Context(), store, n.IdempotencyKey(), func(ctx context.Context) error { return fn(ctx, n) }); err != nil {
-			fail(http.StatusServiceUnavailable, "not handled")
-			return
-		}
-		_, _ = io.WriteString(w, `{"errorCode":0,"errorMessage":"OK"}`)
-	})
+		},
+	}
 }

@@ -14,8 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bizapi-cn/go-sdk/internal/callback"
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
 // Notice is one asynchronous notice: the verified req envelope and its data
@@ -167,54 +167,35 @@ func WithNoticeDedup(s DedupStore) NoticeHandlerOption {
 // WithNoticeMaxBytes sets the body limit (1 MiB by default).
 func WithNoticeMaxBytes(n int64) NoticeHandlerOption { return func(h *noticeHandler) { h.max = n } }
 
-type noticeHandler struct {
-	c     *Client
-	fn    NoticeFunc
-	store DedupStore
-	max   int64
-}
-
 // NoticeHandler returns an http.Handler for the notice URL registered with
 // the provider. It answers SUCCESS only after fn returned nil (or the notice
 // was already handled); otherwise it answers FAIL with a non-2xx status and
 // the provider retries. Mount it on any path.
 func (c *Client) NoticeHandler(fn NoticeFunc, opts ...NoticeHandlerOption) http.Handler {
-	h := &noticeHandler{c: c, fn: fn, max: 1 << 20}
+	h := &noticeHandler{max: 1 << 20}
 	for _, o := range opts {
 		o(h)
 	}
-	return h
+	return &callback.Handler[*Notice]{
+		Module: "levy", MaxBytes: h.max, Store: h.store, Log: c.cfg.log, Handle: fn,
+		Parse: func(ctx context.Context, r *http.Request, body []byte) (*Notice, error) {
+			return c.ParseNotice(ctx, r.Header.Get("Content-Type"), body)
+		},
+		Key:   (*Notice).IdempotencyKey,
+		Attrs: func(n *Notice) []slog.Attr { return []slog.Attr{slog.String("name", n.Name)} },
+		Ack:   func(w http.ResponseWriter) { answer(w, http.StatusOK, "SUCCESS") },
+		Nack:  func(w http.ResponseWriter, why callback.Reason, _ error) { answer(w, callback.Status(why), "FAIL") },
+	}
 }
 
-func (h *noticeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// noticeHandler collects NoticeHandler's options.
+type noticeHandler struct {
+	store DedupStore
+	max   int64
+}
+
+func answer(w http.ResponseWriter, status int, s string) {
 	w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-	if r.Method != http.MethodPost {
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		_, _ = io.WriteString(w, "FAIL")
-		return
-	}
-	body, err := transport.ReadAll(r.Body, h.max)
-	if err != nil {
-		w.WriteHeader(http.StatusRequestEntityTooLarge)
-		_, _ = io.WriteString(w, "FAIL")
-		return
-	}
-	ctx := r.Context()
-	log := h.c.cfg.log
-	n, err := h.c.ParseNotice(ctx, r.Header.Get("Content-Type"), body)
-	if err != nil {
-		log.LogAttrs(ctx, slog.LevelWarn, "levy: notice refused", slog.String("error", err.Error()))
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = io.WriteString(w, "FAIL")
-		return
-	}
-	handled, err := dedup.Run(ctx, h.store, n.IdempotencyKey(), func(ctx context.Context) error { return h.fn(ctx, n) })
-	if err != nil {
-		log.LogAttrs(ctx, slog.LevelWarn, "levy: notice not acknowledged", slog.String("name", n.Name), slog.String("error", err.Error()))
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = io.WriteString(w, "FAIL")
-		return
-	}
-	log.LogAttrs(ctx, slog.LevelDebug, "levy: notice acknowledged", slog.String("name", n.Name), slog.Bool("duplicate", !handled))
-	_, _ = io.WriteString(w, "SUCCESS")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, s)
 }

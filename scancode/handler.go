@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/callback"
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
 // HandlerFunc handles one callback. Return nil only when the data is
@@ -44,8 +44,6 @@ func WithDedupStore(s DedupStore) HandlerOption { return func(h *handler) { h.st
 func WithLogger(l *slog.Logger) HandlerOption { return func(h *handler) { h.log = l } }
 
 type handler struct {
-	dec     Decrypter
-	fn      HandlerFunc
 	maxBody int64
 	store   DedupStore
 	log     *slog.Logger
@@ -57,14 +55,25 @@ type handler struct {
 // (or the callback was already handled), and ret "1" with a short reason
 // otherwise, so that the app server retries. Mount it on any path.
 func NewHandler(d Decrypter, fn HandlerFunc, opts ...HandlerOption) http.Handler {
-	h := &handler{dec: d, fn: fn, maxBody: DefaultMaxBodyBytes}
+	h := &handler{maxBody: DefaultMaxBodyBytes}
 	for _, o := range opts {
 		o(h)
 	}
-	if h.log == nil {
-		h.log = slog.New(slog.DiscardHandler)
+	return &callback.Handler[*Callback]{
+		Module: "scancode", MaxBytes: h.maxBody, Store: h.store, Log: h.log, Handle: fn,
+		Parse: func(ctx context.Context, r *http.Request, body []byte) (*Callback, error) {
+			return Parse(ctx, r.Header.Get("Content-Type"), body, d)
+		},
+		Key: (*Callback).IdempotencyKey,
+		Attrs: func(c *Callback) []slog.Attr {
+			return []slog.Attr{slog.String("type", string(c.Type)), slog.String("tId", c.EventID())}
+		},
+		Ack: func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			_, _ = w.Write(ackBody)
+		},
+		Nack: nackFor,
 	}
-	return h
 }
 
 // Answers.
@@ -72,52 +81,28 @@ var (
 	ackBody = []byte(`{"header":{"ret":"0","msg":"ok"},"data":null}`)
 )
 
-func nack(w http.ResponseWriter, status int, reason string) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	// reason is always one of the fixed strings below: no payload, no key.
-	_, _ = io.WriteString(w, `{"header":{"ret":"1","msg":"`+reason+`"},"data":null}`)
-}
-
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		nack(w, http.StatusMethodNotAllowed, "method not allowed")
-		return
-	}
-	body, err := transport.ReadAll(r.Body, h.maxBody)
-	if err != nil {
-		if errors.Is(err, transport.ErrBodyTooLarge) {
-			nack(w, http.StatusRequestEntityTooLarge, "body too large")
-			return
-		}
-		nack(w, http.StatusBadRequest, "unreadable body")
-		return
-	}
-	ctx := r.Context()
-	c, err := Parse(ctx, r.Header.Get("Content-Type"), body, h.dec)
-	if err != nil {
-		reason := "malformed callback"
+// nackFor answers ret "1" with a fixed reason: no payload, no key. A
+// duplicate in flight or a failed handler is a 200 with ret "1" (the app
+// server retries on ret); bad requests are 4xx.
+func nackFor(w http.ResponseWriter, why callback.Reason, err error) {
+	status, reason := http.StatusBadRequest, "malformed callback"
+	switch why {
+	case callback.MethodNotAllowed:
+		status, reason = http.StatusMethodNotAllowed, "method not allowed"
+	case callback.TooLarge:
+		status, reason = http.StatusRequestEntityTooLarge, "body too large"
+	case callback.Unreadable:
+		reason = "unreadable body"
+	case callback.Refused:
 		if errors.Is(err, ErrDecrypt) {
 			reason = "data does not decrypt"
 		}
-		h.log.LogAttrs(ctx, slog.LevelWarn, "scancode: callback refused", slog.String("reason", reason))
-		nack(w, http.StatusBadRequest, reason)
-		return
+	case callback.InFlight:
+		status, reason = http.StatusOK, "busy, retry"
+	case callback.NotHandled:
+		status, reason = http.StatusOK, "not handled"
 	}
-	handled, err := dedup.Run(ctx, h.store, c.IdempotencyKey(), func(ctx context.Context) error { return h.fn(ctx, c) })
-	attrs := []slog.Attr{slog.String("type", string(c.Type)), slog.String("tId", c.EventID())}
-	switch {
-	case errors.Is(err, dedup.ErrInFlight):
-		h.log.LogAttrs(ctx, slog.LevelInfo, "scancode: duplicate in flight, not acknowledged", attrs...)
-		nack(w, http.StatusOK, "busy, retry")
-		return
-	case err != nil:
-		h.log.LogAttrs(ctx, slog.LevelWarn, "scancode: handler failed, not acknowledged", append(attrs, slog.String("error", err.Error()))...)
-		nack(w, http.StatusOK, "not handled")
-		return
-	}
-	h.log.LogAttrs(ctx, slog.LevelInfo, "scancode: callback acknowledged", append(attrs, slog.Bool("duplicate", !handled))...)
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	_, _ = w.Write(ackBody)
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, `{"header":{"ret":"1","msg":"`+reason+`"},"data":null}`)
 }
