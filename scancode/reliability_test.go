@@ -65,7 +65,9 @@ func TestReliabilityTamperedCallbacks(t *testing.T) {
 	ctOther, _ := crypt.SM4ECBEncrypt(key, payload)
 	wrongKey := scancode.Envelope{DesKey: base64.StdEncoding.EncodeToString(wrapped), Encrypt: base64.StdEncoding.EncodeToString(ctOther)}
 	env2, _ := app.Envelope([]byte(`{"tId":"` + testTID + `","isScaned":"02"}`))
-	either := func(err error) bool { return errors.Is(err, scancode.ErrDecrypt) || errors.Is(err, scancode.ErrMalformed) }
+	either := func(err error) bool {
+		return errors.Is(err, scancode.ErrDecrypt) || errors.Is(err, scancode.ErrMalformed)
+	}
 	cases := []tampertest.Case{
 		{Name: "encrypted for another key", ContentType: ct, Body: form("01", wrongKey), Want: scancode.ErrDecrypt},
 		{Name: "flipped ciphertext byte (last block)", ContentType: ct, Body: form("01", scancode.Envelope{DesKey: env.DesKey, Encrypt: flip(env.Encrypt, func(n int) int { return n - 1 })})},
