@@ -220,6 +220,10 @@ func (s *Server) History(daID string) []int {
 	return nil
 }
 
+// FieldKey returns the current field key (aesKey or SM4 key), for tests
+// that check it never leaks.
+func (s *Server) FieldKey() []byte { s.mu.Lock(); defer s.mu.Unlock(); return append([]byte(nil), s.aesKey...) }
+
 // FileKey returns the SSE-C key of the fake's bucket.
 func (s *Server) FileKey() string { return s.fileKey }
 

@@ -81,7 +81,9 @@ func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Nack(w, InFlight, err)
 		return
 	case err != nil:
-		log.LogAttrs(ctx, slog.LevelWarn, h.Module+": handler failed, not acknowledged", append(attrs, slog.String("error", err.Error()))...)
+		// The host's error text is the host's to log: it may carry
+		// anything, personal data included.
+		log.LogAttrs(ctx, slog.LevelWarn, h.Module+": handler failed, not acknowledged", attrs...)
 		h.Nack(w, NotHandled, err)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
@@ -17,6 +18,7 @@ type AllinpayConfig struct {
 	PrivateKey, PlatformPublicKey []byte
 	NotifyAddr                    string
 	NotifyWait                    time.Duration
+	Logger                        *slog.Logger // the SDK's logs (nil: none)
 }
 
 // Allinpay creates an ALIPAY_SCANCODE order, prints its QR content, has the
@@ -42,7 +44,8 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 	} else {
 		fmt.Fprintf(w, "  gateway: %s, notifications to %s\n", cfg.BaseURL, notifyURL)
 	}
-	c, err := allinpay.NewClient(allinpay.WithMerchant(cfg.AccessCode, cfg.MchNo), allinpay.WithKeys(cfg.PrivateKey, cfg.PlatformPublicKey), allinpay.WithBaseURL(cfg.BaseURL))
+	c, err := allinpay.NewClient(allinpay.WithMerchant(cfg.AccessCode, cfg.MchNo), allinpay.WithKeys(cfg.PrivateKey, cfg.PlatformPublicKey), allinpay.WithBaseURL(cfg.BaseURL),
+		allinpay.WithLogger(orDiscard(cfg.Logger)))
 	if err != nil {
 		return err
 	}

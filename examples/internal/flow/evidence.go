@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -19,6 +20,9 @@ type EvidenceConfig struct {
 	PrivateKey, NotifyPublicKey []byte
 	NotifyAddr                  string
 	NotifyWait                  time.Duration
+	Logger                      *slog.Logger // the SDK's logs (nil: none)
+
+	onFake func(*evidencetest.Server) // tests: sees the fake's keys
 }
 
 // Evidence starts an acquisition for the tax site, prints the entry URL,
@@ -40,6 +44,9 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 			return err
 		}
 		defer fake.Close()
+		if cfg.onFake != nil {
+			cfg.onFake(fake)
+		}
 		fake.SetNotifyURL(notifyURL)
 		cfg.BaseURL, cfg.AppID, cfg.AppKey, cfg.PrivateKey, cfg.NotifyPublicKey = fake.URL, fake.AppID, fake.AppKey, fake.PrivateKey, fake.NotifyPublicKey
 		fmt.Fprintln(w, "  service: in-process fake (set EVIDENCE_BASE_URL and the keys for the operator's test environment)")
@@ -47,7 +54,7 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 		fmt.Fprintf(w, "  service: %s, notifications to %s\n", cfg.BaseURL, notifyURL)
 	}
 	c, err := evidence.NewClient(evidence.WithApp(cfg.AppID, cfg.AppKey), evidence.WithPrivateKey(cfg.PrivateKey),
-		evidence.WithNotifyPublicKey(cfg.NotifyPublicKey), evidence.WithBaseURL(cfg.BaseURL))
+		evidence.WithNotifyPublicKey(cfg.NotifyPublicKey), evidence.WithBaseURL(cfg.BaseURL), evidence.WithLogger(orDiscard(cfg.Logger)))
 	if err != nil {
 		return err
 	}

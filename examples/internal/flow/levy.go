@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -19,6 +20,7 @@ type LevyConfig struct {
 	BaseURL, ClientKey, Secret string // empty BaseURL: the in-process fake
 	NotifyAddr                 string // where notices are received; "" = ephemeral
 	NoticeWait                 time.Duration
+	Logger                     *slog.Logger // the SDK's logs (nil: none)
 }
 
 // Levy signs up a taxpayer, creates an order, waits for its notice,
@@ -42,7 +44,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 	} else {
 		fmt.Fprintf(w, "  provider: %s (notices must be registered to reach %s)\n", cfg.BaseURL, notifyURL)
 	}
-	c, err := levy.NewClient(levy.WithCredentials(cfg.ClientKey, cfg.Secret), levy.WithBaseURL(cfg.BaseURL))
+	c, err := levy.NewClient(levy.WithCredentials(cfg.ClientKey, cfg.Secret), levy.WithBaseURL(cfg.BaseURL), levy.WithLogger(orDiscard(cfg.Logger)))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -27,6 +28,7 @@ type ScancodeConfig struct {
 	// WaitExternal keeps the receiver up this long after the self-drive, for
 	// callbacks from the real app server (0 = do not wait).
 	WaitExternal time.Duration
+	Logger       *slog.Logger // the SDK's logs (nil: none)
 }
 
 // Step runs one named step and reports it; the first failure stops the flow
@@ -71,7 +73,7 @@ func Scancode(ctx context.Context, w io.Writer, cfg ScancodeConfig) error {
 		mu.Unlock()
 		fmt.Fprintf(w, "  received type %s: %s\n", c.Type, describe(c))
 		return store.Put(ctx, c)
-	}, scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)))
+	}, scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)), scancode.WithLogger(orDiscard(cfg.Logger)))
 
 	addr := cfg.Addr
 	if addr == "" {
