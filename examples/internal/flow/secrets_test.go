@@ -37,7 +37,11 @@ type capture struct {
 	errs []string
 }
 
-func (c *capture) Write(p []byte) (int, error) { c.mu.Lock(); defer c.mu.Unlock(); return c.out.Write(p) }
+func (c *capture) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.out.Write(p)
+}
 
 func (c *capture) logger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(&lockedBuf{c: c}, &slog.HandlerOptions{Level: slog.Level(-100), AddSource: true}))
