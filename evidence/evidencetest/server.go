@@ -222,7 +222,11 @@ func (s *Server) History(daID string) []int {
 
 // FieldKey returns the current field key (aesKey or SM4 key), for tests
 // that check it never leaks.
-func (s *Server) FieldKey() []byte { s.mu.Lock(); defer s.mu.Unlock(); return append([]byte(nil), s.aesKey...) }
+func (s *Server) FieldKey() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]byte(nil), s.aesKey...)
+}
 
 // FileKey returns the SSE-C key of the fake's bucket.
 func (s *Server) FileKey() string { return s.fileKey }
