@@ -298,10 +298,11 @@ func (c *Client) once(ctx context.Context, path string, t TransType, form url.Va
 	status := resp.StatusCode()
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "allinpay: call", slog.String("transType", string(t)), slog.Int("status", status))
 	if err != nil {
+		// Cut off in transit or over the size limit: as ambiguous as no
+		// answer (status 0).
 		if errors.Is(err, transport.ErrBodyTooLarge) {
-			return nil, status, fmt.Errorf("allinpay: %s: response over %d bytes: %w", t, c.cfg.maxBody, err)
+			return nil, 0, fmt.Errorf("allinpay: %s: response over %d bytes: %w", t, c.cfg.maxBody, err)
 		}
-		// Cut off in transit: as ambiguous as no answer (status 0).
 		return nil, 0, fmt.Errorf("allinpay: %s: read response: %w", t, err)
 	}
 	f, err := kv.FieldsFromJSON(raw)

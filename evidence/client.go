@@ -361,10 +361,11 @@ func (c *Client) answer(ctx context.Context, path string, status int, body io.Re
 	body.Close()
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", status))
 	if err != nil {
+		// Cut off in transit or over the size limit: as ambiguous as no
+		// answer, since the provider may have acted on it (status 0).
 		if errors.Is(err, transport.ErrBodyTooLarge) {
-			return status, fmt.Errorf("evidence: %s: response over %d bytes: %w", path, c.cfg.maxBody, err)
+			return 0, fmt.Errorf("evidence: %s: response over %d bytes: %w", path, c.cfg.maxBody, err)
 		}
-		// The answer was cut off: the provider may have acted on it.
 		return 0, fmt.Errorf("evidence: %s: read response: %w", path, err)
 	}
 	return status, decodeAnswer(path, status, raw, out)

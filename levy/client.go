@@ -219,11 +219,11 @@ func (c *Client) once(ctx context.Context, name string, body io.Reader, out any)
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call", slog.String("name", name), slog.String("path", path),
 		slog.Int("status", status), slog.Duration("took", c.cfg.now().Sub(start)))
 	if err != nil {
+		// An answer cut off in transit or over the size limit is as
+		// ambiguous as no answer (the provider may have acted): status 0.
 		if errors.Is(err, transport.ErrBodyTooLarge) {
-			return status, fmt.Errorf("levy: %s: response over %d bytes: %w", name, c.cfg.maxBody, err)
+			return 0, fmt.Errorf("levy: %s: response over %d bytes: %w", name, c.cfg.maxBody, err)
 		}
-		// The answer was cut off in transit: as ambiguous as no answer
-		// (the provider may have acted), so status 0.
 		return 0, fmt.Errorf("levy: %s: read response: %w", name, err)
 	}
 	return status, c.decode(ctx, name, status, header, raw, out)

@@ -1,0 +1,67 @@
+package allinpay_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/internal/transport"
+)
+
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+// TestResponseSizeLimit: an endless answer is cut at the limit; a query is
+// retried, a payment is reported as ErrOutcomeUnknown after one request.
+func TestResponseSizeLimit(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		_, _ = io.Copy(w, io.LimitReader(endless{}, 256<<20))
+	}))
+	defer srv.Close()
+	mp, pp, _, _ := vectorKeys(t)
+	c, err := allinpay.NewClient(allinpay.WithMerchant("20000000", "6666666600003"), allinpay.WithKeys(mp, pp), allinpay.WithBaseURL(srv.URL),
+		allinpay.WithMaxResponseBytes(64<<10), allinpay.WithRetries(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.QueryOrder(context.Background(), "O-1"); !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 2 {
+		t.Errorf("query: %v after %d requests", err, calls.Load())
+	}
+	calls.Store(0)
+	_, err = c.Pay(context.Background(), &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: "O-2", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "https://x.invalid/n"})
+	if !errors.Is(err, allinpay.ErrOutcomeUnknown) || !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 1 {
+		t.Errorf("pay: %v after %d requests", err, calls.Load())
+	}
+}
+
+// TestBillLimits: the bill reader holds one line at a time and refuses a
+// line over 64 KiB, so a hostile bill cannot make it allocate without
+// bound; billData is decoded as it is read.
+func TestBillLimits(t *testing.T) {
+	t.Parallel()
+	r := allinpay.NewBillReader(io.MultiReader(strings.NewReader("a,b,c\n"), io.LimitReader(endless{}, 1<<20)))
+	var err error
+	for range 3 {
+		if _, err = r.Next(); err != nil {
+			break
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "longer than 64 KiB") {
+		t.Errorf("a 1 MiB line: %v; want it refused", err)
+	}
+}
