@@ -1,9 +1,13 @@
 package kv_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/kv"
 )
@@ -18,12 +22,29 @@ func FuzzFieldsFromJSON(f *testing.F) {
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		m, err := kv.FieldsFromJSON(in)
+		dec := json.NewDecoder(bytes.NewReader(in))
+		dec.UseNumber() // JSON numbers beyond float64 are valid
+		var generic map[string]any
+		jerr := dec.Decode(&generic)
+		if jerr == nil {
+			if _, terr := dec.Token(); terr != io.EOF {
+				jerr = errors.New("trailing data")
+			}
+		}
+		if jerr == nil && generic == nil {
+			jerr = errors.New("null is not an object")
+		}
 		if err != nil {
+			if jerr == nil && !hasDuplicateKey(in) && utf8.Valid(in) {
+				t.Fatalf("refused an object encoding/json accepts: %v\n%q", err, in)
+			}
 			return
 		}
-		var generic map[string]any
-		if err := json.Unmarshal(in, &generic); err != nil {
-			t.Fatalf("accepted input that encoding/json rejects: %v", err)
+		if jerr != nil {
+			t.Fatalf("accepted input that encoding/json rejects: %v", jerr)
+		}
+		if len(m) != len(generic) {
+			t.Fatalf("%d fields; encoding/json sees %d", len(m), len(generic))
 		}
 		for k, v := range generic {
 			if s, ok := v.(string); ok && m[k] != s {
@@ -75,4 +96,29 @@ func FuzzAppendCanonical(f *testing.F) {
 			t.Fatalf("by value %q != by pointer %q", byValue, fromStruct)
 		}
 	})
+}
+
+// hasDuplicateKey reports a repeated top-level key.
+func hasDuplicateKey(in []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(in))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		k, _ := t.(string)
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return false
+		}
+	}
+	return false
 }
