@@ -7,20 +7,28 @@
 # stops: commit it with the fix. Inputs the fuzzer found interesting stay
 # in Go's cache ($(go env GOCACHE)/fuzz); the smallest few per target are
 # copied into testdata/fuzz/FuzzXxx/ as seed corpus.
+# FUZZ_SKIP is a regexp of "dir FuzzTarget" to leave out (to resume a
+# campaign), e.g. FUZZ_SKIP="evidence FuzzUnzip|levy FuzzResponse";
+# FUZZ_APPEND=1 adds rows to an existing report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${1:-5m}
 report=${2:-/dev/stdout}
 keep=${FUZZ_KEEP:-8}
 cache=$(go env GOCACHE)/fuzz
-{
-  echo "| package | target | fuzz time | executions | new interesting | seed corpus kept |"
-  echo "|---|---|---|---|---|---|"
-} >"$report"
+if [ "${FUZZ_APPEND:-0}" != 1 ]; then
+  {
+    echo "| package | target | fuzz time | executions | new interesting | seed corpus kept |"
+    echo "|---|---|---|---|---|---|"
+  } >"$report"
+fi
 while IFS= read -r file; do
   dir=$(dirname "$file")
   pkg=$(cd "$dir" && go list .)
   for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)' "$file" | awk '{print $2}'); do
+    if [ -n "${FUZZ_SKIP:-}" ] && grep -qE "^(${FUZZ_SKIP})\$" <<<"$dir $target"; then
+      continue
+    fi
     echo "fuzz-campaign: $dir $target ($fuzztime)" >&2
     log=$(mktemp)
     if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel "${FUZZ_PARALLEL:-1}" "./$dir" >"$log" 2>&1; then
