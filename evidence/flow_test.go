@@ -227,3 +227,32 @@ func isCode(err error, code evidence.ErrorCode) bool {
 	var ae *evidence.APIError
 	return errors.As(err, &ae) && ae.Code == code
 }
+
+// TestFlowNotificationFaults: a notification signed with another key is
+// refused on every delivery and never handled; one delivered twice is
+// handled once and acknowledged twice.
+func TestFlowNotificationFaults(t *testing.T) {
+	t.Parallel()
+	srv, c, rec := fakeClient(t, nil, evidence.SuiteRSA)
+	ctx := context.Background()
+	st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-1", OpenID: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(evidencetest.Fault{Kind: evidencetest.FaultBadNotificationSignature})
+	srv.Fail(st.DaID, 41, "81530")
+	srv.WaitNotifications()
+	if n := len(rec.byFunc(evidence.FuncDaFailed)); n != 0 || srv.Delivered(evidence.FuncDaFailed) != 0 || srv.PushAttempts() != 8 {
+		t.Errorf("forged daFailed: handled %d, acknowledged %d, %d attempts; want 0, 0, 8", n, srv.Delivered(evidence.FuncDaFailed), srv.PushAttempts())
+	}
+	st2, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-2", OpenID: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(evidencetest.Fault{Kind: evidencetest.FaultDuplicateNotification})
+	srv.Fail(st2.DaID, 44, "100099")
+	srv.WaitNotifications()
+	if n := len(rec.byFunc(evidence.FuncDaFailed)); n != 1 || srv.Delivered(evidence.FuncDaFailed) != 2 {
+		t.Errorf("duplicated daFailed: handled %d, acknowledged %d; want 1 and 2", n, srv.Delivered(evidence.FuncDaFailed))
+	}
+}
