@@ -11,17 +11,9 @@ import (
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
-
-type endless struct{}
-
-func (endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = ' '
-	}
-	return len(p), nil
-}
 
 // TestResponseSizeLimit: an endless answer is cut at the limit; a query is
 // retried, a payment is reported as ErrOutcomeUnknown after one request.
@@ -30,7 +22,7 @@ func TestResponseSizeLimit(t *testing.T) {
 	var calls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
-		_, _ = io.Copy(w, io.LimitReader(endless{}, 256<<20))
+		_, _ = io.Copy(w, io.LimitReader(fault.Endless{}, 256<<20))
 	}))
 	defer srv.Close()
 	mp, pp, _, _ := vectorKeys(t)
@@ -54,7 +46,7 @@ func TestResponseSizeLimit(t *testing.T) {
 // bound; billData is decoded as it is read.
 func TestBillLimits(t *testing.T) {
 	t.Parallel()
-	r := allinpay.NewBillReader(io.MultiReader(strings.NewReader("a,b,c\n"), io.LimitReader(endless{}, 1<<20)))
+	r := allinpay.NewBillReader(io.MultiReader(strings.NewReader("a,b,c\n"), io.LimitReader(fault.Endless{}, 1<<20)))
 	var err error
 	for range 3 {
 		if _, err = r.Next(); err != nil {

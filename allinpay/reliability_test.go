@@ -11,7 +11,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
 	"github.com/bizapi-cn/go-sdk/internal/loadtest"
@@ -226,25 +226,18 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	var handshakes atomic.Int64
-	tlsSrv := httptest.NewUnstartedServer(srv.Config.Handler)
-	tlsSrv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			handshakes.Add(1)
-		}
-	}
-	tlsSrv.StartTLS()
+	tlsSrv, handshakes := fault.UntrustedTLS(srv.Config.Handler)
 	defer tlsSrv.Close()
 	c, _ := allinpay.NewClient(allinpay.WithMerchant(srv.AccessCode, srv.MchNo), allinpay.WithKeys(srv.MerchantPrivateKey, srv.PlatformPublicKey),
 		allinpay.WithBaseURL(tlsSrv.URL), allinpay.WithRetries(2),
-		allinpay.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}))
+		allinpay.WithHTTPClient(fault.SystemRootsClient()))
 	err = pay(context.Background(), c, "F-tls", "https://example.invalid/n")
 	var cert *tls.CertificateVerificationError
 	tried++
-	if errors.As(err, &cert) && !errors.Is(err, allinpay.ErrOutcomeUnknown) && srv.Calls("WXPAY_SCANCODE") == 0 && handshakes.Load() == 3 {
+	if errors.As(err, &cert) && !errors.Is(err, allinpay.ErrOutcomeUnknown) && srv.Calls("WXPAY_SCANCODE") == 0 && handshakes() == 3 {
 		survived++
 	} else {
-		t.Errorf("TLS failure: err %v, %d requests, %d handshakes; want a certificate error, 0, 3", err, srv.Calls("WXPAY_SCANCODE"), handshakes.Load())
+		t.Errorf("TLS failure: err %v, %d requests, %d handshakes; want a certificate error, 0, 3", err, srv.Calls("WXPAY_SCANCODE"), handshakes())
 	}
 	t.Logf("allinpay: %d/%d outbound faults gave the right error and request count", survived, tried)
 }

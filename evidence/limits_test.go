@@ -11,17 +11,9 @@ import (
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
-
-type endless struct{}
-
-func (endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = ' '
-	}
-	return len(p), nil
-}
 
 // TestResponseSizeLimit: an endless answer is cut at the limit; a query is
 // retried, a session start is reported as ErrOutcomeUnknown after one
@@ -36,7 +28,7 @@ func TestResponseSizeLimit(t *testing.T) {
 			return
 		}
 		calls.Add(1)
-		_, _ = io.Copy(w, io.LimitReader(endless{}, 64<<20))
+		_, _ = io.Copy(w, io.LimitReader(fault.Endless{}, 64<<20))
 	}))
 	defer srv.Close()
 	c := newClient(t, nil, evidence.WithHTTPClient(srv.Client()), evidence.WithBaseURL(srv.URL), evidence.WithMaxResponseBytes(64<<10), evidence.WithRetries(1))

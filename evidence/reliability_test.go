@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/loadtest"
 	"github.com/bizapi-cn/go-sdk/internal/tampertest"
@@ -190,26 +190,19 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	var handshakes atomic.Int64
-	tlsSrv := httptest.NewUnstartedServer(srv.Config.Handler)
-	tlsSrv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			handshakes.Add(1)
-		}
-	}
-	tlsSrv.StartTLS()
+	tlsSrv, handshakes := fault.UntrustedTLS(srv.Config.Handler)
 	defer tlsSrv.Close()
 	c, _ := evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithBaseURL(tlsSrv.URL),
-		evidence.WithRetries(2), evidence.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}))
+		evidence.WithRetries(2), evidence.WithHTTPClient(fault.SystemRootsClient()))
 	_, err = c.StartAcquisition(context.Background(), &evidence.StartRequest{Site: "tax", BizNo: "B-tls", OpenID: "u"})
 	var cert *tls.CertificateVerificationError
 	tried++
 	// start-vdi-x first fetches the field key: that query is what the
 	// three attempts are spent on, and nothing reaches the fake.
-	if errors.As(err, &cert) && !errors.Is(err, evidence.ErrOutcomeUnknown) && srv.Calls("/api/das/update-aes-key") == 0 && handshakes.Load() == 3 {
+	if errors.As(err, &cert) && !errors.Is(err, evidence.ErrOutcomeUnknown) && srv.Calls("/api/das/update-aes-key") == 0 && handshakes() == 3 {
 		survived++
 	} else {
-		t.Errorf("TLS failure: err %v, %d handshakes; want a certificate error after 3", err, handshakes.Load())
+		t.Errorf("TLS failure: err %v, %d handshakes; want a certificate error after 3", err, handshakes())
 	}
 	// A download cut off mid-file is an error, never a short file.
 	srv2, c2, _ := fakeClient(t, nil, evidence.SuiteRSA)

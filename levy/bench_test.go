@@ -5,12 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/benchdata"
 	"github.com/bizapi-cn/go-sdk/levy"
 )
 
@@ -53,41 +50,20 @@ func BenchmarkUploadAgreementMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var peak atomic.Uint64
+	var worst benchdata.Peak
 	for b.Loop() {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		base := ms.HeapAlloc
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { // sample the heap while the upload runs
-			defer wg.Done()
-			t := time.NewTicker(2 * time.Millisecond)
-			defer t.Stop()
-			for {
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				if m.HeapAlloc > base && m.HeapAlloc-base > peak.Load() {
-					peak.Store(m.HeapAlloc - base)
-				}
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-				}
-			}
-		}()
-		_, err := c.UploadTaxpayerAgreement(context.Background(), &levy.UploadTaxpayerAgreementRequest{
-			RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", TaxAgentParentID: 12,
-			ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: levy.FileFromReader(&pdfReader{left: size}, size)})
-		close(stop)
-		wg.Wait()
+		p, err := benchdata.Measure(func() error {
+			_, err := c.UploadTaxpayerAgreement(context.Background(), &levy.UploadTaxpayerAgreementRequest{
+				RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", TaxAgentParentID: 12,
+				ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: levy.FileFromReader(&pdfReader{left: size}, size)})
+			return err
+		})
 		if err != nil {
 			b.Fatal(err)
 		}
+		worst.Heap, worst.RSS = max(worst.Heap, p.Heap), max(worst.RSS, p.RSS)
 	}
-	b.ReportMetric(float64(peak.Load())/size, "peak-heap/file")
+	b.ReportMetric(float64(worst.Heap)/size, "peak-heap/file")
+	b.ReportMetric(float64(worst.RSS)/size, "peak-rss/file")
 	b.SetBytes(size)
 }

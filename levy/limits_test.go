@@ -9,19 +9,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/levy"
 )
-
-// endless writes a JSON-looking body that never ends.
-type endless struct{}
-
-func (endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = ' '
-	}
-	return len(p), nil
-}
 
 // TestResponseSizeLimit: an answer that never ends is cut at the limit;
 // a query is retried and gives up, an order creation is not retried and
@@ -32,7 +23,7 @@ func TestResponseSizeLimit(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.Copy(w, io.LimitReader(endless{}, 64<<20))
+		_, _ = io.Copy(w, io.LimitReader(fault.Endless{}, 64<<20))
 	}))
 	defer srv.Close()
 	c, err := levy.NewClient(levy.WithCredentials(vectorKey, vectorSecret), levy.WithBaseURL(srv.URL), levy.WithMaxResponseBytes(64<<10), levy.WithRetries(1))

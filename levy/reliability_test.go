@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/loadtest"
 	"github.com/bizapi-cn/go-sdk/internal/tampertest"
 	"github.com/bizapi-cn/go-sdk/levy"
@@ -179,24 +179,17 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	// trust. Nothing reaches it, so even a state change may be retried.
 	srv := levytest.NewServer()
 	defer srv.Close()
-	var handshakes atomic.Int64
-	tlsSrv := httptest.NewUnstartedServer(srv.Config.Handler)
-	tlsSrv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			handshakes.Add(1)
-		}
-	}
-	tlsSrv.StartTLS()
+	tlsSrv, handshakes := fault.UntrustedTLS(srv.Config.Handler)
 	defer tlsSrv.Close()
 	c, _ := levy.NewClient(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithBaseURL(tlsSrv.URL), levy.WithRetries(2),
-		levy.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}))
+		levy.WithHTTPClient(fault.SystemRootsClient()))
 	_, err := c.CreateOrder(context.Background(), orderRequest("F-tls"))
 	var cert *tls.CertificateVerificationError
 	tried++
-	if errors.As(err, &cert) && !errors.Is(err, levy.ErrOutcomeUnknown) && srv.Calls(levy.NameCreateOrder) == 0 && handshakes.Load() == 3 {
+	if errors.As(err, &cert) && !errors.Is(err, levy.ErrOutcomeUnknown) && srv.Calls(levy.NameCreateOrder) == 0 && handshakes() == 3 {
 		survived++
 	} else {
-		t.Errorf("TLS failure: err %v, %d requests reached the fake, %d handshakes; want a certificate error, 0, 3", err, srv.Calls(levy.NameCreateOrder), handshakes.Load())
+		t.Errorf("TLS failure: err %v, %d requests reached the fake, %d handshakes; want a certificate error, 0, 3", err, srv.Calls(levy.NameCreateOrder), handshakes())
 	}
 	t.Logf("levy: %d/%d outbound faults gave the right error and request count", survived, tried)
 }

@@ -39,7 +39,7 @@ type FaultKind int
 
 // Faults, applied to the next Count requests.
 const (
-	FaultDelay FaultKind = iota + 1
+	FaultDelay FaultKind = iota + fault.KindDelay
 	FaultStatus500
 	FaultDropConnection
 	FaultBadSignature
@@ -256,21 +256,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.calls[f["transType"]]++
 	s.mu.Unlock()
 	flt, has := s.takeFault()
-	if has {
-		switch flt.Kind {
-		case FaultDelay:
-			select {
-			case <-time.After(flt.Delay):
-			case <-r.Context().Done():
-				return
-			}
-		case FaultStatus500:
-			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
-		case FaultDropConnection:
-			fault.Drop(w)
-			return
-		}
+	if has && fault.Before(w, r, fault.Fault{Kind: int(flt.Kind), Delay: flt.Delay}) {
+		return
 	}
 	sig, err := base64.StdEncoding.DecodeString(f["signature"])
 	sum := sha256.Sum256(kv.CanonicalMap(f, "signature"))

@@ -51,7 +51,7 @@ type FaultKind int
 const (
 	// FaultDelay holds the answer for Fault.Delay (or until the client
 	// gives up).
-	FaultDelay FaultKind = iota + 1
+	FaultDelay FaultKind = iota + fault.KindDelay
 	// FaultStatus500 answers HTTP 500 without processing.
 	FaultStatus500
 	// FaultDropConnection closes the connection without processing.
@@ -320,24 +320,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.calls[r.URL.Path]++
 	s.mu.Unlock()
 	flt, hasFault := s.faults.Take(notifyKind)
-	if hasFault {
-		switch FaultKind(flt.Kind) {
-		case FaultDelay:
-			select {
-			case <-time.After(flt.Delay):
-			case <-r.Context().Done():
-				return
-			}
-		case FaultStatus500:
-			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
-		case FaultDropConnection:
-			fault.Drop(w)
-			return
-		case FaultRetryableCode:
-			reply(w, -48007, "system busy, retry", nil)
-			return
-		}
+	if hasFault && fault.Before(w, r, flt) {
+		return
+	}
+	if hasFault && FaultKind(flt.Kind) == FaultRetryableCode {
+		reply(w, -48007, "system busy, retry", nil)
+		return
 	}
 	rec := httptest.NewRecorder()
 	s.handle(rec, r, body)

@@ -4,11 +4,13 @@
 package fault
 
 import (
+	"crypto/tls"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -98,4 +100,64 @@ func Truncate(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
 		f.Flush()
 	}
 	Drop(w)
+}
+
+// The fault kinds every fake shares; a fake's own FaultKind constants use
+// the same values for these and add their own above them.
+const (
+	KindDelay          = 1 // answer after Fault.Delay (or when the client gives up)
+	KindStatus500      = 2 // HTTP 500, without processing
+	KindDropConnection = 3 // close the connection without processing
+)
+
+// Before applies the faults that stop a request before the fake processes
+// it and reports whether the request is finished (answered or dropped). A
+// delay returns false once it has passed, so processing goes on.
+func Before(w http.ResponseWriter, r *http.Request, f Fault) bool {
+	switch f.Kind {
+	case KindDelay:
+		select {
+		case <-time.After(f.Delay):
+			return false
+		case <-r.Context().Done():
+			return true
+		}
+	case KindStatus500:
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return true
+	case KindDropConnection:
+		Drop(w)
+		return true
+	}
+	return false
+}
+
+// UntrustedTLS serves h over TLS with a certificate no client trusts (the
+// test server's own), counting connection attempts: a TLS failure.
+func UntrustedTLS(h http.Handler) (srv *httptest.Server, handshakes func() int64) {
+	var n atomic.Int64
+	srv = httptest.NewUnstartedServer(h)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			n.Add(1)
+		}
+	}
+	srv.StartTLS()
+	return srv, n.Load
+}
+
+// SystemRootsClient is an *http.Client that trusts only the system roots,
+// as a production client does.
+func SystemRootsClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}
+}
+
+// Endless is a reader that never ends (spaces): an answer with no end.
+type Endless struct{}
+
+func (Endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
 }

@@ -60,3 +60,10 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("read %q, %v (header %q); want a short body and an error", b, err, resp.Header.Get("X-Kept"))
 	}
 }
+
+// TestKinds: the fakes' first three kinds are these values.
+func TestKinds(t *testing.T) {
+	if KindDelay != 1 || KindStatus500 != 2 || KindDropConnection != 3 {
+		t.Error("the shared kinds changed: the fakes' FaultKind values follow them")
+	}
+}

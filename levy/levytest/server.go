@@ -44,13 +44,13 @@ type FaultKind int
 
 // Faults.
 const (
-	FaultDelay           FaultKind = iota + 1 // answer after Delay
-	FaultStatus500                            // HTTP 500, unsigned
-	FaultDropConnection                       // close the connection without an answer, after reading the request
-	FaultBadSignature                         // a wrong Api-Sign
-	FaultDuplicateNotice                      // push every notice twice, concurrently
-	FaultProcessThenDrop                      // process the request, then drop the connection (ambiguous outcome)
-	FaultTruncated                            // process the request, then send half of the answer
+	FaultDelay           FaultKind = iota + fault.KindDelay // answer after Delay
+	FaultStatus500                                          // HTTP 500, unsigned
+	FaultDropConnection                                     // close the connection without an answer, after reading the request
+	FaultBadSignature                                       // a wrong Api-Sign
+	FaultDuplicateNotice                                    // push every notice twice, concurrently
+	FaultProcessThenDrop                                    // process the request, then drop the connection (ambiguous outcome)
+	FaultTruncated                                          // process the request, then send half of the answer
 )
 
 // Server is a fake levy provider. Use its URL as the client's base URL.
@@ -253,21 +253,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.calls[env.Name]++
 	s.mu.Unlock()
 	flt, hasFault := s.takeFault()
-	if hasFault {
-		switch flt.Kind {
-		case FaultDelay:
-			select {
-			case <-time.After(flt.Delay):
-			case <-r.Context().Done():
-				return
-			}
-		case FaultStatus500:
-			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
-		case FaultDropConnection:
-			fault.Drop(w)
-			return
-		}
+	if hasFault && fault.Before(w, r, fault.Fault{Kind: int(flt.Kind), Delay: flt.Delay}) {
+		return
 	}
 	sig, _ := base64.StdEncoding.DecodeString(r.PostForm.Get("sign"))
 	badSign := hasFault && flt.Kind == FaultBadSignature
