@@ -268,3 +268,44 @@ func TestDownload(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestStartRequestExt: child sites are checked against the catalogue
+// before anything is sent; typed ext members are merged over Ext.
+func TestStartRequestExt(t *testing.T) {
+	t.Parallel()
+	bad := &evidence.StartRequest{Site: evidence.SiteAlipayData, BizNo: "B1", OpenID: "u", TmriValidDays: -1,
+		ChildSites: []evidence.ChildSite{evidence.ChildSesameCredit, evidence.ChildHuabei}}
+	var ve *evidence.ValidationError
+	if err := bad.Validate(); !errors.As(err, &ve) || len(ve.Fields) != 2 || ve.Fields[0].Field != "ext.childSites[1]" || ve.Fields[1].Field != "ext.tmriValidDays" {
+		t.Errorf("Validate = %v; want ext.childSites[1] (huabei is not a child of app-alipaydata-any) and ext.tmriValidDays", err)
+	}
+	unknown := &evidence.StartRequest{Site: "a-new-site", BizNo: "B1", OpenID: "u", ChildSites: []evidence.ChildSite{"a-new-child"}}
+	if err := unknown.Validate(); err != nil {
+		t.Errorf("a site the catalogue does not list yet: %v; want it sent as is", err)
+	}
+	v := docs(t)
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", httpmock.NewStringResponder(200, `{"errorCode":0,"data":{"aeskey":"`+v.AESKey.EncryptedB64+`"}}`))
+	var ext map[string]any
+	mt.RegisterResponder(http.MethodPost, base+"/api/das/start-vdi-x", func(r *http.Request) (*http.Response, error) {
+		var body struct {
+			Arg struct {
+				Ext map[string]any `json:"ext"`
+			} `json:"arg"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		ext = body.Arg.Ext
+		return httpmock.NewStringResponse(200, `{"errorCode":0,"data":{"daId":"DA1","redirectUrl":"https://h5.example/e?d=1"}}`), nil
+	})
+	c := newClient(t, mt)
+	_, err := c.StartAcquisition(context.Background(), &evidence.StartRequest{Site: evidence.SiteTraffic12123, BizNo: "B1", OpenID: "u",
+		ChildSites: []evidence.ChildSite{evidence.ChildDriverLicense}, TmriValidDays: 30, CompanyFullName: "某某有限公司",
+		Ext: map[string]any{"attach": "overridden", "custom": 1}, Attach: "typed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ext["attach"] != "typed" || ext["custom"] != float64(1) || ext["tmriValidDays"] != float64(30) || ext["companyFullName"] != "某某有限公司" ||
+		len(ext["childSites"].([]any)) != 1 || ext["childSites"].([]any)[0] != "app-tmri-jsz" {
+		t.Errorf("ext sent = %v", ext)
+	}
+}

@@ -36,7 +36,7 @@ func ExampleClient_StartAcquisition() {
 	srv.SetNotifyURL(recv.URL)
 
 	ctx := context.Background()
-	st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: string(evidence.SiteTaxIncome), BizNo: "B-example", OpenID: "user-1"})
+	st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: evidence.SiteTaxIncome, BizNo: "B-example", OpenID: "user-1"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,40 +10,83 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
 // StartRequest is start-vdi-x. OpenID, IDNo and UserName are plaintext
-// here; the client encrypts them.
+// here; the client encrypts them. The typed ext members (ChildSites,
+// Attach, URLAttach, TmriValidDays, CompanyFullName) are sent in ext
+// together with anything in Ext; a typed member wins over the same key in
+// Ext.
 type StartRequest struct {
-	BizScenario string         `json:"bizScenario"` // "general" by default
-	Site        string         `json:"site"`
-	BizNo       string         `json:"bizNo"` // ≤ 60
-	OpenID      string         `json:"-"`
-	IDNo        string         `json:"-"`
-	UserName    string         `json:"-"`
-	UserClaim   string         `json:"userClaim,omitempty"`
-	UA          string         `json:"ua,omitempty"`
-	Width       int            `json:"width,omitempty"`
-	Height      int            `json:"height,omitempty"`
-	AccessWay   string         `json:"accessWay,omitempty"`
-	Ext         map[string]any `json:"ext,omitempty"`
+	BizScenario string // "general" by default
+	Site        Site
+	BizNo       string // ≤ 60 characters
+	OpenID      string
+	IDNo        string
+	UserName    string
+	UserClaim   string
+	UA          string
+	Width       int
+	Height      int
+	AccessWay   AccessWay
+
+	// ChildSites are the items of a parent site (app-alipay-any,
+	// app-alipaydata-any, app-tmri-any, chrome-gjj-any); the appendix
+	// recommends passing only what the user needs.
+	ChildSites      []ChildSite
+	Attach          string // returned as is in notifications
+	URLAttach       string // appended to the success page URL
+	TmriValidDays   int    // 12123: how recent the data must be, in days
+	CompanyFullName string // enterprise data types: the company's full name
+	Ext             map[string]any
 }
 
 // Validate reports every bad field.
 func (r *StartRequest) Validate() error {
 	var c validate.Collector
-	c.Required("site", r.Site)
+	c.Required("site", string(r.Site))
 	if c.Required("bizNo", r.BizNo) {
 		c.MaxRunes("bizNo", r.BizNo, 60)
 	}
 	c.Required("openId", r.OpenID)
+	if info, known := r.Site.Info(); known {
+		for i, child := range r.ChildSites {
+			if !slices.Contains(info.ChildSites, child) {
+				c.Addf(fmt.Sprintf("ext.childSites[%d]", i), "%q is not a child site of %s", child, r.Site)
+			}
+		}
+	}
+	if r.TmriValidDays < 0 {
+		c.Addf("ext.tmriValidDays", "must not be negative")
+	}
 	if len(c.Problems()) > 0 {
 		return &ValidationError{Fields: c.Problems()}
 	}
 	return nil
+}
+
+// ext merges the typed members into a copy of Ext.
+func (r *StartRequest) ext() map[string]any {
+	out := make(map[string]any, len(r.Ext)+5)
+	for k, v := range r.Ext {
+		out[k] = v
+	}
+	if len(r.ChildSites) > 0 {
+		out["childSites"] = r.ChildSites
+	}
+	for k, v := range map[string]string{"attach": r.Attach, "urlattach": r.URLAttach, "companyFullName": r.CompanyFullName} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	if r.TmriValidDays > 0 {
+		out["tmriValidDays"] = r.TmriValidDays
+	}
+	return out
 }
 
 // StartResponse is start-vdi-x's answer; RedirectURL carries the entry URL
@@ -62,7 +105,7 @@ func (c *Client) StartAcquisition(ctx context.Context, r *StartRequest) (*StartR
 	}
 	var out StartResponse
 	err := c.withKey(ctx, func(key []byte) error {
-		arg := map[string]any{"bizScenario": orDefault(r.BizScenario, "general"), "site": r.Site, "bizNo": r.BizNo}
+		arg := map[string]any{"bizScenario": orDefault(r.BizScenario, "general"), "site": string(r.Site), "bizNo": r.BizNo}
 		for field, v := range map[string]string{"openId": r.OpenID, "idNo": r.IDNo, "userName": r.UserName} {
 			if v == "" {
 				continue
@@ -73,7 +116,7 @@ func (c *Client) StartAcquisition(ctx context.Context, r *StartRequest) (*StartR
 			}
 			arg[field] = enc
 		}
-		for k, v := range map[string]any{"userClaim": r.UserClaim, "ua": r.UA, "accessWay": r.AccessWay} {
+		for k, v := range map[string]string{"userClaim": r.UserClaim, "ua": r.UA, "accessWay": string(r.AccessWay)} {
 			if v != "" {
 				arg[k] = v
 			}
@@ -81,8 +124,8 @@ func (c *Client) StartAcquisition(ctx context.Context, r *StartRequest) (*StartR
 		if r.Width > 0 {
 			arg["width"], arg["height"] = r.Width, r.Height
 		}
-		if len(r.Ext) > 0 {
-			arg["ext"] = r.Ext
+		if ext := r.ext(); len(ext) > 0 {
+			arg["ext"] = ext
 		}
 		return c.post(ctx, pathStart, arg, &out)
 	})
