@@ -9,7 +9,9 @@
 # copied into testdata/fuzz/FuzzXxx/ as seed corpus.
 # FUZZ_SKIP is a regexp of "dir FuzzTarget" to leave out (to resume a
 # campaign), e.g. FUZZ_SKIP="evidence FuzzUnzip|levy FuzzResponse";
-# FUZZ_APPEND=1 adds rows to an existing report.
+# FUZZ_APPEND=1 adds rows to an existing report. FUZZ_FLAGS go to go test,
+# e.g. FUZZ_FLAGS="-fuzzminimizetime 10x" where each run is slow (SM2):
+# minimizing a new input otherwise takes up to a minute of the budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${1:-5m}
@@ -31,7 +33,7 @@ while IFS= read -r file; do
     fi
     echo "fuzz-campaign: $dir $target ($fuzztime)" >&2
     log=$(mktemp)
-    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel "${FUZZ_PARALLEL:-1}" "./$dir" >"$log" 2>&1; then
+    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel "${FUZZ_PARALLEL:-1}" ${FUZZ_FLAGS:-} "./$dir" >"$log" 2>&1; then
       if ! grep -q "testdata/fuzz" "$log" && grep -q "context deadline exceeded" "$log"; then
         echo "fuzz-campaign: $target: fuzzer timing flake at the deadline (no failing input)" >&2
       else
