@@ -256,11 +256,17 @@ func (c *Client) body(arg any, nonce string) ([]byte, error) {
 		}
 		dst = append(dst, a...)
 	}
+	return c.appendEnvelopeTail(dst, nonce), nil
+}
+
+// appendEnvelopeTail appends what follows arg in the sorted envelope:
+// ,"auth":{"appId":…,"nonce":…},"v":"1.0.0"}.
+func (c *Client) appendEnvelopeTail(dst []byte, nonce string) []byte {
 	dst = append(dst, `,"auth":{"appId":`...)
 	dst = sortedjson.AppendString(dst, c.cfg.appID)
 	dst = append(dst, `,"nonce":`...)
 	dst = sortedjson.AppendString(dst, nonce)
-	return append(dst, `},"v":"1.0.0"}`...), nil
+	return append(dst, `},"v":"1.0.0"}`...)
 }
 
 type answer struct {
@@ -289,17 +295,33 @@ const (
 	pathReconFile     = "/api/efp/get-recon-file"
 )
 
-// post sends arg to path and decodes data into out, with the retry rules:
-// a request that provably never left is retried; a query is also retried
-// after a 5xx, a lost answer or a retryable errorCode; a call that changes
-// state returns ErrOutcomeUnknown when its outcome is ambiguous. Every
-// attempt has a fresh nonce and hash.
+// post sends arg to path and decodes data into out.
 func (c *Client) post(ctx context.Context, path string, arg, out any) error {
+	return c.exchange(ctx, path, func(ctx context.Context) (*http.Request, error) {
+		body, err := c.Body(arg)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: %s: %w", path, err)
+		}
+		return c.newRequest(ctx, path, bytes.NewReader(body), c.DECSHash(body))
+	}, out)
+}
+
+// exchange sends the request build makes (a fresh nonce and hash per
+// attempt) and decodes data into out, with the retry rules: a request
+// that provably never left is retried; a query is also retried after a
+// 5xx, a lost answer or a retryable errorCode; a call that changes state
+// returns ErrOutcomeUnknown when its outcome is ambiguous. An error of
+// build (nothing was sent) is returned as is.
+func (c *Client) exchange(ctx context.Context, path string, build func(context.Context) (*http.Request, error), out any) error {
 	ctx, cancel := transport.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
 	safe := safePaths[path]
 	for attempt := 1; ; attempt++ {
-		status, err := c.once(ctx, path, arg, out)
+		req, err := build(ctx)
+		if err != nil {
+			return err
+		}
+		status, err := c.send(ctx, path, req, out)
 		if err == nil {
 			return nil
 		}
@@ -325,25 +347,26 @@ func (c *Client) post(ctx context.Context, path string, arg, out any) error {
 	}
 }
 
-// once is one exchange; status is 0 when no answer arrived.
-func (c *Client) once(ctx context.Context, path string, arg, out any) (int, error) {
-	body, err := c.Body(arg)
+// newRequest is a DECS call to path carrying body and its DECSHASH.
+func (c *Client) newRequest(ctx context.Context, path string, body io.Reader, hash string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+path, body)
 	if err != nil {
-		return 0, fmt.Errorf("evidence: %s: %w", path, err)
-	}
-	// The exchange goes straight to the *http.Client that resty configured
-	// (same transport, no redirects): resty's per-request middleware
-	// (header parsing, content-type sniffing) was a third of the SDK's
-	// overhead on a 30 µs call, and the body is already final bytes.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, fmt.Errorf("evidence: %s: %w", path, err)
+		return nil, fmt.Errorf("evidence: %s: %w", path, err)
 	}
 	req.Header = http.Header{
 		"Content-Type": {"application/json;charset=UTF-8"},
-		"Decshash":     {c.DECSHash(body)},
+		"Decshash":     {hash},
 		"User-Agent":   {c.cfg.ua},
 	}
+	return req, nil
+}
+
+// send is one exchange; status is 0 when no (complete) answer arrived.
+// It goes straight to the *http.Client that resty configured (same
+// transport, no redirects): resty's per-request middleware (header
+// parsing, content-type sniffing) was a third of the SDK's overhead on a
+// 30 µs call, and the body is already final bytes.
+func (c *Client) send(ctx context.Context, path string, req *http.Request, out any) (int, error) {
 	resp, err := c.http.GetClient().Do(req)
 	if err != nil {
 		var ue *url.Error
@@ -352,14 +375,9 @@ func (c *Client) once(ctx context.Context, path string, arg, out any) (int, erro
 		}
 		return 0, fmt.Errorf("evidence: %s: %w", path, err)
 	}
-	return c.answer(ctx, path, resp.StatusCode, resp.Body, out)
-}
-
-// answer reads a response body through the size limit and decodes it.
-func (c *Client) answer(ctx context.Context, path string, status int, body io.ReadCloser, out any) (int, error) {
-	raw, err := transport.ReadAll(body, c.cfg.maxBody)
-	body.Close()
-	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", status))
+	raw, err := transport.ReadAll(resp.Body, c.cfg.maxBody)
+	resp.Body.Close()
+	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", resp.StatusCode))
 	if err != nil {
 		// Cut off in transit or over the size limit: as ambiguous as no
 		// answer, since the provider may have acted on it (status 0).
@@ -368,7 +386,7 @@ func (c *Client) answer(ctx context.Context, path string, status int, body io.Re
 		}
 		return 0, fmt.Errorf("evidence: %s: read response: %w", path, err)
 	}
-	return status, decodeAnswer(path, status, raw, out)
+	return resp.StatusCode, decodeAnswer(path, resp.StatusCode, raw, out)
 }
 
 // decodeAnswer decodes a response document: errorCode ≠ 0 is *APIError,

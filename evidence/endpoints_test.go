@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 
@@ -48,6 +49,25 @@ func TestEndpoints(t *testing.T) {
 	pt, err := crypt.AESECBDecrypt(key, ct)
 	if err != nil || string(pt) != base64.StdEncoding.EncodeToString([]byte("%PDF-1.4")) || uploaded["idNo"] == "110101199003074477" {
 		t.Errorf("upload arg = %v (content %q, %v)", uploaded, pt, err)
+	}
+	// A file that cannot be read fails before anything is sent: its own
+	// error, not an unknown outcome.
+	unreadable := errors.New("disk gone")
+	_, err = c.UploadUserProtocol(ctx, "110101199003074477", "tax", []evidence.ProtocolFile{{Name: "b.pdf", Open: func() (io.ReadCloser, error) { return nil, unreadable }}})
+	if !errors.Is(err, unreadable) || errors.Is(err, evidence.ErrOutcomeUnknown) {
+		t.Errorf("unreadable agreement: %v; want its own error", err)
+	}
+	if n := mt.GetCallCountInfo()["POST "+base+"/api/das/upload-user-protocol-x"]; n != 1 {
+		t.Errorf("upload requests = %d; want 1 (none for the unreadable file)", n)
+	}
+	// So does an arg that does not marshal (a caller's Ext value).
+	mt.RegisterResponder(http.MethodPost, base+"/api/das/start-vdi-x", httpmock.NewStringResponder(200, `{"errorCode":0,"data":{"daId":"DA1"}}`))
+	_, err = c.StartAcquisition(ctx, &evidence.StartRequest{Site: evidence.SiteTax, BizNo: "B1", OpenID: "u", Ext: map[string]any{"x": func() {}}})
+	if err == nil || errors.Is(err, evidence.ErrOutcomeUnknown) {
+		t.Errorf("unmarshalable ext: %v; want a plain error", err)
+	}
+	if n := mt.GetCallCountInfo()["POST "+base+"/api/das/start-vdi-x"]; n != 0 {
+		t.Errorf("start-vdi-x requests = %d; want 0", n)
 	}
 	pr, err := c.GetParseResult(ctx, "DA1")
 	if err != nil || pr.JSONResult != 10 || pr.JSONFileURL[0] != "https://cos/r.json" || len(pr.FileKey) != 44 {

@@ -5,18 +5,15 @@ import (
 	"context"
 	"crypto/cipher"
 	"encoding/base64"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
+	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -97,10 +94,7 @@ func (c *Client) block(key []byte) (cipher.Block, error) {
 // writeUploadBody writes exactly what Body would produce for the upload
 // arg (sorted keys, compact), with each file's content streamed.
 func (c *Client) writeUploadBody(w io.Writer, nonce, encID, site string, files []ProtocolFile, block cipher.Block) error {
-	s := func(v string) []byte { return sortedjson.AppendString(nil, v) }
-	var head []byte
-	head = append(head, `{"arg":{"files":[`...)
-	if _, err := w.Write(head); err != nil {
+	if _, err := io.WriteString(w, `{"arg":{"files":[`); err != nil {
 		return err
 	}
 	for i, f := range files {
@@ -114,22 +108,16 @@ func (c *Client) writeUploadBody(w io.Writer, nonce, encID, site string, files [
 		if err := encryptFile(w, f, block); err != nil {
 			return err
 		}
-		tail := append([]byte(`","name":`), s(f.Name)...)
+		tail := sortedjson.AppendString([]byte(`","name":`), f.Name)
 		if _, err := w.Write(append(tail, '}')); err != nil {
 			return err
 		}
 	}
-	var rest []byte
-	rest = append(rest, `],"idNo":`...)
-	rest = append(rest, s(encID)...)
+	rest := sortedjson.AppendString([]byte(`],"idNo":`), encID)
 	rest = append(rest, `,"site":`...)
-	rest = append(rest, s(site)...)
-	rest = append(rest, `},"auth":{"appId":`...)
-	rest = append(rest, s(c.cfg.appID)...)
-	rest = append(rest, `,"nonce":`...)
-	rest = append(rest, s(nonce)...)
-	rest = append(rest, `},"v":"1.0.0"}`...)
-	_, err := w.Write(rest)
+	rest = sortedjson.AppendString(rest, site)
+	rest = append(rest, '}')
+	_, err := w.Write(c.appendEnvelopeTail(rest, nonce))
 	return err
 }
 
@@ -167,61 +155,27 @@ func (c *counter) Write(p []byte) (int, error) {
 }
 
 // postStream sends a body produced by write twice: a first pass computes
-// DECSHASH and the length, the second streams the same bytes. Only a
-// request that provably never left is retried.
+// DECSHASH and the length, the second streams the same bytes. Retries
+// follow exchange (the upload changes state: only a request that provably
+// never left is sent again).
 func (c *Client) postStream(ctx context.Context, path string, write func(io.Writer, string) error, out any) error {
-	ctx, cancel := transport.WithTimeout(ctx, c.cfg.timeout)
-	defer cancel()
-	for attempt := 1; ; attempt++ {
+	return c.exchange(ctx, path, func(ctx context.Context) (*http.Request, error) {
 		nonce := c.cfg.nonce()
 		h := c.mac.New()
 		cw := &counter{w: h}
 		if err := write(cw, nonce); err != nil {
-			return err
+			return nil, err
 		}
 		h.Write([]byte(c.cfg.appKey))
-		sum := h.Sum(nil)
-		hash := make([]byte, hex.EncodedLen(len(sum)))
-		hex.Encode(hash, sum)
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(write(pw, nonce)) }()
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+path, pr)
+		req, err := c.newRequest(ctx, path, pr, string(sign.AppendUpperHex(nil, h.Sum(nil))))
 		if err != nil {
-			pr.Close()
-			return fmt.Errorf("evidence: %s: %w", path, err)
+			return nil, err
 		}
 		req.ContentLength = cw.n
-		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
-		req.Header.Set("DECSHASH", string(bytes.ToUpper(hash)))
-		req.Header.Set("User-Agent", c.cfg.ua)
-		resp, err := c.http.GetClient().Do(req)
-		pr.Close()
-		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			err = fmt.Errorf("evidence: %s: %w", path, err)
-			if !transport.NotSent(err) {
-				return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
-			}
-			if attempt > c.cfg.retries {
-				return err
-			}
-			if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
-				return fmt.Errorf("evidence: %s: %w", path, err)
-			}
-			continue
-		}
-		status, err := c.answer(ctx, path, resp.StatusCode, resp.Body, out)
-		if err != nil && (status == 0 || status >= 500) && !isAPIError(err) {
-			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
-		}
-		return err
-	}
-}
-
-func isAPIError(err error) bool {
-	var ae *APIError
-	return errors.As(err, &ae)
+		// The transport closes the body when the exchange ends, whatever
+		// happens: that ends this writer too.
+		go func() { pw.CloseWithError(write(pw, nonce)) }()
+		return req, nil
+	}, out)
 }

@@ -69,15 +69,18 @@ func (m *HMAC) Base64(msg []byte) string {
 // UpperHex returns the uppercase hex of the MAC of msg.
 func (m *HMAC) UpperHex(msg []byte) string {
 	var buf [64]byte
-	sum := m.AppendSum(buf[:0], msg)
-	out := make([]byte, hex.EncodedLen(len(sum)))
-	hex.Encode(out, sum)
-	for i, c := range out {
-		if c >= 'a' && c <= 'f' {
-			out[i] = c - 'a' + 'A'
-		}
+	var hx [128]byte
+	return string(AppendUpperHex(hx[:0], m.AppendSum(buf[:0], msg)))
+}
+
+// AppendUpperHex appends the uppercase hex of sum to dst (for a MAC
+// computed by streaming through New).
+func AppendUpperHex(dst, sum []byte) []byte {
+	const digits = "0123456789ABCDEF"
+	for _, b := range sum {
+		dst = append(dst, digits[b>>4], digits[b&0x0f])
 	}
-	return string(out)
+	return dst
 }
 
 // New returns a fresh keyed hash.Hash for streaming input; it is not pooled.
