@@ -265,17 +265,13 @@ func (c *Client) call(ctx context.Context, path string, t TransType, req any, ou
 		if err == nil {
 			return f, nil
 		}
-		retry := false
-		switch {
-		case status == 0 && transport.NotSent(err):
-			retry = true
-		case status == 0 || status >= 500:
-			if !safe {
-				return nil, fmt.Errorf("%w: %s: %w", ErrOutcomeUnknown, t, err)
-			}
-			retry = ctx.Err() == nil
+		switch transport.Judge(ctx, status, err, safe) {
+		case transport.Unknown:
+			return nil, fmt.Errorf("%w: %s: %w", ErrOutcomeUnknown, t, err)
+		case transport.Stop:
+			return f, err
 		}
-		if !retry || attempt > c.cfg.retries {
+		if attempt > c.cfg.retries {
 			return f, err
 		}
 		if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
@@ -301,17 +297,11 @@ func (c *Client) once(ctx context.Context, path string, t TransType, form url.Va
 		}
 		return nil, 0, fmt.Errorf("allinpay: %s: %w", t, err)
 	}
-	raw, err := transport.ReadAll(resp.Body, c.cfg.maxBody)
-	resp.Body.Close()
+	raw, err := transport.ReadAnswer(resp.Body, c.cfg.maxBody)
 	status := resp.StatusCode
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "allinpay: call", slog.String("transType", string(t)), slog.Int("status", status))
 	if err != nil {
-		// Cut off in transit or over the size limit: as ambiguous as no
-		// answer (status 0).
-		if errors.Is(err, transport.ErrBodyTooLarge) {
-			return nil, 0, fmt.Errorf("allinpay: %s: response over %d bytes: %w", t, c.cfg.maxBody, err)
-		}
-		return nil, 0, fmt.Errorf("allinpay: %s: read response: %w", t, err)
+		return nil, 0, fmt.Errorf("allinpay: %s: %w", t, err) // incomplete: as ambiguous as no answer
 	}
 	f, err := kv.FieldsFromJSON(raw)
 	if err != nil {

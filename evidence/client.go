@@ -325,20 +325,22 @@ func (c *Client) exchange(ctx context.Context, path string, build func(context.C
 		if err == nil {
 			return nil
 		}
-		var retry bool
-		var ae *APIError
-		switch {
-		case errors.As(err, &ae):
-			retry = safe && ae.Code.Retryable() && !ae.Code.KeyExpired()
-		case status == 0 && transport.NotSent(err):
-			retry = true
-		case status == 0 || status >= 500:
-			if !safe {
-				return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+		// An errorCode is an answer, whatever the HTTP status: only a
+		// query with a retryable code is sent again.
+		verdict := transport.Judge(ctx, status, err, safe)
+		if ae := (*APIError)(nil); errors.As(err, &ae) {
+			verdict = transport.Stop
+			if safe && ae.Code.Retryable() && !ae.Code.KeyExpired() {
+				verdict = transport.Retry
 			}
-			retry = ctx.Err() == nil
 		}
-		if !retry || attempt > c.cfg.retries {
+		switch verdict {
+		case transport.Unknown:
+			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+		case transport.Stop:
+			return err
+		}
+		if attempt > c.cfg.retries {
 			return err
 		}
 		if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
@@ -375,16 +377,10 @@ func (c *Client) send(ctx context.Context, path string, req *http.Request, out a
 		}
 		return 0, fmt.Errorf("evidence: %s: %w", path, err)
 	}
-	raw, err := transport.ReadAll(resp.Body, c.cfg.maxBody)
-	resp.Body.Close()
+	raw, err := transport.ReadAnswer(resp.Body, c.cfg.maxBody)
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", resp.StatusCode))
 	if err != nil {
-		// Cut off in transit or over the size limit: as ambiguous as no
-		// answer, since the provider may have acted on it (status 0).
-		if errors.Is(err, transport.ErrBodyTooLarge) {
-			return 0, fmt.Errorf("evidence: %s: response over %d bytes: %w", path, c.cfg.maxBody, err)
-		}
-		return 0, fmt.Errorf("evidence: %s: read response: %w", path, err)
+		return 0, fmt.Errorf("evidence: %s: %w", path, err) // incomplete: as ambiguous as no answer
 	}
 	return resp.StatusCode, decodeAnswer(path, resp.StatusCode, raw, out)
 }

@@ -154,24 +154,13 @@ func (c *Client) exchange(ctx context.Context, name string, out any, body func(c
 		if err == nil {
 			return nil
 		}
-		var retry bool
-		switch {
-		case status == 0 && transport.NotSent(err):
-			retry = replayable
-		case status == 0:
-			// The request may have arrived: only a query may be repeated,
-			// and only while the context lives.
-			if !safe {
-				return fmt.Errorf("%w: %s: %w", ErrOutcomeUnknown, name, err)
-			}
-			retry = replayable && ctx.Err() == nil
-		case status >= 500:
-			retry = safe && replayable
-			if !safe {
-				return fmt.Errorf("%w: %s: %w", ErrOutcomeUnknown, name, err)
-			}
+		switch transport.Judge(ctx, status, err, safe) {
+		case transport.Unknown:
+			return fmt.Errorf("%w: %s: %w", ErrOutcomeUnknown, name, err)
+		case transport.Stop:
+			return err
 		}
-		if !retry || attempt > c.cfg.retries {
+		if !replayable || attempt > c.cfg.retries {
 			return err
 		}
 		if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
@@ -214,17 +203,11 @@ func (c *Client) once(ctx context.Context, name string, body io.Reader, out any)
 		}
 		rawBody, header, status = resp.RawBody(), resp.Header(), resp.StatusCode()
 	}
-	raw, err := transport.ReadAll(rawBody, c.cfg.maxBody)
-	rawBody.Close()
+	raw, err := transport.ReadAnswer(rawBody, c.cfg.maxBody)
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call", slog.String("name", name), slog.String("path", path),
 		slog.Int("status", status), slog.Duration("took", c.cfg.now().Sub(start)))
 	if err != nil {
-		// An answer cut off in transit or over the size limit is as
-		// ambiguous as no answer (the provider may have acted): status 0.
-		if errors.Is(err, transport.ErrBodyTooLarge) {
-			return 0, fmt.Errorf("levy: %s: response over %d bytes: %w", name, c.cfg.maxBody, err)
-		}
-		return 0, fmt.Errorf("levy: %s: read response: %w", name, err)
+		return 0, fmt.Errorf("levy: %s: %w", name, err) // incomplete: as ambiguous as no answer
 	}
 	return status, c.decode(ctx, name, status, header, raw, out)
 }

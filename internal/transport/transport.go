@@ -64,6 +64,56 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// ReadAnswer reads and closes a response body through limit. An error
+// means the answer is incomplete (cut off in transit, or over the limit):
+// the caller treats it as no answer at all (status 0), since the provider
+// may have acted on the request.
+func ReadAnswer(body io.ReadCloser, limit int64) ([]byte, error) {
+	raw, err := ReadAll(body, limit)
+	body.Close()
+	switch {
+	case errors.Is(err, ErrBodyTooLarge):
+		return nil, fmt.Errorf("response over %d bytes: %w", limit, err)
+	case err != nil:
+		return nil, fmt.Errorf("read response: %w", err)
+	}
+	return raw, nil
+}
+
+// Verdict is what a client does after a failed attempt.
+type Verdict int
+
+const (
+	// Stop returns the attempt's error as it is.
+	Stop Verdict = iota
+	// Retry sends a fresh attempt, while the retry budget lasts.
+	Retry
+	// Unknown is a call that changes state and may have been processed:
+	// it is not repeated, and the caller reports ErrOutcomeUnknown.
+	Unknown
+)
+
+// Judge applies the retry rules every client shares to an attempt that
+// failed with err after an answer of status (0: no complete answer). A
+// request that provably never left is retried; after no answer or a 5xx,
+// a query (safe) is retried while ctx lives, and any other call's outcome
+// is unknown. Anything else (a 4xx, an answer that says no) stops.
+func Judge(ctx context.Context, status int, err error, safe bool) Verdict {
+	switch {
+	case status == 0 && NotSent(err):
+		return Retry
+	case status == 0 || status >= 500:
+		if !safe {
+			return Unknown
+		}
+		if ctx.Err() != nil {
+			return Stop
+		}
+		return Retry
+	}
+	return Stop
+}
+
 // WithTimeout returns ctx bounded by d when ctx has no deadline of its own.
 func WithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok || d <= 0 {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -133,3 +135,60 @@ func TestNewRestyNoRedirect(t *testing.T) {
 		t.Error("StatusError text changed")
 	}
 }
+
+// TestJudge: the shared retry rules, for a query and for a state change.
+func TestJudge(t *testing.T) {
+	t.Parallel()
+	live := context.Background()
+	dead, cancel := context.WithCancel(context.Background())
+	cancel()
+	refused := &net.OpError{Op: "dial", Err: errors.New("connection refused")}
+	reset := &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}
+	for _, c := range []struct {
+		name      string
+		ctx       context.Context
+		status    int
+		err       error
+		query     Verdict
+		stateCall Verdict
+	}{
+		{"never sent", live, 0, refused, Retry, Retry},
+		{"no answer", live, 0, reset, Retry, Unknown},
+		{"no answer, context over", dead, 0, context.Canceled, Stop, Unknown},
+		{"5xx", live, 502, errors.New("HTTP 502"), Retry, Unknown},
+		{"4xx", live, 400, errors.New("HTTP 400"), Stop, Stop},
+		{"answer that says no", live, 200, errors.New("refused"), Stop, Stop},
+	} {
+		if got := Judge(c.ctx, c.status, c.err, true); got != c.query {
+			t.Errorf("%s, query: %v; want %v", c.name, got, c.query)
+		}
+		if got := Judge(c.ctx, c.status, c.err, false); got != c.stateCall {
+			t.Errorf("%s, state change: %v; want %v", c.name, got, c.stateCall)
+		}
+	}
+}
+
+// TestReadAnswer: a whole answer is read and closed; one over the limit
+// or cut off is an error.
+func TestReadAnswer(t *testing.T) {
+	t.Parallel()
+	body := &closeCounter{Reader: strings.NewReader("0123456789")}
+	if b, err := ReadAnswer(body, 10); err != nil || string(b) != "0123456789" || body.closed != 1 {
+		t.Errorf("ReadAnswer = %q, %v, closed %d", b, err, body.closed)
+	}
+	big := &closeCounter{Reader: strings.NewReader("0123456789x")}
+	if _, err := ReadAnswer(big, 10); !errors.Is(err, ErrBodyTooLarge) || big.closed != 1 {
+		t.Errorf("over the limit: %v, closed %d", err, big.closed)
+	}
+	cut := &closeCounter{Reader: io.MultiReader(strings.NewReader("01234"), iotest.ErrReader(io.ErrUnexpectedEOF))}
+	if _, err := ReadAnswer(cut, 10); !errors.Is(err, io.ErrUnexpectedEOF) || cut.closed != 1 {
+		t.Errorf("cut off: %v, closed %d", err, cut.closed)
+	}
+}
+
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
