@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -122,6 +121,7 @@ func (c *Client) NotifyHandler(fn NotifyFunc, opts ...NotifyOption) http.Handler
 	for _, o := range opts {
 		o(h)
 	}
+	ack, nack := callback.TextAnswers("SUCCESS", "FAIL")
 	return &callback.Handler[*Notification]{
 		Module: "allinpay", MaxBytes: h.max, Store: h.store, Log: c.cfg.log, Handle: fn,
 		Parse: func(ctx context.Context, r *http.Request, body []byte) (*Notification, error) {
@@ -129,8 +129,8 @@ func (c *Client) NotifyHandler(fn NotifyFunc, opts ...NotifyOption) http.Handler
 		},
 		Key:   (*Notification).IdempotencyKey,
 		Attrs: func(n *Notification) []slog.Attr { return []slog.Attr{slog.String("outTransNo", n.OutTransNo)} },
-		Ack:   func(w http.ResponseWriter) { answer(w, http.StatusOK, "SUCCESS") },
-		Nack:  func(w http.ResponseWriter, why callback.Reason, _ error) { answer(w, callback.Status(why), "FAIL") },
+		Ack:   ack,
+		Nack:  nack,
 	}
 }
 
@@ -138,10 +138,4 @@ func (c *Client) NotifyHandler(fn NotifyFunc, opts ...NotifyOption) http.Handler
 type notifyHandler struct {
 	store DedupStore
 	max   int64
-}
-
-func answer(w http.ResponseWriter, status int, s string) {
-	w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, s)
 }

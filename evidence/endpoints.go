@@ -26,7 +26,7 @@ func (r *ParseResult) List(authorized time.Time) []File {
 // DECS API: /api/efp/get-parse-result-x.
 func (c *Client) GetParseResult(ctx context.Context, daID string) (*ParseResult, error) {
 	if daID == "" {
-		return nil, &ValidationError{Fields: []validate.Problem{{Field: "daId", Message: "is required"}}}
+		return nil, daIDRequired()
 	}
 	var raw struct {
 		JSONResult  JSONResult `json:"jsonResult"`

@@ -83,6 +83,12 @@ var ErrMalformedResponse = errors.New("evidence: malformed response")
 // provider no longer serves it.
 var ErrRetentionExpired = errors.New("evidence: file is past the 10-day retention")
 
+// daIDRequired is the ValidationError of a call without a daId (a fresh
+// one each time: callers may hold on to it).
+func daIDRequired() error {
+	return &ValidationError{Fields: []validate.Problem{{Field: "daId", Message: "is required"}}}
+}
+
 // ValidationError lists every bad field; nothing was sent.
 type ValidationError struct {
 	Fields []validate.Problem

@@ -55,12 +55,12 @@ type NotificationData struct {
 	Ext          NotificationExt `json:"ext"`
 }
 
-// NotificationExt is data.ext.
+// NotificationExt is data.ext: the status ext (daSubStatus, childDaList)
+// and, plaintext here, the files' key and PDF passwords.
 type NotificationExt struct {
-	FileKey     string    `json:"fileKey"`
-	PDFPassword []string  `json:"pdfPassword"`
-	DaSubStatus Code      `json:"daSubStatus"`
-	ChildDaList []ChildDa `json:"childDaList"`
+	StatusExt
+	FileKey     string   `json:"fileKey"`
+	PDFPassword []string `json:"pdfPassword"`
 }
 
 // Files returns the notification's files (plaintext URLs and fileKey),
@@ -142,6 +142,14 @@ func WithMaxBodyBytes(n int64) HandlerOption { return func(h *handlerConfig) { h
 // ErrContentType reports a notification that is not sent as JSON.
 var ErrContentType = errors.New("evidence: notification content type is not JSON")
 
+// nackMessage is the errorMessage of a refusal: fixed text, nothing from
+// the request.
+var nackMessage = map[callback.Reason]string{
+	callback.MethodNotAllowed: "method not allowed", callback.TooLarge: "body too large",
+	callback.Unreadable: "unreadable body", callback.Refused: "not verified",
+	callback.InFlight: "busy, retry", callback.NotHandled: "not handled",
+}
+
 // NotificationHandler answers exactly {"errorCode":0,"errorMessage":"OK"}
 // only after fn returned nil (or the notification was handled before);
 // otherwise an errorCode −1 document with a non-2xx status, and the
@@ -170,12 +178,9 @@ func (c *Client) NotificationHandler(fn NotifyFunc, store DedupStore, opts ...Ha
 			_, _ = io.WriteString(w, `{"errorCode":0,"errorMessage":"OK"}`)
 		},
 		Nack: func(w http.ResponseWriter, why callback.Reason, _ error) {
-			msg := map[callback.Reason]string{callback.MethodNotAllowed: "method not allowed", callback.TooLarge: "body too large",
-				callback.Unreadable: "unreadable body", callback.Refused: "not verified", callback.InFlight: "busy, retry",
-				callback.NotHandled: "not handled"}[why]
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(callback.Status(why))
-			_, _ = io.WriteString(w, `{"errorCode":-1,"errorMessage":"`+msg+`"}`)
+			_, _ = io.WriteString(w, `{"errorCode":-1,"errorMessage":"`+nackMessage[why]+`"}`)
 		},
 	}
 }

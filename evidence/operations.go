@@ -235,7 +235,7 @@ func (s *Status) Final() bool { return s.DaStatus.IsFinal() }
 // DECS API: /api/das/get-da-status.
 func (c *Client) GetStatus(ctx context.Context, daID string) (*Status, error) {
 	if daID == "" {
-		return nil, &ValidationError{Fields: []validate.Problem{{Field: "daId", Message: "is required"}}}
+		return nil, daIDRequired()
 	}
 	var out Status
 	if err := c.post(ctx, pathStatus, map[string]string{"daId": daID}, &out); err != nil {
@@ -276,7 +276,7 @@ func (f *Files) List(authorized time.Time) []File {
 // DECS API: /api/efp/get-original-files-x.
 func (c *Client) GetOriginalFiles(ctx context.Context, daID string) (*Files, error) {
 	if daID == "" {
-		return nil, &ValidationError{Fields: []validate.Problem{{Field: "daId", Message: "is required"}}}
+		return nil, daIDRequired()
 	}
 	var raw struct {
 		DaID    string   `json:"daId"`

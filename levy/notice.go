@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -176,6 +175,7 @@ func (c *Client) NoticeHandler(fn NoticeFunc, opts ...NoticeHandlerOption) http.
 	for _, o := range opts {
 		o(h)
 	}
+	ack, nack := callback.TextAnswers("SUCCESS", "FAIL")
 	return &callback.Handler[*Notice]{
 		Module: "levy", MaxBytes: h.max, Store: h.store, Log: c.cfg.log, Handle: fn,
 		Parse: func(ctx context.Context, r *http.Request, body []byte) (*Notice, error) {
@@ -183,8 +183,8 @@ func (c *Client) NoticeHandler(fn NoticeFunc, opts ...NoticeHandlerOption) http.
 		},
 		Key:   (*Notice).IdempotencyKey,
 		Attrs: func(n *Notice) []slog.Attr { return []slog.Attr{slog.String("name", n.Name)} },
-		Ack:   func(w http.ResponseWriter) { answer(w, http.StatusOK, "SUCCESS") },
-		Nack:  func(w http.ResponseWriter, why callback.Reason, _ error) { answer(w, callback.Status(why), "FAIL") },
+		Ack:   ack,
+		Nack:  nack,
 	}
 }
 
@@ -192,10 +192,4 @@ func (c *Client) NoticeHandler(fn NoticeFunc, opts ...NoticeHandlerOption) http.
 type noticeHandler struct {
 	store DedupStore
 	max   int64
-}
-
-func answer(w http.ResponseWriter, status int, s string) {
-	w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, s)
 }

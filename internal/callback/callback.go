@@ -8,6 +8,7 @@ package callback
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -103,4 +104,18 @@ func Status(why Reason) int {
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusBadRequest
+}
+
+// TextAnswers are Ack and Nack for a provider that expects a plain-text
+// word: ok with 200, fail with Status(why) (levy and allinpay: "SUCCESS"
+// and "FAIL").
+func TextAnswers(ok, fail string) (ack func(http.ResponseWriter), nack func(http.ResponseWriter, Reason, error)) {
+	write := func(w http.ResponseWriter, status int, s string) {
+		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, s)
+	}
+	ack = func(w http.ResponseWriter) { write(w, http.StatusOK, ok) }
+	nack = func(w http.ResponseWriter, why Reason, _ error) { write(w, Status(why), fail) }
+	return ack, nack
 }

@@ -84,3 +84,21 @@ func TestHandler(t *testing.T) {
 		t.Errorf("first delivery = %q", s)
 	}
 }
+
+// TestTextAnswers: the plain-text word, its status and content type.
+func TestTextAnswers(t *testing.T) {
+	t.Parallel()
+	ack, nack := TextAnswers("SUCCESS", "FAIL")
+	rec := httptest.NewRecorder()
+	ack(rec)
+	if rec.Code != 200 || rec.Body.String() != "SUCCESS" || rec.Header().Get("Content-Type") != "text/plain;charset=UTF-8" {
+		t.Errorf("ack = %d %q %q", rec.Code, rec.Body, rec.Header().Get("Content-Type"))
+	}
+	for why, status := range map[Reason]int{TooLarge: 413, Refused: 400, NotHandled: 503, InFlight: 503, MethodNotAllowed: 405} {
+		rec := httptest.NewRecorder()
+		nack(rec, why, errors.New("x"))
+		if rec.Code != status || rec.Body.String() != "FAIL" {
+			t.Errorf("nack(%v) = %d %q; want %d FAIL", why, rec.Code, rec.Body, status)
+		}
+	}
+}
