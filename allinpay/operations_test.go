@@ -9,22 +9,18 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"flag"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/internal/golden"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jarcoal/httpmock"
 )
-
-var update = flag.Bool("update", os.Getenv("UPDATE_GOLDEN") == "1", "rewrite testdata golden files")
 
 // platformSign signs a response field set with the vector platform key.
 func platformSign(t *testing.T, f map[string]string) string {
@@ -74,25 +70,6 @@ func ops() []op {
 	}
 }
 
-func golden(t *testing.T, file string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", file)
-	if *update {
-		_ = os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", p, diff)
-	}
-}
-
 // TestOperations: each operation sends exactly its golden form (PKCS#1
 // v1.5 signatures are deterministic) and decodes a signed answer; a failed
 // resultCode, a tampered answer, an unsigned 0000 answer and a transport
@@ -138,7 +115,7 @@ func TestOperations(t *testing.T) {
 				t.Fatalf("ok: %v", err)
 			}
 			b, _ := json.MarshalIndent(sent, "", "  ")
-			golden(t, o.name+".request.json", append(b, '\n'))
+			golden.Check(t, o.name+".request.json", append(b, '\n'))
 			if gj, _ := json.Marshal(got); !strings.Contains(string(gj), `"returnCode":"0000"`) {
 				t.Errorf("ok: decoded %s", gj)
 			}

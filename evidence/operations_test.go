@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -18,12 +17,10 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
+	"github.com/bizapi-cn/go-sdk/internal/golden"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
-	"github.com/google/go-cmp/cmp"
 	"github.com/jarcoal/httpmock"
 )
-
-var update = flag.Bool("update", os.Getenv("UPDATE_GOLDEN") == "1", "rewrite testdata golden files")
 
 const fixedNonce = "0123456789abcdefghijklmnopqrstuv"
 
@@ -127,28 +124,6 @@ func operations() []operation {
 	}
 }
 
-// golden compares got with testdata/<dir>/<file>, rewriting it with -update.
-func golden(t *testing.T, dir, file string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", dir, file)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", p, diff)
-	}
-}
-
 // TestOperations: every operation sends the exact golden body (sorted
 // compact JSON, fixed nonce, encrypted fields) with its DECSHASH, and
 // decodes the golden answer; an errorCode, a retryable errorCode, an HTML
@@ -177,7 +152,7 @@ func TestOperations(t *testing.T) {
 
 			// ok
 			okBody := `{"errorCode":0,"errorMessage":"OK","data":` + op.data(enc) + `}`
-			if !*update {
+			if !golden.Update() {
 				b, err := os.ReadFile(filepath.Join("testdata", op.name, "ok.json"))
 				if err != nil {
 					t.Fatal(err)
@@ -207,8 +182,8 @@ func TestOperations(t *testing.T) {
 			if want := strings.ToUpper(hex.EncodeToString(m.Sum(nil))); hash != want {
 				t.Errorf("DECSHASH = %s; want HMAC of the exact body %s", hash, want)
 			}
-			golden(t, op.name, "request.json", append(sent, '\n'))
-			golden(t, op.name, "ok.json", []byte(okBody))
+			golden.Check(t, op.name+"/request.json", append(sent, '\n'))
+			golden.Check(t, op.name+"/ok.json", []byte(okBody))
 			op.check(t, got)
 
 			// errorCode: typed, never retried

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,12 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/golden"
 	"github.com/bizapi-cn/go-sdk/levy"
-	"github.com/google/go-cmp/cmp"
 	"github.com/jarcoal/httpmock"
 )
-
-var update = flag.Bool("update", os.Getenv("UPDATE_GOLDEN") == "1", "rewrite testdata golden files")
 
 var fixedTime = time.Date(2024, 3, 1, 10, 0, 0, 0, cst)
 
@@ -89,28 +86,6 @@ func operations(t *testing.T) []operation {
 	}
 }
 
-// golden compares got with testdata/<dir>/<file>, rewriting it with -update.
-func golden(t *testing.T, dir, file string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", dir, file)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", p, diff)
-	}
-}
-
 // TestOperations: every interface sends the exact golden request to its
 // base path and decodes the golden answer; a provider error code, a wrong
 // Api-Sign, an unsigned 502 and a transport failure each give their typed
@@ -125,7 +100,7 @@ func TestOperations(t *testing.T) {
 			// ok
 			c, mt := newMockClient(t, fixedTime)
 			body := `{"name":"` + op.name + `","code":"0","message":"成功","data":` + op.data + `}`
-			if !*update {
+			if !golden.Update() {
 				b, err := os.ReadFile(filepath.Join("testdata", op.name, "ok.json"))
 				if err != nil {
 					t.Fatal(err)
@@ -135,7 +110,7 @@ func TestOperations(t *testing.T) {
 			var hdr map[string]string
 			hb, _ := os.ReadFile(filepath.Join("testdata", op.name, "ok.headers.json"))
 			_ = json.Unmarshal(hb, &hdr)
-			if *update {
+			if golden.Update() {
 				hdr = map[string]string{"Api-Sign": hmacB64(vectorSecret, body)}
 			}
 			var form map[string][]string
@@ -164,10 +139,10 @@ func TestOperations(t *testing.T) {
 				t.Errorf("ok: form has %d fields or a sign that is not HMAC(req)", len(form))
 			}
 			reqJSON, _ := json.MarshalIndent(map[string]string{"req": form["req"][0], "sign": form["sign"][0]}, "", "  ")
-			golden(t, op.name, "ok.request.json", append(reqJSON, '\n'))
-			golden(t, op.name, "ok.json", []byte(body))
+			golden.Check(t, op.name+"/ok.request.json", append(reqJSON, '\n'))
+			golden.Check(t, op.name+"/ok.json", []byte(body))
 			hdrJSON, _ := json.Marshal(hdr)
-			golden(t, op.name, "ok.headers.json", hdrJSON)
+			golden.Check(t, op.name+"/ok.headers.json", hdrJSON)
 			gotJSON, _ := json.Marshal(got)
 			var wantData, gotData map[string]any
 			_ = json.Unmarshal([]byte(op.data), &wantData)
