@@ -2,6 +2,8 @@ package evidence_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,21 +14,6 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/benchdata"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 )
-
-// gen yields n bytes of a PDF-looking stream without holding them.
-type gen struct{ left int64 }
-
-func (g *gen) Read(p []byte) (int, error) {
-	if g.left <= 0 {
-		return 0, io.EOF
-	}
-	n := min(int64(len(p)), g.left)
-	for i := range p[:n] {
-		p[i] = byte('A' + i%26)
-	}
-	g.left -= n
-	return int(n), nil
-}
 
 // BenchmarkDownloadMemory downloads a 200 MB file with SSE-C from a
 // server that streams it, reporting the peak heap and resident set above
@@ -46,27 +33,17 @@ func BenchmarkDownloadMemory(b *testing.B) {
 			}
 		}
 		w.Header().Set("Content-Length", "209715200")
-		_, _ = io.Copy(w, &gen{left: size})
+		_, _ = io.Copy(w, benchdata.PDF(size))
 	}))
 	defer srv.Close()
 	c := newClient(b, nil, evidence.WithHTTPClient(srv.Client()))
-	var worst benchdata.Peak
-	for b.Loop() {
-		p, err := benchdata.Measure(func() error {
-			n, err := c.Download(context.Background(), evidence.File{URL: srv.URL + "/DA1_tax_0.pdf", Key: vec.FileKey}, io.Discard)
-			if err == nil && n != size {
-				b.Fatalf("downloaded %d bytes", n)
-			}
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
+	benchdata.ReportPeak(b, size, func() error {
+		n, err := c.Download(context.Background(), evidence.File{URL: srv.URL + "/DA1_tax_0.pdf", Key: vec.FileKey}, io.Discard)
+		if err == nil && n != size {
+			return fmt.Errorf("downloaded %d bytes", n)
 		}
-		worst.Heap, worst.RSS = max(worst.Heap, p.Heap), max(worst.RSS, p.RSS)
-	}
-	b.ReportMetric(float64(worst.Heap)/size, "peak-heap/file")
-	b.ReportMetric(float64(worst.RSS)/size, "peak-rss/file")
-	b.SetBytes(size)
+		return err
+	})
 }
 
 // BenchmarkUploadProtocolMemory uploads a 10 MB agreement (read from a
@@ -90,22 +67,12 @@ func BenchmarkUploadProtocolMemory(b *testing.B) {
 	}))
 	defer srv.Close()
 	c := newClient(b, nil, evidence.WithHTTPClient(srv.Client()), evidence.WithBaseURL(srv.URL))
-	file := evidence.ProtocolFile{Name: "agreement.pdf", Open: func() (io.ReadCloser, error) { return io.NopCloser(&gen{left: size}), nil }}
-	var worst benchdata.Peak
-	for b.Loop() {
-		p, err := benchdata.Measure(func() error {
-			ok, err := c.UploadUserProtocol(context.Background(), "110101199003074477", "tax", []evidence.ProtocolFile{file})
-			if err == nil && !ok {
-				b.Fatal("result false")
-			}
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
+	file := evidence.ProtocolFile{Name: "agreement.pdf", Open: func() (io.ReadCloser, error) { return io.NopCloser(benchdata.PDF(size)), nil }}
+	benchdata.ReportPeak(b, size, func() error {
+		ok, err := c.UploadUserProtocol(context.Background(), "110101199003074477", "tax", []evidence.ProtocolFile{file})
+		if err == nil && !ok {
+			return errors.New("result false")
 		}
-		worst.Heap, worst.RSS = max(worst.Heap, p.Heap), max(worst.RSS, p.RSS)
-	}
-	b.ReportMetric(float64(worst.Heap)/size, "peak-heap/file")
-	b.ReportMetric(float64(worst.RSS)/size, "peak-rss/file")
-	b.SetBytes(size)
+		return err
+	})
 }

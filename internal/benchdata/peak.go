@@ -2,11 +2,13 @@ package benchdata
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -65,4 +67,44 @@ func rss() uint64 {
 	}
 	pages, _ := strconv.ParseUint(string(f[1]), 10, 64)
 	return pages * uint64(os.Getpagesize())
+}
+
+// ReportPeak runs fn once per iteration of b under Measure and reports the
+// worst peak heap and resident set over size as "peak-heap/file" and
+// "peak-rss/file": the memory benchmarks' figure against their target.
+func ReportPeak(b *testing.B, size int64, fn func() error) {
+	b.Helper()
+	var worst Peak
+	for b.Loop() {
+		p, err := Measure(fn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		worst.Heap, worst.RSS = max(worst.Heap, p.Heap), max(worst.RSS, p.RSS)
+	}
+	b.ReportMetric(float64(worst.Heap)/float64(size), "peak-heap/file")
+	b.ReportMetric(float64(worst.RSS)/float64(size), "peak-rss/file")
+	b.SetBytes(size)
+}
+
+// PDF returns a size-byte stream that starts like a PDF ("%PDF-"),
+// generated as it is read: a large upload or download that is never held
+// in memory by the benchmark itself.
+func PDF(size int64) io.Reader { return &pdfStream{left: size, size: size} }
+
+type pdfStream struct{ left, size int64 }
+
+func (r *pdfStream) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	n := min(int64(len(p)), r.left)
+	for i := range p[:n] {
+		p[i] = 'x'
+	}
+	if off := r.size - r.left; off < 5 {
+		copy(p[:n], "%PDF-"[off:])
+	}
+	r.left -= n
+	return int(n), nil
 }

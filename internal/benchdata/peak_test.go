@@ -27,3 +27,23 @@ func TestMeasure(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// TestPDF: the stream has the size asked for and starts with %PDF-, read
+// in any chunk size.
+func TestPDF(t *testing.T) {
+	for _, chunk := range []int{1, 3, 4096} {
+		r := PDF(10000)
+		var got []byte
+		buf := make([]byte, chunk)
+		for {
+			n, err := r.Read(buf)
+			got = append(got, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		if len(got) != 10000 || string(got[:5]) != "%PDF-" || got[5] != 'x' || got[9999] != 'x' {
+			t.Errorf("chunk %d: %d bytes, starts %q", chunk, len(got), got[:min(8, len(got))])
+		}
+	}
+}
