@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -72,12 +71,12 @@ func TestReliabilityTamperedNotifications(t *testing.T) {
 		{Name: "field removed", ContentType: ct, Header: hdr(hash, sign), Body: rep(`"bizNo":"B1",`, ``), Want: evidence.ErrInvalidSignature},
 		{Name: "hash and signature of another notification", ContentType: ct, Header: hdr(otherHash, otherSign), Body: body, Want: evidence.ErrInvalidSignature},
 		{Name: "truncated body", ContentType: ct, Header: hdr(hash, sign), Body: body[:len(body)/2], Want: evidence.ErrInvalidSignature},
-		{Name: "wrong content type", ContentType: "application/x-www-form-urlencoded", Header: hdr(hash, sign), Body: body, HandlerOnly: true},
+		{Name: "wrong content type", ContentType: "application/x-www-form-urlencoded", Header: hdr(hash, sign), Body: body, HandlerOnly: true, WantStatus: http.StatusBadRequest},
 		{Name: "invalid UTF-8", ContentType: ct, Header: hdr(hash, sign), Body: rep(`"site":"tax"`, "\"site\":\"t\xffx\""), Want: evidence.ErrInvalidSignature},
 		{Name: "duplicate key", ContentType: ct, Header: hdr(hash, sign), Body: rep(`"daId":"DA1"`, `"daId":"DA1","daId":"DA9"`), Want: evidence.ErrInvalidSignature},
 		{Name: "no headers", ContentType: ct, Body: body, Want: evidence.ErrInvalidSignature},
 		{Name: "signature not base64", ContentType: ct, Header: hdr(hash, "%%%"), Body: body, Want: evidence.ErrInvalidSignature},
-		{Name: "oversized", ContentType: ct, Header: hdr(hash, sign), Body: tampertest.Oversized(body, 1<<20), HandlerOnly: true},
+		{Name: "oversized", ContentType: ct, Header: hdr(hash, sign), Body: tampertest.Oversized(body, 1<<20), HandlerOnly: true, WantStatus: http.StatusRequestEntityTooLarge},
 	}
 	refused, tried := tampertest.Run(t, tampertest.Target{
 		Parse: func(ctx context.Context, _ string, h http.Header, b []byte) error {
@@ -91,12 +90,7 @@ func TestReliabilityTamperedNotifications(t *testing.T) {
 		t.Fatal("the reordering did not apply")
 	}
 	for _, b := range [][]byte{body, reordered, body} {
-		rec := httptest.NewRecorder()
-		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(b))
-		r.Header = hdr(hash, sign)
-		r.Header.Set("Content-Type", ct)
-		h.ServeHTTP(rec, r)
-		if !ackedOK(rec.Code, rec.Body.Bytes()) {
+		if rec := tampertest.Deliver(h, ct, hdr(hash, sign), b); !ackedOK(rec.Code, rec.Body.Bytes()) {
 			t.Errorf("genuine/reordered/replayed %s: %d %s", b, rec.Code, rec.Body.String())
 		}
 	}

@@ -81,7 +81,7 @@ func TestReliabilityTamperedCallbacks(t *testing.T) {
 		{Name: "wrong content type", ContentType: "application/xml", Body: body, Want: scancode.ErrMalformed},
 		{Name: "invalid UTF-8", ContentType: ct, Body: append(bytes.Clone(body), "&x=\xff"...), Want: scancode.ErrMalformed},
 		{Name: "empty body", ContentType: ct, Body: nil, Want: scancode.ErrMalformed},
-		{Name: "oversized", ContentType: ct, Body: tampertest.Oversized(body, scancode.DefaultMaxBodyBytes), HandlerOnly: true},
+		{Name: "oversized", ContentType: ct, Body: tampertest.Oversized(body, scancode.DefaultMaxBodyBytes), HandlerOnly: true, WantStatus: http.StatusRequestEntityTooLarge},
 	}
 	refused, tried := tampertest.Run(t, tampertest.Target{
 		Parse: func(ctx context.Context, ct string, _ http.Header, b []byte) error {

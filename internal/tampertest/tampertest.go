@@ -24,6 +24,9 @@ type Case struct {
 	// HandlerOnly marks a case only the handler can refuse (a size limit,
 	// a content type the parser does not see).
 	HandlerOnly bool
+	// WantStatus is the HTTP status the handler must answer with (0: any
+	// answer that does not acknowledge), e.g. 413 for an oversized body.
+	WantStatus int
 }
 
 // Target is the module under test.
@@ -40,7 +43,7 @@ type Target struct {
 
 // Run sends every case to the parser and to the handler and returns how
 // many were refused in both, out of how many were tried.
-func Run(t *testing.T, tg Target, cases []Case) (refused, tried int) {
+func Run(t testing.TB, tg Target, cases []Case) (refused, tried int) {
 	t.Helper()
 	for _, c := range cases {
 		tried++
@@ -53,28 +56,39 @@ func Run(t *testing.T, tg Target, cases []Case) (refused, tried int) {
 				t.Errorf("%s: parse error %v; want %v", c.Name, err, c.Want)
 			}
 		}
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest(http.MethodPost, "/notify", bytes.NewReader(c.Body))
-		for k, v := range c.Header {
-			req.Header[k] = v
-		}
-		if c.ContentType != "" {
-			req.Header.Set("Content-Type", c.ContentType)
-		}
-		tg.Handler.ServeHTTP(rec, req)
+		rec := Deliver(tg.Handler, c.ContentType, c.Header, c.Body)
 		acked := tg.Acked(rec.Code, rec.Body.Bytes())
 		if acked {
 			t.Errorf("%s: acknowledged (%d %s)", c.Name, rec.Code, rec.Body.String())
+		}
+		okStatus := c.WantStatus == 0 || rec.Code == c.WantStatus
+		if !okStatus {
+			t.Errorf("%s: status %d; want %d", c.Name, rec.Code, c.WantStatus)
 		}
 		called := tg.Calls() != before
 		if called {
 			t.Errorf("%s: reached the host handler", c.Name)
 		}
-		if okParse && !acked && !called {
+		if okParse && okStatus && !acked && !called {
 			refused++
 		}
 	}
 	return refused, tried
+}
+
+// Deliver POSTs body to h with the content type and headers, as a
+// provider would, and returns the answer.
+func Deliver(h http.Handler, contentType string, header http.Header, body []byte) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/notify", bytes.NewReader(body))
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	h.ServeHTTP(rec, req)
+	return rec
 }
 
 // FlipByte returns b with the byte at the first occurrence of old (a
