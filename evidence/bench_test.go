@@ -12,7 +12,6 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/internal/benchdata"
-	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 )
 
 // BenchmarkDownloadMemory downloads a 200 MB file with SSE-C from a
@@ -20,25 +19,13 @@ import (
 // the baseline over the file size (target ≤ 0.05: the file is never held).
 func BenchmarkDownloadMemory(b *testing.B) {
 	const size = 200 << 20
-	var vv testvectors.OAEPSSEC
-	if err := testvectors.Load("evidence_oaep_ssec.json", &vv); err != nil {
-		b.Fatal(err)
-	}
-	vec := vv.SSEC[1]
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for name, want := range vec.Headers {
-			if r.Header.Get(name) != want {
-				w.WriteHeader(http.StatusBadRequest)
-				return
-			}
-		}
+	srv, fileKey := ssecServer(b, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", "209715200")
 		_, _ = io.Copy(w, benchdata.PDF(size))
-	}))
-	defer srv.Close()
+	})
 	c := newClient(b, nil, evidence.WithHTTPClient(srv.Client()))
 	benchdata.ReportPeak(b, size, func() error {
-		n, err := c.Download(context.Background(), evidence.File{URL: srv.URL + "/DA1_tax_0.pdf", Key: vec.FileKey}, io.Discard)
+		n, err := c.Download(context.Background(), evidence.File{URL: srv.URL + "/DA1_tax_0.pdf", Key: fileKey}, io.Discard)
 		if err == nil && n != size {
 			return fmt.Errorf("downloaded %d bytes", n)
 		}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
+	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/jarcoal/httpmock"
@@ -207,10 +208,28 @@ func mustSorted(t *testing.T, b []byte) []byte {
 	return out
 }
 
-// TestDownload: the SSE-C headers of the vectors are sent, the body is
-// streamed, 403 and 400 are typed.
-func TestDownload(t *testing.T) {
-	t.Parallel()
+// docsFieldKey is the AES field key of the docs' sample and an encrypter
+// of answer fields under it.
+func docsFieldKey(t testing.TB) ([]byte, func(string) string) {
+	t.Helper()
+	key, err := base64.StdEncoding.DecodeString(docs(t).AESKey.AESKeyB64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, func(s string) string {
+		ct, err := crypt.AESECBEncrypt(key, []byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.StdEncoding.EncodeToString(ct)
+	}
+}
+
+// ssecServer is a COS stand-in that answers 400 to a request without the
+// SSE-C headers of the vectors' fileKey (returned), and serves the rest
+// with next. It is closed when the test ends.
+func ssecServer(t testing.TB, next http.HandlerFunc) (*httptest.Server, string) {
+	t.Helper()
 	var vv testvectors.OAEPSSEC
 	if err := testvectors.Load("evidence_oaep_ssec.json", &vv); err != nil {
 		t.Fatal(err)
@@ -223,6 +242,17 @@ func TestDownload(t *testing.T) {
 				return
 			}
 		}
+		next(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, vec.FileKey
+}
+
+// TestDownload: the SSE-C headers of the vectors are sent, the body is
+// streamed, 403 and 400 are typed.
+func TestDownload(t *testing.T) {
+	t.Parallel()
+	srv, fileKey := ssecServer(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/expired":
 			w.WriteHeader(http.StatusForbidden)
@@ -233,8 +263,7 @@ func TestDownload(t *testing.T) {
 			return
 		}
 		_, _ = io.Copy(w, io.LimitReader(zeros{}, 1<<20))
-	}))
-	defer srv.Close()
+	})
 	now := time.Date(2024, 5, 20, 10, 0, 0, 0, time.UTC)
 	c := newClient(t, httpmock.NewMockTransport(), evidence.WithHTTPClient(srv.Client()), evidence.WithClock(func() time.Time { return now }))
 	ctx := context.Background()
@@ -242,25 +271,25 @@ func TestDownload(t *testing.T) {
 		return evidence.File{URL: srv.URL + p, Key: key, Authorized: now.Add(-9 * 24 * time.Hour)}
 	}
 	var buf bytes.Buffer
-	n, err := c.Download(ctx, file("/f.pdf", vec.FileKey), &buf)
+	n, err := c.Download(ctx, file("/f.pdf", fileKey), &buf)
 	if err != nil || n != 1<<20 || buf.Len() != 1<<20 {
 		t.Fatalf("Download = %d, %v", n, err)
 	}
-	if _, err := c.Download(ctx, file("/expired", vec.FileKey), io.Discard); !errors.Is(err, evidence.ErrLinkExpired) {
+	if _, err := c.Download(ctx, file("/expired", fileKey), io.Discard); !errors.Is(err, evidence.ErrLinkExpired) {
 		t.Errorf("403: %v", err)
 	}
-	if _, err := c.Download(ctx, file("/f.pdf", vv.SSEC[0].FileKey), io.Discard); !errors.Is(err, evidence.ErrBadFileKey) {
+	if _, err := c.Download(ctx, file("/f.pdf", base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))), io.Discard); !errors.Is(err, evidence.ErrBadFileKey) {
 		t.Errorf("400: %v", err)
 	}
-	if _, err := c.Download(ctx, file("/short", vec.FileKey), io.Discard); !errors.Is(err, io.ErrUnexpectedEOF) {
+	if _, err := c.Download(ctx, file("/short", fileKey), io.Discard); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("short body: %v; want io.ErrUnexpectedEOF", err)
 	}
-	old := file("/f.pdf", vec.FileKey)
+	old := file("/f.pdf", fileKey)
 	old.Authorized = now.Add(-evidence.Retention - time.Minute)
 	if _, err := c.Download(ctx, old, io.Discard); !errors.Is(err, evidence.ErrRetentionExpired) {
 		t.Errorf("11-day-old file: %v; want ErrRetentionExpired", err)
 	}
-	if _, err := c.Download(ctx, evidence.File{URL: "relative/x", Key: vec.FileKey}, io.Discard); err == nil {
+	if _, err := c.Download(ctx, evidence.File{URL: "relative/x", Key: fileKey}, io.Discard); err == nil {
 		t.Error("relative URL accepted")
 	}
 }

@@ -17,11 +17,7 @@ import (
 func TestEndpoints(t *testing.T) {
 	t.Parallel()
 	v := docs(t)
-	key, _ := base64.StdEncoding.DecodeString(v.AESKey.AESKeyB64)
-	enc := func(s string) string {
-		ct, _ := crypt.AESECBEncrypt(key, []byte(s))
-		return base64.StdEncoding.EncodeToString(ct)
-	}
+	key, enc := docsFieldKey(t)
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", httpmock.NewStringResponder(200, `{"errorCode":0,"data":{"aeskey":"`+v.AESKey.EncryptedB64+`"}}`))
 	var uploaded map[string]any

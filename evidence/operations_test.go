@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
-	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/golden"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/jarcoal/httpmock"
@@ -132,11 +130,7 @@ func operations() []operation {
 func TestOperations(t *testing.T) {
 	t.Parallel()
 	v := docs(t)
-	key, _ := base64.StdEncoding.DecodeString(v.AESKey.AESKeyB64)
-	enc := func(s string) string {
-		ct, _ := crypt.AESECBEncrypt(key, []byte(s))
-		return base64.StdEncoding.EncodeToString(ct)
-	}
+	_, enc := docsFieldKey(t)
 	for _, op := range operations() {
 		t.Run(op.name, func(t *testing.T) {
 			t.Parallel()
