@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/ssec"
@@ -47,14 +48,16 @@ func fileList(urls []string, key string, authorized time.Time) []File {
 }
 
 // FileName returns the object name of a presigned URL: the last path
-// segment, unescaped, without the query.
+// segment, unescaped, without the query. It is safe to use as a file name
+// in a folder: never empty-but-for-dots, never with a separator of any
+// platform ("" when the URL has no usable name).
 func FileName(rawURL string) string {
 	p, err := url.Parse(rawURL)
 	if err != nil {
 		return ""
 	}
-	name := path.Base(p.Path)
-	if name == "/" || name == "." {
+	name := path.Base(strings.ReplaceAll(p.Path, `\`, "/"))
+	if name == "/" || name == "." || name == ".." || strings.ContainsRune(name, 0) {
 		return ""
 	}
 	return name

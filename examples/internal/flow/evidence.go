@@ -132,7 +132,7 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 			}
 			site, _ := evidence.Site(files.Site).Info()
 			for _, f := range files.List(s.Authorized()) {
-				n, err := downloadTo(ctx, c, f, filepath.Join(dir, f.Name))
+				_, n, err := downloadTo(ctx, c, f, dir)
 				if err != nil {
 					return err
 				}
@@ -154,8 +154,8 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 				return err
 			}
 			for _, f := range pr.List(s.Authorized()) {
-				zipPath := filepath.Join(dir, f.Name)
-				if _, err := downloadTo(ctx, c, f, zipPath); err != nil {
+				zipPath, _, err := downloadTo(ctx, c, f, dir)
+				if err != nil {
 					return err
 				}
 				out, err := evidence.Unzip(zipPath, filepath.Join(dir, "parsed"), evidence.UnzipLimits{})
@@ -177,14 +177,22 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 	return nil
 }
 
-func downloadTo(ctx context.Context, c *evidence.Client, f evidence.File, p string) (int64, error) {
+// downloadTo writes f into dir under its object name (evidence.FileName
+// keeps it inside dir), or a made-up one when the URL has none, and
+// returns the file's path.
+func downloadTo(ctx context.Context, c *evidence.Client, f evidence.File, dir string) (string, int64, error) {
+	name := f.Name
+	if name == "" {
+		name = fmt.Sprintf("file-%d", time.Now().UnixNano())
+	}
+	p := filepath.Join(dir, name)
 	out, err := os.Create(p)
 	if err != nil {
-		return 0, err
+		return "", 0, err
 	}
 	n, err := c.Download(ctx, f, out)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
-	return n, err
+	return p, n, err
 }
