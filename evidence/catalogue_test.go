@@ -173,7 +173,7 @@ func TestClassifyFile(t *testing.T) {
 // FuzzClassifyFile: any name classifies without panicking, to a known kind
 // with a lower-case extension.
 func FuzzClassifyFile(f *testing.F) {
-	for _, s := range []string{"DA1_app-alipay-any_huabei.xml", "jhz-original-img-1.png", "app-jst-bd-jqx_0.pdf", "https://x/a_b.c?d#e", "%zz", "..", "/", "a_"} {
+	for _, s := range []string{"DA1_app-alipay-any_huabei.xml", "jhz-original-img-1.png", "app-jst-bd-jqx_0.pdf", "https://x/a_b.c?d#e", "%zz", "..", "/", "a_", "https://x/..%5C..%5Cy"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
@@ -183,6 +183,10 @@ func FuzzClassifyFile(f *testing.F) {
 		}
 		if c.Kind.String() == "" || c.Index < 0 {
 			t.Fatalf("class %+v", c)
+		}
+		// FileName of the same input (as a URL) stays inside a folder.
+		if n := evidence.FileName(name); n == "." || n == ".." || strings.ContainsAny(n, "/\\\x00") {
+			t.Fatalf("FileName(%q) = %q", name, n)
 		}
 	})
 }
