@@ -3,6 +3,7 @@ package scancode_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -70,8 +71,13 @@ func TestHandlerRefusals(t *testing.T) {
 	h := scancode.NewHandler(d, func(context.Context, *scancode.Callback) error { called = true; return nil },
 		scancode.WithMaxBodyBytes(4096), scancode.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	env, _ := app.Envelope([]byte(`{"tId":"x"}`))
-	raw := []byte(env.Encrypt)
-	raw[3] ^= 1
+	// Forged: a flipped byte in the SM2-wrapped desKey, which SM2's C3
+	// check always refuses. (A flipped ciphertext byte is no sure test:
+	// SM4-ECB has no MAC, and one time in ~256 the garbled last block
+	// still unpads and the callback is refused as malformed instead.)
+	wrapped, _ := base64.StdEncoding.DecodeString(env.DesKey)
+	wrapped[len(wrapped)-5] ^= 0x5a
+	forgedKey := base64.StdEncoding.EncodeToString(wrapped)
 	cases := []struct {
 		name, ct string
 		body     []byte
@@ -80,7 +86,7 @@ func TestHandlerRefusals(t *testing.T) {
 	}{
 		{"oversized", "application/json", bytes.Repeat([]byte("a"), 5000), 413, "body too large"},
 		{"malformed", "application/json", []byte(`{"type":"01"}`), 400, "malformed callback"},
-		{"forged", "application/json", []byte(`{"type":"01","data":{"encrypt":"` + string(raw) + `","desKey":"` + env.DesKey + `"}}`), 400, "data does not decrypt"},
+		{"forged", "application/json", []byte(`{"type":"01","data":{"encrypt":"` + env.Encrypt + `","desKey":"` + forgedKey + `"}}`), 400, "data does not decrypt"},
 	}
 	for _, c := range cases {
 		code, got := serve(t, h, c.ct, c.body)
