@@ -3,6 +3,7 @@ package evidence
 import (
 	"bytes"
 	"context"
+	"crypto/cipher"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
@@ -469,14 +470,11 @@ func (c *Client) fieldKey(ctx context.Context, stale []byte) ([]byte, error) {
 }
 
 func (c *Client) encrypt(key []byte, s string) (string, error) {
-	var ct []byte
-	var err error
-	if c.cfg.suite == SuiteSM {
-		ct, err = crypt.SM4ECBEncrypt(key, []byte(s))
-	} else {
-		ct, err = crypt.AESECBEncrypt(key, []byte(s))
+	b, err := c.block(key)
+	if err != nil {
+		return "", err
 	}
-	return base64.StdEncoding.EncodeToString(ct), err
+	return base64.StdEncoding.EncodeToString(crypt.EncryptECB(b, []byte(s))), nil
 }
 
 func (c *Client) decrypt(key []byte, s string) (string, error) {
@@ -484,16 +482,23 @@ func (c *Client) decrypt(key []byte, s string) (string, error) {
 	if err != nil {
 		return "", ErrFieldDecrypt
 	}
-	var pt []byte
-	if c.cfg.suite == SuiteSM {
-		pt, err = crypt.SM4ECBDecrypt(key, ct)
-	} else {
-		pt, err = crypt.AESECBDecrypt(key, ct)
+	b, err := c.block(key)
+	if err != nil {
+		return "", err
 	}
+	pt, err := crypt.DecryptECB(b, ct)
 	if err != nil {
 		return "", ErrFieldDecrypt
 	}
 	return string(pt), nil
+}
+
+// block is the field cipher of the suite: AES (SuiteRSA) or SM4 (SuiteSM).
+func (c *Client) block(key []byte) (cipher.Block, error) {
+	if c.cfg.suite == SuiteSM {
+		return crypt.NewSM4(key)
+	}
+	return crypt.NewAES(key)
 }
 
 // withKey runs fn with the field key, refreshing the key once when the

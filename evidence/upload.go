@@ -84,13 +84,6 @@ func (c *Client) UploadUserProtocol(ctx context.Context, idNo, site string, file
 	return out.Result, err
 }
 
-func (c *Client) block(key []byte) (cipher.Block, error) {
-	if c.cfg.suite == SuiteSM {
-		return crypt.NewSM4(key)
-	}
-	return crypt.NewAES(key)
-}
-
 // writeUploadBody writes exactly what Body would produce for the upload
 // arg (sorted keys, compact), with each file's content streamed.
 func (c *Client) writeUploadBody(w io.Writer, nonce, encID, site string, files []ProtocolFile, block cipher.Block) error {
