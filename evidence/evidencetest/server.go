@@ -110,6 +110,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	aesKey    []byte
+	stale     bool // the key was rotated and the client has not fetched it yet
 	clock     func() time.Time
 	notifyURL string
 	sessions  map[string]*session
@@ -235,8 +236,16 @@ func (s *Server) FileKey() string { return s.fileKey }
 func (s *Server) WaitNotifications() { s.pushes.Wait() }
 
 // RotateKey issues a new field key: calls encrypted under the old one get
-// −43037 until the client fetches the new one.
-func (s *Server) RotateKey() { s.mu.Lock(); _, _ = rand.Read(s.aesKey); s.mu.Unlock() }
+// −43037 until the client fetches the new one. The fake does not rely on
+// the old ciphertext failing to unpad under the new key (ECB has no MAC:
+// about one field in 256 would unpad to garbage and pass), so every
+// encrypted field is refused until update-aes-key is called again.
+func (s *Server) RotateKey() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, _ = rand.Read(s.aesKey)
+	s.stale = true
+}
 
 // Advance moves the fake's clock (link expiry, session timeout).
 func (s *Server) Advance(d time.Duration) {
@@ -283,7 +292,7 @@ func (s *Server) enc(v string) string {
 
 func (s *Server) dec(v string) (string, bool) {
 	ct, err := base64.StdEncoding.DecodeString(v)
-	if err != nil {
+	if err != nil || s.stale {
 		return "", false
 	}
 	var pt []byte
@@ -370,6 +379,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	str := func(k string) string { v, _ := arg[k].(string); return v }
 	switch r.URL.Path {
 	case "/api/das/update-aes-key":
+		s.stale = false
 		reply(w, 0, "OK", map[string]string{"aeskey": s.wrapKey()})
 	case "/api/das/start-vdi-x":
 		if str("site") == "" || str("bizNo") == "" || len([]rune(str("bizNo"))) > 60 {
