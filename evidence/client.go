@@ -17,12 +17,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
+	"github.com/bizapi-cn/go-sdk/internal/ssec"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/go-resty/resty/v2"
 	"github.com/tjfoc/gmsm/sm2"
@@ -477,7 +479,14 @@ func (c *Client) encrypt(key []byte, s string) (string, error) {
 	return base64.StdEncoding.EncodeToString(crypt.EncryptECB(b, []byte(s))), nil
 }
 
+// decrypt opens an encrypted field of an answer. ECB has no MAC: under a
+// key that is not the provider's current one, about one field in 256 still
+// unpads, to garbage, so a plaintext that is not UTF-8 is refused too, and
+// decryptURL and decryptFileKey check what the field must be.
 func (c *Client) decrypt(key []byte, s string) (string, error) {
+	if s == "" {
+		return "", nil // an empty field (a file without a PDF password)
+	}
 	ct, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
 		return "", ErrFieldDecrypt
@@ -487,10 +496,37 @@ func (c *Client) decrypt(key []byte, s string) (string, error) {
 		return "", err
 	}
 	pt, err := crypt.DecryptECB(b, ct)
-	if err != nil {
+	if err != nil || !utf8.Valid(pt) {
 		return "", ErrFieldDecrypt
 	}
 	return string(pt), nil
+}
+
+// decryptURL opens an encrypted file URL, which must be an absolute
+// http(s) URL.
+func (c *Client) decryptURL(key []byte, s string) (string, error) {
+	p, err := c.decrypt(key, s)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(p)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", ErrFieldDecrypt
+	}
+	return p, nil
+}
+
+// decryptFileKey opens an encrypted fileKey, which must be an SSE-C key
+// (base64 of 32 bytes).
+func (c *Client) decryptFileKey(key []byte, s string) (string, error) {
+	p, err := c.decrypt(key, s)
+	if err != nil {
+		return "", err
+	}
+	if _, err := ssec.FromFileKey(p); err != nil {
+		return "", ErrFieldDecrypt
+	}
+	return p, nil
 }
 
 // block is the field cipher of the suite: AES (SuiteRSA) or SM4 (SuiteSM).
@@ -501,8 +537,12 @@ func (c *Client) block(key []byte) (cipher.Block, error) {
 	return crypt.NewAES(key)
 }
 
-// withKey runs fn with the field key, refreshing the key once when the
-// provider says it could not decrypt (−43037, −44050).
+// withKey runs fn with the field key and runs it once more with a fresh
+// key when the cached one is stale: the provider says it could not decrypt
+// (−43037, −44050), or an encrypted field of its answer does not decrypt
+// (another process of the same app fetched a new key). Only the queries
+// have encrypted answers, so a second attempt after an answer arrived is
+// always a query's.
 func (c *Client) withKey(ctx context.Context, fn func(key []byte) error) error {
 	key, err := c.fieldKey(ctx, nil)
 	if err != nil {
@@ -510,7 +550,7 @@ func (c *Client) withKey(ctx context.Context, fn func(key []byte) error) error {
 	}
 	err = fn(key)
 	var ae *APIError
-	if errors.As(err, &ae) && ae.Code.KeyExpired() {
+	if (errors.As(err, &ae) && ae.Code.KeyExpired()) || errors.Is(err, ErrFieldDecrypt) {
 		if key, err = c.fieldKey(ctx, key); err != nil {
 			return err
 		}

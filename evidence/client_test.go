@@ -71,8 +71,8 @@ func TestDocsHashSample(t *testing.T) {
 
 // TestFieldKeyAndFiles: the docs' wrapped aesKey unwraps with the docs'
 // private key; a second key (the docs' field sample) decrypts the sample
-// ciphertext as a file URL; the key is fetched once and refreshed once on
-// −43037.
+// ciphertext (as a PDF password) and the files' URL and fileKey; the key is
+// fetched once and refreshed once on −43037.
 func TestFieldKeyAndFiles(t *testing.T) {
 	t.Parallel()
 	v := docs(t)
@@ -82,6 +82,9 @@ func TestFieldKeyAndFiles(t *testing.T) {
 	}
 	fieldKey, _ := base64.StdEncoding.DecodeString(v.AESField.AESKeyB64)
 	wrappedField, _ := rsa.EncryptPKCS1v15(rand.Reader, &priv.PublicKey, fieldKey)
+	const fileURL = "https://cos.example/f/DA1-income1.pdf"
+	fileKey := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	encURL, encFileKey := aesField(t, fieldKey, fileURL), aesField(t, fieldKey, fileKey)
 	mt := httpmock.NewMockTransport()
 	var keyCalls, fileCalls atomic.Int64
 	mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", func(r *http.Request) (*http.Response, error) {
@@ -98,18 +101,87 @@ func TestFieldKeyAndFiles(t *testing.T) {
 		if fileCalls.Add(1) == 1 { // encrypted under a key the client does not have yet
 			return httpmock.NewStringResponse(200, `{"errorCode":-43037,"errorMessage":"aes decrypt failed"}`), nil
 		}
-		return httpmock.NewStringResponse(200, `{"errorCode":0,"errorMessage":"OK","data":{"daId":"DA1","site":"tax","fileUrl":["`+v.AESField.CiphertextB64+`"],"ext":{"pdfPassword":["`+v.AESField.CiphertextB64+`"]}}}`), nil
+		return httpmock.NewStringResponse(200, `{"errorCode":0,"errorMessage":"OK","data":{"daId":"DA1","site":"tax","fileUrl":["`+encURL+`"],"ext":{"fileKey":"`+encFileKey+`","pdfPassword":["`+v.AESField.CiphertextB64+`"]}}}`), nil
 	})
 	c := newClient(t, mt)
 	f, err := c.GetOriginalFiles(context.Background(), "DA1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.FileURLs) != 1 || f.FileURLs[0] != v.AESField.Plaintext || f.PDFPasswords[0] != v.AESField.Plaintext {
-		t.Errorf("files = %+v; want the docs' plaintext", f)
+	if len(f.FileURLs) != 1 || f.FileURLs[0] != fileURL || f.FileKey != fileKey || f.PDFPasswords[0] != v.AESField.Plaintext {
+		t.Errorf("files = %+v; want the docs' plaintext as the password", f)
 	}
 	if keyCalls.Load() != 2 || fileCalls.Load() != 2 {
 		t.Errorf("update-aes-key %d, get-original-files-x %d calls; want 2 and 2 (one refresh)", keyCalls.Load(), fileCalls.Load())
+	}
+}
+
+// TestAnswerFieldsUnderAnotherKey: an answer whose encrypted fields do not
+// open under the cached key (another process of the app fetched a new one,
+// or the field is garbage) makes the client fetch the key once more and ask
+// again; what still does not open is ErrFieldDecrypt naming the field, and
+// never a garbage value: ECB unpads about one wrong-key field in 256, so the
+// plaintext must also be UTF-8 and, for URLs and fileKeys, what the field is.
+func TestAnswerFieldsUnderAnotherKey(t *testing.T) {
+	t.Parallel()
+	v := docs(t)
+	key, enc := docsFieldKey(t) // the key update-aes-key hands out
+	other := bytes.Repeat([]byte{9}, 16)
+	goodURL, goodKey := enc("https://cos.example/f/a.pdf"), enc(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32)))
+	// What a wrong-key field that happens to unpad looks like: one block
+	// that opens under key to bytes that are not UTF-8, ending in 0x01.
+	unpadsToGarbage := func() string {
+		b, _ := crypt.NewAES(key)
+		pt := []byte("\xff\xfe\xfd garbage pad\x01")
+		ct := make([]byte, len(pt))
+		b.Encrypt(ct, pt)
+		return base64.StdEncoding.EncodeToString(ct)
+	}()
+	cases := []struct {
+		name      string
+		first     string // the fileUrl, ext.fileKey, ext.pdfPassword of the first answer
+		second    string // and of the second, after the refresh; "" = same as first
+		field     string // named in the error; "" = success
+		wantCalls int64  // get-original-files-x requests
+	}{
+		{"other key, then the fetched key", aesField(t, other, "https://cos.example/f/a.pdf") + "|" + goodKey + "|", goodURL + "|" + goodKey + "|", "", 2},
+		{"fileUrl never opens", aesField(t, other, "https://cos.example/f/a.pdf") + "|" + goodKey + "|", "", "fileUrl", 2},
+		{"fileUrl opens to text that is no URL", enc("this is test string") + "||", "", "fileUrl", 2},
+		{"fileUrl is not base64", "%%%||", "", "fileUrl", 2},
+		{"pdfPassword not UTF-8", goodURL + "|" + goodKey + "|" + unpadsToGarbage, "", "ext.pdfPassword", 2},
+		{"fileKey not 32 bytes", goodURL + "|" + enc("c2hvcnQ=") + "|", "", "ext.fileKey", 2},
+		{"fileKey from another key", goodURL + "|" + aesField(t, other, base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))) + "|", "", "ext.fileKey", 2},
+	}
+	answer := func(fields string) string {
+		f := strings.Split(fields, "|")
+		return `{"errorCode":0,"data":{"daId":"DA1","fileUrl":["` + f[0] + `"],"ext":{"fileKey":"` + f[1] + `","pdfPassword":["` + f[2] + `"]}}}` // "" = no password
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mt := httpmock.NewMockTransport()
+			var keyCalls, fileCalls atomic.Int64
+			mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", func(*http.Request) (*http.Response, error) {
+				keyCalls.Add(1)
+				return httpmock.NewStringResponse(200, `{"errorCode":0,"data":{"aeskey":"`+v.AESKey.EncryptedB64+`"}}`), nil
+			})
+			mt.RegisterResponder(http.MethodPost, base+"/api/efp/get-original-files-x", func(*http.Request) (*http.Response, error) {
+				if fileCalls.Add(1) > 1 && tc.second != "" {
+					return httpmock.NewStringResponse(200, answer(tc.second)), nil
+				}
+				return httpmock.NewStringResponse(200, answer(tc.first)), nil
+			})
+			f, err := newClient(t, mt).GetOriginalFiles(context.Background(), "DA1")
+			switch {
+			case tc.field == "" && (err != nil || f.FileURLs[0] != "https://cos.example/f/a.pdf" || len(f.FileKey) != 44 || f.PDFPasswords[0] != ""):
+				t.Errorf("GetOriginalFiles = %+v, %v; want the second answer", f, err)
+			case tc.field != "" && (!errors.Is(err, evidence.ErrFieldDecrypt) || !strings.Contains(err.Error(), ": "+tc.field+": ") || f != nil):
+				t.Errorf("GetOriginalFiles = %+v, %v; want ErrFieldDecrypt naming %s", f, err, tc.field)
+			}
+			if keyCalls.Load() != 2 || fileCalls.Load() != tc.wantCalls {
+				t.Errorf("update-aes-key %d, get-original-files-x %d requests; want 2 and %d (one refresh)", keyCalls.Load(), fileCalls.Load(), tc.wantCalls)
+			}
+		})
 	}
 }
 
@@ -216,13 +288,17 @@ func docsFieldKey(t testing.TB) ([]byte, func(string) string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return key, func(s string) string {
-		ct, err := crypt.AESECBEncrypt(key, []byte(s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return base64.StdEncoding.EncodeToString(ct)
+	return key, func(s string) string { return aesField(t, key, s) }
+}
+
+// aesField encrypts an answer field under key as the provider does.
+func aesField(t testing.TB, key []byte, s string) string {
+	t.Helper()
+	ct, err := crypt.AESECBEncrypt(key, []byte(s))
+	if err != nil {
+		t.Fatal(err)
 	}
+	return base64.StdEncoding.EncodeToString(ct)
 }
 
 // ssecServer is a COS stand-in that answers 400 to a request without the

@@ -12,7 +12,11 @@
 // contents; fileUrl, fileKey and pdfPassword in answers) are encrypted and
 // decrypted by the client with the field key it fetches from
 // update-aes-key, unwraps with the integrator's private key, caches, and
-// refreshes once when a call fails with −43037/−44050.
+// refreshes once when a call fails with −43037/−44050 or when a field of an
+// answer does not open under the cached key (another process of the same
+// app fetched a new one). ECB has no MAC, so an opened field must also be
+// UTF-8, and a fileUrl an http(s) URL and a fileKey 32 bytes of base64;
+// what still does not open is ErrFieldDecrypt, naming the field.
 //
 // Two crypto suites: SuiteRSA (HMAC-SHA256, AES-128-ECB fields, the key
 // wrapped with RSA PKCS#1 v1.5 as documented, or RSA-OAEP with WithOAEP)

@@ -28,30 +28,30 @@ func (c *Client) GetParseResult(ctx context.Context, daID string) (*ParseResult,
 	if daID == "" {
 		return nil, daIDRequired()
 	}
-	var raw struct {
-		JSONResult  JSONResult `json:"jsonResult"`
-		JSONFileURL []string   `json:"jsonFileUrl"`
-		Ext         struct {
-			FileKey string `json:"fileKey"`
-		} `json:"ext"`
-	}
 	var out *ParseResult
 	err := c.withKey(ctx, func(key []byte) error {
+		var raw struct {
+			JSONResult  JSONResult `json:"jsonResult"`
+			JSONFileURL []string   `json:"jsonFileUrl"`
+			Ext         struct {
+				FileKey string `json:"fileKey"`
+			} `json:"ext"`
+		}
 		if err := c.post(ctx, pathParseResult, map[string]string{"daId": daID}, &raw); err != nil {
 			return err
 		}
 		r := &ParseResult{JSONResult: raw.JSONResult}
 		for _, u := range raw.JSONFileURL {
-			p, err := c.decrypt(key, u)
+			p, err := c.decryptURL(key, u)
 			if err != nil {
-				return err
+				return fieldError(pathParseResult, "jsonFileUrl", err)
 			}
 			r.JSONFileURL = append(r.JSONFileURL, p)
 		}
 		if raw.Ext.FileKey != "" {
-			k, err := c.decrypt(key, raw.Ext.FileKey)
+			k, err := c.decryptFileKey(key, raw.Ext.FileKey)
 			if err != nil {
-				return err
+				return fieldError(pathParseResult, "ext.fileKey", err)
 			}
 			r.FileKey = k
 		}

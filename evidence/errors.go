@@ -66,8 +66,18 @@ func (e *APIError) Error() string {
 // does not verify.
 var ErrInvalidSignature = errors.New("evidence: invalid signature")
 
-// ErrFieldDecrypt reports an encrypted field that does not decrypt.
+// ErrFieldDecrypt reports an encrypted field of an answer that does not
+// decrypt to what the field must be, even after the field key was fetched
+// again. The error names the operation and the field, never its value.
 var ErrFieldDecrypt = errors.New("evidence: encrypted field does not decrypt")
+
+// fieldError names the operation and the field of a decrypt failure.
+func fieldError(path, field string, err error) error {
+	if errors.Is(err, ErrFieldDecrypt) {
+		return fmt.Errorf("evidence: %s: %s: %w", path, field, err)
+	}
+	return err
+}
 
 // ErrOutcomeUnknown reports a call that changes state (start-vdi-x,
 // upload-user-protocol-x) whose answer was lost or was a 5xx: the provider

@@ -171,6 +171,16 @@ func TestFlowSession(t *testing.T) {
 			if n := srv.Calls("/api/das/update-aes-key"); n != 2 {
 				t.Errorf("update-aes-key calls = %d; want 2", n)
 			}
+			// Rotated again (another process of the app fetched a key): the
+			// answer's fields are under the new key, which the client fetches.
+			srv.RotateKey()
+			again, err := c.GetOriginalFiles(ctx, st.DaID)
+			if err != nil || len(again.FileURLs) != len(files.FileURLs) || again.FileKey != files.FileKey || again.PDFPasswords[0] != "074477" {
+				t.Errorf("GetOriginalFiles after the key rotated = %+v, %v", again, err)
+			}
+			if n := srv.Calls("/api/das/update-aes-key"); n != 3 {
+				t.Errorf("update-aes-key calls = %d; want 3", n)
+			}
 		})
 	}
 }

@@ -278,41 +278,41 @@ func (c *Client) GetOriginalFiles(ctx context.Context, daID string) (*Files, err
 	if daID == "" {
 		return nil, daIDRequired()
 	}
-	var raw struct {
-		DaID    string   `json:"daId"`
-		BizNo   string   `json:"bizNo"`
-		Site    string   `json:"site"`
-		FileURL []string `json:"fileUrl"`
-		Ext     struct {
-			FileKey     string           `json:"fileKey"`
-			PDFPassword []string         `json:"pdfPassword"`
-			DL          []DownloadResult `json:"dl"`
-		} `json:"ext"`
-	}
 	var out *Files
 	err := c.withKey(ctx, func(key []byte) error {
+		var raw struct {
+			DaID    string   `json:"daId"`
+			BizNo   string   `json:"bizNo"`
+			Site    string   `json:"site"`
+			FileURL []string `json:"fileUrl"`
+			Ext     struct {
+				FileKey     string           `json:"fileKey"`
+				PDFPassword []string         `json:"pdfPassword"`
+				DL          []DownloadResult `json:"dl"`
+			} `json:"ext"`
+		}
 		if err := c.post(ctx, pathOriginalFiles, map[string]string{"daId": daID}, &raw); err != nil {
 			return err
 		}
 		f := &Files{DaID: raw.DaID, BizNo: raw.BizNo, Site: raw.Site, Results: raw.Ext.DL}
 		for _, u := range raw.FileURL {
-			p, err := c.decrypt(key, u)
+			p, err := c.decryptURL(key, u)
 			if err != nil {
-				return err
+				return fieldError(pathOriginalFiles, "fileUrl", err)
 			}
 			f.FileURLs = append(f.FileURLs, p)
 		}
 		for _, p := range raw.Ext.PDFPassword {
 			d, err := c.decrypt(key, p)
 			if err != nil {
-				return err
+				return fieldError(pathOriginalFiles, "ext.pdfPassword", err)
 			}
 			f.PDFPasswords = append(f.PDFPasswords, d)
 		}
 		if raw.Ext.FileKey != "" {
-			k, err := c.decrypt(key, raw.Ext.FileKey)
+			k, err := c.decryptFileKey(key, raw.Ext.FileKey)
 			if err != nil {
-				return err
+				return fieldError(pathOriginalFiles, "ext.fileKey", err)
 			}
 			f.FileKey = k
 		}
