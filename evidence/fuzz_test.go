@@ -47,8 +47,11 @@ func FuzzResponse(f *testing.F) {
 	key, _ := base64.StdEncoding.DecodeString(v.AESKey.AESKeyB64)
 	ct, _ := crypt.AESECBEncrypt(key, []byte("https://cos.example/DA1_app-alipay-any_huabei.xml"))
 	field := base64.StdEncoding.EncodeToString(ct)
+	ct, _ = crypt.AESECBEncrypt(key, []byte(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))))
+	fileKey := base64.StdEncoding.EncodeToString(ct)
 	f.Add(200, []byte(`{"errorCode":0,"errorMessage":"OK","data":{"daStatus":10,"daId":"DA1","authorizedTs":1,"ext":{"daSubStatus":81530}}}`))
-	f.Add(200, []byte(`{"errorCode":0,"data":{"daId":"DA1","fileUrl":["`+field+`"],"ext":{"fileKey":"`+field+`","pdfPassword":["`+field+`"],"dl":[{"dlResult":"1"}]}}}`))
+	f.Add(200, []byte(`{"errorCode":0,"data":{"daId":"DA1","fileUrl":["`+field+`"],"ext":{"fileKey":"`+fileKey+`","pdfPassword":["`+field+`"],"dl":[{"dlResult":"1"}]}}}`))
+	f.Add(200, []byte(`{"errorCode":0,"data":{"daId":"DA1","fileUrl":["`+field+`"],"ext":{"fileKey":"`+field+`","pdfPassword":[""]}}}`))
 	f.Add(200, []byte(`{"errorCode":-43037,"errorMessage":"aes"}`))
 	f.Add(502, []byte(`<html>`))
 	f.Add(200, []byte(`{"errorCode":0,"data":{"fileUrl":["AAAA"],"ext":{"fileKey":"!!"}}}`))
@@ -83,6 +86,14 @@ func FuzzResponse(f *testing.F) {
 		if err == nil {
 			for _, f := range files.List(time.Time{}) {
 				_ = f.Class()
+			}
+			for _, u := range files.FileURLs { // never garbage from a field that merely unpadded
+				if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+					t.Fatalf("accepted file URL %q", u)
+				}
+			}
+			if files.FileKey != "" && len(files.FileKey) != 44 {
+				t.Fatalf("accepted fileKey of %d characters", len(files.FileKey))
 			}
 		} else if files != nil {
 			t.Fatalf("error %v with a value", err)
