@@ -18,6 +18,7 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
+	"github.com/bizapi-cn/go-sdk/internal/validate"
 	"github.com/go-resty/resty/v2"
 )
 
@@ -99,8 +100,7 @@ func WithKeys(merchantPrivateKey, platformPublicKey []byte) Option {
 // WithBaseURL sets the host (TestBaseURL, ProdBaseURL or a fake's URL).
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		if !validate.HTTPURL(u) {
 			return errors.New("allinpay: WithBaseURL: want an absolute http(s) URL")
 		}
 		c.baseURL = strings.TrimRight(u, "/")

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
 // Hosts of the provider's environments.
@@ -63,8 +64,7 @@ func WithCredentials(clientKey, secret string) Option {
 // WithBaseURL sets the host, TestBaseURL or ProdBaseURL (or a fake's URL).
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		if !validate.HTTPURL(u) {
 			return errors.New("levy: WithBaseURL: want an absolute http(s) URL")
 		}
 		c.baseURL = strings.TrimRight(u, "/")

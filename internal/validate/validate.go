@@ -6,6 +6,7 @@ package validate
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -127,4 +128,10 @@ func Digits(s string) bool {
 		}
 	}
 	return true
+}
+
+// HTTPURL reports whether s is an absolute http or https URL with a host.
+func HTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

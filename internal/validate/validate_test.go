@@ -43,3 +43,17 @@ func TestCollector(t *testing.T) {
 		t.Error("GBKBytes or Digits wrong")
 	}
 }
+
+func TestHTTPURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://api.example/v1": true, "http://127.0.0.1:8080": true,
+		"": false, "api.example/v1": false, "ftp://api.example": false,
+		"https://": false, "https:///path": false, "/relative": false,
+		"this is test string": false, "https://a b": false, "\x00garbage": false,
+	} {
+		if got := HTTPURL(s); got != want {
+			t.Errorf("HTTPURL(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
