@@ -26,6 +26,7 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
 	"github.com/bizapi-cn/go-sdk/internal/ssec"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
+	"github.com/bizapi-cn/go-sdk/internal/validate"
 	"github.com/go-resty/resty/v2"
 	"github.com/tjfoc/gmsm/sm2"
 )
@@ -114,8 +115,7 @@ func WithNotifyPublicKey(pem []byte) Option {
 // WithBaseURL sets the API host.
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		if !validate.HTTPURL(u) {
 			return errors.New("evidence: WithBaseURL: want an absolute http(s) URL")
 		}
 		c.baseURL = strings.TrimRight(u, "/")
@@ -482,7 +482,7 @@ func (c *Client) encrypt(key []byte, s string) (string, error) {
 // decrypt opens an encrypted field of an answer. ECB has no MAC: under a
 // key that is not the provider's current one, about one field in 256 still
 // unpads, to garbage, so a plaintext that is not UTF-8 is refused too, and
-// decryptURL and decryptFileKey check what the field must be.
+// openFiles checks what the URL and key fields must be.
 func (c *Client) decrypt(key []byte, s string) (string, error) {
 	if s == "" {
 		return "", nil // an empty field (a file without a PDF password)
@@ -502,31 +502,34 @@ func (c *Client) decrypt(key []byte, s string) (string, error) {
 	return string(pt), nil
 }
 
-// decryptURL opens an encrypted file URL, which must be an absolute
-// http(s) URL.
-func (c *Client) decryptURL(key []byte, s string) (string, error) {
-	p, err := c.decrypt(key, s)
+// openFiles decrypts the file URLs and the fileKey of a pull answer. Each
+// URL must open to an absolute http(s) URL and the fileKey to an SSE-C key
+// (base64 of 32 bytes); the error names the field that does not.
+func (c *Client) openFiles(key []byte, path, urlField string, urls []string, fileKey string) ([]string, string, error) {
+	var out []string
+	for _, u := range urls {
+		p, err := c.decrypt(key, u)
+		if err == nil && !validate.HTTPURL(p) {
+			err = ErrFieldDecrypt
+		}
+		if err != nil {
+			return nil, "", fieldError(path, urlField, err)
+		}
+		out = append(out, p)
+	}
+	if fileKey == "" {
+		return out, "", nil
+	}
+	k, err := c.decrypt(key, fileKey)
+	if err == nil {
+		if _, err = ssec.FromFileKey(k); err != nil {
+			err = ErrFieldDecrypt
+		}
+	}
 	if err != nil {
-		return "", err
+		return nil, "", fieldError(path, "ext.fileKey", err)
 	}
-	u, err := url.Parse(p)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", ErrFieldDecrypt
-	}
-	return p, nil
-}
-
-// decryptFileKey opens an encrypted fileKey, which must be an SSE-C key
-// (base64 of 32 bytes).
-func (c *Client) decryptFileKey(key []byte, s string) (string, error) {
-	p, err := c.decrypt(key, s)
-	if err != nil {
-		return "", err
-	}
-	if _, err := ssec.FromFileKey(p); err != nil {
-		return "", ErrFieldDecrypt
-	}
-	return p, nil
+	return out, k, nil
 }
 
 // block is the field cipher of the suite: AES (SuiteRSA) or SM4 (SuiteSM).

@@ -41,19 +41,9 @@ func (c *Client) GetParseResult(ctx context.Context, daID string) (*ParseResult,
 			return err
 		}
 		r := &ParseResult{JSONResult: raw.JSONResult}
-		for _, u := range raw.JSONFileURL {
-			p, err := c.decryptURL(key, u)
-			if err != nil {
-				return fieldError(pathParseResult, "jsonFileUrl", err)
-			}
-			r.JSONFileURL = append(r.JSONFileURL, p)
-		}
-		if raw.Ext.FileKey != "" {
-			k, err := c.decryptFileKey(key, raw.Ext.FileKey)
-			if err != nil {
-				return fieldError(pathParseResult, "ext.fileKey", err)
-			}
-			r.FileKey = k
+		var err error
+		if r.JSONFileURL, r.FileKey, err = c.openFiles(key, pathParseResult, "jsonFileUrl", raw.JSONFileURL, raw.Ext.FileKey); err != nil {
+			return err
 		}
 		out = r
 		return nil

@@ -295,12 +295,9 @@ func (c *Client) GetOriginalFiles(ctx context.Context, daID string) (*Files, err
 			return err
 		}
 		f := &Files{DaID: raw.DaID, BizNo: raw.BizNo, Site: raw.Site, Results: raw.Ext.DL}
-		for _, u := range raw.FileURL {
-			p, err := c.decryptURL(key, u)
-			if err != nil {
-				return fieldError(pathOriginalFiles, "fileUrl", err)
-			}
-			f.FileURLs = append(f.FileURLs, p)
+		var err error
+		if f.FileURLs, f.FileKey, err = c.openFiles(key, pathOriginalFiles, "fileUrl", raw.FileURL, raw.Ext.FileKey); err != nil {
+			return err
 		}
 		for _, p := range raw.Ext.PDFPassword {
 			d, err := c.decrypt(key, p)
@@ -308,13 +305,6 @@ func (c *Client) GetOriginalFiles(ctx context.Context, daID string) (*Files, err
 				return fieldError(pathOriginalFiles, "ext.pdfPassword", err)
 			}
 			f.PDFPasswords = append(f.PDFPasswords, d)
-		}
-		if raw.Ext.FileKey != "" {
-			k, err := c.decryptFileKey(key, raw.Ext.FileKey)
-			if err != nil {
-				return fieldError(pathOriginalFiles, "ext.fileKey", err)
-			}
-			f.FileKey = k
 		}
 		out = f
 		return nil
