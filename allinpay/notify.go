@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/callback"
-	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/store"
 )
 
 // Notification is a verified asynchronous payment notification.
@@ -97,11 +97,16 @@ func (c *Client) ParseNotify(ctx context.Context, contentType string, body []byt
 type NotifyFunc func(ctx context.Context, n *Notification) error
 
 // DedupStore records handled notifications (see NewMemoryDedupStore).
-type DedupStore = dedup.Store
+type DedupStore = store.Dedup
 
 // NewMemoryDedupStore returns an in-process DedupStore (72 h when 0).
 func NewMemoryDedupStore(retention time.Duration) DedupStore {
-	return dedup.NewMemory(retention, 0, nil)
+	var opts []store.MemoryOption
+	if retention > 0 {
+		opts = append(opts, store.WithRetention(retention))
+	}
+	s, _ := store.NewMemoryDedup(opts...) // cannot fail: every option is valid
+	return s
 }
 
 // NotifyOption configures NotifyHandler.

@@ -12,6 +12,7 @@ require (
 )
 
 require (
+	github.com/bizapi-cn/go-sdk/store v0.1.0 // indirect
 	github.com/go-resty/resty/v2 v2.17.2 // indirect
 	github.com/tjfoc/gmsm v1.4.1 // indirect
 	golang.org/x/crypto v0.41.0 // indirect
@@ -26,3 +27,5 @@ replace (
 	github.com/bizapi-cn/go-sdk/levy => ../levy
 	github.com/bizapi-cn/go-sdk/scancode => ../scancode
 )
+
+replace github.com/bizapi-cn/go-sdk/store => ../store

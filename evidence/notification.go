@@ -19,7 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/callback"
-	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/store"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
 )
 
@@ -124,11 +124,16 @@ var ErrMalformedNotification = errors.New("evidence: notification is not {func, 
 type NotifyFunc func(ctx context.Context, n *Notification) error
 
 // DedupStore records handled notifications.
-type DedupStore = dedup.Store
+type DedupStore = store.Dedup
 
 // NewMemoryDedupStore returns an in-process DedupStore (72 h when 0).
 func NewMemoryDedupStore(retention time.Duration) DedupStore {
-	return dedup.NewMemory(retention, 0, nil)
+	var opts []store.MemoryOption
+	if retention > 0 {
+		opts = append(opts, store.WithRetention(retention))
+	}
+	s, _ := store.NewMemoryDedup(opts...) // cannot fail: every option is valid
+	return s
 }
 
 // HandlerOption configures NotificationHandler.

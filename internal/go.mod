@@ -9,7 +9,10 @@ require (
 )
 
 require (
+	github.com/bizapi-cn/go-sdk/store v0.1.0
 	golang.org/x/crypto v0.41.0 // indirect
 	golang.org/x/net v0.43.0 // indirect
 	golang.org/x/sys v0.35.0 // indirect
 )
+
+replace github.com/bizapi-cn/go-sdk/store => ../store

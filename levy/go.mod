@@ -11,7 +11,10 @@ require (
 )
 
 require (
+	github.com/bizapi-cn/go-sdk/store v0.1.0
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/tjfoc/gmsm v1.4.1 // indirect
 	golang.org/x/net v0.43.0 // indirect
 )
+
+replace github.com/bizapi-cn/go-sdk/store => ../store

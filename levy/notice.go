@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/callback"
-	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/store"
 )
 
 // Notice is one asynchronous notice: the verified req envelope and its data
@@ -147,12 +147,17 @@ type NoticeFunc func(ctx context.Context, n *Notice) error
 // DedupStore records handled notices so duplicate and concurrent
 // deliveries reach the NoticeFunc once (see NewMemoryDedupStore; back it
 // with your database or Redis in production).
-type DedupStore = dedup.Store
+type DedupStore = store.Dedup
 
 // NewMemoryDedupStore returns an in-process DedupStore keeping handled
 // keys for retention (72 h when 0).
 func NewMemoryDedupStore(retention time.Duration) DedupStore {
-	return dedup.NewMemory(retention, 0, nil)
+	var opts []store.MemoryOption
+	if retention > 0 {
+		opts = append(opts, store.WithRetention(retention))
+	}
+	s, _ := store.NewMemoryDedup(opts...) // cannot fail: every option is valid
+	return s
 }
 
 // NoticeHandlerOption configures NoticeHandler.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/callback"
-	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/store"
 )
 
 // HandlerFunc handles one callback. Return nil only when the data is
@@ -20,12 +20,17 @@ type HandlerFunc func(ctx context.Context, c *Callback) error
 // DedupStore records handled callbacks so duplicate and concurrent
 // deliveries reach the HandlerFunc once. Back it with your database or Redis
 // in production; NewMemoryDedupStore is for one process.
-type DedupStore = dedup.Store
+type DedupStore = store.Dedup
 
 // NewMemoryDedupStore returns an in-process DedupStore that remembers
 // handled callbacks for retention (72 h when 0).
 func NewMemoryDedupStore(retention time.Duration) DedupStore {
-	return dedup.NewMemory(retention, 0, nil)
+	var opts []store.MemoryOption
+	if retention > 0 {
+		opts = append(opts, store.WithRetention(retention))
+	}
+	s, _ := store.NewMemoryDedup(opts...) // cannot fail: every option is valid
+	return s
 }
 
 // DefaultMaxBodyBytes bounds a callback body (1 MiB).

@@ -90,16 +90,16 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock =
 
 // NewServer starts a fake gateway on 127.0.0.1.
 func NewServer(opts ...Option) (*Server, error) {
-	read := func(n string) ([]byte, error) { return testvectors.Read("keys/" + n) }
-	mp, err := read("merchant_rsa_private_pkcs1.pem")
-	if err != nil {
-		return nil, err
-	}
-	mpub, _ := read("merchant_rsa_public.pem")
-	pp, _ := read("platform_rsa_private_pkcs1.pem")
-	ppub, _ := read("platform_rsa_public.pem")
+	// The test keys are embedded in internal/testvectors: they are there in
+	// -trimpath and vendored builds too.
+	read := func(n string) []byte { return testvectors.MustRead("keys/" + n) }
+	mp := read("merchant_rsa_private_pkcs1.pem")
+	mpub := read("merchant_rsa_public.pem")
+	pp := read("platform_rsa_private_pkcs1.pem")
+	ppub := read("platform_rsa_public.pem")
 	s := &Server{MerchantPrivateKey: mp, PlatformPublicKey: ppub, AccessCode: "20000000", MchNo: "6666666600003",
 		clock: time.Now, orders: map[string]*Order{}, calls: map[string]int{}, delivered: map[string]int{}}
+	var err error
 	if s.platform, err = keys.ParseRSAPrivateKey(pp); err != nil {
 		return nil, err
 	}

@@ -139,7 +139,9 @@ type session struct {
 
 // NewServer starts a fake on 127.0.0.1.
 func NewServer(opts ...Option) (*Server, error) {
-	read := func(n string) []byte { b, _ := testvectors.Read("keys/" + n); return b }
+	// The test keys are embedded in internal/testvectors: they are there in
+	// -trimpath and vendored builds too.
+	read := func(n string) []byte { return testvectors.MustRead("keys/" + n) }
 	s := &Server{AppID: "IDAkEBvb", AppKey: "evidencetest-app-key-0123456789abcdef", NotifyPublicKey: read("platform_rsa_public.pem"),
 		clock: time.Now, sessions: map[string]*session{}, files: map[string][]byte{}, protocols: map[string]int{},
 		calls: map[string]int{}, delivered: map[string]int{}}

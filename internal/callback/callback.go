@@ -1,20 +1,120 @@
 // Package callback is the one path every module's callback handler
-// takes: read the body once through a size limit, parse and verify it with
-// the module's parser, run the host's function at most once per
-// idempotency key (dedup.Run), and acknowledge only after it succeeded.
-// Modules keep their own wire answers (Ack, Nack) and log names.
+// takes: read the body once through a size limit and a read deadline,
+// parse and verify it with the module's parser, run the host's function at
+// most once per idempotency key (dedup.Run), and acknowledge only after it
+// succeeded. Modules keep their own wire answers (Ack, Nack) and log names;
+// the handler options (Options) are the same in every module.
 package callback
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
+	"github.com/bizapi-cn/go-sdk/store"
 )
+
+// DefaultReadTimeout bounds the time a handler waits for a request body,
+// so a body that never ends does not hold its goroutine for as long as the
+// host's http.Server allows.
+const DefaultReadTimeout = 10 * time.Second
+
+// Options are the handler options every module offers under the same
+// names (WithDedupStore, WithoutDedup, WithMaxBodyBytes, WithReadTimeout,
+// WithLogger). Each setter refuses a nonsense value with an error naming
+// the option; Apply fills in the defaults.
+type Options struct {
+	Store       store.Dedup
+	NoDedup     bool
+	MaxBytes    int64
+	ReadTimeout time.Duration
+	Log         *slog.Logger
+}
+
+// SetDedupStore is WithDedupStore.
+func (o *Options) SetDedupStore(s store.Dedup) error {
+	if s == nil {
+		return errors.New("WithDedupStore(nil): use WithoutDedup to turn deduplication off")
+	}
+	o.Store, o.NoDedup = s, false
+	return nil
+}
+
+// SetNoDedup is WithoutDedup: every delivery reaches the host's function.
+func (o *Options) SetNoDedup() error {
+	o.Store, o.NoDedup = nil, true
+	return nil
+}
+
+// SetMaxBytes is WithMaxBodyBytes.
+func (o *Options) SetMaxBytes(n int64) error {
+	if n <= 0 {
+		return fmt.Errorf("WithMaxBodyBytes(%d): want a positive size", n)
+	}
+	o.MaxBytes = n
+	return nil
+}
+
+// SetReadTimeout is WithReadTimeout.
+func (o *Options) SetReadTimeout(d time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("WithReadTimeout(%v): want a positive duration", d)
+	}
+	o.ReadTimeout = d
+	return nil
+}
+
+// SetLogger is WithLogger.
+func (o *Options) SetLogger(l *slog.Logger) error {
+	if l == nil {
+		return errors.New("WithLogger(nil)")
+	}
+	o.Log = l
+	return nil
+}
+
+// Apply runs each option (a module's HandlerOption, adapted), then
+// fills in the defaults: deduplication in memory unless a store was given or it was turned
+// off, maxBytes as the module's default body limit, DefaultReadTimeout, a
+// logger that discards. All option errors are reported together.
+func (o *Options) Apply(maxBytes int64, opts []func(*Options) error) error {
+	var errs []error
+	for _, opt := range opts {
+		if opt == nil {
+			errs = append(errs, errors.New("nil HandlerOption"))
+			continue
+		}
+		if err := opt(o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if o.Store == nil && !o.NoDedup {
+		s, err := store.NewMemoryDedup()
+		if err != nil {
+			return err
+		}
+		o.Store = s
+	}
+	if o.MaxBytes == 0 {
+		o.MaxBytes = maxBytes
+	}
+	if o.ReadTimeout == 0 {
+		o.ReadTimeout = DefaultReadTimeout
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
 
 // Reason is why a callback was not acknowledged.
 type Reason int
@@ -29,17 +129,20 @@ const (
 	NotHandled                         // the host's function failed
 )
 
-// Handler serves one module's callback endpoint.
+// Handler serves one module's callback endpoint. MaxBytes, ReadTimeout,
+// Store and Log come from Options (a zero ReadTimeout sets no deadline, a
+// nil Store deduplicates nothing, a nil Log discards).
 type Handler[T any] struct {
-	Module   string // for log messages: "levy", "allinpay", …
-	MaxBytes int64
+	Module      string // for log messages: "levy", "allinpay", …
+	MaxBytes    int64
+	ReadTimeout time.Duration
 	// Parse verifies and decodes the raw request; it must not trust
 	// anything it has not verified.
 	Parse  func(ctx context.Context, r *http.Request, body []byte) (T, error)
 	Key    func(T) string      // the idempotency key
 	Attrs  func(T) []slog.Attr // what identifies it in logs: never secrets or personal data
 	Handle func(context.Context, T) error
-	Store  dedup.Store // nil: every delivery reaches Handle
+	Store  store.Dedup // nil: every delivery reaches Handle
 	Ack    func(w http.ResponseWriter)
 	Nack   func(w http.ResponseWriter, why Reason, err error) // err: the parser's or handler's, when there is one
 	Log    *slog.Logger
@@ -54,6 +157,11 @@ func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", http.MethodPost)
 		h.Nack(w, MethodNotAllowed, nil)
 		return
+	}
+	if h.ReadTimeout > 0 {
+		// Not every ResponseWriter supports deadlines (a test recorder
+		// does not); where none can be set, the host's server bounds it.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.ReadTimeout))
 	}
 	body, err := transport.ReadAll(r.Body, h.MaxBytes)
 	if err != nil {

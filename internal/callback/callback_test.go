@@ -9,13 +9,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/store"
 )
 
-func handler(handle func(context.Context, string) error, store dedup.Store) *Handler[string] {
+func handler(handle func(context.Context, string) error, s store.Dedup) *Handler[string] {
 	return &Handler[string]{
-		Module: "test", MaxBytes: 16, Store: store, Handle: handle,
+		Module: "test", MaxBytes: 16, Store: s, Handle: handle,
 		Parse: func(_ context.Context, _ *http.Request, b []byte) (string, error) {
 			if !strings.HasPrefix(string(b), "ok:") {
 				return "", errors.New("not verified")
@@ -46,7 +47,7 @@ func TestHandler(t *testing.T) {
 			return errors.New("host down")
 		}
 		return nil
-	}, dedup.NewMemory(0, 0, nil))
+	}, newStore())
 	for _, c := range []struct {
 		method, body string
 		status       int
@@ -72,7 +73,7 @@ func TestHandler(t *testing.T) {
 	}
 	block := make(chan struct{})
 	started := make(chan struct{})
-	slow := handler(func(context.Context, string) error { close(started); <-block; return nil }, dedup.NewMemory(0, 0, nil))
+	slow := handler(func(context.Context, string) error { close(started); <-block; return nil }, newStore())
 	done := make(chan string)
 	go func() { _, s := serve(slow, http.MethodPost, "ok:2"); done <- s }()
 	<-started
@@ -100,5 +101,69 @@ func TestTextAnswers(t *testing.T) {
 		if rec.Code != status || rec.Body.String() != "FAIL" {
 			t.Errorf("nack(%v) = %d %q; want %d FAIL", why, rec.Code, rec.Body, status)
 		}
+	}
+}
+
+func newStore() store.Dedup {
+	s, err := store.NewMemoryDedup()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func TestOptionsRefuseNonsense(t *testing.T) {
+	t.Parallel()
+	for name, opt := range map[string]func(*Options) error{
+		"nil store":    func(o *Options) error { return o.SetDedupStore(nil) },
+		"max 0":        func(o *Options) error { return o.SetMaxBytes(0) },
+		"max -1":       func(o *Options) error { return o.SetMaxBytes(-1) },
+		"timeout 0":    func(o *Options) error { return o.SetReadTimeout(0) },
+		"nil logger":   func(o *Options) error { return o.SetLogger(nil) },
+		"nil function": nil,
+	} {
+		var o Options
+		if err := o.Apply(1<<10, []func(*Options) error{opt}); err == nil {
+			t.Errorf("Apply(%s) = nil error", name)
+		}
+	}
+	var o Options
+	if err := o.Apply(1<<10, nil); err != nil {
+		t.Fatal(err)
+	}
+	if o.Store == nil || o.MaxBytes != 1<<10 || o.ReadTimeout != DefaultReadTimeout || o.Log == nil {
+		t.Errorf("defaults = %+v; want an in-memory store, the module's limit, DefaultReadTimeout, a logger", o)
+	}
+	var off Options
+	if err := off.Apply(1<<10, []func(*Options) error{func(o *Options) error { return o.SetNoDedup() }}); err != nil || off.Store != nil {
+		t.Errorf("WithoutDedup: store %v, err %v; want no store", off.Store, err)
+	}
+}
+
+// TestReadTimeout: a body that never ends is cut off by the handler's own
+// read deadline, not held for as long as the server allows.
+func TestReadTimeout(t *testing.T) {
+	t.Parallel()
+	h := handler(func(context.Context, string) error { return nil }, nil)
+	h.MaxBytes = 1 << 10
+	h.ReadTimeout = 200 * time.Millisecond
+	srv := httptest.NewServer(h) // no timeouts of its own
+	defer srv.Close()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() { _, _ = pw.Write([]byte("ok:")) }() // then nothing more
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
+	start := time.Now()
+	client := srv.Client()
+	client.Timeout = 5 * time.Second // without the handler's deadline the call ends here
+	resp, err := client.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			t.Fatalf("a stalled body was acknowledged")
+		}
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("stalled body held the handler %v; want about the 200ms read timeout", d)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
+	"github.com/bizapi-cn/go-sdk/store"
 )
 
 func notes(n int) []Note {
@@ -22,7 +23,7 @@ var acked = func(status int, body []byte) bool { return status == 200 && string(
 
 // handler is a callback handler in the SDK's shape; the flags break it the
 // ways the checks must catch.
-func handler(run *Run, store dedup.Store, ackFirst bool) http.Handler {
+func handler(run *Run, s store.Dedup, ackFirst bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		id := string(b)
@@ -31,7 +32,7 @@ func handler(run *Run, store dedup.Store, ackFirst bool) http.Handler {
 			go func() { _ = run.Host(context.Background(), id) }()
 			return
 		}
-		if _, err := dedup.Run(r.Context(), store, id, func(ctx context.Context) error { return run.Host(ctx, id) }); err != nil {
+		if _, err := dedup.Run(r.Context(), s, id, func(ctx context.Context) error { return run.Host(ctx, id) }); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
@@ -46,7 +47,7 @@ func TestChecksCatchBrokenHandlers(t *testing.T) {
 	ctx := context.Background()
 
 	run := New(cfg)
-	res, err := run.Deliver(ctx, handler(run, dedup.NewMemory(0, 0, nil), false), notes(500))
+	res, err := run.Deliver(ctx, handler(run, newStore(), false), notes(500))
 	if err != nil || !res.OK() || res.HostFailed == 0 || res.Deliveries <= 500 {
 		t.Errorf("correct handler: %v, %v", res, err)
 	}
@@ -62,4 +63,12 @@ func TestChecksCatchBrokenHandlers(t *testing.T) {
 	if res.EarlyAcks == 0 && res.Handled == res.Distinct {
 		t.Errorf("ack before handling: %v; want early acks or unhandled notes", res)
 	}
+}
+
+func newStore() store.Dedup {
+	s, err := store.NewMemoryDedup()
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -3,7 +3,10 @@ package sign_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -78,7 +81,11 @@ func TestHMACSM3Vectors(t *testing.T) {
 	var v struct {
 		HMACSM3 []struct{ Key, Msg, Hex string } `json:"hmac_sm3"`
 	}
-	if err := testvectors.Load("../own_hmac_sm3.json", &v); err != nil {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "own_hmac_sm3.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
 	if len(v.HMACSM3) == 0 {

@@ -8,11 +8,12 @@ import (
 	"testing"
 )
 
-// TestCopiesMatchShared checks that testdata/vectors is byte-identical to the
-// project's shared vectors when that folder is present (../../shared/vectors
-// from the repository root).
+// TestCopiesMatchShared checks that the embedded vectors are byte-identical
+// to the project's shared vectors when that folder is present
+// (../shared/vectors from the repository root), and that every embedded
+// vector file is one of them.
 func TestCopiesMatchShared(t *testing.T) {
-	shared := filepath.Join(Dir(), "..", "..", "..", "..", "shared", "vectors")
+	shared := filepath.Join("..", "..", "..", "shared", "vectors")
 	if _, err := os.Stat(shared); err != nil {
 		t.Skipf("shared vectors not present at %s", shared)
 	}
@@ -26,13 +27,13 @@ func TestCopiesMatchShared(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		got, err := os.ReadFile(filepath.Join(Dir(), rel))
+		got, err := Read(filepath.ToSlash(rel))
 		if err != nil {
 			t.Errorf("copy of %s missing: %v", rel, err)
 			return nil
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("testdata/vectors/%s differs from shared/vectors/%s", rel, rel)
+			t.Errorf("vectors/%s differs from shared/vectors/%s", rel, rel)
 		}
 		n++
 		return nil
@@ -42,6 +43,16 @@ func TestCopiesMatchShared(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no shared vector files found")
+	}
+	embedded := 0
+	_ = fs.WalkDir(FS(), ".", func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			embedded++
+		}
+		return err
+	})
+	if embedded != n {
+		t.Errorf("%d files embedded, %d shared: the copy has files the shared vectors lack", embedded, n)
 	}
 }
 

@@ -1,26 +1,50 @@
-// Package testvectors loads the independent test vectors kept under the
-// internal module's testdata/vectors (byte-identical copies of the project's
-// shared vectors, computed with OpenSSL and Python's cryptography). It is for
-// tests only: the keys are test keys.
+// Package testvectors holds the independent test vectors (byte-identical
+// copies of the project's shared vectors, computed with OpenSSL and Python's
+// cryptography) embedded in the package, so that the fakes that use its keys
+// work in a host's -trimpath and vendored builds, where no source folder can
+// be found on disk. It is for tests and fakes only: the keys are test keys.
 package testvectors
 
 import (
+	"embed"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
+	"io/fs"
 )
 
-// Dir returns the absolute path of internal/testdata/vectors.
-func Dir() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "testdata", "vectors")
+// files holds vectors/: a folder not named testdata, because go mod vendor
+// leaves testdata folders out.
+//
+//go:embed vectors
+var files embed.FS
+
+// FS returns the vectors as a file system rooted at the vectors folder
+// ("levy_hmac.json", "keys/sm2_private.pem", …).
+func FS() fs.FS {
+	sub, err := fs.Sub(files, "vectors")
+	if err != nil { // cannot happen: the folder is embedded
+		panic(err)
+	}
+	return sub
 }
 
-// Read returns the bytes of a file under Dir, e.g. "keys/sm2_private.pem".
+// Read returns the bytes of a vector file, e.g. "keys/sm2_private.pem".
 func Read(name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(Dir(), filepath.FromSlash(name)))
+	b, err := fs.ReadFile(files, "vectors/"+name)
+	if err != nil {
+		return nil, fmt.Errorf("testvectors: %w", err)
+	}
+	return b, nil
+}
+
+// MustRead is Read for a file that is embedded for certain (a fake's own
+// key): it panics when name is not a vector file, a programming error.
+func MustRead(name string) []byte {
+	b, err := Read(name)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // Load decodes the JSON vector file name into v.

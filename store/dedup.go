@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// State is what Dedup.Acquire found for a key.
+type State int
+
+const (
+	// StateAcquired means the caller now holds the key and must call
+	// Complete or Release with the Claim it got.
+	StateAcquired State = iota + 1
+	// StateDone means the key was handled before: acknowledge the delivery
+	// without handling it again.
+	StateDone
+	// StateInFlight means another delivery holds the key now and its lease
+	// has not run out: do not acknowledge this one (the provider retries).
+	StateInFlight
+)
+
+// String names the state.
+func (s State) String() string {
+	switch s {
+	case StateAcquired:
+		return "acquired"
+	case StateDone:
+		return "done"
+	case StateInFlight:
+		return "in flight"
+	}
+	return "unknown"
+}
+
+// Claim is the answer of Dedup.Acquire. Token identifies the holder when
+// State is StateAcquired: Release gives the key up only when the token is
+// still the holder's, so a holder whose lease ran out cannot release a claim
+// that a later delivery took.
+type Claim struct {
+	Key   string
+	State State
+	Token string
+}
+
+// Dedup records which notifications were handled. Implementations must be
+// safe for concurrent use, by several processes when they are shared.
+//
+// The handler calls Acquire before the host's function runs, then Complete
+// after it returned nil or Release after it failed. An implementation on
+// Redis maps Acquire to SET key token NX PX lease (and a GET when that
+// fails), Complete to SET key done PX retention, and Release to a script
+// that deletes the key only while it still holds token.
+type Dedup interface {
+	// Acquire claims key for a lease, or reports that it is done or in
+	// flight. A claim whose lease has run out counts as absent.
+	Acquire(ctx context.Context, key string) (Claim, error)
+	// Complete marks the claimed key handled for the retention period,
+	// whoever holds it now: the host's function has run.
+	Complete(ctx context.Context, c Claim) error
+	// Release gives up a claim after a failed attempt so that a redelivery
+	// can acquire it; it does nothing when c.Token no longer holds the key
+	// (the lease ran out and another delivery claimed it, or it is done).
+	Release(ctx context.Context, c Claim) error
+}
+
+// ErrFull reports that an in-memory store is full of claims in flight and
+// cannot take another key; the delivery is not acknowledged, so the
+// provider retries it.
+var ErrFull = errors.New("store: full of claims in flight")
+
+// ErrNotFound reports that a key holds no value.
+var ErrNotFound = errors.New("store: not found")

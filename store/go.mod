@@ -1,0 +1,3 @@
+module github.com/bizapi-cn/go-sdk/store
+
+go 1.26.0

@@ -1,0 +1,4 @@
+package store
+
+// Version is this module's release; it moves with the tag store/vX.Y.Z.
+const Version = "0.1.0"

@@ -1,0 +1,349 @@
+// Package storetest is the conformance kit of the store contracts: run it
+// in the tests of any implementation of store.Dedup, store.Keys or
+// store.Lists, as testing/fstest.TestFS is run against a file system. It
+// checks the behaviour the SDK's handlers and clients rely on, against
+// real time (leases of about a second), with subtests in parallel.
+//
+//	func TestRedisDedup(t *testing.T) {
+//		storetest.TestDedup(t, func(t *testing.T, lease time.Duration) store.Dedup {
+//			return newRedisDedup(t, lease) // a fresh, empty store
+//		})
+//	}
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/store"
+)
+
+// Lease is the lease (and list retention) the kit asks its stores for; the
+// kit waits a little longer than this to see a claim expire.
+const Lease = time.Second
+
+// wait is how long after Lease the kit looks again.
+const wait = Lease + 400*time.Millisecond
+
+// TestDedup checks a Dedup implementation. newStore returns a fresh, empty
+// store whose claims hold for lease; each subtest calls it once.
+func TestDedup(t *testing.T, newStore func(t *testing.T, lease time.Duration) store.Dedup) {
+	t.Helper()
+	ctx := context.Background()
+	acquire := func(t *testing.T, s store.Dedup, key string, want store.State) store.Claim {
+		t.Helper()
+		c, err := s.Acquire(ctx, key)
+		if err != nil {
+			t.Fatalf("Acquire(%q): %v", key, err)
+		}
+		if c.State != want {
+			t.Fatalf("Acquire(%q).State = %v; want %v", key, c.State, want)
+		}
+		if c.State == store.StateAcquired && c.Token == "" {
+			t.Fatalf("Acquire(%q) acquired with an empty token", key)
+		}
+		if c.Key != key && c.State == store.StateAcquired {
+			t.Fatalf("Acquire(%q).Key = %q", key, c.Key)
+		}
+		return c
+	}
+	must := func(t *testing.T, what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+
+	t.Run("acquire then in flight", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		acquire(t, s, "k", store.StateAcquired)
+		acquire(t, s, "k", store.StateInFlight)
+		acquire(t, s, "other", store.StateAcquired)
+	})
+	t.Run("done stays done past the lease", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		c := acquire(t, s, "k", store.StateAcquired)
+		must(t, "Complete", s.Complete(ctx, c))
+		acquire(t, s, "k", store.StateDone)
+		time.Sleep(wait)
+		acquire(t, s, "k", store.StateDone)
+	})
+	t.Run("release lets the key be acquired again", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		c := acquire(t, s, "k", store.StateAcquired)
+		must(t, "Release", s.Release(ctx, c))
+		c2 := acquire(t, s, "k", store.StateAcquired)
+		if c2.Token == c.Token {
+			t.Errorf("a new claim reused the released token %q", c.Token)
+		}
+	})
+	t.Run("release after complete does nothing", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		c := acquire(t, s, "k", store.StateAcquired)
+		must(t, "Complete", s.Complete(ctx, c))
+		must(t, "Release", s.Release(ctx, c))
+		acquire(t, s, "k", store.StateDone)
+	})
+	t.Run("lease expiry frees the key", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		acquire(t, s, "k", store.StateAcquired)
+		time.Sleep(wait)
+		acquire(t, s, "k", store.StateAcquired)
+	})
+	t.Run("an expired holder cannot release the new claim", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		old := acquire(t, s, "k", store.StateAcquired)
+		time.Sleep(wait)
+		cur := acquire(t, s, "k", store.StateAcquired)
+		if cur.Token == old.Token {
+			t.Fatalf("the new claim has the expired claim's token %q", old.Token)
+		}
+		must(t, "Release(old)", s.Release(ctx, old))
+		acquire(t, s, "k", store.StateInFlight)
+		must(t, "Release(cur)", s.Release(ctx, cur))
+		acquire(t, s, "k", store.StateAcquired)
+	})
+	t.Run("an expired holder's complete still marks done", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		old := acquire(t, s, "k", store.StateAcquired)
+		time.Sleep(wait)
+		acquire(t, s, "k", store.StateAcquired)
+		must(t, "Complete(old)", s.Complete(ctx, old))
+		acquire(t, s, "k", store.StateDone)
+	})
+	t.Run("keys are opaque", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		keys := []string{
+			"allinpay:notify:3f2a", "with space", "quote'\"`;--", "键/值", "%_*?[]{}",
+			string(bytes.Repeat([]byte("x"), 200)), "K", "k",
+		}
+		for _, k := range keys {
+			acquire(t, s, k, store.StateAcquired)
+		}
+		for _, k := range keys {
+			acquire(t, s, k, store.StateInFlight)
+		}
+	})
+	t.Run("one of many concurrent deliveries acquires", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		const keys, racers = 20, 8
+		var mu sync.Mutex
+		won := map[string]int{}
+		var wg sync.WaitGroup
+		errs := make(chan error, keys*racers)
+		for k := range keys {
+			for range racers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					key := fmt.Sprintf("race-%d", k)
+					c, err := s.Acquire(ctx, key)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if c.State == store.StateAcquired {
+						mu.Lock()
+						won[key]++
+						mu.Unlock()
+					} else if c.State != store.StateInFlight {
+						errs <- fmt.Errorf("Acquire(%q).State = %v; want acquired or in flight", key, c.State)
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		for k := range keys {
+			key := fmt.Sprintf("race-%d", k)
+			if won[key] != 1 {
+				t.Errorf("%d of %d concurrent Acquire(%q) acquired; want 1", won[key], racers, key)
+			}
+		}
+	})
+}
+
+// TestKeys checks a Keys implementation. newStore returns a fresh, empty
+// store; each subtest calls it once.
+func TestKeys(t *testing.T, newStore func(t *testing.T) store.Keys) {
+	t.Helper()
+	ctx := context.Background()
+	cas := func(t *testing.T, s store.Keys, name string, old int64, v []byte, wantVersion int64, wantSwapped bool) {
+		t.Helper()
+		got, swapped, err := s.CompareAndSwap(ctx, name, old, v)
+		if err != nil {
+			t.Fatalf("CompareAndSwap(%q, %d): %v", name, old, err)
+		}
+		if got != wantVersion || swapped != wantSwapped {
+			t.Fatalf("CompareAndSwap(%q, %d) = %d, %v; want %d, %v", name, old, got, swapped, wantVersion, wantSwapped)
+		}
+	}
+	load := func(t *testing.T, s store.Keys, name string, want []byte, wantVersion int64) {
+		t.Helper()
+		v, err := s.Load(ctx, name)
+		if err != nil {
+			t.Fatalf("Load(%q): %v", name, err)
+		}
+		if !bytes.Equal(v.Value, want) || v.Version != wantVersion {
+			t.Fatalf("Load(%q) = %q v%d; want %q v%d", name, v.Value, v.Version, want, wantVersion)
+		}
+	}
+
+	t.Run("absent", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		if _, err := s.Load(ctx, "none"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("Load(absent) error = %v; want store.ErrNotFound", err)
+		}
+	})
+	t.Run("swap from absent and on", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		bin := []byte{0, 1, 2, 0xff, '\'', '"', 0}
+		cas(t, s, "fk", 0, bin, 1, true)
+		load(t, s, "fk", bin, 1)
+		cas(t, s, "fk", 0, []byte("late"), 1, false)
+		cas(t, s, "fk", 1, []byte("second"), 2, true)
+		cas(t, s, "fk", 1, []byte("stale"), 2, false)
+		load(t, s, "fk", []byte("second"), 2)
+		if _, err := s.Load(ctx, "other"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("Load(other) error = %v; want store.ErrNotFound", err)
+		}
+	})
+	t.Run("loaded values are copies", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		in := []byte("secret")
+		cas(t, s, "fk", 0, in, 1, true)
+		in[0] = 'X'
+		v, err := s.Load(ctx, "fk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Value[1] = 'Y'
+		load(t, s, "fk", []byte("secret"), 1)
+	})
+	t.Run("one of many concurrent swaps wins", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		cas(t, s, "fk", 0, []byte("v1"), 1, true)
+		const racers = 16
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for i := range racers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, swapped, err := s.CompareAndSwap(ctx, "fk", 1, fmt.Appendf(nil, "racer-%d", i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if swapped {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if wins != 1 {
+			t.Fatalf("%d of %d concurrent swaps from version 1 won; want 1", wins, racers)
+		}
+		v, err := s.Load(ctx, "fk")
+		if err != nil || v.Version != 2 {
+			t.Fatalf("Load after the race = v%d, %v; want version 2", v.Version, err)
+		}
+	})
+}
+
+// TestLists checks a Lists implementation. newStore returns a fresh, empty
+// store that keeps a list for retention after its latest append; each
+// subtest calls it once.
+func TestLists(t *testing.T, newStore func(t *testing.T, retention time.Duration) store.Lists) {
+	t.Helper()
+	ctx := context.Background()
+	list := func(t *testing.T, s store.Lists, key string, want ...string) {
+		t.Helper()
+		got, err := s.List(ctx, key)
+		if err != nil {
+			t.Fatalf("List(%q): %v", key, err)
+		}
+		var g []string
+		for _, v := range got {
+			g = append(g, string(v))
+		}
+		if fmt.Sprint(g) != fmt.Sprint(want) || len(g) != len(want) {
+			t.Fatalf("List(%q) = %q; want %q", key, g, want)
+		}
+	}
+	appendv := func(t *testing.T, s store.Lists, key, v string) {
+		t.Helper()
+		if err := s.Append(ctx, key, []byte(v)); err != nil {
+			t.Fatalf("Append(%q): %v", key, err)
+		}
+	}
+	t.Run("absent is empty", func(t *testing.T) {
+		t.Parallel()
+		list(t, newStore(t, Lease), "none")
+	})
+	t.Run("oldest first, keys apart", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		appendv(t, s, "t1", "a")
+		appendv(t, s, "t2", "x")
+		appendv(t, s, "t1", "b")
+		appendv(t, s, "t1", "a")
+		list(t, s, "t1", "a", "b", "a")
+		list(t, s, "t2", "x")
+	})
+	t.Run("expires after retention, renewed by append", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		appendv(t, s, "gone", "a")
+		appendv(t, s, "kept", "a")
+		time.Sleep(Lease * 6 / 10)
+		appendv(t, s, "kept", "b")
+		time.Sleep(Lease * 6 / 10)
+		list(t, s, "kept", "a", "b")
+		list(t, s, "gone")
+	})
+	t.Run("concurrent appends all land", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t, Lease)
+		const n = 16
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := s.Append(ctx, "t", fmt.Appendf(nil, "%d", i)); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		got, err := s.List(ctx, "t")
+		if err != nil || len(got) != n {
+			t.Fatalf("List after %d concurrent appends = %d values, %v", n, len(got), err)
+		}
+	})
+}
