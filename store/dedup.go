@@ -71,3 +71,20 @@ var ErrFull = errors.New("store: full of claims in flight")
 
 // ErrNotFound reports that a key holds no value.
 var ErrNotFound = errors.New("store: not found")
+
+// Runner is implemented by a Dedup that runs the host's function itself,
+// for example inside a database transaction that also records the key as
+// done, so that the host's writes and the done record commit together or
+// not at all. A handler given a Runner calls RunOnce instead of Acquire,
+// Complete and Release.
+type Runner interface {
+	// RunOnce runs fn unless key is done, and records key as done when fn
+	// returned nil. It returns (false, nil) for a done key without running
+	// fn, and an error matching ErrInFlight when another delivery is
+	// running it now.
+	RunOnce(ctx context.Context, key string, fn func(ctx context.Context) error) (ran bool, err error)
+}
+
+// ErrInFlight reports that another delivery of the same key is being
+// handled: the caller must not acknowledge this one.
+var ErrInFlight = errors.New("store: the key is being handled by another delivery")

@@ -14,22 +14,26 @@ import (
 )
 
 // ErrInFlight reports that another delivery of the same notification is
-// being handled; the caller must not acknowledge this one.
-var ErrInFlight = errors.New("dedup: notification is being handled by another delivery")
+// being handled; the caller must not acknowledge this one. It is the store
+// module's sentinel, so a store.Runner can return it.
+var ErrInFlight = store.ErrInFlight
 
 // Run calls handle at most once per key across deliveries: it returns
 // (false, nil) without calling handle when key is done, ErrInFlight when key
 // is in flight, and otherwise handle's error after completing or releasing
 // the claim. A panic in handle releases the claim before it goes on up, so
 // a redelivery is not answered "in flight" until the lease runs out. A nil
-// store calls handle every time. handled reports whether handle ran and
-// succeeded.
+// store calls handle every time; a store.Runner runs handle itself.
+// handled reports whether handle ran and succeeded.
 func Run(ctx context.Context, s store.Dedup, key string, handle func(context.Context) error) (handled bool, err error) {
 	if s == nil {
 		if err := handle(ctx); err != nil {
 			return false, err
 		}
 		return true, nil
+	}
+	if r, ok := s.(store.Runner); ok {
+		return r.RunOnce(ctx, key, handle)
 	}
 	c, err := s.Acquire(ctx, key)
 	if err != nil {
