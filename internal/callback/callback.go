@@ -15,8 +15,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/store"
 )
 
@@ -163,9 +163,9 @@ func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// does not); where none can be set, the host's server bounds it.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.ReadTimeout))
 	}
-	body, err := transport.ReadAll(r.Body, h.MaxBytes)
+	body, err := bodylimit.ReadAll(r.Body, h.MaxBytes)
 	if err != nil {
-		if errors.Is(err, transport.ErrBodyTooLarge) {
+		if errors.Is(err, bodylimit.ErrTooLarge) {
 			h.Nack(w, TooLarge, err)
 		} else {
 			h.Nack(w, Unreadable, err)

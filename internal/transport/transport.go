@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 )
 
 // DefaultTimeout is the per-call timeout when the context has no deadline.
@@ -24,8 +26,8 @@ const DefaultTimeout = 30 * time.Second
 // sets another limit (allinpay bill files are larger).
 const DefaultMaxBody = 10 << 20
 
-// ErrBodyTooLarge reports a body longer than its limit.
-var ErrBodyTooLarge = errors.New("transport: body exceeds size limit")
+// ErrBodyTooLarge reports a body longer than its limit (bodylimit's).
+var ErrBodyTooLarge = bodylimit.ErrTooLarge
 
 // NewResty returns a resty client over a copy of hc (http.DefaultClient when
 // nil) that does not follow redirects and does not parse bodies, so callers
@@ -49,19 +51,13 @@ func (discard) Errorf(string, ...any) {}
 func (discard) Warnf(string, ...any)  {}
 func (discard) Debugf(string, ...any) {}
 
-// ReadAll reads r to the end, failing with ErrBodyTooLarge past limit bytes.
+// ReadAll reads r to the end, failing with ErrBodyTooLarge past limit bytes
+// (DefaultMaxBody when limit is not positive).
 func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBody
 	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, ErrBodyTooLarge
-	}
-	return b, nil
+	return bodylimit.ReadAll(r, limit)
 }
 
 // ReadAnswer reads and closes a response body through limit. An error
