@@ -2,4 +2,4 @@ package internal
 
 // Version is the module's version, kept in step with its release tag
 // (internal/vX.Y.Z).
-const Version = "0.1.0-dev"
+const Version = "0.1.0"

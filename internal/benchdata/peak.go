@@ -66,7 +66,7 @@ func rss() uint64 {
 		return 0
 	}
 	pages, _ := strconv.ParseUint(string(f[1]), 10, 64)
-	return pages * uint64(os.Getpagesize())
+	return pages * uint64(os.Getpagesize()) //nolint:gosec // a page size is positive
 }
 
 // ReportPeak runs fn once per iteration of b under Measure and reports the

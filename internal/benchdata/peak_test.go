@@ -23,7 +23,7 @@ func TestMeasure(t *testing.T) {
 	}
 	_ = keep
 	want := errors.New("x")
-	if _, err := Measure(func() error { return want }); err != want {
+	if _, err := Measure(func() error { return want }); !errors.Is(err, want) {
 		t.Errorf("error = %v", err)
 	}
 }

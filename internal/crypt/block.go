@@ -33,7 +33,7 @@ func Pad(data []byte, blockSize int) []byte {
 	out := make([]byte, len(data)+n)
 	copy(out, data)
 	for i := len(data); i < len(out); i++ {
-		out[i] = byte(n)
+		out[i] = byte(n) //nolint:gosec // 1 <= n <= blockSize <= 255
 	}
 	return out
 }
@@ -48,7 +48,7 @@ func Unpad(data []byte, blockSize int) ([]byte, error) {
 	good := subtle.ConstantTimeLessOrEq(1, n) & subtle.ConstantTimeLessOrEq(n, blockSize)
 	for i := 1; i <= blockSize; i++ {
 		inPad := subtle.ConstantTimeLessOrEq(i, n)
-		eq := subtle.ConstantTimeByteEq(data[len(data)-i], byte(n))
+		eq := subtle.ConstantTimeByteEq(data[len(data)-i], byte(n)) //nolint:gosec // n is a byte value
 		// where inPad, require eq.
 		good &= subtle.ConstantTimeSelect(inPad, eq, 1)
 	}

@@ -4,7 +4,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	_ "crypto/sha1"   // OAEP with SHA-1
+	_ "crypto/sha1"   //nolint:gosec // OAEP with SHA-1 (MGF1/label hash), as the providers use it
 	_ "crypto/sha256" // OAEP with SHA-256
 	_ "crypto/sha512" // OAEP with SHA-384/512
 	"errors"
@@ -68,7 +68,10 @@ func DecryptPKCS1v15(priv *rsa.PrivateKey, ciphertext []byte) ([]byte, error) {
 	if priv == nil {
 		return nil, errors.New("crypt: nil RSA private key")
 	}
-	pt, err := rsa.DecryptPKCS1v15(nil, priv, ciphertext)
+	// DECS wraps its field key with PKCS#1 v1.5 (its docs mandate it); the
+	// SDK prefers OAEP where a provider offers it.
+	pt, err := rsa.DecryptPKCS1v15(nil, priv, ciphertext) //nolint:staticcheck // SA1019: provider-mandated PKCS#1 v1.5
+
 	if err != nil {
 		return nil, ErrDecrypt
 	}
@@ -77,7 +80,7 @@ func DecryptPKCS1v15(priv *rsa.PrivateKey, ciphertext []byte) ([]byte, error) {
 
 // EncryptPKCS1v15 encrypts plaintext with RSAES-PKCS1-v1_5 under pub.
 func EncryptPKCS1v15(pub *rsa.PublicKey, plaintext []byte) ([]byte, error) {
-	ct, err := rsa.EncryptPKCS1v15(rand.Reader, pub, plaintext)
+	ct, err := rsa.EncryptPKCS1v15(rand.Reader, pub, plaintext) //nolint:staticcheck // SA1019: the fakes wrap keys as DECS does
 	if err != nil {
 		return nil, fmt.Errorf("crypt: rsa encrypt: %w", err)
 	}

@@ -82,7 +82,7 @@ func Drop(w http.ResponseWriter) {
 	if tc, ok := conn.(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
 	}
-	conn.Close()
+	_ = conn.Close()
 }
 
 // Truncate sends the recorded answer's headers with its full

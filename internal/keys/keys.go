@@ -241,7 +241,7 @@ func ParseSM2PublicKey(data []byte) (*sm2.PublicKey, error) {
 			return nil, errors.New("keys: hex SM2 public key must be an uncompressed point (04||X||Y)")
 		}
 		k, err := gmx509.ReadPublicKeyFromHex(s)
-		if err != nil || !k.Curve.IsOnCurve(k.X, k.Y) {
+		if err != nil || !k.Curve.IsOnCurve(k.X, k.Y) { //nolint:staticcheck // SA1019: tjfoc's SM2 curve has no crypto/ecdh form
 			return nil, errors.New("keys: hex is not a point on the SM2 curve")
 		}
 		return k, nil
@@ -254,7 +254,7 @@ func ParseSM2PublicKey(data []byte) (*sm2.PublicKey, error) {
 		return nil, err
 	}
 	if k, err := gmx509.ParseSm2PublicKey(d.bytes); err == nil {
-		if k.X == nil || !k.Curve.IsOnCurve(k.X, k.Y) {
+		if k.X == nil || !k.Curve.IsOnCurve(k.X, k.Y) { //nolint:staticcheck // SA1019: tjfoc's SM2 curve has no crypto/ecdh form
 			return nil, fmt.Errorf("keys: %s is not a point on the SM2 curve", d.describe)
 		}
 		return k, nil

@@ -54,7 +54,7 @@ func Check(t *testing.T, pattern *regexp.Regexp, values ...any) {
 			}
 			mid := middle(i)
 			for how, out := range outs {
-				if strings.Contains(out, mid) || strings.Contains(out, fmt.Sprint([]byte(mid))) {
+				if strings.Contains(out, mid) || strings.Contains(out, fmt.Sprint([]byte(mid)) /* how fmt prints a []byte field */) {
 					t.Errorf("%s printed in full through %s: %s", path, how, out)
 					break
 				}

@@ -91,12 +91,12 @@ func Deliver(h http.Handler, contentType string, header http.Header, body []byte
 	return rec
 }
 
-// FlipByte returns b with the byte at the first occurrence of old (a
-// single byte) replaced by new.
-func FlipByte(b []byte, old, new byte) []byte {
+// FlipByte returns b with the byte at the first occurrence of from (a
+// single byte) replaced by to.
+func FlipByte(b []byte, from, to byte) []byte {
 	out := bytes.Clone(b)
-	if i := bytes.IndexByte(out, old); i >= 0 {
-		out[i] = new
+	if i := bytes.IndexByte(out, from); i >= 0 {
+		out[i] = to
 	}
 	return out
 }

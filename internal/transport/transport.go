@@ -66,7 +66,7 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 // may have acted on the request.
 func ReadAnswer(body io.ReadCloser, limit int64) ([]byte, error) {
 	raw, err := ReadAll(body, limit)
-	body.Close()
+	_ = body.Close()
 	switch {
 	case errors.Is(err, ErrBodyTooLarge):
 		return nil, fmt.Errorf("response over %d bytes: %w", limit, err)

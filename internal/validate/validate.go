@@ -54,10 +54,10 @@ func (c *Collector) Required(field, value string) bool {
 	return true
 }
 
-// MaxRunes records a problem when value is longer than max characters.
-func (c *Collector) MaxRunes(field, value string, max int) {
-	if n := utf8.RuneCountInString(value); n > max {
-		c.Addf(field, "is %d characters, at most %d allowed", n, max)
+// MaxRunes records a problem when value is longer than limit characters.
+func (c *Collector) MaxRunes(field, value string, limit int) {
+	if n := utf8.RuneCountInString(value); n > limit {
+		c.Addf(field, "is %d characters, at most %d allowed", n, limit)
 	}
 }
 
@@ -75,11 +75,11 @@ func GBKBytes(s string) int {
 	return n
 }
 
-// MaxBytes records a problem when value is longer than max bytes, counting
+// MaxBytes records a problem when value is longer than limit bytes, counting
 // a non-ASCII character as 2 bytes (see GBKBytes).
-func (c *Collector) MaxBytes(field, value string, max int) {
-	if n := GBKBytes(value); n > max {
-		c.Addf(field, "is %d bytes (a Chinese character counts 2), at most %d allowed", n, max)
+func (c *Collector) MaxBytes(field, value string, limit int) {
+	if n := GBKBytes(value); n > limit {
+		c.Addf(field, "is %d bytes (a Chinese character counts 2), at most %d allowed", n, limit)
 	}
 }
 
