@@ -7,11 +7,14 @@ package transport
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -29,14 +32,54 @@ const DefaultMaxBody = 10 << 20
 // ErrBodyTooLarge reports a body longer than its limit (bodylimit's).
 var ErrBodyTooLarge = bodylimit.ErrTooLarge
 
-// NewResty returns a resty client over a copy of hc (http.DefaultClient when
-// nil) that does not follow redirects and does not parse bodies, so callers
-// read raw bytes through ReadAll. The caller's client is not modified.
+// DefaultMaxIdleConnsPerHost is the idle pool per host of DefaultTransport:
+// enough for 64 concurrent callers of one provider to reuse their
+// connections (net/http's default keeps 2, resty's GOMAXPROCS+1).
+const DefaultMaxIdleConnsPerHost = 64
+
+var (
+	sharedOnce sync.Once
+	shared     *http.Transport
+)
+
+// DefaultTransport returns the transport of every SDK client built without
+// a host's *http.Client: one per process, so clients of all modules share
+// their connections, with an idle pool of DefaultMaxIdleConnsPerHost per
+// host, HTTP/2 attempted over TLS, and dial, TLS handshake, response header
+// and idle timeouts. The proxy settings of the environment apply.
+func DefaultTransport() *http.Transport {
+	sharedOnce.Do(func() { shared = newTransport() })
+	return shared
+}
+
+func newTransport() *http.Transport {
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          4 * DefaultMaxIdleConnsPerHost,
+		MaxIdleConnsPerHost:   DefaultMaxIdleConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// NewResty returns a resty client over a copy of hc that does not follow
+// redirects and does not parse bodies, so callers read raw bytes through
+// ReadAll. A nil hc means DefaultTransport; a host's client is used as
+// given, its Transport included (nil: net/http's DefaultTransport, never a
+// pool of resty's own). The caller's client is not modified.
 func NewResty(hc *http.Client) *resty.Client {
 	if hc == nil {
-		hc = &http.Client{}
+		hc = &http.Client{Transport: DefaultTransport()}
 	}
 	cp := *hc
+	if cp.Transport == nil {
+		cp.Transport = http.DefaultTransport
+	}
 	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c := resty.NewWithClient(&cp)
 	c.SetDoNotParseResponse(true)
@@ -96,6 +139,10 @@ const (
 // is unknown. Anything else (a 4xx, an answer that says no) stops.
 func Judge(ctx context.Context, status int, err error, safe bool) Verdict {
 	switch {
+	case status == 0 && Untrusted(err):
+		// A certificate or host name that does not verify is a
+		// misconfiguration or an attack, not a transient fault.
+		return Stop
 	case status == 0 && NotSent(err):
 		return Retry
 	case status == 0 || status >= 500:
@@ -142,14 +189,33 @@ func NotSent(err error) bool {
 	return errors.As(err, &rec)
 }
 
-// Backoff returns the wait before retry attempt n (1-based): 200 ms doubling,
-// capped at 5 s.
-func Backoff(n int) time.Duration {
+// Untrusted reports whether err is a failure to verify the server's
+// certificate or host name: never retried.
+func Untrusted(err error) bool {
+	var (
+		cert     *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	return errors.As(err, &cert) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
+}
+
+// BackoffCeiling returns the longest wait before retry attempt n
+// (1-based): 200 ms doubling, capped at 5 s.
+func BackoffCeiling(n int) time.Duration {
 	d := 200 * time.Millisecond
 	for i := 1; i < n && d < 5*time.Second; i++ {
 		d *= 2
 	}
 	return min(d, 5*time.Second)
+}
+
+// Backoff returns the wait before retry attempt n (1-based) with full
+// jitter: uniform in [0, BackoffCeiling(n)], so clients that failed
+// together do not retry together.
+func Backoff(n int) time.Duration {
+	return time.Duration(rand.Int64N(int64(BackoffCeiling(n)) + 1)) //nolint:gosec // jitter, no secret
 }
 
 // Sleep waits d or until ctx is done, returning ctx's error then.

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -76,8 +78,21 @@ func TestBackoff(t *testing.T) {
 	t.Parallel()
 	want := []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, 1600 * time.Millisecond, 3200 * time.Millisecond, 5 * time.Second, 5 * time.Second}
 	for i, w := range want {
-		if got := Backoff(i + 1); got != w {
-			t.Errorf("Backoff(%d) = %v; want %v", i+1, got, w)
+		if got := BackoffCeiling(i + 1); got != w {
+			t.Errorf("BackoffCeiling(%d) = %v; want %v", i+1, got, w)
+		}
+		// Full jitter: within [0, ceiling], and not the same instant every
+		// time (clients that failed together must not retry together).
+		seen := map[time.Duration]bool{}
+		for range 50 {
+			d := Backoff(i + 1)
+			if d < 0 || d > w {
+				t.Fatalf("Backoff(%d) = %v; want within [0, %v]", i+1, d, w)
+			}
+			seen[d] = true
+		}
+		if len(seen) < 10 {
+			t.Errorf("Backoff(%d) took %d distinct values in 50 draws; want jitter", i+1, len(seen))
 		}
 	}
 }
@@ -192,3 +207,70 @@ type closeCounter struct {
 }
 
 func (c *closeCounter) Close() error { c.closed++; return nil }
+
+// TestUntrustedNotRetried: a certificate that does not verify is a
+// misconfiguration or an attack: the call stops at the first handshake.
+func TestUntrustedNotRetried(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	_, err := http.Get(srv.URL) // the default roots do not trust httptest's certificate
+	if err == nil || !Untrusted(err) {
+		t.Fatalf("Untrusted(%v) = false; want true", err)
+	}
+	for _, safe := range []bool{true, false} {
+		if v := Judge(context.Background(), 0, err, safe); v != Stop {
+			t.Errorf("Judge(untrusted certificate, safe=%v) = %v; want Stop", safe, v)
+		}
+	}
+	if Untrusted(errors.New("connection reset")) || Untrusted(nil) {
+		t.Error("Untrusted(other) = true")
+	}
+}
+
+// TestDefaultTransportReusesConnections: 64 concurrent callers on one
+// client open about that many connections, not hundreds (resty's own pool
+// keeps GOMAXPROCS+1 idle connections per host).
+func TestDefaultTransportReusesConnections(t *testing.T) {
+	t.Parallel()
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "ok")
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c := NewResty(nil).GetClient()
+	const callers, calls = 64, 20
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range calls {
+				resp, err := c.Get(srv.URL)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	if n := conns.Load(); n > 2*callers { // a pool of 3 per host opens several hundred
+		t.Errorf("%d callers x %d calls opened %d connections; want at most %d", callers, calls, n, 2*callers)
+	}
+	if c.Transport != DefaultTransport() {
+		t.Error("NewResty(nil) does not use DefaultTransport")
+	}
+	host := &http.Client{}
+	if got := NewResty(host).GetClient().Transport; got != http.DefaultTransport {
+		t.Errorf("a host's client with a nil Transport got %T; want net/http's DefaultTransport, used as given", got)
+	}
+}
