@@ -6,8 +6,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-
-	"github.com/tjfoc/gmsm/sm4"
 )
 
 // NewAES returns an AES block cipher; key must be 16, 24 or 32 bytes.
@@ -17,14 +15,6 @@ func NewAES(key []byte) (cipher.Block, error) {
 		return nil, fmt.Errorf("crypt: AES key is %d bytes, want 16, 24 or 32", len(key))
 	}
 	return b, nil
-}
-
-// NewSM4 returns an SM4 block cipher; key must be 16 bytes.
-func NewSM4(key []byte) (cipher.Block, error) {
-	if len(key) != sm4.BlockSize {
-		return nil, fmt.Errorf("crypt: SM4 key is %d bytes, want 16", len(key))
-	}
-	return sm4.NewCipher(key)
 }
 
 // Pad returns data followed by PKCS#7 padding to a multiple of blockSize.
@@ -121,40 +111,4 @@ func AESECBDecrypt(key, ciphertext []byte) ([]byte, error) {
 		return nil, err
 	}
 	return DecryptECB(b, ciphertext)
-}
-
-// SM4ECBEncrypt encrypts plaintext with SM4-ECB and PKCS#7.
-func SM4ECBEncrypt(key, plaintext []byte) ([]byte, error) {
-	b, err := NewSM4(key)
-	if err != nil {
-		return nil, err
-	}
-	return EncryptECB(b, plaintext), nil
-}
-
-// SM4ECBDecrypt decrypts SM4-ECB ciphertext with PKCS#7 padding.
-func SM4ECBDecrypt(key, ciphertext []byte) ([]byte, error) {
-	b, err := NewSM4(key)
-	if err != nil {
-		return nil, err
-	}
-	return DecryptECB(b, ciphertext)
-}
-
-// SM4CBCEncrypt encrypts plaintext with SM4-CBC under iv and PKCS#7.
-func SM4CBCEncrypt(key, iv, plaintext []byte) ([]byte, error) {
-	b, err := NewSM4(key)
-	if err != nil {
-		return nil, err
-	}
-	return EncryptCBC(b, iv, plaintext)
-}
-
-// SM4CBCDecrypt decrypts SM4-CBC ciphertext under iv with PKCS#7 padding.
-func SM4CBCDecrypt(key, iv, ciphertext []byte) ([]byte, error) {
-	b, err := NewSM4(key)
-	if err != nil {
-		return nil, err
-	}
-	return DecryptCBC(b, iv, ciphertext)
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
@@ -21,7 +23,7 @@ func sm2Key(t testing.TB) *sm2.PrivateKey {
 	sm2Once.Do(func() {
 		b, err := testvectors.Read("keys/sm2_private.pem")
 		if err == nil {
-			sm2Priv, _ = keys.ParseSM2PrivateKey(b)
+			sm2Priv, _ = gm.ParseSM2PrivateKey(b)
 		}
 	})
 	if sm2Priv == nil {
@@ -41,7 +43,7 @@ func FuzzSymmetric(f *testing.F) {
 		}
 		key = key[:16]
 		iv := bytes.Repeat([]byte{7}, 16)
-		for _, newBlock := range []func([]byte) (cipher.Block, error){crypt.NewAES, crypt.NewSM4} {
+		for _, newBlock := range []func([]byte) (cipher.Block, error){crypt.NewAES, gm.NewSM4} {
 			b, err := newBlock(key)
 			if err != nil {
 				t.Fatal(err)
@@ -101,21 +103,21 @@ func FuzzSM2(f *testing.F) {
 	f.Add([]byte("x"), append([]byte{4}, bytes.Repeat([]byte{1}, 100)...))
 	f.Fuzz(func(t *testing.T, pt, junk []byte) {
 		priv := sm2Key(t)
-		for _, enc := range []crypt.SM2Encoding{crypt.SM2C1C3C2, crypt.SM2C1C2C3, crypt.SM2ASN1} {
-			_, _ = crypt.SM2Decrypt(priv, junk, enc)
+		for _, enc := range []gm.SM2Encoding{gm.SM2C1C3C2, gm.SM2C1C2C3, gm.SM2ASN1} {
+			_, _ = gm.SM2Decrypt(priv, junk, enc)
 			if len(pt) == 0 || len(pt) > 256 {
 				continue
 			}
-			ct, err := crypt.SM2Encrypt(&priv.PublicKey, pt, enc)
+			ct, err := gm.SM2Encrypt(&priv.PublicKey, pt, enc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := crypt.SM2Decrypt(priv, ct, enc)
+			got, err := gm.SM2Decrypt(priv, ct, enc)
 			if err != nil || !bytes.Equal(got, pt) {
 				t.Fatalf("%s round trip = %x, %v; want %x", enc, got, err, pt)
 			}
 		}
-		_, _, _ = crypt.SM2DecryptAuto(priv, junk)
+		_, _, _ = gm.SM2DecryptAuto(priv, junk)
 	})
 }
 

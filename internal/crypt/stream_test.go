@@ -5,6 +5,8 @@ import (
 	"crypto/cipher"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 )
 
@@ -13,7 +15,7 @@ import (
 func TestECBWriter(t *testing.T) {
 	t.Parallel()
 	key := bytes.Repeat([]byte{7}, 16)
-	for _, mk := range []func([]byte) (cipher.Block, error){crypt.NewAES, crypt.NewSM4} {
+	for _, mk := range []func([]byte) (cipher.Block, error){crypt.NewAES, gm.NewSM4} {
 		b, _ := mk(key)
 		for _, n := range []int{0, 1, 15, 16, 17, 31, 32, 33, 32<<10 - 1, 32 << 10, 32<<10 + 5, 100_003} {
 			pt := make([]byte, n)

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
@@ -104,24 +106,24 @@ func TestScancodeSM2SM4Vectors(t *testing.T) {
 	}
 	pemPriv, _ := testvectors.Read("keys/sm2_private.pem")
 	for _, src := range [][]byte{pemPriv, []byte(v.SM2PrivateHex)} {
-		priv, err := keys.ParseSM2PrivateKey(src)
+		priv, err := gm.ParseSM2PrivateKey(src)
 		if err != nil {
 			t.Fatalf("ParseSM2PrivateKey = %v", err)
 		}
 		want := hexb(t, v.SM4KeyHex)
 		for _, c := range []struct {
-			enc crypt.SM2Encoding
+			enc gm.SM2Encoding
 			b64 string
 		}{
-			{crypt.SM2ASN1, v.DesKey.ASN1B64},
-			{crypt.SM2C1C3C2, v.DesKey.C1C3C2B64},
-			{crypt.SM2C1C2C3, v.DesKey.C1C2C3B64},
+			{gm.SM2ASN1, v.DesKey.ASN1B64},
+			{gm.SM2C1C3C2, v.DesKey.C1C3C2B64},
+			{gm.SM2C1C2C3, v.DesKey.C1C2C3B64},
 		} {
-			got, err := crypt.SM2Decrypt(priv, b64(t, c.b64), c.enc)
+			got, err := gm.SM2Decrypt(priv, b64(t, c.b64), c.enc)
 			if err != nil || !bytes.Equal(got, want) {
 				t.Errorf("SM2Decrypt(%s) = %x, %v; want %x", c.enc, got, err, want)
 			}
-			got, enc, err := crypt.SM2DecryptAuto(priv, b64(t, c.b64))
+			got, enc, err := gm.SM2DecryptAuto(priv, b64(t, c.b64))
 			if err != nil || !bytes.Equal(got, want) || enc != c.enc {
 				t.Errorf("SM2DecryptAuto(%s) = %x, %s, %v; want %x", c.enc, got, enc, err, want)
 			}
@@ -133,9 +135,9 @@ func TestScancodeSM2SM4Vectors(t *testing.T) {
 		var err error
 		switch m.Mode {
 		case "ECB":
-			pt, err = crypt.SM4ECBDecrypt(key, b64(t, m.EncryptB64))
+			pt, err = gm.SM4ECBDecrypt(key, b64(t, m.EncryptB64))
 		case "CBC":
-			pt, err = crypt.SM4CBCDecrypt(key, hexb(t, m.IVHex), b64(t, m.EncryptB64))
+			pt, err = gm.SM4CBCDecrypt(key, hexb(t, m.IVHex), b64(t, m.EncryptB64))
 		default:
 			t.Fatalf("unknown mode %q", m.Mode)
 		}
@@ -143,7 +145,7 @@ func TestScancodeSM2SM4Vectors(t *testing.T) {
 			t.Errorf("message %d (%s): decrypt = %q, %v; want %q", i, m.Mode, pt, err, m.Payload)
 		}
 		if m.Mode == "ECB" {
-			ct, _ := crypt.SM4ECBEncrypt(key, []byte(m.Payload))
+			ct, _ := gm.SM4ECBEncrypt(key, []byte(m.Payload))
 			if got := base64.StdEncoding.EncodeToString(ct); got != m.EncryptB64 {
 				t.Errorf("message %d: SM4ECBEncrypt = %s; want %s", i, got, m.EncryptB64)
 			}

@@ -3,6 +3,8 @@ package keys_test
 import (
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 )
@@ -32,12 +34,12 @@ func FuzzParseKeys(f *testing.F) {
 		if k, err := keys.ParseRSAPublicKey(in); err == nil && k.N == nil {
 			t.Fatal("RSA public key without modulus")
 		}
-		if k, err := keys.ParseSM2PrivateKey(in); err == nil {
+		if k, err := gm.ParseSM2PrivateKey(in); err == nil {
 			if k.D == nil || k.D.Sign() <= 0 || !k.Curve.IsOnCurve(k.X, k.Y) { //nolint:staticcheck // SA1019: tjfoc's SM2 curve
 				t.Fatal("SM2 private key is not usable")
 			}
 		}
-		if k, err := keys.ParseSM2PublicKey(in); err == nil && !k.Curve.IsOnCurve(k.X, k.Y) { //nolint:staticcheck // SA1019: tjfoc's SM2 curve
+		if k, err := gm.ParseSM2PublicKey(in); err == nil && !k.Curve.IsOnCurve(k.X, k.Y) { //nolint:staticcheck // SA1019: tjfoc's SM2 curve
 			t.Fatal("SM2 public key is not on the curve")
 		}
 	})

@@ -11,6 +11,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
@@ -18,9 +20,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-
-	"github.com/tjfoc/gmsm/sm2"
-	gmx509 "github.com/tjfoc/gmsm/x509"
 )
 
 // ErrNoKey reports input that holds no key at all (empty, or neither PEM,
@@ -49,6 +48,21 @@ type der struct {
 	bytes    []byte
 	pemType  string // "" for bare base64
 	describe string
+}
+
+// DER is the DER encoding inside key text, for the parsers of other
+// packages (package gm's SM2 keys).
+type DER struct {
+	Bytes    []byte
+	PEMType  string // "" for bare base64
+	Describe string // where it came from, for error messages: never key material
+}
+
+// Decode returns the DER bytes inside data: the first PEM block, or the
+// bare base64 text with white space removed.
+func Decode(data []byte) (DER, error) {
+	d, err := decode(data)
+	return DER{Bytes: d.bytes, PEMType: d.pemType, Describe: d.describe}, err
 }
 
 // decode returns the DER bytes inside data: the first PEM block, or the bare
@@ -81,6 +95,10 @@ func decode(data []byte) (der, error) {
 	return der{bytes: b, describe: "base64 DER"}, nil
 }
 
+// KindOf names what a parsed key is, for error messages ("an RSA public
+// key").
+func KindOf(k any) string { return kindOf(k) }
+
 // kindOf names what a parsed key is, for error messages.
 func kindOf(k any) string {
 	switch k := k.(type) {
@@ -92,16 +110,15 @@ func kindOf(k any) string {
 		return "an EC private key (" + k.Curve.Params().Name + ")"
 	case *ecdsa.PublicKey:
 		return "an EC public key (" + k.Curve.Params().Name + ")"
-	case *sm2.PrivateKey:
-		return "an SM2 private key"
-	case *sm2.PublicKey:
-		return "an SM2 public key"
 	case nil:
 		return "nothing"
 	default:
 		return fmt.Sprintf("a %T key", k)
 	}
 }
+
+// IsPublicPEM reports whether a PEM block type holds a public key.
+func IsPublicPEM(t string) bool { return isPublicPEM(t) }
 
 func isPublicPEM(t string) bool {
 	return t == "PUBLIC KEY" || t == "RSA PUBLIC KEY" || t == "CERTIFICATE"
@@ -125,7 +142,7 @@ func ParseRSAPrivateKey(data []byte) (*rsa.PrivateKey, error) {
 		if _, perr := parsePublicDER(d.bytes); perr == nil {
 			return nil, fmt.Errorf("keys: %s holds a public key, want a private key", d.describe)
 		}
-		if _, serr := gmx509.ParsePKCS8UnecryptedPrivateKey(d.bytes); serr == nil {
+		if IsSM2DER(d.bytes) {
 			return nil, fmt.Errorf("keys: %s holds an SM2 private key, want an RSA private key", d.describe)
 		}
 		return nil, fmt.Errorf("keys: %s is not a PKCS#1 or PKCS#8 private key", d.describe)
@@ -136,6 +153,9 @@ func ParseRSAPrivateKey(data []byte) (*rsa.PrivateKey, error) {
 	}
 	return rk, nil
 }
+
+// ParsePublicDER parses SPKI, PKCS#1 public or a certificate DER.
+func ParsePublicDER(b []byte) (any, error) { return parsePublicDER(b) }
 
 // parsePublicDER parses SPKI, PKCS#1 public or a certificate.
 func parsePublicDER(b []byte) (any, error) {
@@ -167,7 +187,7 @@ func ParseRSAPublicKey(data []byte) (*rsa.PublicKey, error) {
 		if _, perr := x509.ParsePKCS1PrivateKey(d.bytes); perr == nil {
 			return nil, fmt.Errorf("keys: %s holds a private key, want a public key", d.describe)
 		}
-		if _, serr := gmx509.ParseSm2PublicKey(d.bytes); serr == nil {
+		if IsSM2DER(d.bytes) {
 			return nil, fmt.Errorf("keys: %s holds an SM2 public key, want an RSA public key", d.describe)
 		}
 		return nil, fmt.Errorf("keys: %s is not an SPKI, PKCS#1 or certificate public key", d.describe)
@@ -179,6 +199,9 @@ func ParseRSAPublicKey(data []byte) (*rsa.PublicKey, error) {
 	return rk, nil
 }
 
+// IsHex reports whether s is hex of exactly n characters.
+func IsHex(s string, n int) bool { return isHex(s, n) }
+
 // isHex reports whether s is non-empty hex of exactly n characters.
 func isHex(s string, n int) bool {
 	if len(s) != n {
@@ -186,88 +209,6 @@ func isHex(s string, n int) bool {
 	}
 	_, err := hex.DecodeString(s)
 	return err == nil
-}
-
-// ParseSM2PrivateKey parses an SM2 private key from PEM PKCS#8 ("PRIVATE
-// KEY"), PEM SEC1 ("EC PRIVATE KEY"), bare base64 of either, or the raw
-// 32-byte scalar as 64 hex characters.
-func ParseSM2PrivateKey(data []byte) (*sm2.PrivateKey, error) {
-	s := strings.TrimSpace(string(data))
-	if isHex(s, 64) {
-		k, err := gmx509.ReadPrivateKeyFromHex(s)
-		if err != nil {
-			return nil, errors.New("keys: hex is not a valid SM2 private key")
-		}
-		if k.D.Sign() == 0 || k.D.Cmp(k.Curve.Params().N) >= 0 {
-			return nil, errors.New("keys: hex is not a valid SM2 private key")
-		}
-		return k, nil
-	}
-	if isHex(s, 130) || isHex(s, 128) {
-		return nil, errors.New("keys: hex holds an SM2 public key, want a private key")
-	}
-	d, err := decode(data)
-	if err != nil {
-		return nil, err
-	}
-	if isPublicPEM(d.pemType) {
-		return nil, fmt.Errorf("keys: %s holds a public key, want a private key", d.describe)
-	}
-	if k, err := gmx509.ParsePKCS8UnecryptedPrivateKey(d.bytes); err == nil {
-		return k, nil
-	}
-	if k, err := gmx509.ParseSm2PrivateKey(d.bytes); err == nil && k.D.Sign() > 0 {
-		return k, nil
-	}
-	if k, err := x509.ParsePKCS8PrivateKey(d.bytes); err == nil {
-		return nil, fmt.Errorf("keys: %s holds %s, want an SM2 private key", d.describe, kindOf(k))
-	}
-	if _, err := x509.ParsePKCS1PrivateKey(d.bytes); err == nil {
-		return nil, fmt.Errorf("keys: %s holds an RSA private key, want an SM2 private key", d.describe)
-	}
-	return nil, fmt.Errorf("keys: %s is not an SM2 private key", d.describe)
-}
-
-// ParseSM2PublicKey parses an SM2 public key from PEM SPKI ("PUBLIC KEY"),
-// bare base64 SPKI, or the uncompressed point as hex (04||X||Y, 130 hex
-// characters, or X||Y without the 04 prefix).
-func ParseSM2PublicKey(data []byte) (*sm2.PublicKey, error) {
-	s := strings.TrimSpace(string(data))
-	if isHex(s, 128) {
-		s = "04" + s
-	}
-	if isHex(s, 130) {
-		if !strings.HasPrefix(s, "04") {
-			return nil, errors.New("keys: hex SM2 public key must be an uncompressed point (04||X||Y)")
-		}
-		k, err := gmx509.ReadPublicKeyFromHex(s)
-		if err != nil || !k.Curve.IsOnCurve(k.X, k.Y) { //nolint:staticcheck // SA1019: tjfoc's SM2 curve has no crypto/ecdh form
-			return nil, errors.New("keys: hex is not a point on the SM2 curve")
-		}
-		return k, nil
-	}
-	if isHex(s, 64) {
-		return nil, errors.New("keys: hex holds an SM2 private key, want a public key")
-	}
-	d, err := decode(data)
-	if err != nil {
-		return nil, err
-	}
-	if k, err := gmx509.ParseSm2PublicKey(d.bytes); err == nil {
-		if k.X == nil || !k.Curve.IsOnCurve(k.X, k.Y) { //nolint:staticcheck // SA1019: tjfoc's SM2 curve has no crypto/ecdh form
-			return nil, fmt.Errorf("keys: %s is not a point on the SM2 curve", d.describe)
-		}
-		return k, nil
-	}
-	if k, err := parsePublicDER(d.bytes); err == nil {
-		return nil, fmt.Errorf("keys: %s holds %s, want an SM2 public key", d.describe, kindOf(k))
-	}
-	if !isPublicPEM(d.pemType) {
-		if _, err := ParseSM2PrivateKey(data); err == nil {
-			return nil, fmt.Errorf("keys: %s holds a private key, want a public key", d.describe)
-		}
-	}
-	return nil, fmt.Errorf("keys: %s is not an SM2 public key", d.describe)
 }
 
 // CheckRSAPair reports ErrKeyMismatch when pub is not the public half of priv.
@@ -281,13 +222,36 @@ func CheckRSAPair(priv *rsa.PrivateKey, pub *rsa.PublicKey) error {
 	return nil
 }
 
-// CheckSM2Pair reports ErrKeyMismatch when pub is not the public half of priv.
-func CheckSM2Pair(priv *sm2.PrivateKey, pub *sm2.PublicKey) error {
-	if priv == nil || pub == nil || pub.X == nil || priv.X == nil {
-		return errors.New("keys: nil key")
+// oidSM2 is the named curve sm2p256v1 (GB/T 33560), the parameter of an SM2
+// key's id-ecPublicKey algorithm identifier.
+var oidSM2 = asn1.ObjectIdentifier{1, 2, 156, 10197, 1, 301}
+
+// IsSM2DER reports whether b is a PKCS#8 private key or an SPKI public key
+// on the SM2 curve, read from its algorithm identifier alone: the RSA
+// parsers say "this is an SM2 key" without linking any SM2 code.
+func IsSM2DER(b []byte) bool {
+	var pkcs8 struct {
+		Version int
+		Algo    pkix.AlgorithmIdentifier
+		Key     []byte
 	}
-	if priv.X.Cmp(pub.X) != 0 || priv.Y.Cmp(pub.Y) != 0 {
-		return ErrKeyMismatch
+	if rest, err := asn1.Unmarshal(b, &pkcs8); err == nil && len(rest) == 0 {
+		return paramIsSM2(pkcs8.Algo)
 	}
-	return nil
+	var spki struct {
+		Algo pkix.AlgorithmIdentifier
+		Key  asn1.BitString
+	}
+	if rest, err := asn1.Unmarshal(b, &spki); err == nil && len(rest) == 0 {
+		return paramIsSM2(spki.Algo)
+	}
+	return false
+}
+
+func paramIsSM2(a pkix.AlgorithmIdentifier) bool {
+	var curve asn1.ObjectIdentifier
+	if _, err := asn1.Unmarshal(a.Parameters.FullBytes, &curve); err != nil {
+		return false
+	}
+	return curve.Equal(oidSM2)
 }

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 )
@@ -120,18 +122,18 @@ func TestParseSM2Keys(t *testing.T) {
 	if err := testvectors.Load("scancode_sm2_sm4.json", &v); err != nil {
 		t.Fatal(err)
 	}
-	fromPEM, err := keys.ParseSM2PrivateKey(read(t, "sm2_private.pem"))
+	fromPEM, err := gm.ParseSM2PrivateKey(read(t, "sm2_private.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromHex, err := keys.ParseSM2PrivateKey([]byte(v.SM2PrivateHex))
+	fromHex, err := gm.ParseSM2PrivateKey([]byte(v.SM2PrivateHex))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fromPEM.D.Cmp(fromHex.D) != 0 {
 		t.Error("PEM and hex private keys differ")
 	}
-	if _, err := keys.ParseSM2PrivateKey(b64(derOf(t, "sm2_private.pem"))); err != nil {
+	if _, err := gm.ParseSM2PrivateKey(b64(derOf(t, "sm2_private.pem"))); err != nil {
 		t.Errorf("bare base64 SM2 private key: %v", err)
 	}
 	for name, in := range map[string]string{
@@ -142,12 +144,12 @@ func TestParseSM2Keys(t *testing.T) {
 		"base64 SPKI":  string(b64(derOf(t, "sm2_public.pem"))),
 		"hex + spaces": "  " + v.SM2PublicHex + "\n",
 	} {
-		pub, err := keys.ParseSM2PublicKey([]byte(in))
+		pub, err := gm.ParseSM2PublicKey([]byte(in))
 		if err != nil {
 			t.Errorf("%s: ParseSM2PublicKey = %v", name, err)
 			continue
 		}
-		if err := keys.CheckSM2Pair(fromPEM, pub); err != nil {
+		if err := gm.CheckSM2Pair(fromPEM, pub); err != nil {
 			t.Errorf("%s: CheckSM2Pair = %v", name, err)
 		}
 	}
@@ -233,8 +235,8 @@ func assertNoKeyMaterial(t *testing.T, err error, in []byte) {
 
 func rsaPrivErr(b []byte) error { _, err := keys.ParseRSAPrivateKey(b); return err }
 func rsaPubErr(b []byte) error  { _, err := keys.ParseRSAPublicKey(b); return err }
-func sm2PrivErr(b []byte) error { _, err := keys.ParseSM2PrivateKey(b); return err }
-func sm2PubErr(b []byte) error  { _, err := keys.ParseSM2PublicKey(b); return err }
+func sm2PrivErr(b []byte) error { _, err := gm.ParseSM2PrivateKey(b); return err }
+func sm2PubErr(b []byte) error  { _, err := gm.ParseSM2PublicKey(b); return err }
 
 func TestCheckRSAPair(t *testing.T) {
 	t.Parallel()
@@ -255,12 +257,12 @@ func TestCheckRSAPair(t *testing.T) {
 
 func TestCheckSM2PairMismatch(t *testing.T) {
 	t.Parallel()
-	priv, _ := keys.ParseSM2PrivateKey(read(t, "sm2_private.pem"))
-	other, err := keys.ParseSM2PrivateKey([]byte(strings.Repeat("1", 64)))
+	priv, _ := gm.ParseSM2PrivateKey(read(t, "sm2_private.pem"))
+	other, err := gm.ParseSM2PrivateKey([]byte(strings.Repeat("1", 64)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := keys.CheckSM2Pair(priv, &other.PublicKey); !errors.Is(err, keys.ErrKeyMismatch) {
+	if err := gm.CheckSM2Pair(priv, &other.PublicKey); !errors.Is(err, keys.ErrKeyMismatch) {
 		t.Errorf("CheckSM2Pair(mismatch) = %v; want ErrKeyMismatch", err)
 	}
 }

@@ -1,5 +1,5 @@
 // Package sign holds the signers and verifiers the SDK modules share:
-// HMAC-SHA256 and HMAC-SM3 (base64 or uppercase-hex output, constant-time
+// HMAC-SHA256 and any other HMAC (HMAC-SM3 through package gm; base64 or uppercase-hex output, constant-time
 // comparison) and RSA SHA-256 PKCS#1 v1.5 (base64).
 //
 // A Signer and a Verifier are safe for concurrent use. They never call

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 )
 
@@ -14,7 +16,7 @@ func FuzzHMAC(f *testing.F) {
 	f.Add([]byte("levy-test-secret-7f3a"), []byte(`{"name":"SIGN_UP"}`), "SMu0N67pf/8CBrRV5zByFImXm9TwFeKoWHjAgoFbe/Y=")
 	f.Add([]byte{}, []byte{}, "")
 	f.Fuzz(func(t *testing.T, key, msg []byte, junk string) {
-		for _, m := range []*sign.HMAC{sign.NewHMACSHA256(key), sign.NewHMACSM3(key)} {
+		for _, m := range []*sign.HMAC{sign.NewHMACSHA256(key), gm.NewHMACSM3(key)} {
 			if err := m.VerifyBase64(msg, m.Base64(msg)); err != nil {
 				t.Fatalf("%s: VerifyBase64(Base64) = %v", m.Algorithm(), err)
 			}

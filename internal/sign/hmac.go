@@ -8,14 +8,12 @@ import (
 	"encoding/hex"
 	"hash"
 	"sync"
-
-	"github.com/tjfoc/gmsm/sm3"
 )
 
 // HMAC is an HMAC signer and verifier with a fixed key. It keeps a pool of
 // keyed hash states, so a signature costs no key schedule and no allocation
 // beyond its result. The zero value is not usable; use NewHMACSHA256 or
-// NewHMACSM3.
+// NewHMAC (gm.NewHMACSM3).
 type HMAC struct {
 	alg  string
 	size int
@@ -24,23 +22,20 @@ type HMAC struct {
 
 // NewHMACSHA256 returns an HMAC-SHA256 signer keyed with key.
 func NewHMACSHA256(key []byte) *HMAC {
-	return newHMAC("HMAC-SHA256", sha256.New, key)
+	return NewHMAC("HMAC-SHA256", sha256.New, key)
 }
 
-// NewHMACSM3 returns an HMAC-SM3 signer keyed with key (the DECS
-// national-crypto suite).
-func NewHMACSM3(key []byte) *HMAC {
-	return newHMAC("HMAC-SM3", sm3.New, key)
-}
-
-func newHMAC(alg string, h func() hash.Hash, key []byte) *HMAC {
+// NewHMAC returns an HMAC over the hash h (named alg in Algorithm), for a
+// hash this package does not import itself (HMAC-SM3 lives in package gm,
+// so that modules without national crypto link no gmsm package).
+func NewHMAC(alg string, h func() hash.Hash, key []byte) *HMAC {
 	k := append([]byte(nil), key...)
 	m := &HMAC{alg: alg, size: h().Size()}
 	m.pool.New = func() any { return hmac.New(h, k) }
 	return m
 }
 
-// Algorithm returns "HMAC-SHA256" or "HMAC-SM3".
+// Algorithm returns the name given at construction ("HMAC-SHA256", "HMAC-SM3").
 func (m *HMAC) Algorithm() string { return m.alg }
 
 // Size is the length of a raw MAC in bytes.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
@@ -92,7 +94,7 @@ func TestHMACSM3Vectors(t *testing.T) {
 		t.Fatal("no HMAC-SM3 vectors")
 	}
 	for i, c := range v.HMACSM3 {
-		m := sign.NewHMACSM3([]byte(c.Key))
+		m := gm.NewHMACSM3([]byte(c.Key))
 		if got := m.UpperHex([]byte(c.Msg)); got != strings.ToUpper(c.Hex) {
 			t.Errorf("case %d: UpperHex = %s; want %s", i, got, strings.ToUpper(c.Hex))
 		}
@@ -103,7 +105,7 @@ func TestHMACSM3Vectors(t *testing.T) {
 			t.Errorf("case %d: Base64 = %s; want %s", i, m.Base64([]byte(c.Msg)), got)
 		}
 	}
-	if m := sign.NewHMACSM3(nil); m.Algorithm() != "HMAC-SM3" {
+	if m := gm.NewHMACSM3(nil); m.Algorithm() != "HMAC-SM3" {
 		t.Errorf("Algorithm() = %q; want HMAC-SM3", m.Algorithm())
 	}
 }

@@ -1,4 +1,4 @@
-package crypt
+package gm
 
 import (
 	"crypto/rand"
@@ -8,6 +8,8 @@ import (
 	"math/big"
 
 	"github.com/tjfoc/gmsm/sm2"
+
+	"github.com/bizapi-cn/go-sdk/internal/crypt"
 )
 
 // SM2Encoding is the layout of an SM2 ciphertext.
@@ -53,12 +55,12 @@ func toC1C3C2(ct []byte, enc SM2Encoding) ([]byte, error) {
 	switch enc {
 	case SM2C1C3C2:
 		if len(ct) <= sm2Overhead || ct[0] != 0x04 {
-			return nil, ErrDecrypt
+			return nil, crypt.ErrDecrypt
 		}
 		return ct, nil
 	case SM2C1C2C3:
 		if len(ct) <= sm2Overhead || ct[0] != 0x04 {
-			return nil, ErrDecrypt
+			return nil, crypt.ErrDecrypt
 		}
 		out := make([]byte, 0, len(ct))
 		out = append(out, ct[:65]...)
@@ -70,7 +72,7 @@ func toC1C3C2(ct []byte, enc SM2Encoding) ([]byte, error) {
 		rest, err := asn1.Unmarshal(ct, &c)
 		if err != nil || len(rest) != 0 || c.X == nil || c.Y == nil || c.X.Sign() < 0 || c.Y.Sign() < 0 ||
 			c.X.BitLen() > 256 || c.Y.BitLen() > 256 || len(c.Hash) != 32 || len(c.CipherText) == 0 {
-			return nil, ErrDecrypt
+			return nil, crypt.ErrDecrypt
 		}
 		out := make([]byte, 65, sm2Overhead+len(c.CipherText))
 		out[0] = 0x04
@@ -79,13 +81,13 @@ func toC1C3C2(ct []byte, enc SM2Encoding) ([]byte, error) {
 		out = append(out, c.Hash...)
 		return append(out, c.CipherText...), nil
 	}
-	return nil, fmt.Errorf("crypt: unknown SM2 encoding %d", int(enc))
+	return nil, fmt.Errorf("gm: unknown SM2 encoding %d", int(enc))
 }
 
 // SM2Decrypt decrypts an SM2 ciphertext in the given encoding with priv.
 func SM2Decrypt(priv *sm2.PrivateKey, ciphertext []byte, enc SM2Encoding) ([]byte, error) {
 	if priv == nil {
-		return nil, errors.New("crypt: nil SM2 private key")
+		return nil, errors.New("gm: nil SM2 private key")
 	}
 	c, err := toC1C3C2(ciphertext, enc)
 	if err != nil {
@@ -94,11 +96,11 @@ func SM2Decrypt(priv *sm2.PrivateKey, ciphertext []byte, enc SM2Encoding) ([]byt
 	x := new(big.Int).SetBytes(c[1:33])
 	y := new(big.Int).SetBytes(c[33:65])
 	if !priv.Curve.IsOnCurve(x, y) {
-		return nil, ErrDecrypt
+		return nil, crypt.ErrDecrypt
 	}
 	pt, err := sm2.Decrypt(priv, c, sm2.C1C3C2)
 	if err != nil {
-		return nil, ErrDecrypt
+		return nil, crypt.ErrDecrypt
 	}
 	return pt, nil
 }
@@ -112,20 +114,20 @@ func SM2DecryptAuto(priv *sm2.PrivateKey, ciphertext []byte) ([]byte, SM2Encodin
 			return pt, enc, nil
 		}
 	}
-	return nil, 0, ErrDecrypt
+	return nil, 0, crypt.ErrDecrypt
 }
 
 // SM2Encrypt encrypts plaintext with pub in the given encoding.
 func SM2Encrypt(pub *sm2.PublicKey, plaintext []byte, enc SM2Encoding) ([]byte, error) {
 	if pub == nil {
-		return nil, errors.New("crypt: nil SM2 public key")
+		return nil, errors.New("gm: nil SM2 public key")
 	}
 	if len(plaintext) == 0 {
-		return nil, errors.New("crypt: SM2 plaintext is empty")
+		return nil, errors.New("gm: SM2 plaintext is empty")
 	}
 	c, err := sm2.Encrypt(pub, plaintext, rand.Reader, sm2.C1C3C2)
 	if err != nil {
-		return nil, fmt.Errorf("crypt: sm2 encrypt: %w", err)
+		return nil, fmt.Errorf("gm: sm2 encrypt: %w", err)
 	}
 	switch enc {
 	case SM2C1C3C2:
@@ -143,5 +145,5 @@ func SM2Encrypt(pub *sm2.PublicKey, plaintext []byte, enc SM2Encoding) ([]byte, 
 			CipherText: c[sm2Overhead:],
 		})
 	}
-	return nil, fmt.Errorf("crypt: unknown SM2 encoding %d", int(enc))
+	return nil, fmt.Errorf("gm: unknown SM2 encoding %d", int(enc))
 }
