@@ -3,7 +3,7 @@ package bench
 import (
 	"testing"
 
-	"github.com/bizapi-cn/go-sdk/internal/benchdata"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/benchdata"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
 	"github.com/go-pay/gopay"
 )
@@ -55,6 +55,14 @@ func BenchmarkCanonical(b *testing.B) {
 		for b.Loop() {
 			var err error
 			if buf, err = kv.AppendCanonical(buf[:0], r, "signature"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sdk-fresh-buffer", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := kv.AppendCanonical(nil, r, "signature"); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -12,6 +12,7 @@ require (
 )
 
 require (
+	github.com/bizapi-cn/go-sdk/internal/testkit v0.0.0-00010101000000-000000000000
 	github.com/bizapi-cn/go-sdk/store v0.1.0 // indirect
 	github.com/go-resty/resty/v2 v2.17.2 // indirect
 	github.com/tjfoc/gmsm v1.4.1 // indirect
@@ -29,3 +30,5 @@ replace (
 )
 
 replace github.com/bizapi-cn/go-sdk/store => ../store
+
+replace github.com/bizapi-cn/go-sdk/internal/testkit => ../internal/testkit
