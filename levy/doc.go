@@ -65,16 +65,3 @@
 // signatures or personal data; request and response types that carry
 // personal data implement slog.LogValuer with masking.
 package levy
-
-import (
-	"time"
-
-	"github.com/bizapi-cn/go-sdk/internal/nonce"
-)
-
-// NewRequestID returns a unique request_id for callers without their own:
-// the Beijing-time second (yyyyMMddHHmmss) and 18 random alphanumerics, 32
-// characters.
-func NewRequestID() string {
-	return nonce.TimeID(time.Now(), 18)
-}

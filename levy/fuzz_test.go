@@ -15,19 +15,19 @@ import (
 // FuzzParseNotice: any body is refused with a typed error or parsed; a
 // parsed notice verified, so a body signed by the fake always parses.
 func FuzzParseNotice(f *testing.F) {
-	srv := levytest.NewServer(levytest.WithCredentials("k", "fuzz-secret"))
+	srv := newFake(f, levytest.WithCredentials("k", "fuzz-secret"))
 	defer srv.Close()
-	f.Add(srv.SignNotice(levy.NameCreateOrder, map[string]any{"request_id": "R1", "status": "CLOSE", "remit_order_list": []any{map[string]any{"amount": "1.00"}}}), false)
-	f.Add(srv.SignNotice(levy.NameCloseOrderNotice, map[string]any{"request_id": "R1", "close_time": "2024-01-01T00:00:00.000"}), true)
+	f.Add(srv.SignNotification(string(levy.OperationCreateOrder), map[string]any{"request_id": "R1", "status": "CLOSE", "remit_order_list": []any{map[string]any{"amount": "1.00"}}}), false)
+	f.Add(srv.SignNotification(string(levy.OperationCloseOrderNotice), map[string]any{"request_id": "R1", "close_time": "2024-01-01T00:00:00.000"}), true)
 	f.Add([]byte("req=%7B%7D&sign=AAAA"), false)
 	c, err := levy.NewClient(levy.WithCredentials("k", "fuzz-secret"), levy.WithBaseURL("https://x.invalid"))
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, body []byte, resign bool) {
-		n, err := c.ParseNotice(context.Background(), "", body)
+		n, err := parseNotice(context.Background(), c, "", body)
 		if err != nil {
-			if !errors.Is(err, levy.ErrInvalidSignature) && !errors.Is(err, levy.ErrMalformedNotice) {
+			if !errors.Is(err, levy.ErrInvalidSignature) && !errors.Is(err, levy.ErrMalformedNotification) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return

@@ -23,7 +23,8 @@ func fields(err error) []string {
 
 func TestValidation(t *testing.T) {
 	t.Parallel()
-	big := levy.File{Reader: strings.NewReader(""), Size: levy.MaxAgreementBytes + 1}
+	big := levy.FileFromBytes("big.pdf", nil)
+	big.Size = levy.MaxAgreementBytes + 1
 	a, neg := levy.Yuan(1, 0), levy.Amount(-1)
 	cases := []struct {
 		name string

@@ -94,12 +94,12 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		if str(d, "tax_agent_parent_id") != "" && str(d, "credit_code") == "" {
 			return "0002", "参数不完整: credit_code", nil, nil
 		}
-		st := "ACCEPT"
 		if s.signed[id] {
-			st = "SIGN"
+			return "0", "成功", map[string]any{"id_card": id, "status": "SIGN"}, nil // rule 2: no notification
 		}
 		s.signed[id] = true
-		return "0", "成功", map[string]any{"id_card": id, "status": st}, nil
+		return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
+			func() { s.push(name, map[string]any{"id_card": id, "status": "SIGN"}) }
 	case "QUERY_SIGN_UP_BATCH":
 		list, _ := d["batch_details"].([]any)
 		if len(list) > 500 {
@@ -237,19 +237,28 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 	if tm := str(d, "tax_mode"); tm != "GENERAL" && tm != "SPECIAL" {
 		return "0002", "tax_mode 取值错误", nil, nil
 	}
-	s.seq++
-	loc, _ := strconv.ParseInt(str(d, "tax_agent_location_id"), 10, 64)
-	if loc == 0 {
-		loc = 101
+	locs := s.locations
+	if loc, _ := strconv.ParseInt(str(d, "tax_agent_location_id"), 10, 64); loc > 0 {
+		locs = []int64{loc}
 	}
-	r := &remit{OrderID: fmt.Sprintf("RO%010d", s.seq), Status: "ACCEPT", LocationID: loc, Amount: amount,
-		Fee: actual - amount, Actual: actual, SumFee: actual - amount, accepted: now}
 	o := &order{RequestID: rid, IDCard: str(d, "id_card"), Name: str(d, "name"), CreditCode: str(d, "credit_code"),
 		CustomerID: str(d, "customer_id"), Cellphone: str(d, "cellphone"), BankcardNo: str(d, "bankcard_no"),
-		TaxMode: str(d, "tax_mode"), Status: "ACCEPT", AcceptTime: now, Remits: []*remit{r}}
+		TaxMode: str(d, "tax_mode"), Status: "ACCEPT", AcceptTime: now}
+	// Split across the locations: equal shares, the remainder on the first.
+	n := int64(len(locs))
+	for i, loc := range locs {
+		a, t := amount/n, actual/n
+		if i == 0 {
+			a, t = amount-a*(n-1), actual-t*(n-1)
+		}
+		s.seq++
+		r := &remit{OrderID: fmt.Sprintf("RO%010d", s.seq), Status: "ACCEPT", LocationID: loc, Amount: a,
+			Fee: t - a, Actual: t, SumFee: t - a, accepted: now}
+		o.Remits = append(o.Remits, r)
+		s.remits[r.OrderID] = o
+	}
 	o.TaskID, _ = strconv.ParseInt(str(d, "task_id"), 10, 64)
 	s.orders[rid] = o
-	s.remits[r.OrderID] = o
 	return "0", "成功", map[string]any{"request_id": rid, "accept_time": now.In(cst).Format(ts)}, func() {
 		s.mu.Lock()
 		o.Status = "CLOSE" // the internal remit order is created: the merchant may now pay

@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -69,6 +70,7 @@ type Server struct {
 	remits    map[string]*order // by remit order_id
 	idImages  map[string]string
 	seq       int
+	locations []int64
 	pushes    sync.WaitGroup
 	delivered map[string]int
 }
@@ -87,30 +89,82 @@ type remit struct {
 	accepted                                time.Time
 }
 
-// Option configures a Server.
-type Option func(*Server)
+// ServerOption configures a Server.
+type ServerOption func(*Server) error
 
 // WithCredentials sets the client key and secret the fake expects.
-func WithCredentials(clientKey, secret string) Option {
-	return func(s *Server) { s.ClientKey, s.Secret = clientKey, secret }
+func WithCredentials(clientKey, secret string) ServerOption {
+	return func(s *Server) error {
+		if clientKey == "" || secret == "" {
+			return errors.New("levytest: WithCredentials: empty client key or secret")
+		}
+		s.ClientKey, s.Secret = clientKey, secret
+		return nil
+	}
 }
 
 // WithClock sets the fake's clock (time.Now by default); Advance moves it.
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
+func WithClock(now func() time.Time) ServerOption {
+	return func(s *Server) error {
+		if now == nil {
+			return errors.New("levytest: WithClock(nil)")
+		}
+		s.clock = now
+		return nil
+	}
+}
 
-// WithNotifyURL sets where notices are pushed.
-func WithNotifyURL(u string) Option { return func(s *Server) { s.notifyURL = u } }
+// WithNotifyURL sets where notifications are pushed.
+func WithNotifyURL(u string) ServerOption {
+	return func(s *Server) error {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			return errors.New("levytest: WithNotifyURL: want an absolute http(s) URL")
+		}
+		s.notifyURL = u
+		return nil
+	}
+}
+
+// WithLocations sets the qualified party's locations (tax_agent_location_id;
+// 101 by default). An order that names no location is split across all of
+// them, as the service splits by the party's configuration and each
+// location's monthly limit (§2.3): one remit order per location, each with
+// its own CLOSE_ORDER_NOTICE.
+func WithLocations(ids ...int64) ServerOption {
+	return func(s *Server) error {
+		if len(ids) == 0 {
+			return errors.New("levytest: WithLocations: no location")
+		}
+		for _, id := range ids {
+			if id <= 0 {
+				return fmt.Errorf("levytest: WithLocations: bad id %d", id)
+			}
+		}
+		s.locations = append([]int64(nil), ids...)
+		return nil
+	}
+}
 
 // NewServer starts a fake provider on 127.0.0.1.
-func NewServer(opts ...Option) *Server {
-	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now,
+func NewServer(opts ...ServerOption) (*Server, error) {
+	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now, locations: []int64{101},
 		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
 		idImages: map[string]string{}, delivered: map[string]int{}}
+	var errs []error
 	for _, o := range opts {
-		o(s)
+		if o == nil {
+			errs = append(errs, errors.New("levytest: nil ServerOption"))
+			continue
+		}
+		if err := o(s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	return s
+	return s, nil
 }
 
 // Close waits for pending notice pushes, then stops the server.
@@ -179,9 +233,9 @@ func (s *Server) sign(b []byte) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// SignNotice returns the form body of a signed notice, for tests of a
-// receiver: req is {name, code "0", message, data}.
-func (s *Server) SignNotice(name string, data any) []byte {
+// SignNotification returns the form body of a signed notification, for
+// tests of a receiver: req is {name, code "0", message, data}.
+func (s *Server) SignNotification(name string, data any) []byte {
 	req, _ := json.Marshal(map[string]any{"name": name, "code": "0", "message": "成功", "data": data})
 	return []byte(url.Values{"req": {string(req)}, "sign": {s.sign(req)}}.Encode())
 }
@@ -194,7 +248,7 @@ func (s *Server) push(name string, data any) {
 	if target == "" {
 		return
 	}
-	body := s.SignNotice(name, data)
+	body := s.SignNotification(name, data)
 	copies := 1
 	if s.duplicateNotices() {
 		copies = 2
