@@ -329,7 +329,7 @@ func safeJSONError(err error) string {
 	if errors.As(err, &se) {
 		return "invalid JSON"
 	}
-	msg := err.Error()
+	msg := strings.TrimPrefix(err.Error(), "levy: ")
 	if len(msg) > 120 {
 		msg = msg[:120]
 	}

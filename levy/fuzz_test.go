@@ -2,8 +2,11 @@ package levy_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -12,27 +15,51 @@ import (
 	"github.com/jarcoal/httpmock"
 )
 
-// FuzzParseNotice: any body is refused with a typed error or parsed; a
-// parsed notice verified, so a body signed by the fake always parses.
+// FuzzParseNotice: any body is refused with a typed error that prints
+// safely, or parsed. With resign, body is taken as the req and signed, so
+// the decoders behind the signature check are reached too.
 func FuzzParseNotice(f *testing.F) {
 	srv := newFake(f, levytest.WithCredentials("k", "fuzz-secret"))
-	defer srv.Close()
 	f.Add(srv.SignNotification(string(levy.OperationCreateOrder), map[string]any{"request_id": "R1", "status": "CLOSE", "remit_order_list": []any{map[string]any{"amount": "1.00"}}}), false)
 	f.Add(srv.SignNotification(string(levy.OperationCloseOrderNotice), map[string]any{"request_id": "R1", "close_time": "2024-01-01T00:00:00.000"}), true)
+	f.Add([]byte(`{"name":"CLOSE_ORDER_NOTICE","code":"0","data":{"close_time":"2024-01-01T00:00:00Z","tax_agent_location_id":""}}`), true)
+	f.Add([]byte(`{"name":"CREATE_ORDER_V2","code":"0","data":{"remit_order_list":[{"amount":1.234,"tax_agent_location_id":1e3}]}}`), true)
 	f.Add([]byte("req=%7B%7D&sign=AAAA"), false)
 	c, err := levy.NewClient(levy.WithCredentials("k", "fuzz-secret"), levy.WithBaseURL("https://x.invalid"))
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, body []byte, resign bool) {
+		if resign {
+			body = []byte(url.Values{"req": {string(body)}, "sign": {hmacB64("fuzz-secret", string(body))}}.Encode())
+		}
 		n, err := parseNotice(context.Background(), c, "", body)
 		if err != nil {
+			_ = err.Error() // must not panic
 			if !errors.Is(err, levy.ErrInvalidSignature) && !errors.Is(err, levy.ErrMalformedNotification) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return
 		}
 		_ = n.IdempotencyKey()
+		_ = fmt.Sprintf("%v %+v", n, n.Data)
+	})
+}
+
+// FuzzDecoders: every wire type's decoder returns nil or an error whose
+// Error() does not panic (a *json.UnmarshalTypeError without a Type did).
+func FuzzDecoders(f *testing.F) {
+	for _, s := range []string{`"2024-03-01T10:00:00.000"`, `"2024-03-01T10:00:00+08:00"`, `12`, `"12.345"`, `""`, `null`, `"12345678901234567890"`,
+		`{"accept_time":"x","remit_order_list":[{"amount":"1"}]}`, `{"task_id":"","tax_agent_location_id":1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, v := range []any{new(levy.Time), new(levy.Amount), new(levy.ID), new(levy.QueryOrderResponse), new(levy.CreateOrderResponse),
+			new(levy.OrderNotification), new(levy.CloseOrderNotification), new(levy.SignUpNotification), new(levy.QuerySignUpBatchResponse)} {
+			if err := json.Unmarshal(b, v); err != nil {
+				_ = err.Error()
+			}
+		}
 	})
 }
 

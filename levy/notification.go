@@ -88,7 +88,7 @@ type Notification struct {
 	// is never printed by String or LogValue).
 	Raw json.RawMessage
 
-	key string
+	dedupKey string
 }
 
 // Succeeded reports whether the notification's code is "0".
@@ -99,7 +99,7 @@ func (n *Notification) Succeeded() bool { return n.Code == CodeOK }
 // notifications that differ in any signed byte (the two
 // CLOSE_ORDER_NOTICEs of an order split across locations, the SIGN_UP
 // notifications of two people) have different keys.
-func (n *Notification) IdempotencyKey() string { return n.key }
+func (n *Notification) IdempotencyKey() string { return n.dedupKey }
 
 // String prints the notification without its data.
 func (n Notification) String() string {
@@ -108,7 +108,7 @@ func (n Notification) String() string {
 
 // LogValue prints the notification without its data.
 func (n Notification) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("name", string(n.Operation)), slog.String("code", string(n.Code)), slog.String("key", n.key))
+	return slog.GroupValue(slog.String("name", string(n.Operation)), slog.String("code", string(n.Code)), slog.String("key", n.dedupKey))
 }
 
 // SignNotification is SYNC_SIGN's asynchronous result.
@@ -230,7 +230,7 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 	}
 	sum := sha256.Sum256(req)
 	n := &Notification{Operation: env.Name, Code: env.Code, Message: env.Message, Raw: env.Data,
-		key: string(env.Name) + ":" + hex.EncodeToString(sum[:])}
+		dedupKey: string(env.Name) + ":" + hex.EncodeToString(sum[:])}
 	var data any
 	switch env.Name {
 	case OperationSyncSign:
@@ -311,7 +311,7 @@ func NewNotificationHandler(v *NotificationVerifier, fn NotificationFunc, opts .
 		},
 		Key: (*Notification).IdempotencyKey,
 		Attrs: func(n *Notification) []slog.Attr {
-			return []slog.Attr{slog.String("name", string(n.Operation)), slog.String("key", n.key)}
+			return []slog.Attr{slog.String("name", string(n.Operation)), slog.String("key", n.dedupKey)}
 		},
 		Ack:  ack,
 		Nack: nack,

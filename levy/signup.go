@@ -238,6 +238,14 @@ type QuerySignUpBatchRequest struct {
 	BatchDetails []SignUpQuery `json:"batch_details"`
 }
 
+// String prints the request with the ID cards masked.
+func (r QuerySignUpBatchRequest) String() string {
+	return fmt.Sprintf("{BatchNo:%s BatchDetails:%v}", r.BatchNo, r.BatchDetails)
+}
+
+// LogValue masks the ID cards.
+func (r QuerySignUpBatchRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
 // MaxSignUpBatch is the most details one QUERY_SIGN_UP_BATCH takes.
 const MaxSignUpBatch = 500
 
@@ -278,6 +286,14 @@ type QuerySignUpBatchResponse struct {
 	BatchDetails []SignUpRecord `json:"batch_details"`
 	Metadata     Metadata       `json:"-"`
 }
+
+// String prints the answer with the ID cards masked.
+func (r QuerySignUpBatchResponse) String() string {
+	return fmt.Sprintf("{BatchNo:%s BatchDetails:%v}", r.BatchNo, r.BatchDetails)
+}
+
+// LogValue masks the ID cards.
+func (r QuerySignUpBatchResponse) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // QuerySignUpBatch queries the agreement state of up to 500 people.
 //

@@ -45,13 +45,13 @@ type FaultKind int
 
 // Faults.
 const (
-	FaultDelay           FaultKind = iota + fault.KindDelay // answer after Delay
-	FaultStatus500                                          // HTTP 500, unsigned
-	FaultDropConnection                                     // close the connection without an answer, after reading the request
-	FaultBadSignature                                       // a wrong Api-Sign
-	FaultDuplicateNotice                                    // push every notice twice, concurrently
-	FaultProcessThenDrop                                    // process the request, then drop the connection (ambiguous outcome)
-	FaultTruncated                                          // process the request, then send half of the answer
+	FaultDelay           FaultKind = iota + 1 // answer after Delay (the values are internal/fault's kinds)
+	FaultStatus500                            // HTTP 500, unsigned
+	FaultDropConnection                       // close the connection without an answer, after reading the request
+	FaultBadSignature                         // a wrong Api-Sign
+	FaultDuplicateNotice                      // push every notice twice, concurrently
+	FaultProcessThenDrop                      // process the request, then drop the connection (ambiguous outcome)
+	FaultTruncated                            // process the request, then send half of the answer
 )
 
 // Server is a fake levy provider. Use its URL as the client's base URL.
