@@ -2,9 +2,12 @@
 // net/http/httptest: it speaks the real wire format with its own client key
 // and secret, verifies signatures, timestamps (±5 minutes) and base paths,
 // enforces the spec's required fields (answering 0002, 0003), keeps state
-// (taxpayers, orders ACCEPT → PROCESS → CLOSE, remit orders ACCEPT →
-// REMIT/CLOSE, the 72-hour auto-close on its clock), signs its answers,
-// pushes signed notices to a URL with retries, and injects faults.
+// (taxpayers, orders ACCEPT → CLOSE once their remit orders exist, remit
+// orders ACCEPT → REMIT/CLOSE, the 72-hour auto-close on its clock), splits
+// an order across the locations of WithLocations, signs its answers, pushes
+// signed notifications to a URL with retries (CREATE_ORDER_V2, SIGN_UP,
+// SYNC_SIGN, UPLOAD_TAXPAYER_AGREEMENT, UPLOAD_ID_CARD_IMAGE, one
+// CLOSE_ORDER_NOTICE per remit order), and injects faults.
 package levytest
 
 import (
