@@ -141,6 +141,29 @@ type OrderNotification struct {
 	FailReason     string       `json:"fail_reason"`
 }
 
+// Created reports the §3.2 CLOSE case "阿拉丁内部系统订单已创建完成商户可根据订单进行打款":
+// the order is closed with its remit orders created (confirm each with
+// ConfirmOrder within 72 hours).
+func (n *OrderNotification) Created() bool {
+	return orderCreated(n.Status, n.RemitOrderList, n.FailReason)
+}
+
+// Failed reports the other three §3.2 CLOSE cases (validation failed, task
+// ID invalid, customer lookup failed): closed without remit orders, the
+// reason in FailReason.
+func (n *OrderNotification) Failed() bool {
+	return n.Status == OrderStatusClose && !orderCreated(n.Status, n.RemitOrderList, n.FailReason)
+}
+
+func orderCreated(st OrderStatus, list []RemitOrder, failReason string) bool {
+	return st == OrderStatusClose && len(list) > 0 && failReason == ""
+}
+
+// Cancelled reports a closed remit order: a CLOSE_ORDER_NOTICE is always
+// §3.3's "已关闭，客户已取消" (72 hours without confirmation), never §2.5's
+// CLOSE after tax was paid.
+func (n *CloseOrderNotification) Cancelled() bool { return n.RemitStatus == RemitStatusClose }
+
 // AgreementNotification is UPLOAD_TAXPAYER_AGREEMENT's asynchronous
 // result.
 type AgreementNotification struct {

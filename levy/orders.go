@@ -274,6 +274,18 @@ type QueryOrderResponse struct {
 	Metadata       Metadata     `json:"-"`
 }
 
+// Created reports §3.2's CLOSE with the remit orders created (the order
+// may be paid and confirmed); Failed the three other CLOSE cases.
+func (r *QueryOrderResponse) Created() bool {
+	return orderCreated(r.Status, r.RemitOrderList, r.FailReason)
+}
+
+// Failed reports an order closed without remit orders (FailReason says
+// why).
+func (r *QueryOrderResponse) Failed() bool {
+	return r.Status == OrderStatusClose && !orderCreated(r.Status, r.RemitOrderList, r.FailReason)
+}
+
 // String prints the answer with its personal data masked.
 func (r QueryOrderResponse) String() string {
 	type plain QueryOrderResponse

@@ -198,3 +198,18 @@ func TestIDsFromTheWire(t *testing.T) {
 		t.Errorf("the spec's sample: %+v, %v", n, err)
 	}
 }
+
+// TestOrderCloseCases (issue 17): §3.2's CLOSE is success with remit
+// orders, failure without.
+func TestOrderCloseCases(t *testing.T) {
+	t.Parallel()
+	ok := &levy.OrderNotification{Status: levy.OrderStatusClose, RemitOrderList: []levy.RemitOrder{{OrderID: "RO1"}}}
+	bad := &levy.OrderNotification{Status: levy.OrderStatusClose, FailReason: "任务 ID 不存在"}
+	accept := &levy.OrderNotification{Status: levy.OrderStatusAccept}
+	if !ok.Created() || ok.Failed() || bad.Created() || !bad.Failed() || accept.Created() || accept.Failed() {
+		t.Errorf("Created/Failed wrong: ok %v/%v bad %v/%v accept %v/%v", ok.Created(), ok.Failed(), bad.Created(), bad.Failed(), accept.Created(), accept.Failed())
+	}
+	if !levy.ValidIDCardChecksum("11010519491231002X") || levy.ValidIDCardChecksum("110105194912310021") {
+		t.Error("ValidIDCardChecksum wrong on the GB 11643 sample")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // required lists each interface's required data fields (seed §2).
@@ -24,6 +25,91 @@ var required = map[string][]string{
 	"UPLOAD_ID_CARD_IMAGE":      {"requestId", "idCardNo", "realName", "uploadWay", "frontImage", "backImage"},
 	"QUERY_ID_CARD_IMAGE":       {"requestId", "idCardNo"},
 	"UPLOAD_FACEID_VIDEO_FRAME": {"requestId", "idCardNo"},
+}
+
+// maxRunes are the length column of the spec's request tables (S n).
+var maxRunes = map[string]map[string]int{
+	"SYNC_SIGN":                 {"request_id": 32, "real_name": 10, "cellphone": 11},
+	"SIGN_UP":                   {"name": 10, "cellphone": 20, "bankcard_no": 20, "credit_code": 20, "customer_id": 50},
+	"CREATE_ORDER_V2":           {"request_id": 32, "name": 10, "credit_code": 20, "customer_id": 50, "cellphone": 20, "bankcard_no": 20, "remark": 100},
+	"CONFIRM_ORDER_V2":          {"order_id": 32},
+	"QUERY_SIGN_UP_BATCH":       {"batch_no": 32},
+	"QUERY_ORDER_V2":            {"request_id": 32},
+	"UPLOAD_TAXPAYER_AGREEMENT": {"request_id": 32, "name": 10, "cellphone": 20, "contract_id": 50},
+	"ADD_BANK_VOUCHER":          {"order_id": 20, "file_name": 30},
+	"UPLOAD_ID_CARD_IMAGE":      {"requestId": 32},
+	"QUERY_ID_CARD_IMAGE":       {"requestId": 32},
+	"UPLOAD_FACEID_VIDEO_FRAME": {"requestId": 32},
+}
+
+// ids are the I fields (integers of at most 20 digits, here also > 0),
+// idCards the ID card fields, amounts the A fields (a string with exactly
+// two decimals: "单位元，精确到小数点后两位，使用字符串表示，例如 "12.34"").
+var (
+	ids     = []string{"tax_agent_parent_id", "tax_agent_location_id", "agent_parent_id", "task_id"}
+	idCards = []string{"id_card", "idCardNo"}
+	amounts = []string{"profit", "pay_amount"}
+)
+
+// CodeRefused is what the fake answers for a business refusal (an order
+// that does not exist, a remit order in the wrong state, a duplicate
+// request_id or contract_id): the spec's table has no such code, so the fake
+// uses 0002 with the reason in message. 0001 (系统失败) is kept for a
+// system failure.
+const CodeRefused = "0002"
+
+// strict checks the value rules of the tables: lengths, ids, ID cards and
+// amounts. It returns the refusal message, or "".
+func strict(name string, d map[string]any) string {
+	for k, n := range maxRunes[name] {
+		if utf8.RuneCountInString(str(d, k)) > n {
+			return k + " 超过长度 " + strconv.Itoa(n)
+		}
+	}
+	for _, k := range ids {
+		v, ok := d[k]
+		if !ok {
+			continue
+		}
+		f, isNum := v.(float64)
+		if !isNum || f <= 0 || f != math.Trunc(f) || len(str(d, k)) > 20 {
+			return k + " 不是正整数"
+		}
+	}
+	for _, k := range idCards {
+		if v := str(d, k); v != "" && len(v) != 15 && len(v) != 18 {
+			return k + " 不是身份证号"
+		}
+	}
+	if list, ok := d["batch_details"].([]any); ok {
+		for _, it := range list {
+			m, _ := it.(map[string]any)
+			if v := str(m, "id_card"); len(v) != 15 && len(v) != 18 {
+				return "batch_details.id_card 不是身份证号"
+			}
+		}
+	}
+	for _, k := range amounts {
+		v, ok := d[k]
+		if !ok {
+			continue
+		}
+		sv, isStr := v.(string)
+		w, f, dot := strings.Cut(sv, ".")
+		if !isStr || !dot || len(f) != 2 || w == "" || !allDigits(w) || !allDigits(f) {
+			return k + " 金额格式错误"
+		}
+	}
+	return ""
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func str(d map[string]any, k string) string {
@@ -61,7 +147,7 @@ func file(d map[string]any, k string, max int, magic ...[]byte) string {
 		return k + " 超过大小限制"
 	}
 	for _, m := range magic {
-		if bytes.HasPrefix(b, m) {
+		if bytes.HasPrefix(b, m) || (string(m) == "%PDF-" && bytes.Contains(b[:min(len(b), 1024)], m)) {
 			return ""
 		}
 	}
@@ -80,6 +166,9 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		if v, ok := d[k]; !ok || v == nil || v == "" {
 			return "0002", "参数不完整: " + k, nil, nil
 		}
+	}
+	if m := strict(name, d); m != "" {
+		return "0002", m, nil, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -120,20 +209,23 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 	case "QUERY_ORDER_V2":
 		o := s.orders[str(d, "request_id")]
 		if o == nil {
-			return "0001", "订单不存在", nil, nil
+			return CodeRefused, "订单不存在", nil, nil
 		}
 		return "0", "成功", o.view(), nil
 	case "CONFIRM_ORDER_V2":
 		o := s.remits[str(d, "order_id")]
 		if o == nil {
-			return "0001", "订单不存在", nil, nil
+			return CodeRefused, "订单不存在", nil, nil
+		}
+		if _, err := time.ParseInLocation(ts, str(d, "arising_time"), cst); err != nil {
+			return "0002", "arising_time 格式错误", nil, nil
 		}
 		for _, r := range o.Remits {
 			if r.OrderID != str(d, "order_id") {
 				continue
 			}
 			if r.Status != "ACCEPT" {
-				return "0001", "出款状态为 " + r.Status + "，不能确认", nil, nil
+				return CodeRefused, "出款状态为 " + r.Status + "，不能确认", nil, nil
 			}
 			switch str(d, "next_step") {
 			case "CONTINUE":
@@ -159,6 +251,10 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		if m := file(d, "file_data", 10<<20, []byte("%PDF-")); m != "" {
 			return "0002", m, nil, nil
 		}
+		if s.contracts[str(d, "contract_id")] {
+			return CodeRefused, "contract_id 重复", nil, nil
+		}
+		s.contracts[str(d, "contract_id")] = true
 		s.seq++
 		res := map[string]any{"request_id": str(d, "request_id"), "contract_id": str(d, "contract_id"), "file_id": fmt.Sprintf("F%08d", s.seq)}
 		ack := map[string]any{"status": "ACCEPT"}
@@ -168,11 +264,20 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		}
 		return "0", "成功", ack, func() { s.push(name, done) }
 	case "ADD_BANK_VOUCHER":
-		if m := file(d, "file", 10<<20, []byte("%PDF-")); m != "" {
+		if !strings.HasSuffix(strings.ToLower(str(d, "file_name")), ".pdf") {
+			return "0002", "file_name 须以 .pdf 结尾", nil, nil
+		}
+		if s.remits[str(d, "order_id")] == nil {
+			return CodeRefused, "订单不存在", nil, nil
+		}
+		if m := file(d, "file", math.MaxInt, []byte("%PDF-")); m != "" {
 			return "0002", m, nil, nil
 		}
 		return "0", "成功", map[string]any{"order_id": str(d, "order_id"), "status": "SUCCESS"}, nil
 	case "UPLOAD_ID_CARD_IMAGE":
+		if str(d, "uploadWay") != "DIRECT" {
+			return "0002", "uploadWay 仅支持 DIRECT", nil, nil
+		}
 		for _, k := range []string{"frontImage", "backImage"} {
 			if m := file(d, k, 1<<20); m != "" {
 				return "0002", m, nil, nil

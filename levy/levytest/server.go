@@ -74,6 +74,7 @@ type Server struct {
 	idImages  map[string]string
 	seq       int
 	locations []int64
+	contracts map[string]bool
 	pushes    sync.WaitGroup
 	delivered map[string]int
 }
@@ -152,7 +153,7 @@ func WithLocations(ids ...int64) ServerOption {
 func NewServer(opts ...ServerOption) (*Server, error) {
 	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now, locations: []int64{101},
 		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
-		idImages: map[string]string{}, delivered: map[string]int{}}
+		idImages: map[string]string{}, delivered: map[string]int{}, contracts: map[string]bool{}}
 	var errs []error
 	for _, o := range opts {
 		if o == nil {
