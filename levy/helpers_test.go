@@ -2,6 +2,7 @@ package levy_test
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"testing"
 
@@ -53,3 +54,5 @@ func mustFile(t testing.TB, path string) levy.File {
 	}
 	return f
 }
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

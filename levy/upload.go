@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"log/slog"
 	"os"
@@ -20,9 +19,10 @@ import (
 
 // File is a file to upload: its name, its size in bytes (0 when unknown:
 // the limit is then checked while streaming) and a function that opens it.
-// Open is called once per attempt and the file streamed, never held in
-// memory whole; a call is repeated only when its request provably never
-// left, so a one-shot reader is read at most once in practice.
+// Open is called twice per attempt (the signature and the length first,
+// then the body) and must return the same bytes each time; the file is
+// streamed, never held in memory whole. A reader that cannot be re-read
+// belongs in a temporary file (FileFromPath) or, when small, FileFromBytes.
 type File struct {
 	Name string
 	Size int64
@@ -129,18 +129,22 @@ func (c *Client) upload(ctx context.Context, op Operation, key string, data any,
 		}
 	}
 	return c.exchange(ctx, op, key, out, func(ctx context.Context) (io.Reader, int64, error) {
-		r, err := c.streamBody(ctx, op, data, parts)
-		return r, -1, err
+		return c.streamBody(ctx, op, data, parts)
 	}, true)
 }
 
-// streamBody returns the form body "req=<JSON with files>&sign=<HMAC>"
-// produced by a goroutine as it is read: each file is base64-encoded on the
-// fly into both the HMAC and the URL-escaped form.
-func (c *Client) streamBody(ctx context.Context, op Operation, data any, parts []*filePart) (io.Reader, error) {
+// streamBody returns the form body "req=<JSON with files>&sign=<HMAC>" and
+// its length, in two passes over the files: the first computes the
+// signature and the escaped length (no body is held), the second is
+// produced by a goroutine as the transport reads it, so the request has a
+// Content-Length (some gateways refuse chunked forms) and the file, its
+// base64 and the JSON are never in memory at once. With a custom Signer,
+// which takes the message in one piece, the first pass buffers the req
+// (about 4/3 of the files) in memory for Sign.
+func (c *Client) streamBody(ctx context.Context, op Operation, data any, parts []*filePart) (io.Reader, int64, error) {
 	env, err := marshal(envelope{Name: op, ClientKey: c.cfg.clientKey, Timestamp: c.cfg.now().In(cst).Format(timestampLayout), Data: data})
 	if err != nil {
-		return nil, fmt.Errorf("levy: %s: encode: %w", op, err)
+		return nil, 0, fmt.Errorf("levy: %s: encode: %w", op, err)
 	}
 	// Split the envelope at each placeholder, in the order they appear.
 	type seg struct {
@@ -164,55 +168,84 @@ func (c *Client) streamBody(ctx context.Context, op Operation, data any, parts [
 		segs = append(segs, seg{text: rest[:at], part: next})
 		rest = rest[at+len(next.placeholder):]
 	}
-	var h hash.Hash
-	if c.mac != nil && c.cfg.signer == Signer(c.mac) {
-		h = c.mac.New()
+	writeReq := func(sink io.Writer) error {
+		for _, s := range segs {
+			if _, err := sink.Write(s.text); err != nil {
+				return err
+			}
+			if s.part != nil {
+				if err := streamFile(sink, s.part); err != nil {
+					return &buildError{err}
+				}
+			}
+		}
+		return nil
 	}
+
+	// Pass 1: the signature and the escaped length of req.
+	var count escapedCounter
+	var sig []byte
+	if c.mac != nil && c.cfg.signer == Signer(c.mac) {
+		h := c.mac.New()
+		if err := writeReq(io.MultiWriter(h, &count)); err != nil {
+			return nil, 0, err
+		}
+		sig = h.Sum(nil)
+	} else {
+		var signed bytes.Buffer
+		if err := writeReq(io.MultiWriter(&signed, &count)); err != nil {
+			return nil, 0, err
+		}
+		if sig, err = c.cfg.signer.Sign(ctx, signed.Bytes()); err != nil {
+			return nil, 0, &buildError{fmt.Errorf("levy: %s: sign: %w", op, err)}
+		}
+	}
+	sigText := []byte(base64.StdEncoding.EncodeToString(sig))
+	var sigLen escapedCounter
+	_, _ = sigLen.Write(sigText)
+	size := int64(len("req=")) + count.n + int64(len("&sign=")) + sigLen.n
+
+	// Pass 2: the body itself.
 	pr, pw := io.Pipe()
 	go func() {
 		w := bufio.NewWriterSize(pw, 32<<10)
 		esc := &formEscaper{w: w}
-		var signed bytes.Buffer // only with a custom Signer, which needs the whole message
-		var sink io.Writer = esc
-		if h != nil {
-			sink = io.MultiWriter(h, esc)
-		} else {
-			sink = io.MultiWriter(&signed, esc)
-		}
 		err := func() error {
 			if _, err := w.WriteString("req="); err != nil {
 				return err
 			}
-			for _, s := range segs {
-				if _, err := sink.Write(s.text); err != nil {
-					return err
-				}
-				if s.part != nil {
-					if err := streamFile(sink, s.part); err != nil {
-						return &buildError{err}
-					}
-				}
-			}
-			var sig []byte
-			if h != nil {
-				sig = h.Sum(nil)
-			} else {
-				var err error
-				if sig, err = c.cfg.signer.Sign(ctx, signed.Bytes()); err != nil {
-					return &buildError{fmt.Errorf("levy: %s: sign: %w", op, err)}
-				}
+			if err := writeReq(esc); err != nil {
+				return err
 			}
 			if _, err := w.WriteString("&sign="); err != nil {
 				return err
 			}
-			if _, err := esc.Write([]byte(base64.StdEncoding.EncodeToString(sig))); err != nil {
+			if _, err := esc.Write(sigText); err != nil {
 				return err
 			}
 			return w.Flush()
 		}()
 		pw.CloseWithError(err)
 	}()
-	return pr, nil
+	return pr, size, nil
+}
+
+// escapedCounter counts the bytes formEscaper would write.
+type escapedCounter struct{ n int64 }
+
+func (e *escapedCounter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		if unreserved(b) || b == ' ' {
+			e.n++
+		} else {
+			e.n += 3
+		}
+	}
+	return len(p), nil
+}
+
+func unreserved(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '-' || b == '_' || b == '.' || b == '~'
 }
 
 // streamFile writes the base64 of the part's file to w, checking its
@@ -252,7 +285,7 @@ func (e *formEscaper) Write(p []byte) (int, error) {
 	for _, b := range p {
 		var err error
 		switch {
-		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9', b == '-', b == '_', b == '.', b == '~':
+		case unreserved(b):
 			err = e.w.WriteByte(b)
 		case b == ' ':
 			err = e.w.WriteByte('+')
