@@ -121,14 +121,14 @@ func TestFlowAutoClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	n.wait(t, levy.OperationCreateOrder)
-	srv.Inject(levytest.Fault{Kind: levytest.FaultDuplicateNotice})
+	srv.Inject(levytest.Fault{Kind: levytest.FaultDuplicateNotification})
 	srv.Advance(71 * time.Hour)
 	srv.Advance(2 * time.Hour)
 	cn := n.wait(t, levy.OperationCloseOrderNotice).Data.(*levy.CloseOrderNotification)
 	if cn.RequestID != "R-close" || cn.RemitStatus != levy.RemitStatusClose || cn.CloseTime.IsZero() {
 		t.Errorf("close notice = %+v", cn)
 	}
-	srv.WaitNotices()
+	srv.WaitNotifications()
 	n.mu.Lock()
 	closes := 0
 	for _, x := range n.got {

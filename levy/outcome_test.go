@@ -33,9 +33,9 @@ func TestSplitOrderTwoCloseNotifications(t *testing.T) {
 	if len(o.RemitOrderList) != 2 || o.RemitOrderList[0].TaxAgentLocationID == o.RemitOrderList[1].TaxAgentLocationID {
 		t.Fatalf("order notification = %+v; want two remit orders at two locations", o)
 	}
-	srv.Inject(levytest.Fault{Kind: levytest.FaultDuplicateNotice})
+	srv.Inject(levytest.Fault{Kind: levytest.FaultDuplicateNotification})
 	srv.Advance(73 * time.Hour)
-	srv.WaitNotices()
+	srv.WaitNotifications()
 	locs := map[levy.ID]int{}
 	n.mu.Lock()
 	for _, x := range n.got {

@@ -228,7 +228,7 @@ func flow(ctx context.Context, w io.Writer, baseURL, clientKey, secret, addr str
 		fmt.Fprintf(w, "  ok   %s\n", s.name)
 	}
 	if fake != nil {
-		fake.WaitNotices()
+		fake.WaitNotifications()
 	}
 	return nil
 }

@@ -48,13 +48,13 @@ type FaultKind int
 
 // Faults.
 const (
-	FaultDelay           FaultKind = iota + 1 // answer after Delay (the values are internal/fault's kinds)
-	FaultStatus500                            // HTTP 500, unsigned
-	FaultDropConnection                       // close the connection without an answer, after reading the request
-	FaultBadSignature                         // a wrong Api-Sign
-	FaultDuplicateNotice                      // push every notice twice, concurrently
-	FaultProcessThenDrop                      // process the request, then drop the connection (ambiguous outcome)
-	FaultTruncated                            // process the request, then send half of the answer
+	FaultDelay                 FaultKind = iota + 1 // answer after Delay (the values are internal/fault's kinds)
+	FaultStatus500                                  // HTTP 500, unsigned
+	FaultDropConnection                             // close the connection without an answer, after reading the request
+	FaultBadSignature                               // a wrong Api-Sign
+	FaultDuplicateNotification                      // push every notification twice, concurrently
+	FaultProcessThenDrop                            // process the request, then drop the connection (ambiguous outcome)
+	FaultTruncated                                  // process the request, then send half of the answer
 )
 
 // Server is a fake levy provider. Use its URL as the client's base URL.
@@ -196,8 +196,9 @@ func (s *Server) Delivered(name string) int {
 	return s.delivered[name]
 }
 
-// WaitNotices waits until every notice push so far has finished.
-func (s *Server) WaitNotices() { s.pushes.Wait() }
+// WaitNotifications waits until every notification push so far has
+// finished.
+func (s *Server) WaitNotifications() { s.pushes.Wait() }
 
 func (s *Server) now() time.Time { return s.clock().Add(s.offset) }
 
@@ -225,11 +226,11 @@ func (s *Server) Advance(d time.Duration) {
 }
 
 func (s *Server) takeFault() (Fault, bool) {
-	f, ok := s.faults.Take(func(k int) bool { return FaultKind(k) == FaultDuplicateNotice })
+	f, ok := s.faults.Take(func(k int) bool { return FaultKind(k) == FaultDuplicateNotification })
 	return Fault{Kind: FaultKind(f.Kind), Count: f.Count, Delay: f.Delay}, ok
 }
 
-func (s *Server) duplicateNotices() bool { return s.faults.Has(int(FaultDuplicateNotice)) }
+func (s *Server) duplicateNotices() bool { return s.faults.Has(int(FaultDuplicateNotification)) }
 
 func (s *Server) sign(b []byte) string {
 	m := hmac.New(sha256.New, []byte(s.Secret))
@@ -354,7 +355,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, env.Name, code, msg, out, badSign)
 	}
 	if notice != nil {
-		// Tracked from the start, so WaitNotices and Close also wait for a
+		// Tracked from the start, so WaitNotifications and Close also wait for a
 		// notice that has not reached push yet.
 		s.pushes.Add(1)
 		go func() {

@@ -162,7 +162,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 		}
 	}
 	if fake != nil {
-		fake.WaitNotices()
+		fake.WaitNotifications()
 	}
 	return nil
 }
