@@ -87,8 +87,13 @@ func TestFlowOrderLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	q, _ = c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R-flow-1"})
-	if q.RemitOrderList[0].RemitStatus != levy.RemitStatusRemit || q.ArisingTime.IsZero() {
-		t.Errorf("after confirm: %+v", q.RemitOrderList[0])
+	if q.RemitOrderList[0].RemitStatus != levy.RemitStatusProcess || q.ArisingTime.IsZero() {
+		t.Errorf("after confirm: %+v; want PROCESS (§2.5)", q.RemitOrderList[0])
+	}
+	srv.Advance(time.Minute)
+	q, _ = c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R-flow-1"})
+	if q.RemitOrderList[0].RemitStatus != levy.RemitStatusRemit {
+		t.Errorf("after the tax is paid: %+v; want REMIT", q.RemitOrderList[0])
 	}
 	// Confirming twice is the provider's error, typed.
 	_, err = c.ConfirmOrder(ctx, &levy.ConfirmOrderRequest{OrderID: remitID, ArisingTime: levy.Time{Time: time.Now()}, NextStep: levy.NextStepCancel})

@@ -173,6 +173,16 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
+	// 1010 信息鉴权未通过: "纳税人信息会做实名认证" (§2.2, §2.3 rule 1).
+	if id := str(d, "id_card"); id != "" {
+		person := str(d, "name")
+		if person == "" {
+			person = str(d, "real_name")
+		}
+		if want, ok := s.identities[id]; ok && person != "" && person != want {
+			return "1010", "信息鉴权未通过", nil, nil
+		}
+	}
 	switch name {
 	case "SYNC_SIGN":
 		id, rid := str(d, "id_card"), str(d, "request_id")
@@ -229,9 +239,12 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 			}
 			switch str(d, "next_step") {
 			case "CONTINUE":
-				r.Status = "REMIT"
+				r.Status = "PROCESS" // §2.5: "出款状态变为 PROCESS，将进入缴税流程且不可撤销"
 			case "CANCEL":
 				r.Status = "CLOSE"
+				if s.limit > 0 {
+					s.used[o.IDCard] -= r.Amount // "恢复被占用的缴税额度" (§2.5)
+				}
 			default:
 				return "0002", "next_step 取值错误", nil, nil
 			}
@@ -326,6 +339,7 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 		return "0002", "profit 与 pay_amount 二选一", nil, nil
 	}
 	var amount, actual int64
+
 	if profit != "" {
 		n, ok := fen(profit)
 		if !ok {
@@ -341,6 +355,13 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 	}
 	if tm := str(d, "tax_mode"); tm != "GENERAL" && tm != "SPECIAL" {
 		return "0002", "tax_mode 取值错误", nil, nil
+	}
+	// 1009 可用额度不足: "受理成功会占用纳税人的可用纳税额度" (§2.3 rule 2).
+	if s.limit > 0 {
+		if s.used[str(d, "id_card")]+amount > s.limit {
+			return "1009", "可用额度不足", nil, nil
+		}
+		s.used[str(d, "id_card")] += amount
 	}
 	locs := s.locations
 	if loc, _ := strconv.ParseInt(str(d, "tax_agent_location_id"), 10, 64); loc > 0 {

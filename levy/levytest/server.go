@@ -1,13 +1,18 @@
 // Package levytest is an in-process fake of the Olading levy API, like
 // net/http/httptest: it speaks the real wire format with its own client key
 // and secret, verifies signatures, timestamps (±5 minutes) and base paths,
-// enforces the spec's required fields (answering 0002, 0003), keeps state
-// (taxpayers, orders ACCEPT → CLOSE once their remit orders exist, remit
-// orders ACCEPT → REMIT/CLOSE, the 72-hour auto-close on its clock), splits
-// an order across the locations of WithLocations, signs its answers, pushes
-// signed notifications to a URL with retries (CREATE_ORDER_V2, SIGN_UP,
-// SYNC_SIGN, UPLOAD_TAXPAYER_AGREEMENT, UPLOAD_ID_CARD_IMAGE, one
-// CLOSE_ORDER_NOTICE per remit order), and injects faults.
+// and enforces the spec's tables: required fields, lengths, integer ids,
+// two-decimal amounts, ID cards of 15 or 18 characters, unique request_id
+// and contract_id, file types and suffixes, DIRECT as the only uploadWay
+// (0002, 0003; CodeRefused for business refusals), quotas (1009, WithQuota)
+// and real-name checks (1010, WithIdentity). It keeps state: taxpayers,
+// orders ACCEPT → CLOSE once their remit orders exist, remit orders ACCEPT
+// → PROCESS → REMIT or ACCEPT → CLOSE, the 72-hour auto-close on its clock
+// (Advance). It splits an order across the locations of WithLocations,
+// signs its answers, pushes signed notifications to a URL with retries
+// (CREATE_ORDER_V2, SIGN_UP, SYNC_SIGN, UPLOAD_TAXPAYER_AGREEMENT,
+// UPLOAD_ID_CARD_IMAGE, one CLOSE_ORDER_NOTICE per remit order), and
+// injects faults.
 package levytest
 
 import (
@@ -62,21 +67,24 @@ type Server struct {
 	*httptest.Server
 	ClientKey, Secret string
 
-	mu        sync.Mutex
-	offset    time.Duration
-	clock     func() time.Time
-	notifyURL string
-	faults    fault.Queue
-	calls     map[string]int
-	signed    map[string]bool
-	orders    map[string]*order // by request_id
-	remits    map[string]*order // by remit order_id
-	idImages  map[string]string
-	seq       int
-	locations []int64
-	contracts map[string]bool
-	pushes    sync.WaitGroup
-	delivered map[string]int
+	mu         sync.Mutex
+	offset     time.Duration
+	clock      func() time.Time
+	notifyURL  string
+	faults     fault.Queue
+	calls      map[string]int
+	signed     map[string]bool
+	orders     map[string]*order // by request_id
+	remits     map[string]*order // by remit order_id
+	idImages   map[string]string
+	seq        int
+	locations  []int64
+	contracts  map[string]bool
+	identities map[string]string // id_card -> name, for 1010
+	limit      int64             // fen per taxpayer, for 1009 (0: none)
+	used       map[string]int64
+	pushes     sync.WaitGroup
+	delivered  map[string]int
 }
 
 type order struct {
@@ -149,11 +157,38 @@ func WithLocations(ids ...int64) ServerOption {
 	}
 }
 
+// WithIdentity registers a person's name for an ID card: a request with
+// that ID card and another name is answered 1010 (信息鉴权未通过), as the
+// service's real-name check does.
+func WithIdentity(idCard, name string) ServerOption {
+	return func(s *Server) error {
+		if idCard == "" || name == "" {
+			return errors.New("levytest: WithIdentity: empty ID card or name")
+		}
+		s.identities[idCard] = name
+		return nil
+	}
+}
+
+// WithQuota sets each taxpayer's available amount, in fen: an order over
+// what is left is answered 1009 (可用额度不足); an accepted order takes its
+// amount (§2.3 rule 2), a cancelled remit order gives it back (§2.5).
+func WithQuota(fen int64) ServerOption {
+	return func(s *Server) error {
+		if fen <= 0 {
+			return fmt.Errorf("levytest: WithQuota(%d): want a positive amount", fen)
+		}
+		s.limit = fen
+		return nil
+	}
+}
+
 // NewServer starts a fake provider on 127.0.0.1.
 func NewServer(opts ...ServerOption) (*Server, error) {
 	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now, locations: []int64{101},
 		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
-		idImages: map[string]string{}, delivered: map[string]int{}, contracts: map[string]bool{}}
+		idImages: map[string]string{}, delivered: map[string]int{}, contracts: map[string]bool{},
+		identities: map[string]string{}, used: map[string]int64{}}
 	var errs []error
 	for _, o := range opts {
 		if o == nil {
@@ -202,8 +237,11 @@ func (s *Server) WaitNotifications() { s.pushes.Wait() }
 
 func (s *Server) now() time.Time { return s.clock().Add(s.offset) }
 
-// Advance moves the fake's clock by d and closes remit orders left
-// unconfirmed for 72 hours, pushing CLOSE_ORDER_NOTICE for each.
+// Advance moves the fake's clock by d: a confirmed remit order goes from
+// PROCESS to REMIT (§2.5 has it become CLOSE once the tax is paid, §3.3
+// lists REMIT 出款成功; the fake uses §3.3's state, a client must take
+// both as final), and remit orders left unconfirmed for 72 hours close,
+// with a CLOSE_ORDER_NOTICE each.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	s.offset += d
@@ -211,6 +249,10 @@ func (s *Server) Advance(d time.Duration) {
 	var closed []map[string]any
 	for _, o := range s.orders {
 		for _, r := range o.Remits {
+			if r.Status == "PROCESS" && d > 0 {
+				r.Status = "REMIT" // the tax is paid and the payout made (§3.3 出款成功)
+				continue
+			}
 			if r.Status == "ACCEPT" && !now.Before(r.accepted.Add(72*time.Hour)) {
 				r.Status = "CLOSE"
 				closed = append(closed, map[string]any{"request_id": o.RequestID, "remit_status": "CLOSE",

@@ -159,3 +159,36 @@ func TestFakeSplitsOrders(t *testing.T) {
 		t.Error("NewServer(nil) = nil error")
 	}
 }
+
+// TestFakeQuotaAndIdentity: 1009 when the taxpayer's quota is used up
+// (§2.3 rule 2), given back by CANCEL (§2.5); 1010 when the name does not
+// match the ID card (§2.3 rule 1).
+func TestFakeQuotaAndIdentity(t *testing.T) {
+	t.Parallel()
+	s, err := levytest.NewServer(levytest.WithQuota(150_00), levytest.WithIdentity("110101199003074477", "李四"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const levy = "/api/levy/v1"
+	if code, msg, _ := call(t, s, levy, "CREATE_ORDER_V2", order(nil)); code != "0" {
+		t.Fatalf("first order: %s %s", code, msg)
+	}
+	if code, _, _ := call(t, s, levy, "CREATE_ORDER_V2", order(func(d map[string]any) { d["request_id"] = "R2" })); code != "1009" {
+		t.Errorf("order over the quota answered %s; want 1009", code)
+	}
+	_, _, q := call(t, s, levy, "QUERY_ORDER_V2", map[string]any{"request_id": "R1"})
+	remit := q["remit_order_list"].([]any)[0].(map[string]any)["order_id"].(string)
+	if code, msg, _ := call(t, s, levy, "CONFIRM_ORDER_V2", map[string]any{"order_id": remit, "arising_time": "2024-03-01T10:00:00.000", "next_step": "CANCEL"}); code != "0" {
+		t.Fatalf("cancel: %s %s", code, msg)
+	}
+	if code, msg, _ := call(t, s, levy, "CREATE_ORDER_V2", order(func(d map[string]any) { d["request_id"] = "R3" })); code != "0" {
+		t.Errorf("order after a cancel answered %s %s; want the quota given back", code, msg)
+	}
+	if code, _, _ := call(t, s, levy, "CREATE_ORDER_V2", order(func(d map[string]any) { d["request_id"] = "R4"; d["name"] = "张三" })); code != "1010" {
+		t.Errorf("wrong name answered %s; want 1010", code)
+	}
+	if _, err := levytest.NewServer(levytest.WithQuota(0)); err == nil {
+		t.Error("WithQuota(0) = nil error")
+	}
+}
