@@ -213,3 +213,33 @@ func TestOrderCloseCases(t *testing.T) {
 		t.Error("ValidIDCardChecksum wrong on the GB 11643 sample")
 	}
 }
+
+// TestFlowFailureNotifications (issue 17): the fake pushes the failures the
+// service sends, and the client reads them: UN_SIGN, IDENTIFY_FAIL, an
+// order closed without remit orders (§3.2 case 4).
+func TestFlowFailureNotifications(t *testing.T) {
+	t.Parallel()
+	const id = "110101199003074477"
+	srv, c, n := newFlow(t, levytest.WithRejected(id))
+	ctx := context.Background()
+	if _, err := c.SignUp(ctx, &levy.SignUpRequest{IDCard: id, Name: "李四", Cellphone: "13800138000", BankcardNo: "6222020200112233445"}); err != nil {
+		t.Fatal(err)
+	}
+	if su := n.wait(t, levy.OperationSignUp).Data.(*levy.SignUpNotification); su.Status != levy.SignStatusUnSign {
+		t.Errorf("sign-up notification %v; want UN_SIGN", su)
+	}
+	if _, err := c.CreateOrder(ctx, orderRequest("R-rejected")); err != nil {
+		t.Fatal(err)
+	}
+	if o := n.wait(t, levy.OperationCreateOrder).Data.(*levy.OrderNotification); !o.Failed() || o.Created() || o.FailReason == "" {
+		t.Errorf("order notification %+v; want closed without remit orders", o)
+	}
+	jpg := mustFile(t, jpegFile(t))
+	if _, err := c.UploadIDCardImage(ctx, &levy.UploadIDCardImageRequest{RequestID: "I1", IDCardNo: id, RealName: "李四", FrontImage: jpg, BackImage: jpg}); err != nil {
+		t.Fatal(err)
+	}
+	if im := n.wait(t, levy.OperationUploadIDCardImage).Data.(*levy.IDCardImageNotification); im.Status != levy.IDImageStatusIdentifyFail || im.FailReason == "" {
+		t.Errorf("ID image notification %+v; want IDENTIFY_FAIL with a reason", im)
+	}
+	srv.WaitNotifications()
+}

@@ -186,6 +186,9 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 	switch name {
 	case "SYNC_SIGN":
 		id, rid := str(d, "id_card"), str(d, "request_id")
+		if s.rejected[id] {
+			return "0", "成功", map[string]any{"request_id": rid}, nil // R4: not signed within 24 h, no notification
+		}
 		s.signed[id] = true
 		return "0", "成功", map[string]any{"request_id": rid}, func() { s.push(name, map[string]any{"request_id": rid, "status": "SIGN"}) }
 	case "SIGN_UP":
@@ -195,6 +198,10 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		}
 		if s.signed[id] {
 			return "0", "成功", map[string]any{"id_card": id, "status": "SIGN"}, nil // rule 2: no notification
+		}
+		if s.rejected[id] {
+			return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
+				func() { s.push(name, map[string]any{"id_card": id, "status": "UN_SIGN"}) }
 		}
 		s.signed[id] = true
 		return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
@@ -296,10 +303,13 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 				return "0002", m, nil, nil
 			}
 		}
-		s.idImages[str(d, "idCardNo")] = "IDENTIFY_SUCCESS"
-		rid := str(d, "requestId")
-		return "0", "成功", map[string]any{"requestId": rid, "status": "ACCEPT"},
-			func() { s.push(name, map[string]any{"requestId": rid, "status": "IDENTIFY_SUCCESS"}) }
+		result := map[string]any{"requestId": str(d, "requestId"), "status": "IDENTIFY_SUCCESS"}
+		if s.rejected[str(d, "idCardNo")] {
+			result["status"], result["failReason"] = "IDENTIFY_FAIL", "证件照片无法识别"
+		}
+		s.idImages[str(d, "idCardNo")] = result["status"].(string)
+		return "0", "成功", map[string]any{"requestId": str(d, "requestId"), "status": "ACCEPT"},
+			func() { s.push(name, result) }
 	case "QUERY_ID_CARD_IMAGE":
 		st := s.idImages[str(d, "idCardNo")]
 		if st == "" {
@@ -385,12 +395,21 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 	}
 	o.TaskID, _ = strconv.ParseInt(str(d, "task_id"), 10, 64)
 	s.orders[rid] = o
+	rejected := s.rejected[o.IDCard]
 	return "0", "成功", map[string]any{"request_id": rid, "accept_time": now.In(cst).Format(ts)}, func() {
 		s.mu.Lock()
-		o.Status = "CLOSE" // the internal remit order is created: the merchant may now pay
+		o.Status = "CLOSE" // §3.2 case 2: the internal remit orders are created, the merchant may pay
+		if rejected {
+			// §3.2 case 4: closed without remit orders.
+			o.FailReason = "客户信息查询失败"
+			for _, r := range o.Remits {
+				delete(s.remits, r.OrderID)
+			}
+			o.Remits = nil
+		}
 		view := o.view()
 		s.mu.Unlock()
-		s.push("CREATE_ORDER_V2", map[string]any{"request_id": rid, "status": view["status"], "remit_order_list": view["remit_order_list"], "fail_reason": ""})
+		s.push("CREATE_ORDER_V2", map[string]any{"request_id": rid, "status": view["status"], "remit_order_list": view["remit_order_list"], "fail_reason": o.FailReason})
 	}
 }
 

@@ -83,6 +83,7 @@ type Server struct {
 	identities map[string]string // id_card -> name, for 1010
 	limit      int64             // fen per taxpayer, for 1009 (0: none)
 	used       map[string]int64
+	rejected   map[string]bool
 	pushes     sync.WaitGroup
 	delivered  map[string]int
 }
@@ -170,6 +171,23 @@ func WithIdentity(idCard, name string) ServerOption {
 	}
 }
 
+// WithRejected makes the service's later checks fail for these ID cards:
+// SIGN_UP is accepted, then notified UN_SIGN; SYNC_SIGN is accepted and
+// never notified (R4: not signed within 24 hours); ID images are notified
+// IDENTIFY_FAIL; an order closes without remit orders, with a fail_reason
+// (§3.2 case 4).
+func WithRejected(idCards ...string) ServerOption {
+	return func(s *Server) error {
+		for _, id := range idCards {
+			if id == "" {
+				return errors.New("levytest: WithRejected: empty ID card")
+			}
+			s.rejected[id] = true
+		}
+		return nil
+	}
+}
+
 // WithQuota sets each taxpayer's available amount, in fen: an order over
 // what is left is answered 1009 (可用额度不足); an accepted order takes its
 // amount (§2.3 rule 2), a cancelled remit order gives it back (§2.5).
@@ -188,7 +206,7 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now, locations: []int64{101},
 		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
 		idImages: map[string]string{}, delivered: map[string]int{}, contracts: map[string]bool{},
-		identities: map[string]string{}, used: map[string]int64{}}
+		identities: map[string]string{}, used: map[string]int64{}, rejected: map[string]bool{}}
 	var errs []error
 	for _, o := range opts {
 		if o == nil {
