@@ -200,7 +200,13 @@ func (c *Client) exchange(ctx context.Context, op Operation, key string, out any
 		switch {
 		case errors.As(err, &api):
 			api.Metadata.RequestID = key
-			return md, err // verified: definite
+			if op.ChangesState() || !api.Code.Temporary() || !replayable || attempt > c.cfg.retries || ctx.Err() != nil {
+				return md, err // verified: definite
+			}
+			if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
+				return md, fmt.Errorf("levy: %s: %w", op, err)
+			}
+			continue // a query answered 0001 (system failure): retried
 		case errors.As(err, &be):
 			return md, be.err // never complete: the provider cannot have acted on it
 		}

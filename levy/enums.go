@@ -161,3 +161,8 @@ const (
 	CodeQuotaExceeded        Code = "1009"
 	CodeAuthenticationFailed Code = "1010"
 )
+
+// Temporary reports whether the code may go away by itself: only 0001
+// (系统失败). A query answered 0001 is retried like a 5xx; 0002 and 0003
+// are the request's fault, 1009 and 1010 the taxpayer's, and stay.
+func (c Code) Temporary() bool { return c == CodeSystemFailure }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
@@ -44,6 +45,28 @@ type Metadata struct {
 	StatusCode int
 	Header     http.Header
 	RequestID  string
+}
+
+// ServerTime returns the answer's Date header, when it has one: compare it
+// with the local clock, since the provider checks the request's timestamp
+// against its own (ClockSkew).
+func (m Metadata) ServerTime() (time.Time, bool) {
+	d := m.Header.Get("Date")
+	if d == "" {
+		return time.Time{}, false
+	}
+	t, err := http.ParseTime(d)
+	return t, err == nil
+}
+
+// ClockSkew returns how far now is ahead of the provider's clock (the
+// answer's Date, to the second), and false without a Date header.
+func (m Metadata) ClockSkew(now time.Time) (time.Duration, bool) {
+	t, ok := m.ServerTime()
+	if !ok {
+		return 0, false
+	}
+	return now.Sub(t).Truncate(time.Second), true
 }
 
 // APIError is a verified provider answer with code != "0": a definite

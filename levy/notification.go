@@ -164,6 +164,22 @@ func orderCreated(st OrderStatus, list []RemitOrder, failReason string) bool {
 // CLOSE after tax was paid.
 func (n *CloseOrderNotification) Cancelled() bool { return n.RemitStatus == RemitStatusClose }
 
+// RemitOrder returns the remit order of q (the levy order of the same
+// request_id) that the notification closed, told apart by its
+// tax_agent_location_id (an order split across locations has one remit
+// order per location).
+func (n *CloseOrderNotification) RemitOrder(q *QueryOrderResponse) (RemitOrder, bool) {
+	if q == nil || q.RequestID != n.RequestID {
+		return RemitOrder{}, false
+	}
+	for _, r := range q.RemitOrderList {
+		if r.TaxAgentLocationID == n.TaxAgentLocationID {
+			return r, true
+		}
+	}
+	return RemitOrder{}, false
+}
+
 // AgreementNotification is UPLOAD_TAXPAYER_AGREEMENT's asynchronous
 // result.
 type AgreementNotification struct {

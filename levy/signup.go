@@ -249,6 +249,19 @@ func (r QuerySignUpBatchRequest) LogValue() slog.Value { return slog.StringValue
 // MaxSignUpBatch is the most details one QUERY_SIGN_UP_BATCH takes.
 const MaxSignUpBatch = 500
 
+// SplitSignUpQueries cuts details into batches of at most MaxSignUpBatch
+// (rule 2: "单批次不超过 500 条"), one QUERY_SIGN_UP_BATCH each, each with
+// its own batch_no.
+func SplitSignUpQueries(details []SignUpQuery) [][]SignUpQuery {
+	var out [][]SignUpQuery
+	for len(details) > 0 {
+		n := min(len(details), MaxSignUpBatch)
+		out = append(out, details[:n:n])
+		details = details[n:]
+	}
+	return out
+}
+
 // Validate reports every bad field.
 func (r *QuerySignUpBatchRequest) Validate() error {
 	var c validate.Collector
