@@ -261,6 +261,15 @@ func (c *Client) once(ctx context.Context, op Operation, body io.Reader, size in
 	return md, c.decode(ctx, op, md, raw, out)
 }
 
+// echoed checks that a state change's answer names the request: another
+// id means the answer is not this call's, as good as no answer.
+func echoed(op Operation, key, field, got string) error {
+	if got == key {
+		return nil
+	}
+	return &OutcomeUnknownError{Operation: op, Key: key, Err: fmt.Errorf("%w: the answer's %s is not the request's", ErrMalformedResponse, field)}
+}
+
 // unwrapURL drops *url.Error's quoting of the full URL.
 func unwrapURL(err error) error {
 	var ue *url.Error

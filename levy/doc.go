@@ -80,7 +80,10 @@
 // base64: the larger reading, so a file the service accepts is never
 // refused here (a gateway limit on the base64 body, 4/3 larger, is the
 // service's own). The spec sets no size for ADD_BANK_VOUCHER, so none is
-// enforced. ID cards have 15 or 18 characters (ValidIDCardChecksum checks
+// enforced. The spec names no image format for UPLOAD_ID_CARD_IMAGE (its
+// sample reads a .png): JPEG, PNG and BMP are accepted; a liveness video
+// is MP4, AVI or FLV and a frame JPEG, as §2.12 says. ID cards have 15 or
+// 18 characters (ValidIDCardChecksum checks
 // an 18-character one's GB 11643 check digit). A PDF is recognised as PDF
 // readers do: "%PDF-" within the first 1,024 bytes. Uploads are read
 // twice and streamed with a Content-Length (some gateways refuse chunked

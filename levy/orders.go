@@ -160,9 +160,12 @@ func (c *Client) CreateOrder(ctx context.Context, r *CreateOrderRequest) (*Creat
 	if err != nil {
 		return nil, err
 	}
-	if out.RequestID != r.RequestID || out.AcceptTime.IsZero() {
+	if err := echoed(OperationCreateOrder, r.RequestID, "request_id", out.RequestID); err != nil {
+		return nil, err
+	}
+	if out.AcceptTime.IsZero() {
 		return nil, &OutcomeUnknownError{Operation: OperationCreateOrder, Key: r.RequestID,
-			Err: fmt.Errorf("%w: the answer lacks this request_id or accept_time", ErrMalformedResponse)}
+			Err: fmt.Errorf("%w: the answer has no accept_time", ErrMalformedResponse)}
 	}
 	out.Metadata = md
 	return &out, nil
@@ -225,6 +228,9 @@ func (c *Client) ConfirmOrder(ctx context.Context, r *ConfirmOrderRequest) (*Con
 	var out ConfirmOrderResponse
 	md, err := c.call(ctx, OperationConfirmOrder, r.OrderID, r, &out)
 	if err != nil {
+		return nil, err
+	}
+	if err := echoed(OperationConfirmOrder, r.OrderID, "order_id", out.OrderID); err != nil {
 		return nil, err
 	}
 	out.Metadata = md

@@ -243,3 +243,17 @@ func TestFlowFailureNotifications(t *testing.T) {
 	}
 	srv.WaitNotifications()
 }
+
+// TestAnswersEchoTheRequest (issue 15): a verified answer naming another
+// request is not this call's answer: outcome unknown.
+func TestAnswersEchoTheRequest(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, fixedTime)
+	body, sig := signedOK(levy.OperationConfirmOrder, `{"order_id":"RO2"}`)
+	mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", signedResponder(200, body, sig))
+	_, err := c.ConfirmOrder(context.Background(), &levy.ConfirmOrderRequest{OrderID: "RO1", ArisingTime: levy.Time{Time: fixedTime}, NextStep: levy.NextStepContinue})
+	var ou *levy.OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.Key != "RO1" || !errors.Is(err, levy.ErrMalformedResponse) {
+		t.Errorf("ConfirmOrder answered for RO2: %v; want outcome unknown keyed RO1", err)
+	}
+}

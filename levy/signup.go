@@ -113,6 +113,9 @@ func (c *Client) SyncSign(ctx context.Context, r *SyncSignRequest) (*SyncSignRes
 	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationSyncSign, r.RequestID, "request_id", out.RequestID); err != nil {
+		return nil, err
+	}
 	out.Metadata = md
 	return &out, nil
 }

@@ -113,6 +113,13 @@ func (c *Client) UploadTaxpayerAgreement(ctx context.Context, r *UploadTaxpayerA
 	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationUploadTaxpayerAgreement, r.RequestID, "request_id", out.RequestID); err != nil {
+		return nil, err
+	}
+	if out.ContractID != r.ContractID {
+		return nil, &OutcomeUnknownError{Operation: OperationUploadTaxpayerAgreement, Key: r.RequestID,
+			Err: fmt.Errorf("%w: the answer's contract_id is not the request's", ErrMalformedResponse)}
+	}
 	out.Metadata = md
 	return &out, nil
 }
@@ -169,6 +176,9 @@ func (c *Client) AddBankVoucher(ctx context.Context, r *AddBankVoucherRequest) (
 	var out AddBankVoucherResponse
 	md, err := c.upload(ctx, OperationAddBankVoucher, r.OrderID, w, []*filePart{p}, &out)
 	if err != nil {
+		return nil, err
+	}
+	if err := echoed(OperationAddBankVoucher, r.OrderID, "order_id", out.OrderID); err != nil {
 		return nil, err
 	}
 	out.Metadata = md
@@ -240,6 +250,9 @@ func (c *Client) UploadIDCardImage(ctx context.Context, r *UploadIDCardImageRequ
 	var out UploadIDCardImageResponse
 	md, err := c.upload(ctx, OperationUploadIDCardImage, r.RequestID, w, []*filePart{front, back}, &out)
 	if err != nil {
+		return nil, err
+	}
+	if err := echoed(OperationUploadIDCardImage, r.RequestID, "requestId", out.RequestID); err != nil {
 		return nil, err
 	}
 	out.Metadata = md
