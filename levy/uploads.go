@@ -382,6 +382,9 @@ func (c *Client) UploadFaceIDVideoFrame(ctx context.Context, r *UploadFaceIDVide
 	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationUploadFaceIDVideoFrame, r.RequestID, "requestId", out.RequestID); err != nil {
+		return nil, err
+	}
 	out.Metadata = md
 	return &out, nil
 }
