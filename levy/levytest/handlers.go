@@ -189,21 +189,24 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		if s.rejected[id] {
 			return "0", "成功", map[string]any{"request_id": rid}, nil // R4: not signed within 24 h, no notification
 		}
-		s.signed[id] = true
+		s.synced[id] = true // the service agreement, apart from SIGN_UP's authorisation
 		return "0", "成功", map[string]any{"request_id": rid}, func() { s.push(name, map[string]any{"request_id": rid, "status": "SIGN"}) }
 	case "SIGN_UP":
 		id := str(d, "id_card")
 		if str(d, "tax_agent_parent_id") != "" && str(d, "credit_code") == "" {
 			return "0002", "参数不完整: credit_code", nil, nil
 		}
-		if s.signed[id] {
+		// Signing state per party: with Olading ("") or with the qualified
+		// party tax_agent_parent_id (rule 3).
+		key := id + "|" + str(d, "tax_agent_parent_id")
+		if s.signed[key] {
 			return "0", "成功", map[string]any{"id_card": id, "status": "SIGN"}, nil // rule 2: no notification
 		}
 		if s.rejected[id] {
 			return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
 				func() { s.push(name, map[string]any{"id_card": id, "status": "UN_SIGN"}) }
 		}
-		s.signed[id] = true
+		s.signed[key] = true
 		return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
 			func() { s.push(name, map[string]any{"id_card": id, "status": "SIGN"}) }
 	case "QUERY_SIGN_UP_BATCH":
@@ -215,10 +218,14 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		for _, it := range list {
 			m, _ := it.(map[string]any)
 			st := "UN_SIGN"
-			if s.signed[str(m, "id_card")] {
+			if s.signed[str(m, "id_card")+"|"+str(m, "tax_agent_parent_id")] {
 				st = "SIGN"
 			}
-			details = append(details, map[string]any{"id_card": str(m, "id_card"), "status": st})
+			detail := map[string]any{"id_card": str(m, "id_card"), "status": st}
+			if v, ok := m["tax_agent_parent_id"]; ok {
+				detail["tax_agent_parent_id"] = v // returned only for a party's agreement
+			}
+			details = append(details, detail)
 		}
 		return "0", "成功", map[string]any{"batch_no": str(d, "batch_no"), "batch_details": details}, nil
 	case "CREATE_ORDER_V2":

@@ -84,6 +84,7 @@ type Server struct {
 	limit      int64             // fen per taxpayer, for 1009 (0: none)
 	used       map[string]int64
 	rejected   map[string]bool
+	synced     map[string]bool // SYNC_SIGN's service agreements, by ID card
 	pushes     sync.WaitGroup
 	delivered  map[string]int
 }
@@ -206,7 +207,7 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now, locations: []int64{101},
 		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
 		idImages: map[string]string{}, delivered: map[string]int{}, contracts: map[string]bool{},
-		identities: map[string]string{}, used: map[string]int64{}, rejected: map[string]bool{}}
+		identities: map[string]string{}, used: map[string]int64{}, rejected: map[string]bool{}, synced: map[string]bool{}}
 	var errs []error
 	for _, o := range opts {
 		if o == nil {

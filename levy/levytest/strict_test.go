@@ -192,3 +192,78 @@ func TestFakeQuotaAndIdentity(t *testing.T) {
 		t.Error("WithQuota(0) = nil error")
 	}
 }
+
+// TestFakeSigningPerParty: SIGN_UP signs with Olading or with the party
+// given (§2.2 rule 3), and QUERY_SIGN_UP_BATCH answers per party (§2.6).
+func TestFakeSigningPerParty(t *testing.T) {
+	t.Parallel()
+	s, err := levytest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const levy, id = "/api/levy/v1", "110101199003074477"
+	if code, msg, _ := call(t, s, levy, "SIGN_UP", map[string]any{"id_card": id, "name": "李四", "cellphone": "13800138000", "bankcard_no": "6222020200112233445"}); code != "0" {
+		t.Fatal(code, msg)
+	}
+	_, _, q := call(t, s, levy, "QUERY_SIGN_UP_BATCH", map[string]any{"batch_no": "B1", "batch_details": []any{
+		map[string]any{"id_card": id}, map[string]any{"id_card": id, "tax_agent_parent_id": 12}}})
+	d := q["batch_details"].([]any)
+	if d[0].(map[string]any)["status"] != "SIGN" || d[1].(map[string]any)["status"] != "UN_SIGN" || d[1].(map[string]any)["tax_agent_parent_id"] == nil {
+		t.Errorf("batch = %v; want SIGN with Olading, UN_SIGN with party 12", d)
+	}
+}
+
+// TestFakeRefusesBadEnvelopes: the envelope rules (§1.2 signature, the
+// client key, the timestamp, the base path, a unique request_id).
+func TestFakeRefusesBadEnvelopes(t *testing.T) {
+	t.Parallel()
+	s, err := levytest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	post := func(path string, env map[string]any, secret string) string {
+		req, _ := json.Marshal(env)
+		m := hmac.New(sha256.New, []byte(secret))
+		m.Write(req)
+		resp, err := http.PostForm(s.URL+path, url.Values{"req": {string(req)}, "sign": {base64.StdEncoding.EncodeToString(m.Sum(nil))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var ans struct{ Code string }
+		_ = json.NewDecoder(resp.Body).Decode(&ans)
+		return ans.Code
+	}
+	env := func(mod func(map[string]any)) map[string]any {
+		e := map[string]any{"name": "QUERY_ORDER_V2", "client_key": s.ClientKey, "timestamp": time.Now().In(cst).Format("2006-01-02T15:04:05.000"),
+			"data": map[string]any{"request_id": "R1"}}
+		if mod != nil {
+			mod(e)
+		}
+		return e
+	}
+	for name, code := range map[string]string{
+		"wrong secret":     post("/api/levy/v1", env(nil), "another"),
+		"wrong client key": post("/api/levy/v1", env(func(e map[string]any) { e["client_key"] = "other" }), s.Secret),
+		"stale timestamp": post("/api/levy/v1", env(func(e map[string]any) {
+			e["timestamp"] = time.Now().Add(-time.Hour).In(cst).Format("2006-01-02T15:04:05.000")
+		}), s.Secret),
+		"wrong base path": post("/api/tax/v1", env(nil), s.Secret),
+	} {
+		want := "0002"
+		if name == "wrong secret" {
+			want = "0003" // 验签失败
+		}
+		if code != want {
+			t.Errorf("%s: answered %q; want %s", name, code, want)
+		}
+	}
+	if code, _, _ := call(t, s, "/api/levy/v1", "CREATE_ORDER_V2", order(nil)); code != "0" {
+		t.Fatal(code)
+	}
+	if code, _, _ := call(t, s, "/api/levy/v1", "CREATE_ORDER_V2", order(nil)); code == "0" {
+		t.Error("duplicate request_id accepted")
+	}
+}
