@@ -92,3 +92,21 @@ func TestCloseNotificationRemitOrder(t *testing.T) {
 		t.Error("another order's notification matched")
 	}
 }
+
+// TestWaitFinal: polls until CLOSE, bounded by ctx.
+func TestWaitFinal(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newFlow(t)
+	ctx := context.Background()
+	if _, err := c.CreateOrder(ctx, orderRequest("R-wait")); err != nil {
+		t.Fatal(err)
+	}
+	q, err := c.WaitFinal(ctx, &levy.QueryOrderRequest{RequestID: "R-wait"}, 10*time.Millisecond)
+	if err != nil || q.Status != levy.OrderStatusClose || !q.Created() {
+		t.Errorf("WaitFinal = %+v, %v", q, err)
+	}
+	if _, err := c.WaitFinal(ctx, &levy.QueryOrderRequest{RequestID: "R-wait"}, 0); err == nil {
+		t.Error("interval 0 = nil error")
+	}
+	srv.WaitNotifications()
+}

@@ -326,6 +326,30 @@ func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOr
 	return &out, nil
 }
 
+// WaitFinal queries the order every interval until it is CLOSE (§3.2: its
+// remit orders created, or refused; Created and Failed tell which),
+// bounded by ctx alone. The CREATE_ORDER_V2 notification says the same
+// without polling; WaitFinal is for a host that missed it. A query error
+// ends the wait (queries are already retried inside).
+func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval time.Duration) (*QueryOrderResponse, error) {
+	if interval <= 0 {
+		return nil, fmt.Errorf("levy: WaitFinal: interval %v, want a positive duration", interval)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		q, err := c.QueryOrder(ctx, r)
+		if err != nil || q.Status == OrderStatusClose {
+			return q, err
+		}
+		select {
+		case <-ctx.Done():
+			return q, fmt.Errorf("levy: WaitFinal: order %s still %s: %w", r.RequestID, q.Status, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
 // errNilRequest reports a nil request.
 func errNilRequest(op Operation) error {
 	return &ValidationError{Operation: op, Fields: []FieldError{{Field: "request", Message: "is nil"}}}
