@@ -100,7 +100,7 @@ func TestRequestsMatchVectors(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", captureForm(t, &form, 200, ok, sig))
 	profit, _ := levy.ParseAmount("1234.50")
 	cr, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: "R1", IDCard: "110101199003074477", Name: "李四",
-		TaxAgentParentID: 12, CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445",
+		TaxAgentParentID: "12", CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445",
 		Profit: &profit, TaxMode: levy.TaxModeGeneral, Remark: "5月劳务 & 奖金"})
 	if err != nil {
 		t.Fatal(err)

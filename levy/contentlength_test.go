@@ -38,7 +38,7 @@ func TestUploadsHaveContentLength(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = c.UploadTaxpayerAgreement(context.Background(), &levy.UploadTaxpayerAgreementRequest{
-			RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", TaxAgentParentID: 12,
+			RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", TaxAgentParentID: "12",
 			ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: levy.FileFromBytes("k.pdf", pdf)})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

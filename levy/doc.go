@@ -14,7 +14,7 @@
 //	...
 //	profit := levy.Yuan(1234, 50)
 //	resp, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{
-//		RequestID: c.NewRequestID(), IDCard: "…", Name: "…", TaxAgentParentID: 12,
+//		RequestID: c.NewRequestID(), IDCard: "…", Name: "…", TaxAgentParentID: "12",
 //		CreditCode: "…", Cellphone: "…", BankcardNo: "…", Profit: &profit, TaxMode: levy.TaxModeGeneral,
 //	})
 //

@@ -49,7 +49,7 @@ func ExampleClient_CreateOrder() {
 
 	profit, _ := levy.ParseAmount("1000.00")
 	_, err = c.CreateOrder(context.Background(), &levy.CreateOrderRequest{
-		RequestID: "R-example", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: 12,
+		RequestID: "R-example", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: "12",
 		CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445",
 		Profit: &profit, TaxMode: levy.TaxModeGeneral,
 	})
@@ -144,7 +144,7 @@ func ExampleClient_ReconcileOrder() {
 	profit := levy.Yuan(100, 0)
 	ctx := context.Background()
 	_, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{
-		RequestID: "R-lost", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: 12,
+		RequestID: "R-lost", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: "12",
 		CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445",
 		Profit: &profit, TaxMode: levy.TaxModeGeneral,
 	})

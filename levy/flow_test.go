@@ -57,7 +57,7 @@ func newFlow(t *testing.T, opts ...levytest.ServerOption) (*levytest.Server, *le
 
 func orderRequest(id string) *levy.CreateOrderRequest {
 	profit := levy.Yuan(1000, 0)
-	return &levy.CreateOrderRequest{RequestID: id, IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: 12,
+	return &levy.CreateOrderRequest{RequestID: id, IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: "12",
 		CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Profit: &profit, TaxMode: levy.TaxModeGeneral}
 }
 
@@ -102,7 +102,7 @@ func TestFlowOrderLifecycle(t *testing.T) {
 		t.Errorf("second confirm: %v; want *APIError", err)
 	}
 	up, err := c.UploadTaxpayerAgreement(ctx, &levy.UploadTaxpayerAgreementRequest{RequestID: "U-1", IDCard: "110101199003074477", Name: "李四",
-		Cellphone: "13800138000", TaxAgentLocationID: 101, ContractID: "K-1", ContractType: levy.ContractTypeSubstitutes, File: mustFile(t, pdfFile(t, "k.pdf"))})
+		Cellphone: "13800138000", TaxAgentLocationID: "101", ContractID: "K-1", ContractType: levy.ContractTypeSubstitutes, File: mustFile(t, pdfFile(t, "k.pdf"))})
 	if err != nil || up.Status != levy.AgreementStatusAccept {
 		t.Fatalf("UploadTaxpayerAgreement = %+v, %v", up, err)
 	}

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
+
+	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
 // ID is an identifier the spec types I (an integer of up to 20 digits):
-// tax_agent_location_id, tax_agent_parent_id, task_id in answers and
-// notifications. It is held as its decimal text, so 20 digits never
+// tax_agent_parent_id, tax_agent_location_id, agent_parent_id, task_id, in
+// requests, answers and notifications. It is held as its decimal text, so 20 digits never
 // overflow, and decodes from a JSON number, a string of digits or ""
 // (the spec's own CLOSE_ORDER_NOTICE sample sends "tax_agent_location_id":
 // ""). It encodes as a JSON number; the empty ID as null.
@@ -49,6 +52,17 @@ func (id ID) MarshalJSON() ([]byte, error) {
 		return nil, errID
 	}
 	return []byte(id), nil
+}
+
+// validateID reports an id that is not empty or a positive integer of at
+// most 20 digits.
+func validateID(c *validate.Collector, field string, id ID) {
+	if id == "" {
+		return
+	}
+	if len(id) > maxIDDigits || !digits(string(id)) || strings.Trim(string(id), "0") == "" {
+		c.Addf(field, "is not a positive integer of at most 20 digits")
+	}
 }
 
 // String returns the digits.

@@ -49,14 +49,14 @@ func operations(t *testing.T) []operation {
 	amount := levy.Yuan(100, 0)
 	return []operation{
 		{levy.OperationSyncSign, "/api/tax/v1", `{"request_id":"S1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.SyncSign(ctx, &levy.SyncSignRequest{RequestID: "S1", IDCard: "110101199003074477", RealName: "张三", Cellphone: "13800138000", AgentParentID: 12})
+			return c.SyncSign(ctx, &levy.SyncSignRequest{RequestID: "S1", IDCard: "110101199003074477", RealName: "张三", Cellphone: "13800138000", AgentParentID: "12"})
 		}},
 		{levy.OperationSignUp, "/api/levy/v1", `{"id_card":"110101199003074477","status":"SIGN"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.SignUp(ctx, &levy.SignUpRequest{IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Limit2: true, TaxAgentParentID: 12, CreditCode: "91110000MA01ABCD1X"})
+			return c.SignUp(ctx, &levy.SignUpRequest{IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Limit2: true, TaxAgentParentID: "12", CreditCode: "91110000MA01ABCD1X"})
 		}},
 		{levy.OperationCreateOrder, "/api/levy/v1", `{"request_id":"R1","accept_time":"2024-03-01T10:00:00.100"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: "R1", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: 12, TaxAgentLocationID: 101,
-				CustomerID: "C-9", Cellphone: "13800138000", BankcardNo: "6222020200112233445", PayAmount: &amount, TaxMode: levy.TaxModeSpecial, TaskID: 77})
+			return c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: "R1", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: "12", TaxAgentLocationID: "101",
+				CustomerID: "C-9", Cellphone: "13800138000", BankcardNo: "6222020200112233445", PayAmount: &amount, TaxMode: levy.TaxModeSpecial, TaskID: "77"})
 		}},
 		{levy.OperationConfirmOrder, "/api/levy/v1", `{"order_id":"RO1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.ConfirmOrder(ctx, &levy.ConfirmOrderRequest{OrderID: "RO1", ArisingTime: levy.Time{Time: fixedTime}, NextStep: levy.NextStepContinue})
@@ -69,7 +69,7 @@ func operations(t *testing.T) []operation {
 		}},
 		{levy.OperationUploadTaxpayerAgreement, "/api/levy/v1", `{"request_id":"U1","status":"ACCEPT","contract_id":"K1","file_id":"F1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.UploadTaxpayerAgreement(ctx, &levy.UploadTaxpayerAgreementRequest{RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000",
-				TaxAgentParentID: 12, ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: mustFile(t, pdf)})
+				TaxAgentParentID: "12", ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: mustFile(t, pdf)})
 		}},
 		{levy.OperationAddBankVoucher, "/api/levy/v1", `{"order_id":"RO1","status":"SUCCESS"}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.AddBankVoucher(ctx, &levy.AddBankVoucherRequest{OrderID: "RO1", FileName: "voucher.pdf", File: mustFile(t, pdf)})

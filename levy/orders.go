@@ -57,8 +57,8 @@ type CreateOrderRequest struct {
 	RequestID          string  `json:"request_id"`
 	IDCard             string  `json:"id_card"`
 	Name               string  `json:"name"`
-	TaxAgentParentID   int64   `json:"tax_agent_parent_id"`
-	TaxAgentLocationID int64   `json:"tax_agent_location_id,omitempty"`
+	TaxAgentParentID   ID      `json:"tax_agent_parent_id"`
+	TaxAgentLocationID ID      `json:"tax_agent_location_id,omitempty"`
 	CreditCode         string  `json:"credit_code,omitempty"`
 	CustomerID         string  `json:"customer_id,omitempty"`
 	Cellphone          string  `json:"cellphone"`
@@ -67,7 +67,7 @@ type CreateOrderRequest struct {
 	PayAmount          *Amount `json:"pay_amount,omitempty"` // what the enterprise pays
 	TaxMode            TaxMode `json:"tax_mode"`
 	Limit2             bool    `json:"-"`
-	TaskID             int64   `json:"task_id,omitempty"`
+	TaskID             ID      `json:"task_id,omitempty"`
 	Remark             string  `json:"remark,omitempty"`
 }
 
@@ -82,9 +82,11 @@ func (r *CreateOrderRequest) Validate() error {
 	var c validate.Collector
 	validateRequestID(&c, "request_id", r.RequestID)
 	validateTaxpayer(&c, "id_card", r.IDCard, "name", r.Name, "cellphone", r.Cellphone, 20)
-	if r.TaxAgentParentID <= 0 {
+	if r.TaxAgentParentID == "" {
 		c.Addf("tax_agent_parent_id", "is required")
 	}
+	validateID(&c, "tax_agent_parent_id", r.TaxAgentParentID)
+	validateID(&c, "tax_agent_location_id", r.TaxAgentLocationID)
 	c.ExactlyOne([]string{"credit_code", "customer_id"}, r.CreditCode, r.CustomerID)
 	c.MaxRunes("credit_code", r.CreditCode, 20)
 	c.MaxRunes("customer_id", r.CustomerID, 50)
@@ -103,8 +105,9 @@ func (r *CreateOrderRequest) Validate() error {
 	if c.Required("tax_mode", string(r.TaxMode)) {
 		validate.OneOf(&c, "tax_mode", r.TaxMode, TaxModeGeneral, TaxModeSpecial)
 	}
-	if r.TaskID < 0 || r.TaskID > 9_999_999_999 {
-		c.Addf("task_id", "is out of range")
+	validateID(&c, "task_id", r.TaskID)
+	if len(r.TaskID) > 10 {
+		c.Addf("task_id", "has more than 10 digits")
 	}
 	c.MaxRunes("remark", r.Remark, 100)
 	return validationError(OperationCreateOrder, &c)

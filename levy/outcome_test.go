@@ -257,3 +257,21 @@ func TestAnswersEchoTheRequest(t *testing.T) {
 		t.Errorf("ConfirmOrder answered for RO2: %v; want outcome unknown keyed RO1", err)
 	}
 }
+
+// TestIDsInRequests (issue 17): a request's ids are sent as JSON numbers
+// of up to 20 digits; anything else is refused before sending.
+func TestIDsInRequests(t *testing.T) {
+	t.Parallel()
+	r := orderRequest("R1")
+	r.TaxAgentParentID, r.TaxAgentLocationID = "12345678901234567890", "101"
+	b, err := json.Marshal(r)
+	if err != nil || !strings.Contains(string(b), `"tax_agent_parent_id":12345678901234567890,"tax_agent_location_id":101`) {
+		t.Errorf("encoded %s, %v", b, err)
+	}
+	for _, bad := range []levy.ID{"0", "1a", "-1", "123456789012345678901"} {
+		r.TaxAgentParentID = bad
+		if got := fields(r.Validate()); len(got) != 1 || got[0] != "tax_agent_parent_id" {
+			t.Errorf("tax_agent_parent_id %q: fields %v", bad, got)
+		}
+	}
+}

@@ -65,7 +65,7 @@ type SyncSignRequest struct {
 	IDCard        string `json:"id_card"`
 	RealName      string `json:"real_name"`
 	Cellphone     string `json:"cellphone"`
-	AgentParentID int64  `json:"agent_parent_id,omitempty"`
+	AgentParentID ID     `json:"agent_parent_id,omitempty"`
 }
 
 // Validate reports every bad field.
@@ -73,6 +73,7 @@ func (r *SyncSignRequest) Validate() error {
 	var c validate.Collector
 	validateRequestID(&c, "request_id", r.RequestID)
 	validateTaxpayer(&c, "id_card", r.IDCard, "real_name", r.RealName, "cellphone", r.Cellphone, 11)
+	validateID(&c, "agent_parent_id", r.AgentParentID)
 	return validationError(OperationSyncSign, &c)
 }
 
@@ -127,7 +128,7 @@ type SignUpRequest struct {
 	Cellphone        string `json:"cellphone"`
 	BankcardNo       string `json:"bankcard_no"`
 	Limit2           bool   `json:"-"` // two-factor check: sent as limit_2 "T"
-	TaxAgentParentID int64  `json:"tax_agent_parent_id,omitempty"`
+	TaxAgentParentID ID     `json:"tax_agent_parent_id,omitempty"`
 	CreditCode       string `json:"credit_code,omitempty"`
 	CustomerID       string `json:"customer_id,omitempty"`
 }
@@ -158,7 +159,8 @@ func (r *SignUpRequest) Validate() error {
 	if c.Required("bankcard_no", r.BankcardNo) {
 		c.MaxRunes("bankcard_no", r.BankcardNo, 20)
 	}
-	if r.TaxAgentParentID != 0 && r.CreditCode == "" {
+	validateID(&c, "tax_agent_parent_id", r.TaxAgentParentID)
+	if r.TaxAgentParentID != "" && r.CreditCode == "" {
 		c.Addf("credit_code", "is required when tax_agent_parent_id is set (the agreement is with the qualified party)")
 	}
 	c.MaxRunes("credit_code", r.CreditCode, 20)
@@ -224,12 +226,12 @@ func (c *Client) SignUp(ctx context.Context, r *SignUpRequest) (*SignUpResponse,
 // SignUpQuery is one detail of QUERY_SIGN_UP_BATCH.
 type SignUpQuery struct {
 	IDCard           string `json:"id_card"`
-	TaxAgentParentID int64  `json:"tax_agent_parent_id,omitempty"`
+	TaxAgentParentID ID     `json:"tax_agent_parent_id,omitempty"`
 }
 
 // String prints the detail with the ID card masked.
 func (q SignUpQuery) String() string {
-	return fmt.Sprintf("{IDCard:%s TaxAgentParentID:%d}", mask.IDCard(q.IDCard), q.TaxAgentParentID)
+	return fmt.Sprintf("{IDCard:%s TaxAgentParentID:%s}", mask.IDCard(q.IDCard), q.TaxAgentParentID)
 }
 
 // LogValue masks the ID card.

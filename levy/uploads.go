@@ -19,8 +19,8 @@ type UploadTaxpayerAgreementRequest struct {
 	IDCard             string
 	Name               string
 	Cellphone          string
-	TaxAgentParentID   int64
-	TaxAgentLocationID int64
+	TaxAgentParentID   ID
+	TaxAgentLocationID ID
 	ContractID         string
 	ContractType       ContractType
 	File               File // PDF
@@ -47,10 +47,12 @@ func (r *UploadTaxpayerAgreementRequest) Validate() error {
 	if c.Required("contract_type", string(r.ContractType)) {
 		validate.OneOf(&c, "contract_type", r.ContractType, ContractTypeEmpower, ContractTypeSubstitutes)
 	}
-	if r.ContractType == ContractTypeEmpower && r.TaxAgentParentID <= 0 {
+	validateID(&c, "tax_agent_parent_id", r.TaxAgentParentID)
+	validateID(&c, "tax_agent_location_id", r.TaxAgentLocationID)
+	if r.ContractType == ContractTypeEmpower && r.TaxAgentParentID == "" {
 		c.Addf("tax_agent_parent_id", "is required for contract_type EMPOWER_PROTOCOL")
 	}
-	if r.ContractType == ContractTypeSubstitutes && r.TaxAgentLocationID <= 0 {
+	if r.ContractType == ContractTypeSubstitutes && r.TaxAgentLocationID == "" {
 		c.Addf("tax_agent_location_id", "is required for contract_type SUBSTITUTES_PROTOCOL")
 	}
 	checkFile(&c, "file_data", r.File, MaxAgreementBytes, true)
@@ -78,8 +80,8 @@ type agreementWire struct {
 	IDCard             string       `json:"id_card"`
 	Name               string       `json:"name"`
 	Cellphone          string       `json:"cellphone"`
-	TaxAgentParentID   int64        `json:"tax_agent_parent_id,omitempty"`
-	TaxAgentLocationID int64        `json:"tax_agent_location_id,omitempty"`
+	TaxAgentParentID   ID           `json:"tax_agent_parent_id,omitempty"`
+	TaxAgentLocationID ID           `json:"tax_agent_location_id,omitempty"`
 	ContractID         string       `json:"contract_id"`
 	ContractType       ContractType `json:"contract_type"`
 	FileData           string       `json:"file_data"`

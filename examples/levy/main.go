@@ -138,7 +138,7 @@ func flow(ctx context.Context, w io.Writer, baseURL, clientKey, secret, addr str
 		}},
 		{"create order", func() error {
 			profit := levy.Yuan(1000, 0)
-			r, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: 12,
+			r, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: "12",
 				CreditCode: "91110000MA01ABCD1X", Cellphone: phone, BankcardNo: card, Profit: &profit, TaxMode: levy.TaxModeGeneral})
 			if errors.Is(err, levy.ErrOutcomeUnknown) {
 				// Never send it again blindly: ask the provider.
@@ -213,7 +213,7 @@ func flow(ctx context.Context, w io.Writer, baseURL, clientKey, secret, addr str
 				return err
 			}
 			r, err := c.UploadTaxpayerAgreement(ctx, &levy.UploadTaxpayerAgreementRequest{RequestID: c.NewRequestID(), IDCard: idCard, Name: name,
-				Cellphone: phone, TaxAgentParentID: 12, ContractID: "K-" + requestID[14:], ContractType: levy.ContractTypeEmpower, File: f})
+				Cellphone: phone, TaxAgentParentID: "12", ContractID: "K-" + requestID[14:], ContractType: levy.ContractTypeEmpower, File: f})
 			if err == nil {
 				fmt.Fprintf(w, "  agreement %s: %s\n", r.ContractID, r.Status)
 			}

@@ -83,7 +83,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 		}},
 		{"create order", func() error {
 			profit := levy.Yuan(1000, 0)
-			r, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: 12,
+			r, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: "12",
 				CreditCode: "91110000MA01ABCD1X", Cellphone: phone, BankcardNo: card, Profit: &profit, TaxMode: levy.TaxModeGeneral})
 			if err == nil {
 				fmt.Fprintf(w, "  order %s accepted at %s\n", r.RequestID, r.AcceptTime.Format(time.RFC3339))
@@ -149,7 +149,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 				return err
 			}
 			r, err := c.UploadTaxpayerAgreement(ctx, &levy.UploadTaxpayerAgreementRequest{RequestID: c.NewRequestID(), IDCard: idCard, Name: name,
-				Cellphone: phone, TaxAgentParentID: 12, ContractID: "K-" + requestID[14:], ContractType: levy.ContractTypeEmpower, File: f})
+				Cellphone: phone, TaxAgentParentID: "12", ContractID: "K-" + requestID[14:], ContractType: levy.ContractTypeEmpower, File: f})
 			if err == nil {
 				fmt.Fprintf(w, "  agreement %s: %s\n", r.ContractID, r.Status)
 			}
