@@ -89,9 +89,10 @@
 // twice and streamed with a Content-Length (some gateways refuse chunked
 // forms): the first pass computes the signature and the length, the second
 // sends; the file, its base64 and the JSON are never in memory at once
-// (peak heap about 0.04 of the file). With a custom Signer the signed
-// message (about 4/3 of the files) is buffered for Sign, which takes the
-// message in one piece.
+// (peak heap about 0.04 of the file). A custom Signer that implements
+// StreamSigner signs uploads through a hash the same way; a plain Signer
+// gets the whole req (about 4/3 of the files) in memory, since Sign takes
+// the message in one piece.
 //
 // # Wire names
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -22,6 +23,16 @@ const (
 // Plug one in to keep the secret in an HSM or KMS.
 type Signer interface {
 	Sign(ctx context.Context, msg []byte) ([]byte, error)
+}
+
+// StreamSigner is a Signer that can also sign a message streamed through
+// a hash.Hash whose Sum is the signature, so an upload's message need not
+// be held in memory (without it, a custom Signer gets the whole req of an
+// upload, about 4/3 of the files, in one piece). NewHash is called once
+// per request.
+type StreamSigner interface {
+	Signer
+	NewHash(ctx context.Context) (hash.Hash, error)
 }
 
 // Verifier checks the raw Api-Sign signature over a raw response body or

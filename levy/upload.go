@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"log/slog"
 	"os"
@@ -185,8 +186,18 @@ func (c *Client) streamBody(ctx context.Context, op Operation, data any, parts [
 	// Pass 1: the signature and the escaped length of req.
 	var count escapedCounter
 	var sig []byte
+	var h hash.Hash
 	if c.mac != nil && c.cfg.signer == Signer(c.mac) {
-		h := c.mac.New()
+		h = c.mac.New()
+	} else if ss, ok := c.cfg.signer.(StreamSigner); ok {
+		if h, err = ss.NewHash(ctx); err != nil {
+			return nil, 0, &buildError{fmt.Errorf("levy: %s: sign: %w", op, err)}
+		}
+		if h == nil {
+			return nil, 0, &buildError{fmt.Errorf("levy: %s: sign: NewHash returned nil", op)}
+		}
+	}
+	if h != nil {
 		if err := writeReq(io.MultiWriter(h, &count)); err != nil {
 			return nil, 0, err
 		}

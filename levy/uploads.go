@@ -96,7 +96,11 @@ type UploadTaxpayerAgreementResponse struct {
 	Metadata   Metadata        `json:"-"`
 }
 
-// UploadTaxpayerAgreement uploads a signed agreement PDF, streamed.
+// UploadTaxpayerAgreement uploads a signed agreement PDF, streamed. The
+// result comes as an UPLOAD_TAXPAYER_AGREEMENT notification. It has no
+// query: after ErrOutcomeUnknown (keyed by the request_id) wait for that
+// notification; sending it again with the same contract_id is refused
+// (§2.8: "不可重复") if the first one arrived.
 //
 // Olading API: UPLOAD_TAXPAYER_AGREEMENT (/api/levy/v1).
 func (c *Client) UploadTaxpayerAgreement(ctx context.Context, r *UploadTaxpayerAgreementRequest) (*UploadTaxpayerAgreementResponse, error) {
@@ -226,9 +230,11 @@ type UploadIDCardImageResponse struct {
 	Metadata   Metadata      `json:"-"`
 }
 
-// UploadIDCardImage uploads both sides of an ID card. After
-// ErrOutcomeUnknown (keyed by the requestId) QueryIDCardImage tells what
-// happened.
+// UploadIDCardImage uploads both sides of an ID card. Call SYNC_SIGN first
+// (R1); the images must show the name and number sent (R2); only with
+// CellPhone is the taxpayer created automatically (R6). The result comes
+// as an UPLOAD_ID_CARD_IMAGE notification. After ErrOutcomeUnknown (keyed
+// by the requestId) QueryIDCardImage tells what happened.
 //
 // Olading API: UPLOAD_ID_CARD_IMAGE (/api/tax/v1).
 func (c *Client) UploadIDCardImage(ctx context.Context, r *UploadIDCardImageRequest) (*UploadIDCardImageResponse, error) {
