@@ -140,3 +140,30 @@ func TestMasking(t *testing.T) {
 	masktest.Check(t, sensitive, values...)
 	masktest.Covered(t, ".", sensitive, values...)
 }
+
+// TestNoPanicOnMisuse (issue 13): a zero Client, a nil context, a zero
+// verifier give errors.
+func TestNoPanicOnMisuse(t *testing.T) {
+	t.Parallel()
+	var zero levy.Client
+	if _, err := zero.QueryOrder(context.Background(), &levy.QueryOrderRequest{RequestID: "R1"}); err == nil {
+		t.Error("zero Client: nil error")
+	}
+	if _, err := zero.UploadTaxpayerAgreement(context.Background(), &levy.UploadTaxpayerAgreementRequest{RequestID: "U1", IDCard: "110101199003074477", Name: "张三",
+		Cellphone: "13800138000", TaxAgentParentID: "12", ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: levy.FileFromBytes("k.pdf", []byte("%PDF-1.4"))}); err == nil {
+		t.Error("zero Client upload: nil error")
+	}
+	c, _ := newMockClient(t, fixedTime)
+	if _, err := c.QueryOrder(nil, &levy.QueryOrderRequest{RequestID: "R1"}); err == nil { //nolint:staticcheck
+		t.Error("nil context: nil error")
+	}
+	if _, err := c.CreateOrder(context.Background(), nil); err == nil {
+		t.Error("nil request: nil error")
+	}
+	if _, err := levy.ParseNotification(context.Background(), &levy.NotificationVerifier{}, nil, nil); err == nil {
+		t.Error("zero verifier: nil error")
+	}
+	if _, err := levy.NewNotificationHandler(&levy.NotificationVerifier{}, func(context.Context, *levy.Notification) error { return nil }); err == nil {
+		t.Error("handler on a zero verifier: nil error")
+	}
+}

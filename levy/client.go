@@ -183,6 +183,12 @@ func (e *buildError) Unwrap() error { return e.err }
 // only an error proving the request never left (or was never complete) is
 // returned as it is.
 func (c *Client) exchange(ctx context.Context, op Operation, key string, out any, body func(context.Context) (io.Reader, int64, error), replayable bool) (Metadata, error) {
+	switch {
+	case c == nil || c.cfg.signer == nil || c.cfg.verifier == nil || c.hc == nil:
+		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: the Client was not made by NewClient", op)
+	case ctx == nil:
+		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: nil context", op)
+	}
 	ctx, cancel := transport.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
 	for attempt := 1; ; attempt++ {

@@ -232,8 +232,8 @@ func (n *CloseOrderNotification) UnmarshalJSON(b []byte) error {
 // before anything is decoded; a missing or wrong one is
 // ErrInvalidSignature, anything else refused is ErrMalformedNotification.
 func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Header, body []byte) (*Notification, error) {
-	if v == nil {
-		return nil, errors.New("levy: ParseNotification: nil verifier")
+	if v == nil || v.verifier == nil {
+		return nil, errors.New("levy: ParseNotification: the verifier was not made by NewNotificationVerifier")
 	}
 	if ct := h.Get("Content-Type"); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
@@ -331,8 +331,8 @@ func WithReadTimeout(d time.Duration) HandlerOption {
 // WithoutDedup). It logs through the verifier's WithLogger. Mount it on
 // any path.
 func NewNotificationHandler(v *NotificationVerifier, fn NotificationFunc, opts ...HandlerOption) (http.Handler, error) {
-	if v == nil || fn == nil {
-		return nil, errors.New("levy: NewNotificationHandler: nil verifier or function")
+	if v == nil || v.verifier == nil || fn == nil {
+		return nil, errors.New("levy: NewNotificationHandler: nil function, or a verifier not made by NewNotificationVerifier")
 	}
 	var o handlerOptions
 	fs := make([]func(*callback.Options) error, len(opts))

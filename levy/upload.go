@@ -124,6 +124,9 @@ func (p *filePart) checkSize() error {
 // upload sends data with the file parts streamed into it. data's file
 // fields must hold the parts' placeholders.
 func (c *Client) upload(ctx context.Context, op Operation, key string, data any, parts []*filePart, out any) (Metadata, error) {
+	if c == nil || c.cfg.signer == nil {
+		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: the Client was not made by NewClient", op)
+	}
 	for _, p := range parts {
 		if err := p.checkSize(); err != nil {
 			return Metadata{RequestID: key}, err
