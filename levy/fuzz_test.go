@@ -1,6 +1,7 @@
 package levy_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -70,6 +71,8 @@ func FuzzResponse(f *testing.F) {
 	f.Add([]byte(`{"name":"QUERY_ORDER_V2","code":"0","message":"ok","data":{"request_id":"R","remit_order_list":[{"amount":"1.00"}]}}`), true, 200)
 	f.Add([]byte(`{"code":"0002"}`), true, 400)
 	f.Add([]byte(`not json`), false, 200)
+	f.Add([]byte(`{"name":"QUERY_ORDER_V2","code":"0","message":"ok","data":{"request_id":"R","accept_time":"2024-03-01T10:00:00.000"}}`), true, 200)
+	f.Add([]byte(`{"name":"QUERY_ORDER_V2","code":"1009","message":"x"}`), true, 502)
 	f.Fuzz(func(t *testing.T, body []byte, signed bool, status int) {
 		if status < 100 || status > 599 {
 			return
@@ -90,6 +93,29 @@ func FuzzResponse(f *testing.F) {
 		}
 		if err == nil && resp == nil {
 			t.Fatal("nil response without error")
+		}
+		if err != nil {
+			_ = err.Error()
+		}
+		// A state change gets a definite answer or ErrOutcomeUnknown,
+		// nothing in between (issue 15).
+		body = bytes.ReplaceAll(body, []byte("QUERY_ORDER_V2"), []byte("CREATE_ORDER_V2"))
+		mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+			resp := httpmock.NewBytesResponse(status, body)
+			if signed {
+				resp.Header.Set("Api-Sign", hmacB64(vectorSecret, string(body)))
+			}
+			return resp, nil
+		})
+		cr, err := c.CreateOrder(context.Background(), orderRequest("R"))
+		var api *levy.APIError
+		switch {
+		case err == nil && (cr == nil || cr.RequestID != "R" || cr.AcceptTime.IsZero()):
+			t.Fatalf("success without a full answer: %+v", cr)
+		case err != nil && !errors.As(err, &api) && !errors.Is(err, levy.ErrOutcomeUnknown):
+			t.Fatalf("CreateOrder: %v; want *APIError or ErrOutcomeUnknown", err)
+		case err != nil && !signed && !errors.Is(err, levy.ErrOutcomeUnknown):
+			t.Fatalf("unsigned answer taken as definite: %v", err)
 		}
 	})
 }
