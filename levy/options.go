@@ -36,7 +36,7 @@ type StreamSigner interface {
 }
 
 // Verifier checks the raw Api-Sign signature over a raw response body or
-// notice req; the default is HMAC-SHA256 with the secret, compared in
+// notification req; the default is HMAC-SHA256 with the secret, compared in
 // constant time.
 type Verifier interface {
 	Verify(ctx context.Context, msg, sig []byte) error
@@ -120,7 +120,7 @@ func WithSigner(s Signer) Option {
 	}
 }
 
-// WithVerifier replaces the HMAC-SHA256 response and notice verifier.
+// WithVerifier replaces the HMAC-SHA256 response and notification verifier.
 func WithVerifier(v Verifier) Option {
 	return func(c *config) error {
 		if v == nil {

@@ -129,7 +129,7 @@ func (r CreateOrderRequest) LogValue() slog.Value {
 }
 
 // CreateOrderResponse is CREATE_ORDER_V2's answer: the order was accepted
-// (ACCEPT); the result arrives as a notice.
+// (ACCEPT); the result arrives as a notification.
 type CreateOrderResponse struct {
 	RequestID  string   `json:"request_id"`
 	AcceptTime Time     `json:"accept_time"`

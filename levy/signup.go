@@ -59,7 +59,7 @@ func validateRequestID(c *validate.Collector, field, id string) {
 
 // SyncSignRequest is SYNC_SIGN: a person signs the shared-economy service
 // agreement with the qualified party (asynchronous; the result arrives as a
-// notice within 24 hours).
+// notification within 24 hours).
 type SyncSignRequest struct {
 	RequestID     string `json:"request_id"`
 	IDCard        string `json:"id_card"`

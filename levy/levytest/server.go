@@ -225,13 +225,13 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	return s, nil
 }
 
-// Close waits for pending notice pushes, then stops the server.
+// Close waits for pending notification pushes, then stops the server.
 func (s *Server) Close() {
 	s.pushes.Wait()
 	s.Server.Close()
 }
 
-// SetNotifyURL sets where notices are pushed.
+// SetNotifyURL sets where notifications are pushed.
 func (s *Server) SetNotifyURL(u string) { s.mu.Lock(); s.notifyURL = u; s.mu.Unlock() }
 
 // Inject queues a fault.
@@ -242,7 +242,7 @@ func (s *Server) Inject(f Fault) {
 // Calls returns how many requests for interface name reached the server.
 func (s *Server) Calls(name string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[name] }
 
-// Delivered returns how many pushes of notices named name were answered
+// Delivered returns how many pushes of notifications named name were answered
 // SUCCESS.
 func (s *Server) Delivered(name string) int {
 	s.mu.Lock()
@@ -306,7 +306,7 @@ func (s *Server) SignNotification(name string, data any) []byte {
 	return []byte(url.Values{"req": {string(req)}, "sign": {s.sign(req)}}.Encode())
 }
 
-// push delivers a notice with retries (up to 5 attempts) until SUCCESS.
+// push delivers a notification with retries (up to 5 attempts) until SUCCESS.
 func (s *Server) push(name string, data any) {
 	s.mu.Lock()
 	target := s.notifyURL
