@@ -167,3 +167,13 @@ func TestNoPanicOnMisuse(t *testing.T) {
 		t.Error("handler on a zero verifier: nil error")
 	}
 }
+
+// TestAPIErrorMasksEchoedNumbers: a provider message echoing an ID card
+// or a phone number prints masked; Message keeps it.
+func TestAPIErrorMasksEchoedNumbers(t *testing.T) {
+	t.Parallel()
+	e := &levy.APIError{Operation: levy.OperationCreateOrder, Code: "1010", Message: "身份证 110101199003074477 与姓名不符，手机 13800138000"}
+	if s := e.Error(); strings.Contains(s, "110101199003074477") || strings.Contains(s, "13800138000") || !strings.Contains(s, "1010") {
+		t.Errorf("Error() = %q", s)
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -79,7 +81,20 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("levy: %s: code %s: %s", e.Operation, e.Code, e.Message)
+	return fmt.Sprintf("levy: %s: code %s: %s", e.Operation, e.Code, maskNumbers(e.Message))
+}
+
+// longNumber is a run that may be an ID card, bank card or phone number.
+var longNumber = regexp.MustCompile(`[0-9]{11,}[0-9Xx]?`)
+
+// maskNumbers masks what may be personal numbers in the provider's message
+// (it may echo the request): the error string is logged; Message keeps the
+// text as received.
+func maskNumbers(s string) string {
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return longNumber.ReplaceAllStringFunc(s, func(n string) string { return mask.Middle(n, 3, 4) })
 }
 
 // HTTPStatusCode returns the answer's HTTP status.
