@@ -305,6 +305,9 @@ func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []by
 		}
 	}
 	var r response
+	if err := checkKeys(raw); err != nil && json.Valid(raw) {
+		return fmt.Errorf("levy: %s: %w: %w", op, ErrMalformedResponse, errAmbiguousKeys)
+	}
 	if err := json.Unmarshal(raw, &r); err != nil || r.Code == "" {
 		if status/100 != 2 {
 			return &HTTPError{Operation: op, StatusCode: status, Metadata: md}

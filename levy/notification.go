@@ -264,6 +264,9 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 		Message string          `json:"message"`
 		Data    json.RawMessage `json:"data"`
 	}
+	if err := checkKeys(req); err != nil && json.Valid(req) {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, errAmbiguousKeys)
+	}
 	if err := json.Unmarshal(req, &env); err != nil || env.Name == "" {
 		return nil, fmt.Errorf("%w: req is not a notification envelope", ErrMalformedNotification)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -273,5 +274,31 @@ func TestIDsInRequests(t *testing.T) {
 		if got := fields(r.Validate()); len(got) != 1 || got[0] != "tax_agent_parent_id" {
 			t.Errorf("tax_agent_parent_id %q: fields %v", bad, got)
 		}
+	}
+}
+
+// TestAmbiguousMembersRefused (issue 15): a verified answer or notification
+// with a member twice, or in two cases, is refused: encoding/json would
+// take one of them silently.
+func TestAmbiguousMembersRefused(t *testing.T) {
+	t.Parallel()
+	for name, data := range map[string]string{
+		"twice":       `{"request_id":"R1","accept_time":"2024-03-01T10:00:00.000","request_id":"R1"}`,
+		"two cases":   `{"request_id":"R1","accept_time":"2024-03-01T10:00:00.000","ACCEPT_TIME":"2024-03-02T10:00:00.000"}`,
+		"long s fold": `{"request_id":"R1","accept_time":"2024-03-01T10:00:00.000","requeſt_id":"R2"}`,
+	} {
+		c, mt := newMockClient(t, fixedTime)
+		body, sig := signedOK(levy.OperationCreateOrder, data)
+		mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", signedResponder(200, body, sig))
+		_, err := c.CreateOrder(context.Background(), orderRequest("R1"))
+		if !errors.Is(err, levy.ErrMalformedResponse) || !errors.Is(err, levy.ErrOutcomeUnknown) {
+			t.Errorf("%s: %v; want ErrMalformedResponse and ErrOutcomeUnknown", name, err)
+		}
+	}
+	c, srv := noticeClient(t)
+	req := `{"name":"CLOSE_ORDER_NOTICE","code":"0","message":"","data":{"request_id":"R1","close_reason":"a","Close_reason":"b"}}`
+	body := []byte("req=" + url.QueryEscape(req) + "&sign=" + url.QueryEscape(hmacB64(srv.Secret, req)))
+	if _, err := parseNotice(context.Background(), c, "", body); !errors.Is(err, levy.ErrMalformedNotification) {
+		t.Errorf("notification with close_reason and Close_reason: %v; want ErrMalformedNotification", err)
 	}
 }
