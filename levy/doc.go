@@ -37,8 +37,9 @@
 // decoded, for error answers too. A wrong Api-Sign, or an envelope without
 // one, is ErrInvalidSignature; a body that is not the envelope and carries
 // no Api-Sign (a gateway's 502, an HTML page) is an *HTTPError.
-// WithoutResponseVerification turns verification off (never in
-// production). SYNC_SIGN, UPLOAD_ID_CARD_IMAGE and QUERY_ID_CARD_IMAGE go
+// Verified JSON with a member twice, or in two cases, is refused, so the
+// typed view is the signed text's. WithoutResponseVerification turns
+// verification off (never in production). SYNC_SIGN, UPLOAD_ID_CARD_IMAGE and QUERY_ID_CARD_IMAGE go
 // to /api/tax/v1, every other interface to /api/levy/v1.
 //
 // # Retries and ErrOutcomeUnknown
