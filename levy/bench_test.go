@@ -31,8 +31,8 @@ func BenchmarkUploadAgreementMemory(b *testing.B) {
 	}
 	benchdata.ReportPeak(b, size, func() error {
 		_, err := c.UploadTaxpayerAgreement(context.Background(), &levy.UploadTaxpayerAgreementRequest{
-			RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", TaxAgentParentID: 12,
-			ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: levy.FileFromReader(benchdata.PDF(size), size)})
+			RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", TaxAgentParentID: "12",
+			ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: levy.File{Name: "k.pdf", Size: size, Open: func() (io.ReadCloser, error) { return io.NopCloser(benchdata.PDF(size)), nil }}})
 		return err
 	})
 }

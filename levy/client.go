@@ -11,45 +11,80 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
+	"strings"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/nonce"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
-	"github.com/go-resty/resty/v2"
 )
 
 // cst is Beijing time, a fixed zone: no tzdata needed.
 var cst = time.FixedZone("CST", 8*3600)
 
-// TimestampLayout is the envelope's timestamp format (Beijing time).
-const TimestampLayout = "2006-01-02T15:04:05.000"
+// timestampLayout is the wire's timestamp format (Beijing time).
+const timestampLayout = "2006-01-02T15:04:05.000"
+
+// userAgent is the default User-Agent.
+var userAgent = "bizapi-cn-go-sdk-levy/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go")
 
 // Client calls the Olading levy API. It is safe for concurrent use.
 type Client struct {
-	cfg  config
-	http *resty.Client
-	mac  *sign.HMAC
+	cfg config
+	hc  *http.Client
+	mac *sign.HMAC
 }
 
-// NewClient returns a Client. WithCredentials and WithBaseURL are required.
-func NewClient(opts ...Option) (*Client, error) {
-	cfg := config{timeout: transport.DefaultTimeout, retries: 2, maxBody: 1 << 20, now: time.Now, ua: "bizapi-cn-go-sdk-levy"}
+// applyOptions runs opts over the defaults, joining every option's error.
+func applyOptions(opts []Option) (config, error) {
+	cfg := config{timeout: transport.DefaultTimeout, retries: 2, maxBody: 1 << 20, now: time.Now, ua: userAgent}
+	var errs []error
 	for _, o := range opts {
+		if o == nil {
+			errs = append(errs, errors.New("nil Option"))
+			continue
+		}
 		if err := o(&cfg); err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
 	}
+	if err := errors.Join(errs...); err != nil {
+		return cfg, err
+	}
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.DiscardHandler)
+	}
+	return cfg, nil
+}
+
+// NewClient returns a Client. A client key (WithCredentials or
+// WithClientKey) and WithBaseURL are required, and either the secret
+// (WithCredentials) or both WithSigner and WithVerifier.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg, err := applyOptions(opts)
+	if err != nil {
+		return nil, fmt.Errorf("levy: NewClient: %w", err)
+	}
 	var missing []string
-	if cfg.clientKey == "" && cfg.signer == nil {
-		missing = append(missing, "WithCredentials")
+	if cfg.clientKey == "" {
+		missing = append(missing, "WithCredentials or WithClientKey")
 	}
 	if cfg.baseURL == "" {
 		missing = append(missing, "WithBaseURL")
 	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("levy: NewClient: missing %v", missing)
+	if len(cfg.secret) == 0 {
+		if cfg.signer == nil {
+			missing = append(missing, "WithSigner")
+		}
+		if cfg.verifier == nil {
+			missing = append(missing, "WithVerifier")
+		}
 	}
-	c := &Client{cfg: cfg, http: transport.NewResty(cfg.hc)}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("levy: NewClient: missing %s", strings.Join(missing, ", "))
+	}
+	c := &Client{cfg: cfg, hc: transport.NewResty(cfg.hc).GetClient()}
 	if len(cfg.secret) > 0 {
 		c.mac = sign.NewHMACSHA256(cfg.secret)
 	}
@@ -57,23 +92,24 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.cfg.signer = c.mac
 	}
 	if c.cfg.verifier == nil {
-		if c.mac == nil {
-			return nil, errors.New("levy: NewClient: WithVerifier is required without a secret")
-		}
 		c.cfg.verifier = c.mac
-	}
-	if c.cfg.log == nil {
-		c.cfg.log = slog.New(slog.DiscardHandler)
 	}
 	return c, nil
 }
 
+// NewRequestID returns a unique request_id at the client's clock (see
+// WithClock): the Beijing-time second (yyyyMMddHHmmss) and 18 random
+// alphanumerics, 32 characters, the most the spec allows.
+func (c *Client) NewRequestID() string {
+	return nonce.TimeID(c.cfg.now(), 18)
+}
+
 // envelope is the req JSON; field order is the wire order.
 type envelope struct {
-	Name      string `json:"name"`
-	ClientKey string `json:"client_key"`
-	Timestamp string `json:"timestamp"`
-	Data      any    `json:"data"`
+	Name      Operation `json:"name"`
+	ClientKey string    `json:"client_key"`
+	Timestamp string    `json:"timestamp"`
+	Data      any       `json:"data"`
 }
 
 // marshal encodes v without HTML escaping (the bytes signed are the bytes
@@ -88,45 +124,38 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// Request returns the req JSON and its base64 signature for interface name
-// and data at the client's clock: exactly what is sent.
-func (c *Client) Request(ctx context.Context, name string, data any) (req []byte, sig string, err error) {
-	req, err = marshal(envelope{Name: name, ClientKey: c.cfg.clientKey, Timestamp: c.cfg.now().In(cst).Format(TimestampLayout), Data: data})
+// request returns the req JSON and its base64 signature for op and data at
+// the client's clock: exactly what is sent.
+func (c *Client) request(ctx context.Context, op Operation, data any) (req []byte, sig string, err error) {
+	req, err = marshal(envelope{Name: op, ClientKey: c.cfg.clientKey, Timestamp: c.cfg.now().In(cst).Format(timestampLayout), Data: data})
 	if err != nil {
-		return nil, "", fmt.Errorf("levy: encode %s: %w", name, err)
+		return nil, "", fmt.Errorf("levy: %s: encode: %w", op, err)
 	}
 	raw, err := c.cfg.signer.Sign(ctx, req)
 	if err != nil {
-		return nil, "", fmt.Errorf("levy: sign %s: %w", name, err)
+		return nil, "", fmt.Errorf("levy: %s: sign: %w", op, err)
 	}
 	return req, base64.StdEncoding.EncodeToString(raw), nil
 }
 
 // response is the answer envelope.
 type response struct {
-	Name    string          `json:"name"`
+	Name    Operation       `json:"name"`
 	Code    Code            `json:"code"`
 	Message string          `json:"message"`
 	Data    json.RawMessage `json:"data"`
 }
 
-// idempotent interfaces are queries: safe to repeat.
-func idempotent(name string) bool {
-	switch name {
-	case NameQueryOrder, NameQuerySignUpBatch, NameQueryIDCardImage:
-		return true
-	}
-	return false
-}
-
-// call sends data as interface name and decodes the answer's data into out.
-func (c *Client) call(ctx context.Context, name string, data, out any) error {
-	return c.exchange(ctx, name, out, func(ctx context.Context) (io.Reader, error) {
-		req, sig, err := c.Request(ctx, name, data)
+// call sends data as op and decodes the answer's data into out. key is the
+// request's own identifier (Metadata.RequestID, OutcomeUnknownError.Key).
+func (c *Client) call(ctx context.Context, op Operation, key string, data, out any) (Metadata, error) {
+	return c.exchange(ctx, op, key, out, func(ctx context.Context) (io.Reader, int64, error) {
+		req, sig, err := c.request(ctx, op, data)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return bytes.NewReader(formBody(req, sig)), nil
+		b := formBody(req, sig)
+		return bytes.NewReader(b), int64(len(b)), nil
 	}, true)
 }
 
@@ -138,83 +167,113 @@ func formBody(req []byte, sig string) []byte {
 	return append(b, url.QueryEscape(sig)...)
 }
 
+// errBuild marks an error of building the request (encoding, signing,
+// reading a file to upload): nothing complete was sent.
+type buildError struct{ err error }
+
+func (e *buildError) Error() string { return e.err.Error() }
+func (e *buildError) Unwrap() error { return e.err }
+
 // exchange runs the request path with the retry rules: body builds a fresh,
-// re-signed body per attempt; replayable says whether body may be called
-// again.
-func (c *Client) exchange(ctx context.Context, name string, out any, body func(context.Context) (io.Reader, error), replayable bool) error {
+// re-signed body per attempt (with its length, or -1 when streamed);
+// replayable says whether body may be called again.
+//
+// A call that changes state returns a definite answer (a verified success,
+// fully decoded, or a verified *APIError) or an *OutcomeUnknownError;
+// only an error proving the request never left (or was never complete) is
+// returned as it is.
+func (c *Client) exchange(ctx context.Context, op Operation, key string, out any, body func(context.Context) (io.Reader, int64, error), replayable bool) (Metadata, error) {
+	switch {
+	case c == nil || c.cfg.signer == nil || c.cfg.verifier == nil || c.hc == nil:
+		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: the Client was not made by NewClient", op)
+	case ctx == nil:
+		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: nil context", op)
+	}
 	ctx, cancel := transport.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
-	safe := idempotent(name)
 	for attempt := 1; ; attempt++ {
-		b, err := body(ctx)
+		b, n, err := body(ctx)
 		if err != nil {
-			return err
+			return Metadata{RequestID: key}, err
 		}
-		status, err := c.once(ctx, name, b, out)
+		md, err := c.once(ctx, op, b, n, out)
+		md.RequestID = key
 		if err == nil {
-			return nil
+			return md, nil
 		}
-		switch transport.Judge(ctx, status, err, safe) {
-		case transport.Unknown:
-			return fmt.Errorf("%w: %s: %w", ErrOutcomeUnknown, name, err)
-		case transport.Stop:
-			return err
+		var api *APIError
+		var be *buildError
+		switch {
+		case errors.As(err, &api):
+			api.Metadata.RequestID = key
+			if op.ChangesState() || !api.Code.Temporary() || !replayable || attempt > c.cfg.retries || ctx.Err() != nil {
+				return md, err // verified: definite
+			}
+			if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
+				return md, fmt.Errorf("levy: %s: %w", op, err)
+			}
+			continue // a query answered 0001 (system failure): retried
+		case errors.As(err, &be):
+			return md, be.err // never complete: the provider cannot have acted on it
 		}
-		if !replayable || attempt > c.cfg.retries {
-			return err
+		notSent := md.StatusCode == 0 && transport.NotSent(err)
+		retry := replayable && attempt <= c.cfg.retries && ctx.Err() == nil
+		if op.ChangesState() {
+			if !notSent {
+				return md, &OutcomeUnknownError{Operation: op, Key: key, Err: err}
+			}
+		} else if !notSent && md.StatusCode != 0 && md.StatusCode < 500 {
+			retry = false // a 4xx or a bad answer: repeating changes nothing
+		}
+		if !retry {
+			return md, err
 		}
 		if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
-			return fmt.Errorf("levy: %s: %w", name, err)
+			return md, fmt.Errorf("levy: %s: %w", op, err)
 		}
 	}
 }
 
-// once performs one HTTP exchange. status is 0 when no answer arrived.
-func (c *Client) once(ctx context.Context, name string, body io.Reader, out any) (status int, err error) {
-	path := BasePath(name)
+// once performs one HTTP exchange. md.StatusCode is 0 when no complete
+// answer arrived. size is the body's length (-1: unknown, streamed).
+func (c *Client) once(ctx context.Context, op Operation, body io.Reader, size int64, out any) (md Metadata, err error) {
+	path := basePath(op)
 	start := c.cfg.now()
-	var (
-		rawBody io.ReadCloser
-		header  http.Header
-	)
-	if _, streamed := body.(*io.PipeReader); streamed {
-		// resty (v2.17) reads any io.Reader body whole to build GetBody,
-		// which defeats streaming a 10 MB upload; streamed bodies go to
-		// the same *http.Client (same transport, no redirects) directly.
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+path, body)
-		if err != nil {
-			return 0, fmt.Errorf("levy: %s: %w", name, err)
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
-		req.Header.Set("User-Agent", c.cfg.ua)
-		resp, err := c.http.GetClient().Do(req)
-		if err != nil {
-			return 0, c.transportError(ctx, name, path, err)
-		}
-		rawBody, header, status = resp.Body, resp.Header, resp.StatusCode
-	} else {
-		resp, err := c.http.R().SetContext(ctx).
-			SetHeader("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8").
-			SetHeader("User-Agent", c.cfg.ua).
-			SetBody(body).
-			Post(c.cfg.baseURL + path)
-		if err != nil {
-			return 0, c.transportError(ctx, name, path, err)
-		}
-		rawBody, header, status = resp.RawBody(), resp.Header(), resp.StatusCode()
-	}
-	raw, err := transport.ReadAnswer(rawBody, c.cfg.maxBody)
-	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call", slog.String("name", name), slog.String("path", path),
-		slog.Int("status", status), slog.Duration("took", c.cfg.now().Sub(start)))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+path, body)
 	if err != nil {
-		return 0, fmt.Errorf("levy: %s: %w", name, err) // incomplete: as ambiguous as no answer
+		return md, &buildError{fmt.Errorf("levy: %s: %w", op, err)}
 	}
-	return status, c.decode(ctx, name, status, header, raw, out)
+	if size >= 0 {
+		req.ContentLength = size
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+	req.Header.Set("User-Agent", c.cfg.ua)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		var be *buildError
+		if errors.As(err, &be) {
+			return md, be
+		}
+		c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call failed", slog.String("name", string(op)), slog.String("path", path), slog.String("error", err.Error()))
+		return md, fmt.Errorf("levy: %s: %w", op, unwrapURL(err))
+	}
+	raw, err := transport.ReadAnswer(resp.Body, c.cfg.maxBody)
+	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call", slog.String("name", string(op)), slog.String("path", path),
+		slog.Int("status", resp.StatusCode), slog.Duration("took", c.cfg.now().Sub(start)))
+	if err != nil {
+		return md, fmt.Errorf("levy: %s: %w", op, err) // incomplete: as ambiguous as no answer
+	}
+	md = Metadata{StatusCode: resp.StatusCode, Header: resp.Header}
+	return md, c.decode(ctx, op, md, raw, out)
 }
 
-func (c *Client) transportError(ctx context.Context, name, path string, err error) error {
-	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call failed", slog.String("name", name), slog.String("path", path), slog.String("error", err.Error()))
-	return fmt.Errorf("levy: %s: %w", name, unwrapURL(err))
+// echoed checks that a state change's answer names the request: another
+// id means the answer is not this call's, as good as no answer.
+func echoed(op Operation, key, field, got string) error {
+	if got == key {
+		return nil
+	}
+	return &OutcomeUnknownError{Operation: op, Key: key, Err: fmt.Errorf("%w: the answer's %s is not the request's", ErrMalformedResponse, field)}
 }
 
 // unwrapURL drops *url.Error's quoting of the full URL.
@@ -228,36 +287,75 @@ func unwrapURL(err error) error {
 
 // decode verifies Api-Sign over the raw body, then decodes. Error answers
 // are verified too: an unsigned "failure" is as untrusted as an unsigned
-// success.
-func (c *Client) decode(ctx context.Context, name string, status int, h http.Header, raw []byte, out any) error {
+// success. A body without Api-Sign that is not the answer envelope (a
+// gateway's 502, an HTML page) is an *HTTPError; a wrong Api-Sign, or an
+// envelope without one, is ErrInvalidSignature.
+func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []byte, out any) error {
+	status := md.StatusCode
 	if !c.cfg.noVerify {
-		sig, err := base64.StdEncoding.DecodeString(h.Get("Api-Sign"))
+		hdr := md.Header.Get("Api-Sign")
+		sig, err := base64.StdEncoding.DecodeString(hdr)
 		if err != nil || len(sig) == 0 || c.cfg.verifier.Verify(ctx, raw, sig) != nil {
-			c.cfg.log.LogAttrs(ctx, slog.LevelWarn, "levy: response signature mismatch", slog.String("name", name),
-				slog.Int("status", status), slog.Int("body_bytes", len(raw)))
-			if status/100 != 2 {
-				return fmt.Errorf("%w: %s answered HTTP %d without a valid Api-Sign: %w", ErrInvalidSignature, name, status, &transport.StatusError{StatusCode: status})
+			c.cfg.log.LogAttrs(ctx, slog.LevelWarn, "levy: response not verified", slog.String("name", string(op)),
+				slog.Int("status", status), slog.Int("body_bytes", len(raw)), slog.Bool("api_sign", hdr != ""))
+			if hdr == "" && !looksLikeEnvelope(raw) {
+				return &HTTPError{Operation: op, StatusCode: status, Metadata: md}
 			}
-			return fmt.Errorf("%w: %s response", ErrInvalidSignature, name)
+			return fmt.Errorf("levy: %s: %w: HTTP %d answer", op, ErrInvalidSignature, status)
 		}
 	}
 	var r response
+	if err := checkKeys(raw); err != nil && json.Valid(raw) {
+		return fmt.Errorf("levy: %s: %w: %w", op, ErrMalformedResponse, errAmbiguousKeys)
+	}
 	if err := json.Unmarshal(raw, &r); err != nil || r.Code == "" {
 		if status/100 != 2 {
-			return fmt.Errorf("levy: %s: %w", name, &transport.StatusError{StatusCode: status})
+			return &HTTPError{Operation: op, StatusCode: status, Metadata: md}
 		}
-		return fmt.Errorf("levy: %s: response is not the answer envelope", name)
+		return fmt.Errorf("levy: %s: %w: not the answer envelope", op, ErrMalformedResponse)
+	}
+	if r.Name != "" && r.Name != op {
+		return fmt.Errorf("levy: %s: %w: the answer is for %.40q", op, ErrMalformedResponse, string(r.Name))
 	}
 	if r.Code != CodeOK {
-		return &APIError{Name: name, Code: r.Code, Message: r.Message, HTTPStatus: status}
+		return &APIError{Operation: op, Code: r.Code, Message: r.Message, Metadata: md}
 	}
 	if status/100 != 2 {
-		return fmt.Errorf("levy: %s: %w", name, &transport.StatusError{StatusCode: status})
+		return fmt.Errorf("levy: %s: %w: code 0 with HTTP %d", op, ErrMalformedResponse, status)
 	}
 	if out != nil && len(r.Data) > 0 && string(r.Data) != "null" {
 		if err := json.Unmarshal(r.Data, out); err != nil {
-			return fmt.Errorf("levy: %s: decode data: %w", name, err)
+			return fmt.Errorf("levy: %s: %w: data does not decode: %s", op, ErrMalformedResponse, safeJSONError(err))
 		}
 	}
 	return nil
+}
+
+// looksLikeEnvelope reports whether raw is a JSON object with a code: an
+// answer that claims to come from the provider.
+func looksLikeEnvelope(raw []byte) bool {
+	var probe struct {
+		Code json.RawMessage `json:"code"`
+	}
+	return json.Unmarshal(raw, &probe) == nil && len(probe.Code) > 0
+}
+
+// safeJSONError describes a decoding error without the data's values.
+func safeJSONError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field != "" {
+			return "field " + te.Field + " has the wrong type"
+		}
+		return "a value has the wrong type"
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return "invalid JSON"
+	}
+	msg := strings.TrimPrefix(err.Error(), "levy: ")
+	if len(msg) > 120 {
+		msg = msg[:120]
+	}
+	return msg
 }

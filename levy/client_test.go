@@ -85,7 +85,7 @@ func TestRequestsMatchVectors(t *testing.T) {
 
 	// SIGN_UP at 2019-01-22T12:34:56.789.
 	c, mt = newMockClient(t, time.Date(2019, 1, 22, 12, 34, 56, 789e6, cst))
-	ok, sig := signedOK(levy.NameSignUp, `{"id_card":"110101199003074477","status":"ACCEPT"}`)
+	ok, sig := signedOK(levy.OperationSignUp, `{"id_card":"110101199003074477","status":"ACCEPT"}`)
 	mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", captureForm(t, &form, 200, ok, sig))
 	if _, err := c.SignUp(ctx, &levy.SignUpRequest{IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", BankcardNo: "6222020200112233445"}); err != nil {
 		t.Fatal(err)
@@ -96,11 +96,11 @@ func TestRequestsMatchVectors(t *testing.T) {
 
 	// CREATE_ORDER_V2 at 2022-06-30T09:00:00.123.
 	c, mt = newMockClient(t, time.Date(2022, 6, 30, 9, 0, 0, 123e6, cst))
-	ok, sig = signedOK(levy.NameCreateOrder, `{"request_id":"R1","accept_time":"2022-06-30T09:00:00.200"}`)
+	ok, sig = signedOK(levy.OperationCreateOrder, `{"request_id":"R1","accept_time":"2022-06-30T09:00:00.200"}`)
 	mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", captureForm(t, &form, 200, ok, sig))
 	profit, _ := levy.ParseAmount("1234.50")
 	cr, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: "R1", IDCard: "110101199003074477", Name: "李四",
-		TaxAgentParentID: 12, CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445",
+		TaxAgentParentID: "12", CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445",
 		Profit: &profit, TaxMode: levy.TaxModeGeneral, Remark: "5月劳务 & 奖金"})
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +115,7 @@ func TestRequestsMatchVectors(t *testing.T) {
 
 // signedOK returns a success answer for name with data, and its Api-Sign
 // under the vector secret (computed with the independently verified HMAC).
-func signedOK(name, data string) (body, apiSign string) {
-	body = `{"name":"` + name + `","code":"0","message":"成功","data":` + data + `}`
+func signedOK(name levy.Operation, data string) (body, apiSign string) {
+	body = `{"name":"` + string(name) + `","code":"0","message":"成功","data":` + data + `}`
 	return body, hmacB64(vectorSecret, body)
 }

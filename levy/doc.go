@@ -1,26 +1,32 @@
 // Package levy is a client for the Olading (阿拉钉) freelancer tax-levy API
 // (代征接口 v2.13): taxpayer sign-up, levy orders and their confirmation,
 // queries, agreement, voucher, ID-card and liveness uploads, and the
-// asynchronous notices.
+// asynchronous notifications.
 //
 // # Usage
 //
 //	c, err := levy.NewClient(
 //		levy.WithCredentials(clientKey, secret),
-//		levy.WithBaseURL(levy.TestBaseURL),
+//		levy.WithBaseURL(levy.ProdBaseURL),
+//		levy.WithHTTPClient(hc),
+//		levy.WithLogger(logger),
 //	)
 //	...
 //	profit := levy.Yuan(1234, 50)
 //	resp, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{
-//		RequestID: levy.NewRequestID(), IDCard: "…", Name: "…", TaxAgentParentID: 12,
+//		RequestID: c.NewRequestID(), IDCard: "…", Name: "…", TaxAgentParentID: "12",
 //		CreditCode: "…", Cellphone: "…", BankcardNo: "…", Profit: &profit, TaxMode: levy.TaxModeGeneral,
 //	})
 //
-// Every request is validated before it is sent; a *ValidationError lists
-// every bad field by its wire name. Amounts are Amount (fen, printed
-// "12.34"), never floats. Uploads take a File (a path, or a reader and its
-// size) and stream it: the file, its base64 and the JSON are never in memory
-// at once.
+// Every call takes a *XxxRequest and returns a *XxxResponse whose Metadata
+// holds the HTTP status, the headers and the request's own id. Every
+// request is validated before it is sent; a *ValidationError lists every
+// bad field by its wire name. Amounts are Amount (fen, printed "12.34"),
+// never floats; times are Time (Beijing time); the spec's integer ids are
+// ID in answers (a number, a string or "" on the wire, 20 digits). Every
+// client needs a client key, whatever signs: WithCredentials, or
+// WithClientKey with WithSigner and WithVerifier for a secret kept in a
+// KMS.
 //
 // # Signing
 //
@@ -28,24 +34,66 @@
 // timestamp, data}, timestamp in Beijing time) and sign =
 // base64(HMAC-SHA256(secret, req)), signed over exactly the bytes sent. The
 // answer's Api-Sign header is verified over the raw body before anything is
-// decoded, for error answers too; a missing or wrong Api-Sign is
-// ErrInvalidSignature. WithoutResponseVerification turns that off (never in
-// production). SYNC_SIGN, UPLOAD_ID_CARD_IMAGE and QUERY_ID_CARD_IMAGE go
+// decoded, for error answers too. A wrong Api-Sign, or an envelope without
+// one, is ErrInvalidSignature; a body that is not the envelope and carries
+// no Api-Sign (a gateway's 502, an HTML page) is an *HTTPError.
+// Verified JSON with a member twice, or in two cases, is refused, so the
+// typed view is the signed text's. WithoutResponseVerification turns
+// verification off (never in production). SYNC_SIGN, UPLOAD_ID_CARD_IMAGE and QUERY_ID_CARD_IMAGE go
 // to /api/tax/v1, every other interface to /api/levy/v1.
 //
-// Queries are retried after a transport error or a 5xx; sign-ups, orders,
-// confirmations and uploads only when the request provably never left.
-// Otherwise they return ErrOutcomeUnknown: query by request_id before
-// trying again.
+// # Retries and ErrOutcomeUnknown
 //
-// # Callbacks
+// Queries (QUERY_ORDER_V2, QUERY_SIGN_UP_BATCH, QUERY_ID_CARD_IMAGE) are
+// retried after a transport error, a cut answer or a 5xx (WithRetries, 2 by
+// default). Calls that change state are repeated only when the request
+// provably never left (DNS, dial or TLS failure). They return a definite
+// answer (a verified, fully decoded success, or a verified *APIError) or an
+// *OutcomeUnknownError matching ErrOutcomeUnknown: a dropped connection, a
+// cut answer, an unsigned or badly signed answer, a gateway page, a 200
+// that does not decode all mean the provider may have acted. Its Key is
+// what to reconcile by, and each call's doc says how: ReconcileOrder for
+// CREATE_ORDER_V2, QueryIDCardImage for UPLOAD_ID_CARD_IMAGE, a repeat for
+// SIGN_UP (idempotent by the spec's rule 2); ADD_BANK_VOUCHER and
+// UPLOAD_FACEID_VIDEO_FRAME have no query.
 //
-// Client.ParseNotice verifies a notice's sign over the raw req in constant
-// time and decodes its data by name (SYNC_SIGN, CREATE_ORDER_V2,
+// # Notifications
+//
+// A receiver needs only the client key and the secret:
+// NewNotificationVerifier(WithCredentials(key, secret)) (or
+// Client.NotificationVerifier). ParseNotification(ctx, v, header, body)
+// verifies a notification's sign over the raw req in constant time and
+// decodes its data by name (SYNC_SIGN, SIGN_UP, CREATE_ORDER_V2,
 // UPLOAD_TAXPAYER_AGREEMENT, UPLOAD_ID_CARD_IMAGE, CLOSE_ORDER_NOTICE; an
-// unknown name keeps its raw data). Client.NoticeHandler answers SUCCESS only
-// after the host's NoticeFunc returned nil; with WithNoticeDedup, duplicate
-// and concurrent deliveries reach it once.
+// unknown name keeps its raw data), from any web framework.
+// NewNotificationHandler answers SUCCESS only after the host's
+// NotificationFunc returned nil; duplicate and concurrent deliveries reach
+// it once (in memory by default, WithDedupStore for a shared store.Dedup,
+// WithoutDedup to turn it off). Notification.IdempotencyKey is the name and
+// the SHA-256 of the signed req, so the two CLOSE_ORDER_NOTICEs of an order
+// split across locations are two notifications. Bodies are limited to
+// DefaultMaxNotificationBytes (WithMaxBodyBytes) and read within
+// WithReadTimeout.
+//
+// # Limits
+//
+// The spec's "MB" is read as MiB (2²⁰ bytes) of the file itself, before
+// base64: the larger reading, so a file the service accepts is never
+// refused here (a gateway limit on the base64 body, 4/3 larger, is the
+// service's own). The spec sets no size for ADD_BANK_VOUCHER, so none is
+// enforced. The spec names no image format for UPLOAD_ID_CARD_IMAGE (its
+// sample reads a .png): JPEG, PNG and BMP are accepted; a liveness video
+// is MP4, AVI or FLV and a frame JPEG, as §2.12 says. ID cards have 15 or
+// 18 characters (ValidIDCardChecksum checks
+// an 18-character one's GB 11643 check digit). A PDF is recognised as PDF
+// readers do: "%PDF-" within the first 1,024 bytes. Uploads are read
+// twice and streamed with a Content-Length (some gateways refuse chunked
+// forms): the first pass computes the signature and the length, the second
+// sends; the file, its base64 and the JSON are never in memory at once
+// (peak heap about 0.04 of the file). A custom Signer that implements
+// StreamSigner signs uploads through a hash the same way; a plain Signer
+// gets the whole req (about 4/3 of the files) in memory, since Sign takes
+// the message in one piece.
 //
 // # Wire names
 //
@@ -53,28 +101,19 @@
 // tax_agent_parent_id (seed: "tax_agent_pare nt_id", "tax_agent_paren_t_id"),
 // tax_agent_location_id ("tax_agent_loc ation_id") and the interface name
 // UPLOAD_TAXPAYER_AGREEMENT ("UPLOAD_TAXPAYER AGREEMENT"), each defined
-// once in enums.go. limit_2 is sent as "T" when the Limit2 field is set.
-// The ID-image and liveness interfaces use camelCase names (requestId,
-// idCardNo) as the seed does.
+// once in enums.go as an Operation. limit_2 is sent as "T" when the Limit2
+// field is set. The ID-image and liveness interfaces use camelCase names
+// (requestId, idCardNo) as the seed does.
 //
 // # Errors
 //
-// A code other than "0" is an *APIError; errors.Is matches
-// ErrSignatureRejected (0003), ErrQuotaExceeded (1009) and
-// ErrAuthenticationFailed (1010). Error strings never contain the secret,
-// signatures or personal data; request and response types that carry
-// personal data implement slog.LogValuer with masking.
+// The family every module shares: *APIError (a verified code other than
+// "0"; errors.Is matches ErrSignatureRejected for 0003, ErrQuotaExceeded
+// for 1009, ErrAuthenticationFailed for 1010), *HTTPError (not the
+// provider's envelope; HTTPStatusCode on both), *ValidationError with
+// FieldError, *OutcomeUnknownError (ErrOutcomeUnknown), ErrInvalidSignature
+// (trust failures only), ErrMalformedResponse and ErrMalformedNotification.
+// Error strings never contain the secret, signatures or personal data;
+// every type that carries personal data masks it in fmt (%v, %+v, %s) and
+// slog, as a value or a pointer.
 package levy
-
-import (
-	"time"
-
-	"github.com/bizapi-cn/go-sdk/internal/nonce"
-)
-
-// NewRequestID returns a unique request_id for callers without their own:
-// the Beijing-time second (yyyyMMddHHmmss) and 18 random alphanumerics, 32
-// characters.
-func NewRequestID() string {
-	return nonce.TimeID(time.Now(), 18)
-}

@@ -1,21 +1,41 @@
 package levy
 
-// Interface names (the envelope's "name"). They are kept in one place so a
-// wire name can be corrected once; see doc.go for the resolved ones.
+// Operation is an interface name, the envelope's "name": what a call
+// sends, what an answer echoes and what a notification reports. The names
+// are kept in one place so a wire name can be corrected once; see doc.go
+// for the resolved ones.
+type Operation string
+
+// Interface names.
 const (
-	NameSyncSign                = "SYNC_SIGN"
-	NameSignUp                  = "SIGN_UP"
-	NameCreateOrder             = "CREATE_ORDER_V2"
-	NameCloseOrderNotice        = "CLOSE_ORDER_NOTICE"
-	NameConfirmOrder            = "CONFIRM_ORDER_V2"
-	NameQuerySignUpBatch        = "QUERY_SIGN_UP_BATCH"
-	NameQueryOrder              = "QUERY_ORDER_V2"
-	NameUploadTaxpayerAgreement = "UPLOAD_TAXPAYER_AGREEMENT" // the seed writes "UPLOAD_TAXPAYER AGREEMENT"
-	NameAddBankVoucher          = "ADD_BANK_VOUCHER"
-	NameUploadIDCardImage       = "UPLOAD_ID_CARD_IMAGE"
-	NameQueryIDCardImage        = "QUERY_ID_CARD_IMAGE"
-	NameUploadFaceIDVideoFrame  = "UPLOAD_FACEID_VIDEO_FRAME"
+	OperationSyncSign                = Operation("SYNC_SIGN")
+	OperationSignUp                  = Operation("SIGN_UP")
+	OperationCreateOrder             = Operation("CREATE_ORDER_V2")
+	OperationCloseOrderNotice        = Operation("CLOSE_ORDER_NOTICE") // a notification only
+	OperationConfirmOrder            = Operation("CONFIRM_ORDER_V2")
+	OperationQuerySignUpBatch        = Operation("QUERY_SIGN_UP_BATCH")
+	OperationQueryOrder              = Operation("QUERY_ORDER_V2")
+	OperationUploadTaxpayerAgreement = Operation("UPLOAD_TAXPAYER_AGREEMENT") // the seed writes "UPLOAD_TAXPAYER AGREEMENT"
+	OperationAddBankVoucher          = Operation("ADD_BANK_VOUCHER")
+	OperationUploadIDCardImage       = Operation("UPLOAD_ID_CARD_IMAGE")
+	OperationQueryIDCardImage        = Operation("QUERY_ID_CARD_IMAGE")
+	OperationUploadFaceIDVideoFrame  = Operation("UPLOAD_FACEID_VIDEO_FRAME")
 )
+
+// String returns the wire name.
+func (o Operation) String() string { return string(o) }
+
+// ChangesState reports whether a call of o changes the provider's state
+// (everything but the three queries): such a call is never repeated after
+// its request may have left, and an answer that is not verified and fully
+// decoded is ErrOutcomeUnknown.
+func (o Operation) ChangesState() bool {
+	switch o {
+	case OperationQueryOrder, OperationQuerySignUpBatch, OperationQueryIDCardImage:
+		return false
+	}
+	return true
+}
 
 // Base paths: three interfaces live under /api/tax/v1, the rest under
 // /api/levy/v1.
@@ -24,10 +44,10 @@ const (
 	pathTax  = "/api/tax/v1"
 )
 
-// BasePath returns the path the interface name is POSTed to.
-func BasePath(name string) string {
-	switch name {
-	case NameSyncSign, NameUploadIDCardImage, NameQueryIDCardImage:
+// basePath returns the path the interface is POSTed to.
+func basePath(op Operation) string {
+	switch op {
+	case OperationSyncSign, OperationUploadIDCardImage, OperationQueryIDCardImage:
 		return pathTax
 	}
 	return pathLevy
@@ -48,9 +68,10 @@ type RemitStatus string
 
 // Remit states.
 const (
-	RemitStatusAccept RemitStatus = "ACCEPT"
-	RemitStatusRemit  RemitStatus = "REMIT"
-	RemitStatusClose  RemitStatus = "CLOSE"
+	RemitStatusAccept  RemitStatus = "ACCEPT"
+	RemitStatusProcess RemitStatus = "PROCESS" // §2.5: confirmed CONTINUE, tax being paid (irrevocable); §3.3 omits it
+	RemitStatusRemit   RemitStatus = "REMIT"
+	RemitStatusClose   RemitStatus = "CLOSE"
 )
 
 // TaxMode is appendix 3.4.
@@ -118,6 +139,16 @@ type UploadWay string
 // UploadWayDirect uploads the images in the request.
 const UploadWayDirect UploadWay = "DIRECT"
 
+// UploadStatus is the status of ADD_BANK_VOUCHER's and
+// UPLOAD_FACEID_VIDEO_FRAME's answers.
+type UploadStatus string
+
+// Upload results ("FALSE" is the seed's spelling).
+const (
+	UploadStatusSuccess UploadStatus = "SUCCESS"
+	UploadStatusFalse   UploadStatus = "FALSE"
+)
+
 // Code is a response code of appendix 3.1.
 type Code string
 
@@ -130,3 +161,8 @@ const (
 	CodeQuotaExceeded        Code = "1009"
 	CodeAuthenticationFailed Code = "1010"
 )
+
+// Temporary reports whether the code may go away by itself: only 0001
+// (系统失败). A query answered 0001 is retried like a 5xx; 0002 and 0003
+// are the request's fault, 1009 and 1010 the taxpayer's, and stay.
+func (c Code) Temporary() bool { return c == CodeSystemFailure }

@@ -3,8 +3,12 @@ package levy
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"regexp"
 	"strings"
+	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -16,27 +20,85 @@ var (
 	ErrAuthenticationFailed = errors.New("levy: identity authentication failed (1010)")
 )
 
-// ErrInvalidSignature reports a response or notice whose signature does not
-// verify (or is missing): it is not trusted, whatever it says.
+// ErrInvalidSignature reports an answer or a notification that claims to
+// come from the provider but whose signature is missing or does not verify:
+// a trust failure, never an ordinary HTTP error page (that is *HTTPError).
 var ErrInvalidSignature = errors.New("levy: invalid signature")
 
-// ErrOutcomeUnknown reports a call that changes state (sign-up, order,
-// confirmation, upload) whose request may have reached the provider but
-// whose answer was lost. It is never retried automatically: query the
-// request_id before trying again.
-var ErrOutcomeUnknown = errors.New("levy: outcome unknown: the request may have been processed")
+// ErrMalformedResponse reports a verified answer that does not decode as
+// the interface's answer (a wrong type, a timestamp in another layout).
+var ErrMalformedResponse = errors.New("levy: malformed response")
 
-// APIError is a provider answer with code != "0".
+// ErrMalformedNotification reports a request that is not a notification
+// form, or whose verified req does not decode.
+var ErrMalformedNotification = errors.New("levy: malformed notification")
+
+// ErrOutcomeUnknown is matched by every *OutcomeUnknownError: a call that
+// changes state (sign-up, order, confirmation, upload) may have been
+// processed, but no verified, fully decoded answer arrived. It is never
+// retried automatically: reconcile first (see OutcomeUnknownError).
+var ErrOutcomeUnknown = errors.New("levy: outcome unknown")
+
+// Metadata is what every answer carries besides its data: the HTTP
+// status, the response headers and the request's own identifier
+// (request_id, requestId, batch_no or order_id; "" for SIGN_UP, which has
+// none).
+type Metadata struct {
+	StatusCode int
+	Header     http.Header
+	RequestID  string
+}
+
+// ServerTime returns the answer's Date header, when it has one: compare it
+// with the local clock, since the provider checks the request's timestamp
+// against its own (ClockSkew).
+func (m Metadata) ServerTime() (time.Time, bool) {
+	d := m.Header.Get("Date")
+	if d == "" {
+		return time.Time{}, false
+	}
+	t, err := http.ParseTime(d)
+	return t, err == nil
+}
+
+// ClockSkew returns how far now is ahead of the provider's clock (the
+// answer's Date, to the second), and false without a Date header.
+func (m Metadata) ClockSkew(now time.Time) (time.Duration, bool) {
+	t, ok := m.ServerTime()
+	if !ok {
+		return 0, false
+	}
+	return now.Sub(t).Truncate(time.Second), true
+}
+
+// APIError is a verified provider answer with code != "0": a definite
+// refusal.
 type APIError struct {
-	Name       string // interface name
-	Code       Code
-	Message    string
-	HTTPStatus int
+	Operation Operation
+	Code      Code
+	Message   string
+	Metadata  Metadata
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("levy: %s: code %s: %s", e.Name, e.Code, e.Message)
+	return fmt.Sprintf("levy: %s: code %s: %s", e.Operation, e.Code, maskNumbers(e.Message))
 }
+
+// longNumber is a run that may be an ID card, bank card or phone number.
+var longNumber = regexp.MustCompile(`[0-9]{11,}[0-9Xx]?`)
+
+// maskNumbers masks what may be personal numbers in the provider's message
+// (it may echo the request): the error string is logged; Message keeps the
+// text as received.
+func maskNumbers(s string) string {
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return longNumber.ReplaceAllStringFunc(s, func(n string) string { return mask.Middle(n, 3, 4) })
+}
+
+// HTTPStatusCode returns the answer's HTTP status.
+func (e *APIError) HTTPStatusCode() int { return e.Metadata.StatusCode }
 
 // Is matches the sentinel of the error's code.
 func (e *APIError) Is(target error) bool {
@@ -51,13 +113,34 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// FieldError is one bad request field.
-type FieldError = validate.Problem
+// HTTPError is an answer that is not the provider's envelope: a gateway's
+// or load balancer's page (HTTP 502, an HTML 404, …), unsigned. For a call
+// that changes state it comes wrapped in an *OutcomeUnknownError.
+type HTTPError struct {
+	Operation  Operation
+	StatusCode int
+	Metadata   Metadata
+}
+
+func (e *HTTPError) Error() string {
+	return fmt.Sprintf("levy: %s: HTTP %d without the provider's answer", e.Operation, e.StatusCode)
+}
+
+// HTTPStatusCode returns the answer's HTTP status.
+func (e *HTTPError) HTTPStatusCode() int { return e.StatusCode }
+
+// FieldError is one bad request field, by its wire name.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+func (f FieldError) String() string { return f.Field + ": " + f.Message }
 
 // ValidationError lists every bad field of a request; nothing was sent.
 type ValidationError struct {
-	Name   string // interface name
-	Fields []FieldError
+	Operation Operation
+	Fields    []FieldError
 }
 
 func (e *ValidationError) Error() string {
@@ -65,12 +148,69 @@ func (e *ValidationError) Error() string {
 	for i, f := range e.Fields {
 		parts[i] = f.String()
 	}
-	return fmt.Sprintf("levy: invalid %s request: %s", e.Name, strings.Join(parts, "; "))
+	return fmt.Sprintf("levy: invalid %s request: %s", e.Operation, strings.Join(parts, "; "))
 }
 
-func validationError(name string, c *validate.Collector) error {
+func validationError(op Operation, c *validate.Collector) error {
 	if c.OK() {
 		return nil
 	}
-	return &ValidationError{Name: name, Fields: c.Problems()}
+	ps := c.Problems()
+	fs := make([]FieldError, len(ps))
+	for i, p := range ps {
+		fs[i] = FieldError{Field: p.Field, Message: p.Message}
+	}
+	return &ValidationError{Operation: op, Fields: fs}
 }
+
+// OutcomeUnknownError reports a call that changes state whose request may
+// have reached the provider but which got no verified, fully decoded
+// answer: the connection dropped, the answer was cut, unsigned (a gateway
+// 502, an HTML page), badly signed, or did not decode. It matches
+// ErrOutcomeUnknown; Err is the cause (errors.Is/As reach it too).
+//
+// Key is what to reconcile by: the request_id (requestId) of the call, or
+// the order_id of CONFIRM_ORDER_V2 and ADD_BANK_VOUCHER; "" for SIGN_UP,
+// which is idempotent by the spec's rule 2 (an already signed taxpayer
+// answers SIGN): send it again. CREATE_ORDER_V2 is reconciled with
+// Client.ReconcileOrder; UPLOAD_ID_CARD_IMAGE with QueryIDCardImage;
+// SYNC_SIGN and UPLOAD_TAXPAYER_AGREEMENT report through their
+// notification (SYNC_SIGN: through QUERY_SIGN_UP_BATCH when none comes in
+// 24 hours); ADD_BANK_VOUCHER and UPLOAD_FACEID_VIDEO_FRAME have no query
+// and CONFIRM_ORDER_V2's result shows in QueryOrder of the levy order.
+type OutcomeUnknownError struct {
+	Operation Operation
+	Key       string
+	Err       error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	cause := "no answer"
+	if e.Err != nil {
+		cause = strings.TrimPrefix(e.Err.Error(), "levy: "+string(e.Operation)+": ")
+		cause = strings.TrimPrefix(cause, "levy: ")
+	}
+	return fmt.Sprintf("levy: %s: outcome unknown (%s): %s", e.Operation, e.hint(), cause)
+}
+
+func (e *OutcomeUnknownError) hint() string {
+	switch e.Operation {
+	case OperationCreateOrder:
+		return "query request_id " + e.Key + " before retrying"
+	case OperationSignUp:
+		return "sign-up is idempotent: send it again"
+	case OperationUploadIDCardImage:
+		return "query requestId " + e.Key + " before retrying"
+	case OperationConfirmOrder:
+		return "query the levy order of order_id " + e.Key + " before retrying"
+	case OperationSyncSign, OperationUploadTaxpayerAgreement:
+		return "wait for the notification of " + e.Key + " before retrying"
+	}
+	return "no query exists: check with the provider before retrying " + e.Key
+}
+
+// Is matches ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// Unwrap returns the cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }

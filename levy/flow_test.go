@@ -15,11 +15,11 @@ import (
 // notices collects the notices a NoticeHandler accepted.
 type notices struct {
 	mu  sync.Mutex
-	got []*levy.Notice
-	ch  chan *levy.Notice
+	got []*levy.Notification
+	ch  chan *levy.Notification
 }
 
-func (n *notices) handle(_ context.Context, x *levy.Notice) error {
+func (n *notices) handle(_ context.Context, x *levy.Notification) error {
 	n.mu.Lock()
 	n.got = append(n.got, x)
 	n.mu.Unlock()
@@ -27,12 +27,12 @@ func (n *notices) handle(_ context.Context, x *levy.Notice) error {
 	return nil
 }
 
-func (n *notices) wait(t *testing.T, name string) *levy.Notice {
+func (n *notices) wait(t *testing.T, name levy.Operation) *levy.Notification {
 	t.Helper()
 	for {
 		select {
 		case x := <-n.ch:
-			if x.Name == name {
+			if x.Operation == name {
 				return x
 			}
 		case <-time.After(5 * time.Second):
@@ -41,15 +41,15 @@ func (n *notices) wait(t *testing.T, name string) *levy.Notice {
 	}
 }
 
-func newFlow(t *testing.T, opts ...levytest.Option) (*levytest.Server, *levy.Client, *notices) {
+func newFlow(t *testing.T, opts ...levytest.ServerOption) (*levytest.Server, *levy.Client, *notices) {
 	t.Helper()
-	srv := levytest.NewServer(opts...)
+	srv := newFake(t, opts...)
 	c, err := levy.NewClient(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithBaseURL(srv.URL), levy.WithHTTPClient(srv.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &notices{ch: make(chan *levy.Notice, 16)}
-	recv := httptest.NewServer(c.NoticeHandler(n.handle, levy.WithNoticeDedup(levy.NewMemoryDedupStore(0))))
+	n := &notices{ch: make(chan *levy.Notification, 16)}
+	recv := httptest.NewServer(noticeHandler(t, c, n.handle))
 	srv.SetNotifyURL(recv.URL)
 	t.Cleanup(func() { srv.Close(); recv.Close() })
 	return srv, c, n
@@ -57,7 +57,7 @@ func newFlow(t *testing.T, opts ...levytest.Option) (*levytest.Server, *levy.Cli
 
 func orderRequest(id string) *levy.CreateOrderRequest {
 	profit := levy.Yuan(1000, 0)
-	return &levy.CreateOrderRequest{RequestID: id, IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: 12,
+	return &levy.CreateOrderRequest{RequestID: id, IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: "12",
 		CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Profit: &profit, TaxMode: levy.TaxModeGeneral}
 }
 
@@ -74,7 +74,7 @@ func TestFlowOrderLifecycle(t *testing.T) {
 	if _, err := c.CreateOrder(ctx, orderRequest("R-flow-1")); err != nil {
 		t.Fatal(err)
 	}
-	on := n.wait(t, levy.NameCreateOrder).Data.(*levy.OrderNotice)
+	on := n.wait(t, levy.OperationCreateOrder).Data.(*levy.OrderNotification)
 	if on.RequestID != "R-flow-1" || len(on.RemitOrderList) != 1 || on.RemitOrderList[0].Amount != levy.Yuan(1000, 0) || on.RemitOrderList[0].Fee != levy.Yuan(60, 0) {
 		t.Fatalf("order notice = %+v", on)
 	}
@@ -87,8 +87,13 @@ func TestFlowOrderLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	q, _ = c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R-flow-1"})
-	if q.RemitOrderList[0].RemitStatus != levy.RemitStatusRemit || q.ArisingTime.IsZero() {
-		t.Errorf("after confirm: %+v", q.RemitOrderList[0])
+	if q.RemitOrderList[0].RemitStatus != levy.RemitStatusProcess || q.ArisingTime.IsZero() {
+		t.Errorf("after confirm: %+v; want PROCESS (§2.5)", q.RemitOrderList[0])
+	}
+	srv.Advance(time.Minute)
+	q, _ = c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R-flow-1"})
+	if q.RemitOrderList[0].RemitStatus != levy.RemitStatusRemit {
+		t.Errorf("after the tax is paid: %+v; want REMIT", q.RemitOrderList[0])
 	}
 	// Confirming twice is the provider's error, typed.
 	_, err = c.ConfirmOrder(ctx, &levy.ConfirmOrderRequest{OrderID: remitID, ArisingTime: levy.Time{Time: time.Now()}, NextStep: levy.NextStepCancel})
@@ -97,16 +102,16 @@ func TestFlowOrderLifecycle(t *testing.T) {
 		t.Errorf("second confirm: %v; want *APIError", err)
 	}
 	up, err := c.UploadTaxpayerAgreement(ctx, &levy.UploadTaxpayerAgreementRequest{RequestID: "U-1", IDCard: "110101199003074477", Name: "李四",
-		Cellphone: "13800138000", TaxAgentLocationID: 101, ContractID: "K-1", ContractType: levy.ContractTypeSubstitutes, File: levy.FileFromPath(pdfFile(t, "k.pdf"))})
+		Cellphone: "13800138000", TaxAgentLocationID: "101", ContractID: "K-1", ContractType: levy.ContractTypeSubstitutes, File: mustFile(t, pdfFile(t, "k.pdf"))})
 	if err != nil || up.Status != levy.AgreementStatusAccept {
 		t.Fatalf("UploadTaxpayerAgreement = %+v, %v", up, err)
 	}
-	an := n.wait(t, levy.NameUploadTaxpayerAgreement).Data.(*levy.AgreementNotice)
+	an := n.wait(t, levy.OperationUploadTaxpayerAgreement).Data.(*levy.AgreementNotification)
 	if an.Status != levy.AgreementStatusSuccess || an.FileID == "" {
 		t.Errorf("agreement notice = %+v", an)
 	}
-	if srv.Calls(levy.NameCreateOrder) != 1 {
-		t.Errorf("CREATE_ORDER_V2 calls = %d", srv.Calls(levy.NameCreateOrder))
+	if srv.Calls(string(levy.OperationCreateOrder)) != 1 {
+		t.Errorf("CREATE_ORDER_V2 calls = %d", srv.Calls(string(levy.OperationCreateOrder)))
 	}
 }
 
@@ -120,25 +125,25 @@ func TestFlowAutoClose(t *testing.T) {
 	if _, err := c.CreateOrder(ctx, orderRequest("R-close")); err != nil {
 		t.Fatal(err)
 	}
-	n.wait(t, levy.NameCreateOrder)
-	srv.Inject(levytest.Fault{Kind: levytest.FaultDuplicateNotice})
+	n.wait(t, levy.OperationCreateOrder)
+	srv.Inject(levytest.Fault{Kind: levytest.FaultDuplicateNotification})
 	srv.Advance(71 * time.Hour)
 	srv.Advance(2 * time.Hour)
-	cn := n.wait(t, levy.NameCloseOrderNotice).Data.(*levy.CloseOrderNotice)
+	cn := n.wait(t, levy.OperationCloseOrderNotice).Data.(*levy.CloseOrderNotification)
 	if cn.RequestID != "R-close" || cn.RemitStatus != levy.RemitStatusClose || cn.CloseTime.IsZero() {
 		t.Errorf("close notice = %+v", cn)
 	}
-	srv.WaitNotices()
+	srv.WaitNotifications()
 	n.mu.Lock()
 	closes := 0
 	for _, x := range n.got {
-		if x.Name == levy.NameCloseOrderNotice {
+		if x.Operation == levy.OperationCloseOrderNotice {
 			closes++
 		}
 	}
 	n.mu.Unlock()
-	if closes != 1 || srv.Delivered(levy.NameCloseOrderNotice) != 2 {
-		t.Errorf("close notice handled %d times, acknowledged %d; want 1 and 2", closes, srv.Delivered(levy.NameCloseOrderNotice))
+	if closes != 1 || srv.Delivered(string(levy.OperationCloseOrderNotice)) != 2 {
+		t.Errorf("close notice handled %d times, acknowledged %d; want 1 and 2", closes, srv.Delivered(string(levy.OperationCloseOrderNotice)))
 	}
 }
 
@@ -149,14 +154,14 @@ func TestFlowFaults(t *testing.T) {
 	ctx := context.Background()
 
 	srv.Inject(levytest.Fault{Kind: levytest.FaultStatus500, Count: 1})
-	if _, err := c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "none"}); !errors.As(err, new(*levy.APIError)) || srv.Calls(levy.NameQueryOrder) != 2 {
-		t.Errorf("query after one 500: err %v, calls %d; want the provider's answer on the retry", err, srv.Calls(levy.NameQueryOrder))
+	if _, err := c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "none"}); !errors.As(err, new(*levy.APIError)) || srv.Calls(string(levy.OperationQueryOrder)) != 2 {
+		t.Errorf("query after one 500: err %v, calls %d; want the provider's answer on the retry", err, srv.Calls(string(levy.OperationQueryOrder)))
 	}
 
 	srv.Inject(levytest.Fault{Kind: levytest.FaultProcessThenDrop, Count: 1})
 	_, err := c.CreateOrder(ctx, orderRequest("R-ambiguous"))
-	if !errors.Is(err, levy.ErrOutcomeUnknown) || srv.Calls(levy.NameCreateOrder) != 1 {
-		t.Fatalf("dropped create: err %v, calls %d; want ErrOutcomeUnknown after exactly 1 request", err, srv.Calls(levy.NameCreateOrder))
+	if !errors.Is(err, levy.ErrOutcomeUnknown) || srv.Calls(string(levy.OperationCreateOrder)) != 1 {
+		t.Fatalf("dropped create: err %v, calls %d; want ErrOutcomeUnknown after exactly 1 request", err, srv.Calls(string(levy.OperationCreateOrder)))
 	}
 	if q, err := c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R-ambiguous"}); err != nil || q.RequestID != "R-ambiguous" {
 		t.Errorf("the order did reach the provider: QueryOrder = %v, %v", q, err)
@@ -171,8 +176,8 @@ func TestFlowFaults(t *testing.T) {
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
 	_, err = c.CreateOrder(short, orderRequest("R-slow"))
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, levy.ErrOutcomeUnknown) || srv.Calls(levy.NameCreateOrder) != 3 {
-		t.Errorf("slow create: err %v, calls %d; want deadline exceeded, outcome unknown, no retry", err, srv.Calls(levy.NameCreateOrder))
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, levy.ErrOutcomeUnknown) || srv.Calls(string(levy.OperationCreateOrder)) != 3 {
+		t.Errorf("slow create: err %v, calls %d; want deadline exceeded, outcome unknown, no retry", err, srv.Calls(string(levy.OperationCreateOrder)))
 	}
 
 	wrong, _ := levy.NewClient(levy.WithCredentials(srv.ClientKey, "wrong-secret"), levy.WithBaseURL(srv.URL), levy.WithoutResponseVerification())

@@ -12,7 +12,9 @@ import (
 // it is a string with two decimals, "12.34"; floats never appear.
 type Amount int64
 
-// Yuan returns the Amount of y yuan and f fen.
+// Yuan returns the Amount of y yuan and f fen, y*100+f: f is meant to be
+// 0 to 99 and takes y's sign (Yuan(-1, -50) is -1.50); use ParseAmount for
+// text.
 func Yuan(y int64, f int64) Amount { return Amount(y*100 + f) }
 
 // ParseAmount parses "12", "12.3" or "12.34" (an optional leading '-'),

@@ -18,8 +18,7 @@ import (
 
 func noticeClient(t *testing.T) (*levy.Client, *levytest.Server) {
 	t.Helper()
-	srv := levytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newFake(t)
 	c, err := levy.NewClient(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
@@ -32,28 +31,32 @@ func TestParseNoticeKinds(t *testing.T) {
 	c, srv := noticeClient(t)
 	ctx := context.Background()
 	cases := []struct {
-		name  string
+		name  levy.Operation
 		data  map[string]any
 		check func(any) bool
 	}{
-		{levy.NameSyncSign, map[string]any{"request_id": "S1", "status": "SIGN"}, func(d any) bool { return d.(*levy.SignNotice).Status == levy.SignStatusSign }},
-		{levy.NameCreateOrder, map[string]any{"request_id": "R1", "status": "CLOSE", "remit_order_list": []any{map[string]any{"order_id": "RO1", "amount": "12.34", "remit_status": "ACCEPT"}}},
-			func(d any) bool { o := d.(*levy.OrderNotice); return o.RemitOrderList[0].Amount == levy.Yuan(12, 34) }},
-		{levy.NameUploadTaxpayerAgreement, map[string]any{"request_id": "U1", "status": "FAIL", "contract_id": "K1"}, func(d any) bool { return d.(*levy.AgreementNotice).Status == levy.AgreementStatusFail }},
-		{levy.NameUploadIDCardImage, map[string]any{"requestId": "I1", "status": "IDENTIFY_FAIL", "failReason": "模糊"}, func(d any) bool { return d.(*levy.IDCardImageNotice).FailReason == "模糊" }},
-		{levy.NameCloseOrderNotice, map[string]any{"request_id": "R1", "remit_status": "CLOSE", "tax_agent_location_id": "101", "close_time": "2024-03-04T10:00:00.000", "Close_reason": "超时"},
+		{levy.OperationSyncSign, map[string]any{"request_id": "S1", "status": "SIGN"}, func(d any) bool { return d.(*levy.SignNotification).Status == levy.SignStatusSign }},
+		{levy.OperationCreateOrder, map[string]any{"request_id": "R1", "status": "CLOSE", "remit_order_list": []any{map[string]any{"order_id": "RO1", "amount": "12.34", "remit_status": "ACCEPT"}}},
 			func(d any) bool {
-				n := d.(*levy.CloseOrderNotice)
+				o := d.(*levy.OrderNotification)
+				return o.RemitOrderList[0].Amount == levy.Yuan(12, 34)
+			}},
+		{levy.OperationUploadTaxpayerAgreement, map[string]any{"request_id": "U1", "status": "FAIL", "contract_id": "K1"}, func(d any) bool { return d.(*levy.AgreementNotification).Status == levy.AgreementStatusFail }},
+		{levy.OperationUploadIDCardImage, map[string]any{"requestId": "I1", "status": "IDENTIFY_FAIL", "failReason": "模糊"}, func(d any) bool { return d.(*levy.IDCardImageNotification).FailReason == "模糊" }},
+		{levy.OperationSignUp, map[string]any{"id_card": "110101199003074477", "status": "SIGN"}, func(d any) bool { return d.(*levy.SignUpNotification).Status == levy.SignStatusSign }},
+		{levy.OperationCloseOrderNotice, map[string]any{"request_id": "R1", "remit_status": "CLOSE", "tax_agent_location_id": "101", "close_time": "2024-03-04T10:00:00.000", "Close_reason": "超时"},
+			func(d any) bool {
+				n := d.(*levy.CloseOrderNotification)
 				return n.CloseReason == "超时" && n.TaxAgentLocationID == "101"
 			}},
 	}
 	for _, c2 := range cases {
-		n, err := c.ParseNotice(ctx, "application/x-www-form-urlencoded", srv.SignNotice(c2.name, c2.data))
-		if err != nil || n.Name != c2.name || n.Data == nil || !c2.check(n.Data) {
+		n, err := parseNotice(ctx, c, "application/x-www-form-urlencoded", srv.SignNotification(string(c2.name), c2.data))
+		if err != nil || n.Operation != c2.name || n.Data == nil || !c2.check(n.Data) {
 			t.Errorf("%s: ParseNotice = %+v, %v", c2.name, n, err)
 		}
 	}
-	n, err := c.ParseNotice(ctx, "", srv.SignNotice("SOMETHING_NEW", map[string]any{"x": 1}))
+	n, err := parseNotice(ctx, c, "", srv.SignNotification("SOMETHING_NEW", map[string]any{"x": 1}))
 	if err != nil || n.Data != nil || string(n.Raw) != `{"x":1}` {
 		t.Errorf("unknown name: %+v, %v; want raw data kept", n, err)
 	}
@@ -62,25 +65,25 @@ func TestParseNoticeKinds(t *testing.T) {
 func TestParseNoticeRefuses(t *testing.T) {
 	t.Parallel()
 	c, srv := noticeClient(t)
-	good := srv.SignNotice(levy.NameSyncSign, map[string]any{"request_id": "S1", "status": "SIGN"})
+	good := srv.SignNotification(string(levy.OperationSyncSign), map[string]any{"request_id": "S1", "status": "SIGN"})
 	form, _ := url.ParseQuery(string(good))
 	tampered := url.Values{"req": {form.Get("req") + " "}, "sign": {form.Get("sign")}}
 	dup := string(good) + "&sign=" + url.QueryEscape(form.Get("sign"))
-	other := levytest.NewServer(levytest.WithCredentials("k", "another-secret"))
+	other := newFake(t, levytest.WithCredentials("k", "another-secret"))
 	defer other.Close()
 	for name, body := range map[string]string{
 		"tampered req":   tampered.Encode(),
 		"duplicate sign": dup,
-		"other secret":   string(other.SignNotice(levy.NameSyncSign, map[string]any{"request_id": "S1"})),
+		"other secret":   string(other.SignNotification(string(levy.OperationSyncSign), map[string]any{"request_id": "S1"})),
 		"no sign":        url.Values{"req": {form.Get("req")}}.Encode(),
 		"garbage":        "%zz",
 	} {
-		_, err := c.ParseNotice(context.Background(), "", []byte(body))
-		if !errors.Is(err, levy.ErrInvalidSignature) && !errors.Is(err, levy.ErrMalformedNotice) {
+		_, err := parseNotice(context.Background(), c, "", []byte(body))
+		if !errors.Is(err, levy.ErrInvalidSignature) && !errors.Is(err, levy.ErrMalformedNotification) {
 			t.Errorf("%s: err = %v; want ErrInvalidSignature or ErrMalformedNotice", name, err)
 		}
 	}
-	if _, err := c.ParseNotice(context.Background(), "application/json", good); !errors.Is(err, levy.ErrMalformedNotice) {
+	if _, err := parseNotice(context.Background(), c, "application/json", good); !errors.Is(err, levy.ErrMalformedNotification) {
 		t.Errorf("JSON content type: %v", err)
 	}
 }
@@ -95,8 +98,8 @@ func TestNoticeHandlerConcurrentDuplicates(t *testing.T) {
 	seen := map[string]int{}
 	var failOnce atomic.Bool
 	failOnce.Store(true)
-	h := c.NoticeHandler(func(_ context.Context, n *levy.Notice) error {
-		id := n.Data.(*levy.SignNotice).RequestID
+	h := noticeHandler(t, c, func(_ context.Context, n *levy.Notification) error {
+		id := n.Data.(*levy.SignNotification).RequestID
 		if id == "S-0" && failOnce.Swap(false) {
 			return errors.New("db down")
 		}
@@ -104,12 +107,12 @@ func TestNoticeHandlerConcurrentDuplicates(t *testing.T) {
 		seen[id]++
 		mu.Unlock()
 		return nil
-	}, levy.WithNoticeDedup(levy.NewMemoryDedupStore(0)))
+	})
 	ts := httptest.NewServer(h)
 	defer ts.Close()
 	var wg sync.WaitGroup
 	for i := range 50 {
-		body := srv.SignNotice(levy.NameSyncSign, map[string]any{"request_id": "S-" + strconv.Itoa(i), "status": "SIGN"})
+		body := srv.SignNotification(string(levy.OperationSyncSign), map[string]any{"request_id": "S-" + strconv.Itoa(i), "status": "SIGN"})
 		for range 4 {
 			wg.Add(1)
 			go func() {

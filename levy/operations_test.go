@@ -38,7 +38,7 @@ func jpegFile(t *testing.T) string {
 }
 
 type operation struct {
-	name string // interface name; fixtures in testdata/<name>/
+	name levy.Operation // interface name; fixtures in testdata/<name>/
 	path string
 	data string // success data of the answer
 	call func(ctx context.Context, c *levy.Client) (any, error)
@@ -48,40 +48,40 @@ func operations(t *testing.T) []operation {
 	pdf, jpg := pdfFile(t, "a.pdf"), jpegFile(t)
 	amount := levy.Yuan(100, 0)
 	return []operation{
-		{levy.NameSyncSign, "/api/tax/v1", `{"request_id":"S1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.SyncSign(ctx, &levy.SyncSignRequest{RequestID: "S1", IDCard: "110101199003074477", RealName: "张三", Cellphone: "13800138000", AgentParentID: 12})
+		{levy.OperationSyncSign, "/api/tax/v1", `{"request_id":"S1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+			return c.SyncSign(ctx, &levy.SyncSignRequest{RequestID: "S1", IDCard: "110101199003074477", RealName: "张三", Cellphone: "13800138000", AgentParentID: "12"})
 		}},
-		{levy.NameSignUp, "/api/levy/v1", `{"id_card":"110101199003074477","status":"SIGN"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.SignUp(ctx, &levy.SignUpRequest{IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Limit2: true, TaxAgentParentID: 12, CreditCode: "91110000MA01ABCD1X"})
+		{levy.OperationSignUp, "/api/levy/v1", `{"id_card":"110101199003074477","status":"SIGN"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+			return c.SignUp(ctx, &levy.SignUpRequest{IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Limit2: true, TaxAgentParentID: "12", CreditCode: "91110000MA01ABCD1X"})
 		}},
-		{levy.NameCreateOrder, "/api/levy/v1", `{"request_id":"R1","accept_time":"2024-03-01T10:00:00.100"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: "R1", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: 12, TaxAgentLocationID: 101,
-				CustomerID: "C-9", Cellphone: "13800138000", BankcardNo: "6222020200112233445", PayAmount: &amount, TaxMode: levy.TaxModeSpecial, TaskID: 77})
+		{levy.OperationCreateOrder, "/api/levy/v1", `{"request_id":"R1","accept_time":"2024-03-01T10:00:00.100"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+			return c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: "R1", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: "12", TaxAgentLocationID: "101",
+				CustomerID: "C-9", Cellphone: "13800138000", BankcardNo: "6222020200112233445", PayAmount: &amount, TaxMode: levy.TaxModeSpecial, TaskID: "77"})
 		}},
-		{levy.NameConfirmOrder, "/api/levy/v1", `{"order_id":"RO1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+		{levy.OperationConfirmOrder, "/api/levy/v1", `{"order_id":"RO1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.ConfirmOrder(ctx, &levy.ConfirmOrderRequest{OrderID: "RO1", ArisingTime: levy.Time{Time: fixedTime}, NextStep: levy.NextStepContinue})
 		}},
-		{levy.NameQuerySignUpBatch, "/api/levy/v1", `{"batch_no":"B1","batch_details":[{"id_card":"110101199003074477","status":"SIGN"}]}`, func(ctx context.Context, c *levy.Client) (any, error) {
+		{levy.OperationQuerySignUpBatch, "/api/levy/v1", `{"batch_no":"B1","batch_details":[{"id_card":"110101199003074477","status":"SIGN"}]}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.QuerySignUpBatch(ctx, &levy.QuerySignUpBatchRequest{BatchNo: "B1", BatchDetails: []levy.SignUpQuery{{IDCard: "110101199003074477"}}})
 		}},
-		{levy.NameQueryOrder, "/api/levy/v1", `{"request_id":"R1","status":"CLOSE","remit_order_list":[{"order_id":"RO1","tax_agent_location_id":101,"amount":"100.00","fee":"6.00","actual_amount":"106.00","compensate_fee":"0.00","sum_fee":"6.00","remit_status":"ACCEPT"}]}`, func(ctx context.Context, c *levy.Client) (any, error) {
+		{levy.OperationQueryOrder, "/api/levy/v1", `{"request_id":"R1","status":"CLOSE","remit_order_list":[{"order_id":"RO1","tax_agent_location_id":101,"amount":"100.00","fee":"6.00","actual_amount":"106.00","compensate_fee":"0.00","sum_fee":"6.00","remit_status":"ACCEPT"}]}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R1"})
 		}},
-		{levy.NameUploadTaxpayerAgreement, "/api/levy/v1", `{"request_id":"U1","status":"ACCEPT","contract_id":"K1","file_id":"F1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+		{levy.OperationUploadTaxpayerAgreement, "/api/levy/v1", `{"request_id":"U1","status":"ACCEPT","contract_id":"K1","file_id":"F1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.UploadTaxpayerAgreement(ctx, &levy.UploadTaxpayerAgreementRequest{RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000",
-				TaxAgentParentID: 12, ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: levy.FileFromPath(pdf)})
+				TaxAgentParentID: "12", ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: mustFile(t, pdf)})
 		}},
-		{levy.NameAddBankVoucher, "/api/levy/v1", `{"order_id":"RO1","status":"SUCCESS"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.AddBankVoucher(ctx, &levy.AddBankVoucherRequest{OrderID: "RO1", FileName: "voucher.pdf", File: levy.FileFromPath(pdf)})
+		{levy.OperationAddBankVoucher, "/api/levy/v1", `{"order_id":"RO1","status":"SUCCESS"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+			return c.AddBankVoucher(ctx, &levy.AddBankVoucherRequest{OrderID: "RO1", FileName: "voucher.pdf", File: mustFile(t, pdf)})
 		}},
-		{levy.NameUploadIDCardImage, "/api/tax/v1", `{"requestId":"I1","status":"ACCEPT"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.UploadIDCardImage(ctx, &levy.UploadIDCardImageRequest{RequestID: "I1", IDCardNo: "110101199003074477", RealName: "张三", FrontImage: levy.FileFromPath(jpg), BackImage: levy.FileFromPath(jpg)})
+		{levy.OperationUploadIDCardImage, "/api/tax/v1", `{"requestId":"I1","status":"ACCEPT"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+			return c.UploadIDCardImage(ctx, &levy.UploadIDCardImageRequest{RequestID: "I1", IDCardNo: "110101199003074477", RealName: "张三", FrontImage: mustFile(t, jpg), BackImage: mustFile(t, jpg)})
 		}},
-		{levy.NameQueryIDCardImage, "/api/tax/v1", `{"requestId":"I1","status":"IDENTIFY_FAIL","failReason":"照片模糊"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+		{levy.OperationQueryIDCardImage, "/api/tax/v1", `{"requestId":"I1","status":"IDENTIFY_FAIL","failReason":"照片模糊"}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.QueryIDCardImage(ctx, &levy.QueryIDCardImageRequest{RequestID: "I1", IDCardNo: "110101199003074477"})
 		}},
-		{levy.NameUploadFaceIDVideoFrame, "/api/levy/v1", `{"requestId":"V1","status":"SUCCESS"}`, func(ctx context.Context, c *levy.Client) (any, error) {
-			return c.UploadFaceIDVideoFrame(ctx, &levy.UploadFaceIDVideoFrameRequest{RequestID: "V1", IDCardNo: "110101199003074477", Frame: levy.FileFromPath(jpg)})
+		{levy.OperationUploadFaceIDVideoFrame, "/api/levy/v1", `{"requestId":"V1","status":"SUCCESS"}`, func(ctx context.Context, c *levy.Client) (any, error) {
+			return c.UploadFaceIDVideoFrame(ctx, &levy.UploadFaceIDVideoFrameRequest{RequestID: "V1", IDCardNo: "110101199003074477", Frame: mustFile(t, jpg)})
 		}},
 	}
 }
@@ -93,22 +93,22 @@ func operations(t *testing.T) []operation {
 func TestOperations(t *testing.T) {
 	t.Parallel()
 	for _, op := range operations(t) {
-		t.Run(op.name, func(t *testing.T) {
+		t.Run(string(op.name), func(t *testing.T) {
 			ctx := context.Background()
 			url := levy.TestBaseURL + op.path
 
 			// ok
 			c, mt := newMockClient(t, fixedTime)
-			body := `{"name":"` + op.name + `","code":"0","message":"成功","data":` + op.data + `}`
+			body := `{"name":"` + string(op.name) + `","code":"0","message":"成功","data":` + op.data + `}`
 			if !golden.Update() {
-				b, err := os.ReadFile(filepath.Join("testdata", op.name, "ok.json"))
+				b, err := os.ReadFile(filepath.Join("testdata", string(op.name), "ok.json"))
 				if err != nil {
 					t.Fatal(err)
 				}
 				body = string(b)
 			}
 			var hdr map[string]string
-			hb, _ := os.ReadFile(filepath.Join("testdata", op.name, "ok.headers.json"))
+			hb, _ := os.ReadFile(filepath.Join("testdata", string(op.name), "ok.headers.json"))
 			_ = json.Unmarshal(hb, &hdr)
 			if golden.Update() {
 				hdr = map[string]string{"Api-Sign": hmacB64(vectorSecret, body)}
@@ -139,10 +139,10 @@ func TestOperations(t *testing.T) {
 				t.Errorf("ok: form has %d fields or a sign that is not HMAC(req)", len(form))
 			}
 			reqJSON, _ := json.MarshalIndent(map[string]string{"req": form["req"][0], "sign": form["sign"][0]}, "", "  ")
-			golden.Check(t, op.name+"/ok.request.json", append(reqJSON, '\n'))
-			golden.Check(t, op.name+"/ok.json", []byte(body))
+			golden.Check(t, string(op.name)+"/ok.request.json", append(reqJSON, '\n'))
+			golden.Check(t, string(op.name)+"/ok.json", []byte(body))
 			hdrJSON, _ := json.Marshal(hdr)
-			golden.Check(t, op.name+"/ok.headers.json", hdrJSON)
+			golden.Check(t, string(op.name)+"/ok.headers.json", hdrJSON)
 			gotJSON, _ := json.Marshal(got)
 			var wantData, gotData map[string]any
 			_ = json.Unmarshal([]byte(op.data), &wantData)
@@ -155,26 +155,53 @@ func TestOperations(t *testing.T) {
 
 			// provider error code, signed
 			c, mt = newMockClient(t, fixedTime)
-			errBody := `{"name":"` + op.name + `","code":"1009","message":"可用额度不足","data":null}`
+			errBody := `{"name":"` + string(op.name) + `","code":"1009","message":"可用额度不足","data":null}`
 			mt.RegisterResponder(http.MethodPost, url, signedResponder(200, errBody, hmacB64(vectorSecret, errBody)))
 			_, err = op.call(ctx, c)
 			var apiErr *levy.APIError
 			if !errors.As(err, &apiErr) || apiErr.Code != levy.CodeQuotaExceeded || !errors.Is(err, levy.ErrQuotaExceeded) {
 				t.Errorf("error code: err = %v; want *APIError 1009 matching ErrQuotaExceeded", err)
+			} else if apiErr.HTTPStatusCode() != 200 || apiErr.Metadata.Header.Get("Api-Sign") == "" || errors.Is(err, levy.ErrOutcomeUnknown) {
+				t.Errorf("error code: metadata %+v, outcome unknown %v; want status, headers, a definite answer", apiErr.Metadata, errors.Is(err, levy.ErrOutcomeUnknown))
 			}
+			state := op.name.ChangesState()
 
-			// wrong Api-Sign on a success answer
+			// wrong Api-Sign on a success answer: a trust failure, and for a
+			// state change no answer at all (§1.2: every message verified).
 			c, mt = newMockClient(t, fixedTime)
 			mt.RegisterResponder(http.MethodPost, url, signedResponder(200, body, hmacB64("another-secret", body)))
-			if _, err = op.call(ctx, c); !errors.Is(err, levy.ErrInvalidSignature) {
-				t.Errorf("bad signature: err = %v; want ErrInvalidSignature", err)
+			_, err = op.call(ctx, c)
+			if !errors.Is(err, levy.ErrInvalidSignature) || errors.Is(err, levy.ErrOutcomeUnknown) != state {
+				t.Errorf("bad signature: err = %v; want ErrInvalidSignature, and ErrOutcomeUnknown = %v", err, state)
 			}
 
-			// unsigned 502
+			// unsigned 502 from a gateway: an *HTTPError, never a forgery
 			c, mt = newMockClient(t, fixedTime)
 			mt.RegisterResponder(http.MethodPost, url, httpmock.NewStringResponder(502, "<html>bad gateway</html>"))
-			if _, err = op.call(ctx, c); err == nil || strings.Contains(err.Error(), "html") {
+			_, err = op.call(ctx, c)
+			var he *levy.HTTPError
+			switch {
+			case err == nil || strings.Contains(err.Error(), "html"):
 				t.Errorf("502: err = %v; want an error that does not dump the body", err)
+			case !errors.As(err, &he) || he.HTTPStatusCode() != 502 || errors.Is(err, levy.ErrInvalidSignature):
+				t.Errorf("502: err = %v; want *HTTPError 502, not ErrInvalidSignature", err)
+			case errors.Is(err, levy.ErrOutcomeUnknown) != state:
+				t.Errorf("502: ErrOutcomeUnknown = %v; want %v", errors.Is(err, levy.ErrOutcomeUnknown), state)
+			}
+
+			// signed 200s that do not decode: the provider acted, so a state
+			// change's outcome is unknown.
+			for name, bad := range map[string]string{
+				"code as a number": `{"name":"` + string(op.name) + `","code":0,"message":"成功","data":` + op.data + `}`,
+				"data not object":  `{"name":"` + string(op.name) + `","code":"0","message":"成功","data":"x"}`,
+				"not an envelope":  `<html>ok</html>`,
+			} {
+				c, mt = newMockClient(t, fixedTime)
+				mt.RegisterResponder(http.MethodPost, url, signedResponder(200, bad, hmacB64(vectorSecret, bad)))
+				_, err = op.call(ctx, c)
+				if !errors.Is(err, levy.ErrMalformedResponse) || errors.Is(err, levy.ErrOutcomeUnknown) != state {
+					t.Errorf("%s: err = %v; want ErrMalformedResponse, and ErrOutcomeUnknown = %v", name, err, state)
+				}
 			}
 
 			// transport failure: queries are retried, state changes are not
@@ -182,7 +209,7 @@ func TestOperations(t *testing.T) {
 			mt.RegisterResponder(http.MethodPost, url, httpmock.NewErrorResponder(errors.New("connection reset by peer")))
 			_, err = op.call(ctx, c)
 			calls := mt.GetCallCountInfo()["POST "+url]
-			query := strings.HasPrefix(op.name, "QUERY_")
+			query := !state
 			switch {
 			case err == nil:
 				t.Error("transport failure: nil error")

@@ -3,6 +3,8 @@ package levy
 import (
 	"context"
 	"errors"
+	"fmt"
+	"hash"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,8 +25,18 @@ type Signer interface {
 	Sign(ctx context.Context, msg []byte) ([]byte, error)
 }
 
+// StreamSigner is a Signer that can also sign a message streamed through
+// a hash.Hash whose Sum is the signature, so an upload's message need not
+// be held in memory (without it, a custom Signer gets the whole req of an
+// upload, about 4/3 of the files, in one piece). NewHash is called once
+// per request.
+type StreamSigner interface {
+	Signer
+	NewHash(ctx context.Context) (hash.Hash, error)
+}
+
 // Verifier checks the raw Api-Sign signature over a raw response body or
-// notice req; the default is HMAC-SHA256 with the secret, compared in
+// notification req; the default is HMAC-SHA256 with the secret, compared in
 // constant time.
 type Verifier interface {
 	Verify(ctx context.Context, msg, sig []byte) error
@@ -54,9 +66,22 @@ type config struct {
 func WithCredentials(clientKey, secret string) Option {
 	return func(c *config) error {
 		if clientKey == "" || secret == "" {
-			return errors.New("levy: WithCredentials: client key and secret must not be empty")
+			return errors.New("WithCredentials: client key and secret must not be empty")
 		}
 		c.clientKey, c.secret = clientKey, []byte(secret)
+		return nil
+	}
+}
+
+// WithClientKey sets the client key alone, for a client whose secret stays
+// in an HSM or KMS behind WithSigner and WithVerifier. Every client needs a
+// client key: it is in every request's envelope.
+func WithClientKey(clientKey string) Option {
+	return func(c *config) error {
+		if clientKey == "" {
+			return errors.New("WithClientKey: empty client key")
+		}
+		c.clientKey = clientKey
 		return nil
 	}
 }
@@ -65,7 +90,7 @@ func WithCredentials(clientKey, secret string) Option {
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
 		if !validate.HTTPURL(u) {
-			return errors.New("levy: WithBaseURL: want an absolute http(s) URL")
+			return errors.New("WithBaseURL: want an absolute http(s) URL")
 		}
 		c.baseURL = strings.TrimRight(u, "/")
 		return nil
@@ -77,7 +102,7 @@ func WithBaseURL(u string) Option {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("levy: WithHTTPClient: nil client")
+			return errors.New("WithHTTPClient(nil)")
 		}
 		c.hc = hc
 		return nil
@@ -85,16 +110,32 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithSigner replaces the HMAC-SHA256 request signer.
-func WithSigner(s Signer) Option { return func(c *config) error { c.signer = s; return nil } }
+func WithSigner(s Signer) Option {
+	return func(c *config) error {
+		if s == nil {
+			return errors.New("WithSigner(nil)")
+		}
+		c.signer = s
+		return nil
+	}
+}
 
-// WithVerifier replaces the HMAC-SHA256 response and notice verifier.
-func WithVerifier(v Verifier) Option { return func(c *config) error { c.verifier = v; return nil } }
+// WithVerifier replaces the HMAC-SHA256 response and notification verifier.
+func WithVerifier(v Verifier) Option {
+	return func(c *config) error {
+		if v == nil {
+			return errors.New("WithVerifier(nil)")
+		}
+		c.verifier = v
+		return nil
+	}
+}
 
 // WithClock sets the clock used for timestamps (tests, replays).
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
-			return errors.New("levy: WithClock: nil clock")
+			return errors.New("WithClock(nil)")
 		}
 		c.now = now
 		return nil
@@ -103,14 +144,39 @@ func WithClock(now func() time.Time) Option {
 
 // WithLogger logs each call's interface, path, status and time at debug
 // level; never secrets, signatures or personal data.
-func WithLogger(l *slog.Logger) Option { return func(c *config) error { c.log = l; return nil } }
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("WithLogger(nil): leave it out to log nothing")
+		}
+		c.log = l
+		return nil
+	}
+}
 
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) error { c.ua = ua; return nil } }
+// WithUserAgent sets the User-Agent header (default
+// "bizapi-cn-go-sdk-levy/<Version> go/<go version>").
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n") {
+			return errors.New("WithUserAgent: want a non-empty single-line value")
+		}
+		c.ua = ua
+		return nil
+	}
+}
 
 // WithTimeout bounds each call when its context has no deadline (30 s by
 // default).
-func WithTimeout(d time.Duration) Option { return func(c *config) error { c.timeout = d; return nil } }
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("WithTimeout(%v): want a positive duration", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
 
 // WithRetries sets how many times a query is retried after a transport
 // error or a 5xx (2 by default). Calls that change state are retried only
@@ -118,7 +184,7 @@ func WithTimeout(d time.Duration) Option { return func(c *config) error { c.time
 func WithRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return errors.New("levy: WithRetries: negative")
+			return fmt.Errorf("WithRetries(%d): want 0 or more", n)
 		}
 		c.retries = n
 		return nil
@@ -126,7 +192,15 @@ func WithRetries(n int) Option {
 }
 
 // WithMaxResponseBytes bounds a response body (1 MiB by default).
-func WithMaxResponseBytes(n int64) Option { return func(c *config) error { c.maxBody = n; return nil } }
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxResponseBytes(%d): want a positive size", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
 
 // WithoutResponseVerification accepts responses whose Api-Sign is missing
 // or wrong. Never use it in production: a forged answer would be trusted.

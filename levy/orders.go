@@ -3,6 +3,8 @@ package levy
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -19,27 +21,35 @@ func (t Time) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte(`""`), nil
 	}
-	return json.Marshal(t.In(cst).Format(TimestampLayout))
+	return json.Marshal(t.In(cst).Format(timestampLayout))
 }
 
 // UnmarshalJSON reads the Beijing-time text; "" is the zero Time.
 func (t *Time) UnmarshalJSON(b []byte) error {
 	var s string
+	if string(b) == "null" {
+		t.Time = time.Time{}
+		return nil
+	}
 	if err := json.Unmarshal(b, &s); err != nil {
-		return err
+		return errTime
 	}
 	if s == "" {
 		t.Time = time.Time{}
 		return nil
 	}
-	for _, layout := range []string{TimestampLayout, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+	for _, layout := range []string{timestampLayout, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
 		if v, err := time.ParseInLocation(layout, s, cst); err == nil {
 			t.Time = v
 			return nil
 		}
 	}
-	return &json.UnmarshalTypeError{Value: "timestamp", Type: nil}
+	return errTime
 }
+
+// errTime is Time.UnmarshalJSON's error: a plain value, safe to print
+// (a *json.UnmarshalTypeError without a Type panics in Error).
+var errTime = errors.New("levy: a time is not yyyy-MM-ddTHH:mm:ss.SSS in Beijing time")
 
 // CreateOrderRequest is CREATE_ORDER_V2. Exactly one of Profit and
 // PayAmount, and exactly one of CreditCode and CustomerID, is required.
@@ -47,8 +57,8 @@ type CreateOrderRequest struct {
 	RequestID          string  `json:"request_id"`
 	IDCard             string  `json:"id_card"`
 	Name               string  `json:"name"`
-	TaxAgentParentID   int64   `json:"tax_agent_parent_id"`
-	TaxAgentLocationID int64   `json:"tax_agent_location_id,omitempty"`
+	TaxAgentParentID   ID      `json:"tax_agent_parent_id"`
+	TaxAgentLocationID ID      `json:"tax_agent_location_id,omitempty"`
 	CreditCode         string  `json:"credit_code,omitempty"`
 	CustomerID         string  `json:"customer_id,omitempty"`
 	Cellphone          string  `json:"cellphone"`
@@ -57,7 +67,7 @@ type CreateOrderRequest struct {
 	PayAmount          *Amount `json:"pay_amount,omitempty"` // what the enterprise pays
 	TaxMode            TaxMode `json:"tax_mode"`
 	Limit2             bool    `json:"-"`
-	TaskID             int64   `json:"task_id,omitempty"`
+	TaskID             ID      `json:"task_id,omitempty"`
 	Remark             string  `json:"remark,omitempty"`
 }
 
@@ -72,9 +82,11 @@ func (r *CreateOrderRequest) Validate() error {
 	var c validate.Collector
 	validateRequestID(&c, "request_id", r.RequestID)
 	validateTaxpayer(&c, "id_card", r.IDCard, "name", r.Name, "cellphone", r.Cellphone, 20)
-	if r.TaxAgentParentID <= 0 {
+	if r.TaxAgentParentID == "" {
 		c.Addf("tax_agent_parent_id", "is required")
 	}
+	validateID(&c, "tax_agent_parent_id", r.TaxAgentParentID)
+	validateID(&c, "tax_agent_location_id", r.TaxAgentLocationID)
 	c.ExactlyOne([]string{"credit_code", "customer_id"}, r.CreditCode, r.CustomerID)
 	c.MaxRunes("credit_code", r.CreditCode, 20)
 	c.MaxRunes("customer_id", r.CustomerID, 50)
@@ -93,41 +105,86 @@ func (r *CreateOrderRequest) Validate() error {
 	if c.Required("tax_mode", string(r.TaxMode)) {
 		validate.OneOf(&c, "tax_mode", r.TaxMode, TaxModeGeneral, TaxModeSpecial)
 	}
-	if r.TaskID < 0 || r.TaskID > 9_999_999_999 {
-		c.Addf("task_id", "is out of range")
+	validateID(&c, "task_id", r.TaskID)
+	if len(r.TaskID) > 10 {
+		c.Addf("task_id", "has more than 10 digits")
 	}
 	c.MaxRunes("remark", r.Remark, 100)
-	return validationError(NameCreateOrder, &c)
+	return validationError(OperationCreateOrder, &c)
+}
+
+// String prints the request with its personal data masked, for fmt's %v,
+// %+v and %s alike.
+func (r CreateOrderRequest) String() string {
+	type plain CreateOrderRequest
+	r.IDCard, r.Name, r.Cellphone, r.BankcardNo = mask.IDCard(r.IDCard), mask.Name(r.Name), mask.Phone(r.Cellphone), mask.BankCard(r.BankcardNo)
+	return fmt.Sprintf("%+v", plain(r))
 }
 
 // LogValue masks personal data.
-func (r *CreateOrderRequest) LogValue() slog.Value {
+func (r CreateOrderRequest) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("request_id", r.RequestID), slog.String("id_card", mask.IDCard(r.IDCard)),
 		slog.String("name", mask.Name(r.Name)), slog.String("cellphone", mask.Phone(r.Cellphone)),
 		slog.String("bankcard_no", mask.BankCard(r.BankcardNo)))
 }
 
 // CreateOrderResponse is CREATE_ORDER_V2's answer: the order was accepted
-// (ACCEPT); the result arrives as a notice.
+// (ACCEPT); the result arrives as a notification.
 type CreateOrderResponse struct {
-	RequestID  string `json:"request_id"`
-	AcceptTime Time   `json:"accept_time"`
+	RequestID  string   `json:"request_id"`
+	AcceptTime Time     `json:"accept_time"`
+	Metadata   Metadata `json:"-"`
+}
+
+// ConfirmDeadline is when the spec's 72 hours after accept_time run out:
+// a remit order still unconfirmed then is closed (CLOSE_ORDER_NOTICE).
+func (r *CreateOrderResponse) ConfirmDeadline() time.Time {
+	if r.AcceptTime.IsZero() {
+		return time.Time{}
+	}
+	return r.AcceptTime.Add(72 * time.Hour)
 }
 
 // CreateOrder submits a levy order. It is never retried after the request
-// may have left: an ambiguous failure returns ErrOutcomeUnknown, and
-// QueryOrder with the same request_id tells what happened.
+// may have left: unless a verified, fully decoded answer arrives it
+// returns an *OutcomeUnknownError (ErrOutcomeUnknown) keyed by the
+// request_id, and ReconcileOrder tells what happened.
 //
 // Olading API: CREATE_ORDER_V2 (/api/levy/v1).
 func (c *Client) CreateOrder(ctx context.Context, r *CreateOrderRequest) (*CreateOrderResponse, error) {
+	if r == nil {
+		return nil, errNilRequest(OperationCreateOrder)
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	var out CreateOrderResponse
-	if err := c.call(ctx, NameCreateOrder, r, &out); err != nil {
+	md, err := c.call(ctx, OperationCreateOrder, r.RequestID, r, &out)
+	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationCreateOrder, r.RequestID, "request_id", out.RequestID); err != nil {
+		return nil, err
+	}
+	if out.AcceptTime.IsZero() {
+		return nil, &OutcomeUnknownError{Operation: OperationCreateOrder, Key: r.RequestID,
+			Err: fmt.Errorf("%w: the answer has no accept_time", ErrMalformedResponse)}
+	}
+	out.Metadata = md
 	return &out, nil
+}
+
+// ReconcileOrder is the step after CreateOrder's ErrOutcomeUnknown: it
+// queries the order by the error's request_id (QUERY_ORDER_V2, retried as
+// queries are). err must hold an *OutcomeUnknownError of CREATE_ORDER_V2.
+// A verified *APIError from the query means the order is unknown to the
+// provider: CreateOrder may be sent again with the same request_id.
+func (c *Client) ReconcileOrder(ctx context.Context, err error) (*QueryOrderResponse, error) {
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.Operation != OperationCreateOrder || ou.Key == "" {
+		return nil, errors.New("levy: ReconcileOrder: want an outcome-unknown error of CREATE_ORDER_V2")
+	}
+	return c.QueryOrder(ctx, &QueryOrderRequest{RequestID: ou.Key})
 }
 
 // ConfirmOrderRequest is CONFIRM_ORDER_V2.
@@ -149,25 +206,37 @@ func (r *ConfirmOrderRequest) Validate() error {
 	if c.Required("next_step", string(r.NextStep)) {
 		validate.OneOf(&c, "next_step", r.NextStep, NextStepContinue, NextStepCancel)
 	}
-	return validationError(NameConfirmOrder, &c)
+	return validationError(OperationConfirmOrder, &c)
 }
 
 // ConfirmOrderResponse is CONFIRM_ORDER_V2's answer.
 type ConfirmOrderResponse struct {
-	OrderID string `json:"order_id"`
+	OrderID  string   `json:"order_id"`
+	Metadata Metadata `json:"-"`
 }
 
-// ConfirmOrder continues (irrevocably) or cancels an accepted remit order.
+// ConfirmOrder continues (irrevocably: the remit order goes PROCESS, then
+// CLOSE once the tax is paid) or cancels (CLOSE at once) an accepted remit
+// order. ErrOutcomeUnknown is keyed by the order_id; QueryOrder of the
+// levy order shows the remit order's status.
 //
 // Olading API: CONFIRM_ORDER_V2 (/api/levy/v1).
 func (c *Client) ConfirmOrder(ctx context.Context, r *ConfirmOrderRequest) (*ConfirmOrderResponse, error) {
+	if r == nil {
+		return nil, errNilRequest(OperationConfirmOrder)
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	var out ConfirmOrderResponse
-	if err := c.call(ctx, NameConfirmOrder, r, &out); err != nil {
+	md, err := c.call(ctx, OperationConfirmOrder, r.OrderID, r, &out)
+	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationConfirmOrder, r.OrderID, "order_id", out.OrderID); err != nil {
+		return nil, err
+	}
+	out.Metadata = md
 	return &out, nil
 }
 
@@ -180,13 +249,13 @@ type QueryOrderRequest struct {
 func (r *QueryOrderRequest) Validate() error {
 	var c validate.Collector
 	validateRequestID(&c, "request_id", r.RequestID)
-	return validationError(NameQueryOrder, &c)
+	return validationError(OperationQueryOrder, &c)
 }
 
 // RemitOrder is one remit order of a levy order.
 type RemitOrder struct {
 	OrderID            string      `json:"order_id"`
-	TaxAgentLocationID int64       `json:"tax_agent_location_id"`
+	TaxAgentLocationID ID          `json:"tax_agent_location_id"`
 	Amount             Amount      `json:"amount"`
 	Fee                Amount      `json:"fee"`
 	ActualAmount       Amount      `json:"actual_amount"`
@@ -210,13 +279,33 @@ type QueryOrderResponse struct {
 	BankcardNo     string       `json:"bankcard_no"`
 	Status         OrderStatus  `json:"status"`
 	FailReason     string       `json:"fail_reason"`
-	TaskID         int64        `json:"task_id"`
+	TaskID         ID           `json:"task_id"`
+	Metadata       Metadata     `json:"-"`
+}
+
+// Created reports §3.2's CLOSE with the remit orders created (the order
+// may be paid and confirmed); Failed the three other CLOSE cases.
+func (r *QueryOrderResponse) Created() bool {
+	return orderCreated(r.Status, r.RemitOrderList, r.FailReason)
+}
+
+// Failed reports an order closed without remit orders (FailReason says
+// why).
+func (r *QueryOrderResponse) Failed() bool {
+	return r.Status == OrderStatusClose && !orderCreated(r.Status, r.RemitOrderList, r.FailReason)
+}
+
+// String prints the answer with its personal data masked.
+func (r QueryOrderResponse) String() string {
+	type plain QueryOrderResponse
+	r.IDCard, r.Name, r.Cellphone, r.BankcardNo = mask.IDCard(r.IDCard), mask.Name(r.Name), mask.Phone(r.Cellphone), mask.BankCard(r.BankcardNo)
+	return fmt.Sprintf("%+v", plain(r))
 }
 
 // LogValue masks personal data.
-func (r *QueryOrderResponse) LogValue() slog.Value {
+func (r QueryOrderResponse) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("request_id", r.RequestID), slog.String("status", string(r.Status)),
-		slog.String("id_card", mask.IDCard(r.IDCard)), slog.String("cellphone", mask.Phone(r.Cellphone)),
+		slog.String("id_card", mask.IDCard(r.IDCard)), slog.String("name", mask.Name(r.Name)), slog.String("cellphone", mask.Phone(r.Cellphone)),
 		slog.String("bankcard_no", mask.BankCard(r.BankcardNo)), slog.Int("remit_orders", len(r.RemitOrderList)))
 }
 
@@ -225,12 +314,46 @@ func (r *QueryOrderResponse) LogValue() slog.Value {
 //
 // Olading API: QUERY_ORDER_V2 (/api/levy/v1).
 func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOrderResponse, error) {
+	if r == nil {
+		return nil, errNilRequest(OperationQueryOrder)
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	var out QueryOrderResponse
-	if err := c.call(ctx, NameQueryOrder, r, &out); err != nil {
+	md, err := c.call(ctx, OperationQueryOrder, r.RequestID, r, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Metadata = md
 	return &out, nil
+}
+
+// WaitFinal queries the order every interval until it is CLOSE (§3.2: its
+// remit orders created, or refused; Created and Failed tell which),
+// bounded by ctx alone. The CREATE_ORDER_V2 notification says the same
+// without polling; WaitFinal is for a host that missed it. A query error
+// ends the wait (queries are already retried inside).
+func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval time.Duration) (*QueryOrderResponse, error) {
+	if interval <= 0 {
+		return nil, fmt.Errorf("levy: WaitFinal: interval %v, want a positive duration", interval)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		q, err := c.QueryOrder(ctx, r)
+		if err != nil || q.Status == OrderStatusClose {
+			return q, err
+		}
+		select {
+		case <-ctx.Done():
+			return q, fmt.Errorf("levy: WaitFinal: order %s still %s: %w", r.RequestID, q.Status, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// errNilRequest reports a nil request.
+func errNilRequest(op Operation) error {
+	return &ValidationError{Operation: op, Fields: []FieldError{{Field: "request", Message: "is nil"}}}
 }

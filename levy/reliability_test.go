@@ -27,13 +27,13 @@ func TestReliabilityTamperedNotices(t *testing.T) {
 	t.Parallel()
 	c, srv := noticeClient(t)
 	var calls atomic.Int64
-	h := c.NoticeHandler(func(context.Context, *levy.Notice) error { calls.Add(1); return nil }, levy.WithNoticeDedup(levy.NewMemoryDedupStore(0)))
+	h := noticeHandler(t, c, func(context.Context, *levy.Notification) error { calls.Add(1); return nil })
 	const ct = "application/x-www-form-urlencoded"
 	req := `{"name":"CREATE_ORDER_V2","code":"0","message":"成功","data":{"request_id":"R1","status":"CLOSE","remit_order_list":[{"order_id":"RO1","amount":"100.00"}]}}`
 	sign := func(secret, r string) string { return hmacB64(secret, r) }
 	form := func(r, s string) []byte { return []byte(url.Values{"req": {r}, "sign": {s}}.Encode()) }
 	good := form(req, sign(srv.Secret, req))
-	if _, err := c.ParseNotice(context.Background(), ct, good); err != nil {
+	if _, err := parseNotice(context.Background(), c, ct, good); err != nil {
 		t.Fatalf("genuine notice refused: %v", err)
 	}
 	other := `{"name":"CREATE_ORDER_V2","code":"0","message":"成功","data":{"request_id":"R2","status":"CLOSE"}}`
@@ -46,18 +46,18 @@ func TestReliabilityTamperedNotices(t *testing.T) {
 		{Name: "fields reordered", ContentType: ct, Body: mod(`"code":"0","message":"成功"`, `"message":"成功","code":"0"`), Want: levy.ErrInvalidSignature},
 		{Name: "signature of another notice", ContentType: ct, Body: form(req, sign(srv.Secret, other)), Want: levy.ErrInvalidSignature},
 		{Name: "truncated body", ContentType: ct, Body: good[:len(good)/2], Want: nil},
-		{Name: "wrong content type", ContentType: "application/json", Body: good, Want: levy.ErrMalformedNotice},
-		{Name: "invalid UTF-8", ContentType: ct, Body: form(strings.Replace(req, "成功", "\xff\xfe", 1), sign(srv.Secret, strings.Replace(req, "成功", "\xff\xfe", 1))), Want: levy.ErrMalformedNotice},
-		{Name: "duplicate req", ContentType: ct, Body: append(bytes.Clone(good), "&req="+url.QueryEscape(other)...), Want: levy.ErrMalformedNotice},
-		{Name: "duplicate sign", ContentType: ct, Body: append(bytes.Clone(good), "&sign=AAAA"...), Want: levy.ErrMalformedNotice},
-		{Name: "no sign", ContentType: ct, Body: []byte("req=" + url.QueryEscape(req)), Want: levy.ErrMalformedNotice},
-		{Name: "empty body", ContentType: ct, Body: nil, Want: levy.ErrMalformedNotice},
+		{Name: "wrong content type", ContentType: "application/json", Body: good, Want: levy.ErrMalformedNotification},
+		{Name: "invalid UTF-8", ContentType: ct, Body: form(strings.Replace(req, "成功", "\xff\xfe", 1), sign(srv.Secret, strings.Replace(req, "成功", "\xff\xfe", 1))), Want: levy.ErrMalformedNotification},
+		{Name: "duplicate req", ContentType: ct, Body: append(bytes.Clone(good), "&req="+url.QueryEscape(other)...), Want: levy.ErrMalformedNotification},
+		{Name: "duplicate sign", ContentType: ct, Body: append(bytes.Clone(good), "&sign=AAAA"...), Want: levy.ErrMalformedNotification},
+		{Name: "no sign", ContentType: ct, Body: []byte("req=" + url.QueryEscape(req)), Want: levy.ErrMalformedNotification},
+		{Name: "empty body", ContentType: ct, Body: nil, Want: levy.ErrMalformedNotification},
 		{Name: "sign not base64", ContentType: ct, Body: form(req, "%%%"), Want: levy.ErrInvalidSignature},
-		{Name: "oversized", ContentType: ct, Body: tampertest.Oversized(good, 1<<20), HandlerOnly: true, WantStatus: http.StatusRequestEntityTooLarge},
+		{Name: "oversized", ContentType: ct, Body: tampertest.Oversized(good, levy.DefaultMaxNotificationBytes), HandlerOnly: true, WantStatus: http.StatusRequestEntityTooLarge},
 	}
 	refused, tried := tampertest.Run(t, tampertest.Target{
 		Parse: func(ctx context.Context, ct string, _ http.Header, b []byte) error {
-			_, err := c.ParseNotice(ctx, ct, b)
+			_, err := parseNotice(ctx, c, ct, b)
 			return err
 		},
 		Handler: h, Calls: func() int { return int(calls.Load()) },
@@ -83,20 +83,20 @@ func TestReliabilityTamperedNotices(t *testing.T) {
 func TestReliabilityOutboundFaults(t *testing.T) {
 	t.Parallel()
 	type op struct {
-		name  string
+		name  levy.Operation
 		query bool
 		call  func(ctx context.Context, c *levy.Client, id, remit string) error
 	}
 	ops := []op{
-		{levy.NameQueryOrder, true, func(ctx context.Context, c *levy.Client, id, remit string) error {
+		{levy.OperationQueryOrder, true, func(ctx context.Context, c *levy.Client, id, remit string) error {
 			_, err := c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: id})
 			return err
 		}},
-		{levy.NameCreateOrder, false, func(ctx context.Context, c *levy.Client, id, remit string) error {
+		{levy.OperationCreateOrder, false, func(ctx context.Context, c *levy.Client, id, remit string) error {
 			_, err := c.CreateOrder(ctx, orderRequest(id))
 			return err
 		}},
-		{levy.NameConfirmOrder, false, func(ctx context.Context, c *levy.Client, id, remit string) error {
+		{levy.OperationConfirmOrder, false, func(ctx context.Context, c *levy.Client, id, remit string) error {
 			_, err := c.ConfirmOrder(ctx, &levy.ConfirmOrderRequest{OrderID: remit, NextStep: levy.NextStepContinue, ArisingTime: levy.Time{Time: time.Now()}})
 			return err
 		}},
@@ -115,7 +115,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 		{"reset before processing", levytest.Fault{Kind: levytest.FaultDropConnection}, true, 2, levy.ErrOutcomeUnknown, 0, nil},
 		{"reset after processing", levytest.Fault{Kind: levytest.FaultProcessThenDrop}, true, 2, levy.ErrOutcomeUnknown, 0, nil},
 		{"truncated answer", levytest.Fault{Kind: levytest.FaultTruncated}, true, 2, levy.ErrOutcomeUnknown, 0, nil},
-		{"bad answer signature", levytest.Fault{Kind: levytest.FaultBadSignature}, false, 1, levy.ErrInvalidSignature, 0, nil},
+		{"bad answer signature", levytest.Fault{Kind: levytest.FaultBadSignature}, false, 1, levy.ErrInvalidSignature, 0, levy.ErrOutcomeUnknown},
 		{"delay past the deadline", levytest.Fault{Kind: levytest.FaultDelay, Delay: 3 * time.Second}, false, 1, context.DeadlineExceeded, 150 * time.Millisecond, levy.ErrOutcomeUnknown},
 	}
 	survived, tried := 0, 0
@@ -125,7 +125,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 			ctx := context.Background()
 			id := fmt.Sprintf("F%d-%d", fi, oi)
 			var remit string
-			if o.name != levy.NameCreateOrder {
+			if o.name != levy.OperationCreateOrder {
 				if _, err := c.CreateOrder(ctx, orderRequest(id)); err != nil {
 					t.Fatal(err)
 				}
@@ -135,7 +135,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 				}
 				remit = q.RemitOrderList[0].OrderID
 			}
-			before := srv.Calls(o.name)
+			before := srv.Calls(string(o.name))
 			f.fault.Count = 1
 			srv.Inject(f.fault)
 			if f.deadline > 0 {
@@ -144,7 +144,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 				defer cancel()
 			}
 			err := o.call(ctx, c, id, remit)
-			n := srv.Calls(o.name) - before
+			n := srv.Calls(string(o.name)) - before
 			tried++
 			ok := true
 			switch {
@@ -164,7 +164,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	}
 	// TLS failure: the fake behind a certificate the client does not
 	// trust. Nothing reaches it, so even a state change may be retried.
-	srv := levytest.NewServer()
+	srv := newFake(t)
 	defer srv.Close()
 	tlsSrv, handshakes := fault.UntrustedTLS(srv.Config.Handler)
 	defer tlsSrv.Close()
@@ -173,10 +173,10 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	_, err := c.CreateOrder(context.Background(), orderRequest("F-tls"))
 	var cert *tls.CertificateVerificationError
 	tried++
-	if errors.As(err, &cert) && !errors.Is(err, levy.ErrOutcomeUnknown) && srv.Calls(levy.NameCreateOrder) == 0 && handshakes() == 3 {
+	if errors.As(err, &cert) && !errors.Is(err, levy.ErrOutcomeUnknown) && srv.Calls(string(levy.OperationCreateOrder)) == 0 && handshakes() == 3 {
 		survived++
 	} else {
-		t.Errorf("TLS failure: err %v, %d requests reached the fake, %d handshakes; want a certificate error, 0, 3", err, srv.Calls(levy.NameCreateOrder), handshakes())
+		t.Errorf("TLS failure: err %v, %d requests reached the fake, %d handshakes; want a certificate error, 0, 3", err, srv.Calls(string(levy.OperationCreateOrder)), handshakes())
 	}
 	t.Logf("levy: %d/%d outbound faults gave the right error and request count", survived, tried)
 }
@@ -190,14 +190,14 @@ func TestReliabilityNoticeDelivery(t *testing.T) {
 	c, srv := noticeClient(t)
 	run := loadtest.New(loadtest.Config{Burst: 100, Duplicates: 0.1, FailRate: 0.1, Seed: 7,
 		Acked: func(status int, body []byte) bool { return status == 200 && string(body) == "SUCCESS" }})
-	h := c.NoticeHandler(func(ctx context.Context, n *levy.Notice) error {
-		return run.Host(ctx, n.Data.(*levy.OrderNotice).RequestID)
-	}, levy.WithNoticeDedup(levy.NewMemoryDedupStore(0)))
+	h := noticeHandler(t, c, func(ctx context.Context, n *levy.Notification) error {
+		return run.Host(ctx, n.Data.(*levy.OrderNotification).RequestID)
+	})
 	notes := make([]loadtest.Note, loadtest.Size())
 	for i := range notes {
 		id := fmt.Sprintf("R-%05d", i)
 		notes[i] = loadtest.Note{ID: id, ContentType: "application/x-www-form-urlencoded",
-			Body: srv.SignNotice(levy.NameCreateOrder, map[string]any{"request_id": id, "status": "CLOSE"})}
+			Body: srv.SignNotification(string(levy.OperationCreateOrder), map[string]any{"request_id": id, "status": "CLOSE"})}
 	}
 	res, err := run.Deliver(context.Background(), h, notes)
 	if err != nil || !res.OK() {

@@ -2,7 +2,11 @@ package levy
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
+
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
@@ -15,12 +19,22 @@ type UploadTaxpayerAgreementRequest struct {
 	IDCard             string
 	Name               string
 	Cellphone          string
-	TaxAgentParentID   int64
-	TaxAgentLocationID int64
+	TaxAgentParentID   ID
+	TaxAgentLocationID ID
 	ContractID         string
 	ContractType       ContractType
 	File               File // PDF
 }
+
+// String prints the request with its personal data masked.
+func (r UploadTaxpayerAgreementRequest) String() string {
+	type plain UploadTaxpayerAgreementRequest
+	r.IDCard, r.Name, r.Cellphone = mask.IDCard(r.IDCard), mask.Name(r.Name), mask.Phone(r.Cellphone)
+	return fmt.Sprintf("%+v", plain(r))
+}
+
+// LogValue masks personal data.
+func (r UploadTaxpayerAgreementRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // Validate reports every bad field (file size only when it is known).
 func (r *UploadTaxpayerAgreementRequest) Validate() error {
@@ -33,14 +47,16 @@ func (r *UploadTaxpayerAgreementRequest) Validate() error {
 	if c.Required("contract_type", string(r.ContractType)) {
 		validate.OneOf(&c, "contract_type", r.ContractType, ContractTypeEmpower, ContractTypeSubstitutes)
 	}
-	if r.ContractType == ContractTypeEmpower && r.TaxAgentParentID <= 0 {
+	validateID(&c, "tax_agent_parent_id", r.TaxAgentParentID)
+	validateID(&c, "tax_agent_location_id", r.TaxAgentLocationID)
+	if r.ContractType == ContractTypeEmpower && r.TaxAgentParentID == "" {
 		c.Addf("tax_agent_parent_id", "is required for contract_type EMPOWER_PROTOCOL")
 	}
-	if r.ContractType == ContractTypeSubstitutes && r.TaxAgentLocationID <= 0 {
+	if r.ContractType == ContractTypeSubstitutes && r.TaxAgentLocationID == "" {
 		c.Addf("tax_agent_location_id", "is required for contract_type SUBSTITUTES_PROTOCOL")
 	}
 	checkFile(&c, "file_data", r.File, MaxAgreementBytes, true)
-	return validationError(NameUploadTaxpayerAgreement, &c)
+	return validationError(OperationUploadTaxpayerAgreement, &c)
 }
 
 // checkFile validates presence and a known size.
@@ -51,10 +67,11 @@ func checkFile(c *validate.Collector, field string, f File, max int64, required 
 		}
 		return
 	}
-	if n, err := f.size(); err != nil {
-		c.Addf(field, "cannot be read: %s", strings.TrimPrefix(err.Error(), "levy: file: "))
-	} else if n > max {
-		c.Addf(field, "is %d bytes, at most %d allowed", n, max)
+	switch {
+	case f.Size < 0:
+		c.Addf(field, "has a negative size")
+	case max > 0 && f.Size > max:
+		c.Addf(field, "is %d bytes, at most %d allowed", f.Size, max)
 	}
 }
 
@@ -63,8 +80,8 @@ type agreementWire struct {
 	IDCard             string       `json:"id_card"`
 	Name               string       `json:"name"`
 	Cellphone          string       `json:"cellphone"`
-	TaxAgentParentID   int64        `json:"tax_agent_parent_id,omitempty"`
-	TaxAgentLocationID int64        `json:"tax_agent_location_id,omitempty"`
+	TaxAgentParentID   ID           `json:"tax_agent_parent_id,omitempty"`
+	TaxAgentLocationID ID           `json:"tax_agent_location_id,omitempty"`
 	ContractID         string       `json:"contract_id"`
 	ContractType       ContractType `json:"contract_type"`
 	FileData           string       `json:"file_data"`
@@ -76,12 +93,20 @@ type UploadTaxpayerAgreementResponse struct {
 	Status     AgreementStatus `json:"status"`
 	ContractID string          `json:"contract_id"`
 	FileID     string          `json:"file_id"`
+	Metadata   Metadata        `json:"-"`
 }
 
-// UploadTaxpayerAgreement uploads a signed agreement PDF, streamed.
+// UploadTaxpayerAgreement uploads a signed agreement PDF, streamed. The
+// result comes as an UPLOAD_TAXPAYER_AGREEMENT notification. It has no
+// query: after ErrOutcomeUnknown (keyed by the request_id) wait for that
+// notification; sending it again with the same contract_id is refused
+// (§2.8: "不可重复") if the first one arrived.
 //
 // Olading API: UPLOAD_TAXPAYER_AGREEMENT (/api/levy/v1).
 func (c *Client) UploadTaxpayerAgreement(ctx context.Context, r *UploadTaxpayerAgreementRequest) (*UploadTaxpayerAgreementResponse, error) {
+	if r == nil {
+		return nil, errNilRequest(OperationUploadTaxpayerAgreement)
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -90,9 +115,18 @@ func (c *Client) UploadTaxpayerAgreement(ctx context.Context, r *UploadTaxpayerA
 		TaxAgentParentID: r.TaxAgentParentID, TaxAgentLocationID: r.TaxAgentLocationID,
 		ContractID: r.ContractID, ContractType: r.ContractType, FileData: p.placeholder}
 	var out UploadTaxpayerAgreementResponse
-	if err := c.upload(ctx, NameUploadTaxpayerAgreement, w, []*filePart{p}, &out); err != nil {
+	md, err := c.upload(ctx, OperationUploadTaxpayerAgreement, r.RequestID, w, []*filePart{p}, &out)
+	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationUploadTaxpayerAgreement, r.RequestID, "request_id", out.RequestID); err != nil {
+		return nil, err
+	}
+	if out.ContractID != r.ContractID {
+		return nil, &OutcomeUnknownError{Operation: OperationUploadTaxpayerAgreement, Key: r.RequestID,
+			Err: fmt.Errorf("%w: the answer's contract_id is not the request's", ErrMalformedResponse)}
+	}
+	out.Metadata = md
 	return &out, nil
 }
 
@@ -116,37 +150,44 @@ func (r *AddBankVoucherRequest) Validate() error {
 			c.Addf("file_name", "must end in .pdf")
 		}
 	}
-	checkFile(&c, "file", r.File, MaxAgreementBytes, true)
-	return validationError(NameAddBankVoucher, &c)
+	checkFile(&c, "file", r.File, 0, true) // the spec sets no size for a voucher
+	return validationError(OperationAddBankVoucher, &c)
 }
 
-// UploadResult is the answer of the uploads that report "SUCCESS"/"FALSE".
-type UploadResult struct {
-	OrderID   string `json:"order_id,omitempty"`
-	RequestID string `json:"requestId,omitempty"`
-	Status    string `json:"status"`
+// AddBankVoucherResponse is ADD_BANK_VOUCHER's answer.
+type AddBankVoucherResponse struct {
+	OrderID  string       `json:"order_id"`
+	Status   UploadStatus `json:"status"`
+	Metadata Metadata     `json:"-"`
 }
 
-// OK reports whether the upload succeeded.
-func (r *UploadResult) OK() bool { return r.Status == "SUCCESS" }
-
-// AddBankVoucher uploads a payment voucher PDF, streamed.
+// AddBankVoucher uploads a payment voucher PDF, streamed. It has no query:
+// after ErrOutcomeUnknown (keyed by the order_id) check with the provider
+// before sending it again.
 //
 // Olading API: ADD_BANK_VOUCHER (/api/levy/v1).
-func (c *Client) AddBankVoucher(ctx context.Context, r *AddBankVoucherRequest) (*UploadResult, error) {
+func (c *Client) AddBankVoucher(ctx context.Context, r *AddBankVoucherRequest) (*AddBankVoucherResponse, error) {
+	if r == nil {
+		return nil, errNilRequest(OperationAddBankVoucher)
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	p := newPart("file", r.File, MaxAgreementBytes, isPDF)
+	p := newPart("file", r.File, maxUnbounded, isPDF)
 	w := struct {
 		OrderID  string `json:"order_id"`
 		FileName string `json:"file_name"`
 		File     string `json:"file"`
 	}{r.OrderID, r.FileName, p.placeholder}
-	var out UploadResult
-	if err := c.upload(ctx, NameAddBankVoucher, w, []*filePart{p}, &out); err != nil {
+	var out AddBankVoucherResponse
+	md, err := c.upload(ctx, OperationAddBankVoucher, r.OrderID, w, []*filePart{p}, &out)
+	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationAddBankVoucher, r.OrderID, "order_id", out.OrderID); err != nil {
+		return nil, err
+	}
+	out.Metadata = md
 	return &out, nil
 }
 
@@ -161,6 +202,16 @@ type UploadIDCardImageRequest struct {
 	BackImage  File
 }
 
+// String prints the request with its personal data masked.
+func (r UploadIDCardImageRequest) String() string {
+	type plain UploadIDCardImageRequest
+	r.IDCardNo, r.RealName, r.CellPhone = mask.IDCard(r.IDCardNo), mask.Name(r.RealName), mask.Phone(r.CellPhone)
+	return fmt.Sprintf("%+v", plain(r))
+}
+
+// LogValue masks personal data.
+func (r UploadIDCardImageRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
 // Validate reports every bad field.
 func (r *UploadIDCardImageRequest) Validate() error {
 	var c validate.Collector
@@ -168,21 +219,28 @@ func (r *UploadIDCardImageRequest) Validate() error {
 	validateTaxpayer(&c, "idCardNo", r.IDCardNo, "realName", r.RealName, "", "", 0)
 	checkFile(&c, "frontImage", r.FrontImage, MaxIDImageBytes, true)
 	checkFile(&c, "backImage", r.BackImage, MaxIDImageBytes, true)
-	return validationError(NameUploadIDCardImage, &c)
+	return validationError(OperationUploadIDCardImage, &c)
 }
 
-// IDCardImageResult is the answer of UPLOAD_ID_CARD_IMAGE and
-// QUERY_ID_CARD_IMAGE (and the async result).
-type IDCardImageResult struct {
+// UploadIDCardImageResponse is UPLOAD_ID_CARD_IMAGE's answer.
+type UploadIDCardImageResponse struct {
 	RequestID  string        `json:"requestId"`
 	Status     IDImageStatus `json:"status"`
 	FailReason string        `json:"failReason"`
+	Metadata   Metadata      `json:"-"`
 }
 
-// UploadIDCardImage uploads both sides of an ID card.
+// UploadIDCardImage uploads both sides of an ID card. Call SYNC_SIGN first
+// (R1); the images must show the name and number sent (R2); only with
+// CellPhone is the taxpayer created automatically (R6). The result comes
+// as an UPLOAD_ID_CARD_IMAGE notification. After ErrOutcomeUnknown (keyed
+// by the requestId) QueryIDCardImage tells what happened.
 //
 // Olading API: UPLOAD_ID_CARD_IMAGE (/api/tax/v1).
-func (c *Client) UploadIDCardImage(ctx context.Context, r *UploadIDCardImageRequest) (*IDCardImageResult, error) {
+func (c *Client) UploadIDCardImage(ctx context.Context, r *UploadIDCardImageRequest) (*UploadIDCardImageResponse, error) {
+	if r == nil {
+		return nil, errNilRequest(OperationUploadIDCardImage)
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -197,10 +255,15 @@ func (c *Client) UploadIDCardImage(ctx context.Context, r *UploadIDCardImageRequ
 		FrontImage string    `json:"frontImage"`
 		BackImage  string    `json:"backImage"`
 	}{r.RequestID, r.IDCardNo, r.RealName, r.CellPhone, UploadWayDirect, front.placeholder, back.placeholder}
-	var out IDCardImageResult
-	if err := c.upload(ctx, NameUploadIDCardImage, w, []*filePart{front, back}, &out); err != nil {
+	var out UploadIDCardImageResponse
+	md, err := c.upload(ctx, OperationUploadIDCardImage, r.RequestID, w, []*filePart{front, back}, &out)
+	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationUploadIDCardImage, r.RequestID, "requestId", out.RequestID); err != nil {
+		return nil, err
+	}
+	out.Metadata = md
 	return &out, nil
 }
 
@@ -210,27 +273,46 @@ type QueryIDCardImageRequest struct {
 	IDCardNo  string `json:"idCardNo"`
 }
 
+// String prints the request with the ID card masked.
+func (r QueryIDCardImageRequest) String() string {
+	return fmt.Sprintf("{RequestID:%s IDCardNo:%s}", r.RequestID, mask.IDCard(r.IDCardNo))
+}
+
+// LogValue masks the ID card.
+func (r QueryIDCardImageRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// QueryIDCardImageResponse is QUERY_ID_CARD_IMAGE's answer.
+type QueryIDCardImageResponse struct {
+	RequestID  string        `json:"requestId"`
+	Status     IDImageStatus `json:"status"`
+	FailReason string        `json:"failReason"`
+	Metadata   Metadata      `json:"-"`
+}
+
 // Validate reports every bad field.
 func (r *QueryIDCardImageRequest) Validate() error {
 	var c validate.Collector
 	validateRequestID(&c, "requestId", r.RequestID)
-	if c.Required("idCardNo", r.IDCardNo) {
-		c.ExactRunes("idCardNo", r.IDCardNo, 18)
-	}
-	return validationError(NameQueryIDCardImage, &c)
+	validateIDCard(&c, "idCardNo", r.IDCardNo)
+	return validationError(OperationQueryIDCardImage, &c)
 }
 
 // QueryIDCardImage returns the processing state of uploaded ID images.
 //
 // Olading API: QUERY_ID_CARD_IMAGE (/api/tax/v1).
-func (c *Client) QueryIDCardImage(ctx context.Context, r *QueryIDCardImageRequest) (*IDCardImageResult, error) {
+func (c *Client) QueryIDCardImage(ctx context.Context, r *QueryIDCardImageRequest) (*QueryIDCardImageResponse, error) {
+	if r == nil {
+		return nil, errNilRequest(OperationQueryIDCardImage)
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	var out IDCardImageResult
-	if err := c.call(ctx, NameQueryIDCardImage, r, &out); err != nil {
+	var out QueryIDCardImageResponse
+	md, err := c.call(ctx, OperationQueryIDCardImage, r.RequestID, r, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Metadata = md
 	return &out, nil
 }
 
@@ -245,13 +327,26 @@ type UploadFaceIDVideoFrameRequest struct {
 	Frame     File
 }
 
+// String prints the request with the ID card masked.
+func (r UploadFaceIDVideoFrameRequest) String() string {
+	return fmt.Sprintf("{RequestID:%s IDCardNo:%s Video:%v Frame:%v}", r.RequestID, mask.IDCard(r.IDCardNo), r.Video, r.Frame)
+}
+
+// LogValue masks the ID card.
+func (r UploadFaceIDVideoFrameRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// UploadFaceIDVideoFrameResponse is UPLOAD_FACEID_VIDEO_FRAME's answer.
+type UploadFaceIDVideoFrameResponse struct {
+	RequestID string       `json:"requestId"`
+	Status    UploadStatus `json:"status"`
+	Metadata  Metadata     `json:"-"`
+}
+
 // Validate reports every bad field.
 func (r *UploadFaceIDVideoFrameRequest) Validate() error {
 	var c validate.Collector
 	validateRequestID(&c, "requestId", r.RequestID)
-	if c.Required("idCardNo", r.IDCardNo) {
-		c.ExactRunes("idCardNo", r.IDCardNo, 18)
-	}
+	validateIDCard(&c, "idCardNo", r.IDCardNo)
 	switch {
 	case !r.Video.empty():
 		checkFile(&c, "videoBase64", r.Video, MaxVideoBytes, true)
@@ -260,13 +355,18 @@ func (r *UploadFaceIDVideoFrameRequest) Validate() error {
 	default:
 		c.Addf("videoBase64|frameBase64", "one of video and frame is required")
 	}
-	return validationError(NameUploadFaceIDVideoFrame, &c)
+	return validationError(OperationUploadFaceIDVideoFrame, &c)
 }
 
-// UploadFaceIDVideoFrame uploads a liveness video or frame, streamed.
+// UploadFaceIDVideoFrame uploads a liveness video or frame, streamed. It
+// has no query: after ErrOutcomeUnknown (keyed by the requestId) check
+// with the provider before sending it again.
 //
 // Olading API: UPLOAD_FACEID_VIDEO_FRAME (/api/levy/v1).
-func (c *Client) UploadFaceIDVideoFrame(ctx context.Context, r *UploadFaceIDVideoFrameRequest) (*UploadResult, error) {
+func (c *Client) UploadFaceIDVideoFrame(ctx context.Context, r *UploadFaceIDVideoFrameRequest) (*UploadFaceIDVideoFrameResponse, error) {
+	if r == nil {
+		return nil, errNilRequest(OperationUploadFaceIDVideoFrame)
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -285,9 +385,14 @@ func (c *Client) UploadFaceIDVideoFrame(ctx context.Context, r *UploadFaceIDVide
 		p = newPart("frameBase64", r.Frame, MaxFrameBytes, isJPEG)
 		w.FrameBase64 = p.placeholder
 	}
-	var out UploadResult
-	if err := c.upload(ctx, NameUploadFaceIDVideoFrame, w, []*filePart{p}, &out); err != nil {
+	var out UploadFaceIDVideoFrameResponse
+	md, err := c.upload(ctx, OperationUploadFaceIDVideoFrame, r.RequestID, w, []*filePart{p}, &out)
+	if err != nil {
 		return nil, err
 	}
+	if err := echoed(OperationUploadFaceIDVideoFrame, r.RequestID, "requestId", out.RequestID); err != nil {
+		return nil, err
+	}
+	out.Metadata = md
 	return &out, nil
 }

@@ -23,7 +23,8 @@ func fields(err error) []string {
 
 func TestValidation(t *testing.T) {
 	t.Parallel()
-	big := levy.File{Reader: strings.NewReader(""), Size: levy.MaxAgreementBytes + 1}
+	big := levy.FileFromBytes("big.pdf", nil)
+	big.Size = levy.MaxAgreementBytes + 1
 	a, neg := levy.Yuan(1, 0), levy.Amount(-1)
 	cases := []struct {
 		name string
@@ -31,9 +32,9 @@ func TestValidation(t *testing.T) {
 		want []string
 	}{
 		{"empty order", (&levy.CreateOrderRequest{}).Validate(), []string{"request_id", "id_card", "name", "cellphone", "tax_agent_parent_id", "credit_code|customer_id", "bankcard_no", "profit|pay_amount", "tax_mode"}},
-		{"order both amounts", (&levy.CreateOrderRequest{RequestID: "r", IDCard: strings.Repeat("1", 18), Name: "n", Cellphone: "1", TaxAgentParentID: 1, CreditCode: "c", CustomerID: "d", BankcardNo: "b", Profit: &a, PayAmount: &neg, TaxMode: "X", Remark: strings.Repeat("字", 101)}).Validate(),
+		{"order both amounts", (&levy.CreateOrderRequest{RequestID: "r", IDCard: strings.Repeat("1", 18), Name: "n", Cellphone: "1", TaxAgentParentID: "1", CreditCode: "c", CustomerID: "d", BankcardNo: "b", Profit: &a, PayAmount: &neg, TaxMode: "X", Remark: strings.Repeat("字", 101)}).Validate(),
 			[]string{"credit_code|customer_id", "profit|pay_amount", "pay_amount", "tax_mode", "remark"}},
-		{"id card length", (&levy.SignUpRequest{IDCard: "123", Name: "一二三四五六七八九十一", Cellphone: "1", BankcardNo: "1", TaxAgentParentID: 5}).Validate(), []string{"id_card", "name", "credit_code"}},
+		{"id card length", (&levy.SignUpRequest{IDCard: "123", Name: "一二三四五六七八九十一", Cellphone: "1", BankcardNo: "1", TaxAgentParentID: "5"}).Validate(), []string{"id_card", "name", "credit_code"}},
 		{"batch too big", (&levy.QuerySignUpBatchRequest{BatchNo: "b", BatchDetails: make([]levy.SignUpQuery, 501)}).Validate(), append([]string{"batch_details"}, batchIDs(501)...)},
 		{"agreement by type", (&levy.UploadTaxpayerAgreementRequest{RequestID: "r", IDCard: strings.Repeat("1", 18), Name: "n", Cellphone: "1", ContractID: "k", ContractType: levy.ContractTypeSubstitutes, File: big}).Validate(), []string{"tax_agent_location_id", "file_data"}},
 		{"voucher name", (&levy.AddBankVoucherRequest{OrderID: "o", FileName: "v.doc"}).Validate(), []string{"file_name", "file"}},

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // required lists each interface's required data fields (seed §2).
@@ -24,6 +25,91 @@ var required = map[string][]string{
 	"UPLOAD_ID_CARD_IMAGE":      {"requestId", "idCardNo", "realName", "uploadWay", "frontImage", "backImage"},
 	"QUERY_ID_CARD_IMAGE":       {"requestId", "idCardNo"},
 	"UPLOAD_FACEID_VIDEO_FRAME": {"requestId", "idCardNo"},
+}
+
+// maxRunes are the length column of the spec's request tables (S n).
+var maxRunes = map[string]map[string]int{
+	"SYNC_SIGN":                 {"request_id": 32, "real_name": 10, "cellphone": 11},
+	"SIGN_UP":                   {"name": 10, "cellphone": 20, "bankcard_no": 20, "credit_code": 20, "customer_id": 50},
+	"CREATE_ORDER_V2":           {"request_id": 32, "name": 10, "credit_code": 20, "customer_id": 50, "cellphone": 20, "bankcard_no": 20, "remark": 100},
+	"CONFIRM_ORDER_V2":          {"order_id": 32},
+	"QUERY_SIGN_UP_BATCH":       {"batch_no": 32},
+	"QUERY_ORDER_V2":            {"request_id": 32},
+	"UPLOAD_TAXPAYER_AGREEMENT": {"request_id": 32, "name": 10, "cellphone": 20, "contract_id": 50},
+	"ADD_BANK_VOUCHER":          {"order_id": 20, "file_name": 30},
+	"UPLOAD_ID_CARD_IMAGE":      {"requestId": 32},
+	"QUERY_ID_CARD_IMAGE":       {"requestId": 32},
+	"UPLOAD_FACEID_VIDEO_FRAME": {"requestId": 32},
+}
+
+// ids are the I fields (integers of at most 20 digits, here also > 0),
+// idCards the ID card fields, amounts the A fields (a string with exactly
+// two decimals: "单位元，精确到小数点后两位，使用字符串表示，例如 "12.34"").
+var (
+	ids     = []string{"tax_agent_parent_id", "tax_agent_location_id", "agent_parent_id", "task_id"}
+	idCards = []string{"id_card", "idCardNo"}
+	amounts = []string{"profit", "pay_amount"}
+)
+
+// CodeRefused is what the fake answers for a business refusal (an order
+// that does not exist, a remit order in the wrong state, a duplicate
+// request_id or contract_id): the spec's table has no such code, so the fake
+// uses 0002 with the reason in message. 0001 (系统失败) is kept for a
+// system failure.
+const CodeRefused = "0002"
+
+// strict checks the value rules of the tables: lengths, ids, ID cards and
+// amounts. It returns the refusal message, or "".
+func strict(name string, d map[string]any) string {
+	for k, n := range maxRunes[name] {
+		if utf8.RuneCountInString(str(d, k)) > n {
+			return k + " 超过长度 " + strconv.Itoa(n)
+		}
+	}
+	for _, k := range ids {
+		v, ok := d[k]
+		if !ok {
+			continue
+		}
+		f, isNum := v.(float64)
+		if !isNum || f <= 0 || f != math.Trunc(f) || len(str(d, k)) > 20 {
+			return k + " 不是正整数"
+		}
+	}
+	for _, k := range idCards {
+		if v := str(d, k); v != "" && len(v) != 15 && len(v) != 18 {
+			return k + " 不是身份证号"
+		}
+	}
+	if list, ok := d["batch_details"].([]any); ok {
+		for _, it := range list {
+			m, _ := it.(map[string]any)
+			if v := str(m, "id_card"); len(v) != 15 && len(v) != 18 {
+				return "batch_details.id_card 不是身份证号"
+			}
+		}
+	}
+	for _, k := range amounts {
+		v, ok := d[k]
+		if !ok {
+			continue
+		}
+		sv, isStr := v.(string)
+		w, f, dot := strings.Cut(sv, ".")
+		if !isStr || !dot || len(f) != 2 || w == "" || !allDigits(w) || !allDigits(f) {
+			return k + " 金额格式错误"
+		}
+	}
+	return ""
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func str(d map[string]any, k string) string {
@@ -61,7 +147,7 @@ func file(d map[string]any, k string, max int, magic ...[]byte) string {
 		return k + " 超过大小限制"
 	}
 	for _, m := range magic {
-		if bytes.HasPrefix(b, m) {
+		if bytes.HasPrefix(b, m) || (string(m) == "%PDF-" && bytes.Contains(b[:min(len(b), 1024)], m)) {
 			return ""
 		}
 	}
@@ -81,25 +167,48 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 			return "0002", "参数不完整: " + k, nil, nil
 		}
 	}
+	if m := strict(name, d); m != "" {
+		return "0002", m, nil, nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
+	// 1010 信息鉴权未通过: "纳税人信息会做实名认证" (§2.2, §2.3 rule 1).
+	if id := str(d, "id_card"); id != "" {
+		person := str(d, "name")
+		if person == "" {
+			person = str(d, "real_name")
+		}
+		if want, ok := s.identities[id]; ok && person != "" && person != want {
+			return "1010", "信息鉴权未通过", nil, nil
+		}
+	}
 	switch name {
 	case "SYNC_SIGN":
 		id, rid := str(d, "id_card"), str(d, "request_id")
-		s.signed[id] = true
+		if s.rejected[id] {
+			return "0", "成功", map[string]any{"request_id": rid}, nil // R4: not signed within 24 h, no notification
+		}
+		s.synced[id] = true // the service agreement, apart from SIGN_UP's authorisation
 		return "0", "成功", map[string]any{"request_id": rid}, func() { s.push(name, map[string]any{"request_id": rid, "status": "SIGN"}) }
 	case "SIGN_UP":
 		id := str(d, "id_card")
 		if str(d, "tax_agent_parent_id") != "" && str(d, "credit_code") == "" {
 			return "0002", "参数不完整: credit_code", nil, nil
 		}
-		st := "ACCEPT"
-		if s.signed[id] {
-			st = "SIGN"
+		// Signing state per party: with Olading ("") or with the qualified
+		// party tax_agent_parent_id (rule 3).
+		key := id + "|" + str(d, "tax_agent_parent_id")
+		if s.signed[key] {
+			return "0", "成功", map[string]any{"id_card": id, "status": "SIGN"}, nil // rule 2: no notification
 		}
-		s.signed[id] = true
-		return "0", "成功", map[string]any{"id_card": id, "status": st}, nil
+		if s.rejected[id] {
+			return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
+				func() { s.push(name, map[string]any{"id_card": id, "status": "UN_SIGN"}) }
+		}
+		s.signed[key] = true
+		return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
+			func() { s.push(name, map[string]any{"id_card": id, "status": "SIGN"}) }
 	case "QUERY_SIGN_UP_BATCH":
 		list, _ := d["batch_details"].([]any)
 		if len(list) > 500 {
@@ -109,10 +218,14 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		for _, it := range list {
 			m, _ := it.(map[string]any)
 			st := "UN_SIGN"
-			if s.signed[str(m, "id_card")] {
+			if s.signed[str(m, "id_card")+"|"+str(m, "tax_agent_parent_id")] {
 				st = "SIGN"
 			}
-			details = append(details, map[string]any{"id_card": str(m, "id_card"), "status": st})
+			detail := map[string]any{"id_card": str(m, "id_card"), "status": st}
+			if v, ok := m["tax_agent_parent_id"]; ok {
+				detail["tax_agent_parent_id"] = v // returned only for a party's agreement
+			}
+			details = append(details, detail)
 		}
 		return "0", "成功", map[string]any{"batch_no": str(d, "batch_no"), "batch_details": details}, nil
 	case "CREATE_ORDER_V2":
@@ -120,26 +233,32 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 	case "QUERY_ORDER_V2":
 		o := s.orders[str(d, "request_id")]
 		if o == nil {
-			return "0001", "订单不存在", nil, nil
+			return CodeRefused, "订单不存在", nil, nil
 		}
 		return "0", "成功", o.view(), nil
 	case "CONFIRM_ORDER_V2":
 		o := s.remits[str(d, "order_id")]
 		if o == nil {
-			return "0001", "订单不存在", nil, nil
+			return CodeRefused, "订单不存在", nil, nil
+		}
+		if _, err := time.ParseInLocation(ts, str(d, "arising_time"), cst); err != nil {
+			return "0002", "arising_time 格式错误", nil, nil
 		}
 		for _, r := range o.Remits {
 			if r.OrderID != str(d, "order_id") {
 				continue
 			}
 			if r.Status != "ACCEPT" {
-				return "0001", "出款状态为 " + r.Status + "，不能确认", nil, nil
+				return CodeRefused, "出款状态为 " + r.Status + "，不能确认", nil, nil
 			}
 			switch str(d, "next_step") {
 			case "CONTINUE":
-				r.Status = "REMIT"
+				r.Status = "PROCESS" // §2.5: "出款状态变为 PROCESS，将进入缴税流程且不可撤销"
 			case "CANCEL":
 				r.Status = "CLOSE"
+				if s.limit > 0 {
+					s.used[o.IDCard] -= r.Amount // "恢复被占用的缴税额度" (§2.5)
+				}
 			default:
 				return "0002", "next_step 取值错误", nil, nil
 			}
@@ -159,6 +278,10 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		if m := file(d, "file_data", 10<<20, []byte("%PDF-")); m != "" {
 			return "0002", m, nil, nil
 		}
+		if s.contracts[str(d, "contract_id")] {
+			return CodeRefused, "contract_id 重复", nil, nil
+		}
+		s.contracts[str(d, "contract_id")] = true
 		s.seq++
 		res := map[string]any{"request_id": str(d, "request_id"), "contract_id": str(d, "contract_id"), "file_id": fmt.Sprintf("F%08d", s.seq)}
 		ack := map[string]any{"status": "ACCEPT"}
@@ -168,20 +291,32 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		}
 		return "0", "成功", ack, func() { s.push(name, done) }
 	case "ADD_BANK_VOUCHER":
-		if m := file(d, "file", 10<<20, []byte("%PDF-")); m != "" {
+		if !strings.HasSuffix(strings.ToLower(str(d, "file_name")), ".pdf") {
+			return "0002", "file_name 须以 .pdf 结尾", nil, nil
+		}
+		if s.remits[str(d, "order_id")] == nil {
+			return CodeRefused, "订单不存在", nil, nil
+		}
+		if m := file(d, "file", math.MaxInt, []byte("%PDF-")); m != "" {
 			return "0002", m, nil, nil
 		}
 		return "0", "成功", map[string]any{"order_id": str(d, "order_id"), "status": "SUCCESS"}, nil
 	case "UPLOAD_ID_CARD_IMAGE":
+		if str(d, "uploadWay") != "DIRECT" {
+			return "0002", "uploadWay 仅支持 DIRECT", nil, nil
+		}
 		for _, k := range []string{"frontImage", "backImage"} {
 			if m := file(d, k, 1<<20); m != "" {
 				return "0002", m, nil, nil
 			}
 		}
-		s.idImages[str(d, "idCardNo")] = "IDENTIFY_SUCCESS"
-		rid := str(d, "requestId")
-		return "0", "成功", map[string]any{"requestId": rid, "status": "ACCEPT"},
-			func() { s.push(name, map[string]any{"requestId": rid, "status": "IDENTIFY_SUCCESS"}) }
+		result := map[string]any{"requestId": str(d, "requestId"), "status": "IDENTIFY_SUCCESS"}
+		if s.rejected[str(d, "idCardNo")] {
+			result["status"], result["failReason"] = "IDENTIFY_FAIL", "证件照片无法识别"
+		}
+		s.idImages[str(d, "idCardNo")] = result["status"].(string)
+		return "0", "成功", map[string]any{"requestId": str(d, "requestId"), "status": "ACCEPT"},
+			func() { s.push(name, result) }
 	case "QUERY_ID_CARD_IMAGE":
 		st := s.idImages[str(d, "idCardNo")]
 		if st == "" {
@@ -221,6 +356,7 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 		return "0002", "profit 与 pay_amount 二选一", nil, nil
 	}
 	var amount, actual int64
+
 	if profit != "" {
 		n, ok := fen(profit)
 		if !ok {
@@ -237,25 +373,50 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 	if tm := str(d, "tax_mode"); tm != "GENERAL" && tm != "SPECIAL" {
 		return "0002", "tax_mode 取值错误", nil, nil
 	}
-	s.seq++
-	loc, _ := strconv.ParseInt(str(d, "tax_agent_location_id"), 10, 64)
-	if loc == 0 {
-		loc = 101
+	// 1009 可用额度不足: "受理成功会占用纳税人的可用纳税额度" (§2.3 rule 2).
+	if s.limit > 0 {
+		if s.used[str(d, "id_card")]+amount > s.limit {
+			return "1009", "可用额度不足", nil, nil
+		}
+		s.used[str(d, "id_card")] += amount
 	}
-	r := &remit{OrderID: fmt.Sprintf("RO%010d", s.seq), Status: "ACCEPT", LocationID: loc, Amount: amount,
-		Fee: actual - amount, Actual: actual, SumFee: actual - amount, accepted: now}
+	locs := s.locations
+	if loc, _ := strconv.ParseInt(str(d, "tax_agent_location_id"), 10, 64); loc > 0 {
+		locs = []int64{loc}
+	}
 	o := &order{RequestID: rid, IDCard: str(d, "id_card"), Name: str(d, "name"), CreditCode: str(d, "credit_code"),
 		CustomerID: str(d, "customer_id"), Cellphone: str(d, "cellphone"), BankcardNo: str(d, "bankcard_no"),
-		TaxMode: str(d, "tax_mode"), Status: "ACCEPT", AcceptTime: now, Remits: []*remit{r}}
+		TaxMode: str(d, "tax_mode"), Status: "ACCEPT", AcceptTime: now}
+	// Split across the locations: equal shares, the remainder on the first.
+	n := int64(len(locs))
+	for i, loc := range locs {
+		a, t := amount/n, actual/n
+		if i == 0 {
+			a, t = amount-a*(n-1), actual-t*(n-1)
+		}
+		s.seq++
+		r := &remit{OrderID: fmt.Sprintf("RO%010d", s.seq), Status: "ACCEPT", LocationID: loc, Amount: a,
+			Fee: t - a, Actual: t, SumFee: t - a, accepted: now}
+		o.Remits = append(o.Remits, r)
+		s.remits[r.OrderID] = o
+	}
 	o.TaskID, _ = strconv.ParseInt(str(d, "task_id"), 10, 64)
 	s.orders[rid] = o
-	s.remits[r.OrderID] = o
+	rejected := s.rejected[o.IDCard]
 	return "0", "成功", map[string]any{"request_id": rid, "accept_time": now.In(cst).Format(ts)}, func() {
 		s.mu.Lock()
-		o.Status = "CLOSE" // the internal remit order is created: the merchant may now pay
+		o.Status = "CLOSE" // §3.2 case 2: the internal remit orders are created, the merchant may pay
+		if rejected {
+			// §3.2 case 4: closed without remit orders.
+			o.FailReason = "客户信息查询失败"
+			for _, r := range o.Remits {
+				delete(s.remits, r.OrderID)
+			}
+			o.Remits = nil
+		}
 		view := o.view()
 		s.mu.Unlock()
-		s.push("CREATE_ORDER_V2", map[string]any{"request_id": rid, "status": view["status"], "remit_order_list": view["remit_order_list"], "fail_reason": ""})
+		s.push("CREATE_ORDER_V2", map[string]any{"request_id": rid, "status": view["status"], "remit_order_list": view["remit_order_list"], "fail_reason": o.FailReason})
 	}
 }
 

@@ -1,10 +1,18 @@
 // Package levytest is an in-process fake of the Olading levy API, like
 // net/http/httptest: it speaks the real wire format with its own client key
 // and secret, verifies signatures, timestamps (±5 minutes) and base paths,
-// enforces the spec's required fields (answering 0002, 0003), keeps state
-// (taxpayers, orders ACCEPT → PROCESS → CLOSE, remit orders ACCEPT →
-// REMIT/CLOSE, the 72-hour auto-close on its clock), signs its answers,
-// pushes signed notices to a URL with retries, and injects faults.
+// and enforces the spec's tables: required fields, lengths, integer ids,
+// two-decimal amounts, ID cards of 15 or 18 characters, unique request_id
+// and contract_id, file types and suffixes, DIRECT as the only uploadWay
+// (0002, 0003; CodeRefused for business refusals), quotas (1009, WithQuota)
+// and real-name checks (1010, WithIdentity). It keeps state: taxpayers,
+// orders ACCEPT → CLOSE once their remit orders exist, remit orders ACCEPT
+// → PROCESS → REMIT or ACCEPT → CLOSE, the 72-hour auto-close on its clock
+// (Advance). It splits an order across the locations of WithLocations,
+// signs its answers, pushes signed notifications to a URL with retries
+// (CREATE_ORDER_V2, SIGN_UP, SYNC_SIGN, UPLOAD_TAXPAYER_AGREEMENT,
+// UPLOAD_ID_CARD_IMAGE, one CLOSE_ORDER_NOTICE per remit order), and
+// injects faults.
 package levytest
 
 import (
@@ -13,6 +21,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -44,13 +53,13 @@ type FaultKind int
 
 // Faults.
 const (
-	FaultDelay           FaultKind = iota + fault.KindDelay // answer after Delay
-	FaultStatus500                                          // HTTP 500, unsigned
-	FaultDropConnection                                     // close the connection without an answer, after reading the request
-	FaultBadSignature                                       // a wrong Api-Sign
-	FaultDuplicateNotice                                    // push every notice twice, concurrently
-	FaultProcessThenDrop                                    // process the request, then drop the connection (ambiguous outcome)
-	FaultTruncated                                          // process the request, then send half of the answer
+	FaultDelay                 FaultKind = iota + 1 // answer after Delay (the values are internal/fault's kinds)
+	FaultStatus500                                  // HTTP 500, unsigned
+	FaultDropConnection                             // close the connection without an answer, after reading the request
+	FaultBadSignature                               // a wrong Api-Sign
+	FaultDuplicateNotification                      // push every notification twice, concurrently
+	FaultProcessThenDrop                            // process the request, then drop the connection (ambiguous outcome)
+	FaultTruncated                                  // process the request, then send half of the answer
 )
 
 // Server is a fake levy provider. Use its URL as the client's base URL.
@@ -58,19 +67,26 @@ type Server struct {
 	*httptest.Server
 	ClientKey, Secret string
 
-	mu        sync.Mutex
-	offset    time.Duration
-	clock     func() time.Time
-	notifyURL string
-	faults    fault.Queue
-	calls     map[string]int
-	signed    map[string]bool
-	orders    map[string]*order // by request_id
-	remits    map[string]*order // by remit order_id
-	idImages  map[string]string
-	seq       int
-	pushes    sync.WaitGroup
-	delivered map[string]int
+	mu         sync.Mutex
+	offset     time.Duration
+	clock      func() time.Time
+	notifyURL  string
+	faults     fault.Queue
+	calls      map[string]int
+	signed     map[string]bool
+	orders     map[string]*order // by request_id
+	remits     map[string]*order // by remit order_id
+	idImages   map[string]string
+	seq        int
+	locations  []int64
+	contracts  map[string]bool
+	identities map[string]string // id_card -> name, for 1010
+	limit      int64             // fen per taxpayer, for 1009 (0: none)
+	used       map[string]int64
+	rejected   map[string]bool
+	synced     map[string]bool // SYNC_SIGN's service agreements, by ID card
+	pushes     sync.WaitGroup
+	delivered  map[string]int
 }
 
 type order struct {
@@ -87,39 +103,135 @@ type remit struct {
 	accepted                                time.Time
 }
 
-// Option configures a Server.
-type Option func(*Server)
+// ServerOption configures a Server.
+type ServerOption func(*Server) error
 
 // WithCredentials sets the client key and secret the fake expects.
-func WithCredentials(clientKey, secret string) Option {
-	return func(s *Server) { s.ClientKey, s.Secret = clientKey, secret }
+func WithCredentials(clientKey, secret string) ServerOption {
+	return func(s *Server) error {
+		if clientKey == "" || secret == "" {
+			return errors.New("levytest: WithCredentials: empty client key or secret")
+		}
+		s.ClientKey, s.Secret = clientKey, secret
+		return nil
+	}
 }
 
 // WithClock sets the fake's clock (time.Now by default); Advance moves it.
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
-
-// WithNotifyURL sets where notices are pushed.
-func WithNotifyURL(u string) Option { return func(s *Server) { s.notifyURL = u } }
-
-// NewServer starts a fake provider on 127.0.0.1.
-func NewServer(opts ...Option) *Server {
-	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now,
-		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
-		idImages: map[string]string{}, delivered: map[string]int{}}
-	for _, o := range opts {
-		o(s)
+func WithClock(now func() time.Time) ServerOption {
+	return func(s *Server) error {
+		if now == nil {
+			return errors.New("levytest: WithClock(nil)")
+		}
+		s.clock = now
+		return nil
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	return s
 }
 
-// Close waits for pending notice pushes, then stops the server.
+// WithNotifyURL sets where notifications are pushed.
+func WithNotifyURL(u string) ServerOption {
+	return func(s *Server) error {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			return errors.New("levytest: WithNotifyURL: want an absolute http(s) URL")
+		}
+		s.notifyURL = u
+		return nil
+	}
+}
+
+// WithLocations sets the qualified party's locations (tax_agent_location_id;
+// 101 by default). An order that names no location is split across all of
+// them, as the service splits by the party's configuration and each
+// location's monthly limit (§2.3): one remit order per location, each with
+// its own CLOSE_ORDER_NOTICE.
+func WithLocations(ids ...int64) ServerOption {
+	return func(s *Server) error {
+		if len(ids) == 0 {
+			return errors.New("levytest: WithLocations: no location")
+		}
+		for _, id := range ids {
+			if id <= 0 {
+				return fmt.Errorf("levytest: WithLocations: bad id %d", id)
+			}
+		}
+		s.locations = append([]int64(nil), ids...)
+		return nil
+	}
+}
+
+// WithIdentity registers a person's name for an ID card: a request with
+// that ID card and another name is answered 1010 (信息鉴权未通过), as the
+// service's real-name check does.
+func WithIdentity(idCard, name string) ServerOption {
+	return func(s *Server) error {
+		if idCard == "" || name == "" {
+			return errors.New("levytest: WithIdentity: empty ID card or name")
+		}
+		s.identities[idCard] = name
+		return nil
+	}
+}
+
+// WithRejected makes the service's later checks fail for these ID cards:
+// SIGN_UP is accepted, then notified UN_SIGN; SYNC_SIGN is accepted and
+// never notified (R4: not signed within 24 hours); ID images are notified
+// IDENTIFY_FAIL; an order closes without remit orders, with a fail_reason
+// (§3.2 case 4).
+func WithRejected(idCards ...string) ServerOption {
+	return func(s *Server) error {
+		for _, id := range idCards {
+			if id == "" {
+				return errors.New("levytest: WithRejected: empty ID card")
+			}
+			s.rejected[id] = true
+		}
+		return nil
+	}
+}
+
+// WithQuota sets each taxpayer's available amount, in fen: an order over
+// what is left is answered 1009 (可用额度不足); an accepted order takes its
+// amount (§2.3 rule 2), a cancelled remit order gives it back (§2.5).
+func WithQuota(fen int64) ServerOption {
+	return func(s *Server) error {
+		if fen <= 0 {
+			return fmt.Errorf("levytest: WithQuota(%d): want a positive amount", fen)
+		}
+		s.limit = fen
+		return nil
+	}
+}
+
+// NewServer starts a fake provider on 127.0.0.1.
+func NewServer(opts ...ServerOption) (*Server, error) {
+	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now, locations: []int64{101},
+		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
+		idImages: map[string]string{}, delivered: map[string]int{}, contracts: map[string]bool{},
+		identities: map[string]string{}, used: map[string]int64{}, rejected: map[string]bool{}, synced: map[string]bool{}}
+	var errs []error
+	for _, o := range opts {
+		if o == nil {
+			errs = append(errs, errors.New("levytest: nil ServerOption"))
+			continue
+		}
+		if err := o(s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s, nil
+}
+
+// Close waits for pending notification pushes, then stops the server.
 func (s *Server) Close() {
 	s.pushes.Wait()
 	s.Server.Close()
 }
 
-// SetNotifyURL sets where notices are pushed.
+// SetNotifyURL sets where notifications are pushed.
 func (s *Server) SetNotifyURL(u string) { s.mu.Lock(); s.notifyURL = u; s.mu.Unlock() }
 
 // Inject queues a fault.
@@ -130,7 +242,7 @@ func (s *Server) Inject(f Fault) {
 // Calls returns how many requests for interface name reached the server.
 func (s *Server) Calls(name string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[name] }
 
-// Delivered returns how many pushes of notices named name were answered
+// Delivered returns how many pushes of notifications named name were answered
 // SUCCESS.
 func (s *Server) Delivered(name string) int {
 	s.mu.Lock()
@@ -138,13 +250,17 @@ func (s *Server) Delivered(name string) int {
 	return s.delivered[name]
 }
 
-// WaitNotices waits until every notice push so far has finished.
-func (s *Server) WaitNotices() { s.pushes.Wait() }
+// WaitNotifications waits until every notification push so far has
+// finished.
+func (s *Server) WaitNotifications() { s.pushes.Wait() }
 
 func (s *Server) now() time.Time { return s.clock().Add(s.offset) }
 
-// Advance moves the fake's clock by d and closes remit orders left
-// unconfirmed for 72 hours, pushing CLOSE_ORDER_NOTICE for each.
+// Advance moves the fake's clock by d: a confirmed remit order goes from
+// PROCESS to REMIT (§2.5 has it become CLOSE once the tax is paid, §3.3
+// lists REMIT 出款成功; the fake uses §3.3's state, a client must take
+// both as final), and remit orders left unconfirmed for 72 hours close,
+// with a CLOSE_ORDER_NOTICE each.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	s.offset += d
@@ -152,6 +268,10 @@ func (s *Server) Advance(d time.Duration) {
 	var closed []map[string]any
 	for _, o := range s.orders {
 		for _, r := range o.Remits {
+			if r.Status == "PROCESS" && d > 0 {
+				r.Status = "REMIT" // the tax is paid and the payout made (§3.3 出款成功)
+				continue
+			}
 			if r.Status == "ACCEPT" && !now.Before(r.accepted.Add(72*time.Hour)) {
 				r.Status = "CLOSE"
 				closed = append(closed, map[string]any{"request_id": o.RequestID, "remit_status": "CLOSE",
@@ -167,11 +287,11 @@ func (s *Server) Advance(d time.Duration) {
 }
 
 func (s *Server) takeFault() (Fault, bool) {
-	f, ok := s.faults.Take(func(k int) bool { return FaultKind(k) == FaultDuplicateNotice })
+	f, ok := s.faults.Take(func(k int) bool { return FaultKind(k) == FaultDuplicateNotification })
 	return Fault{Kind: FaultKind(f.Kind), Count: f.Count, Delay: f.Delay}, ok
 }
 
-func (s *Server) duplicateNotices() bool { return s.faults.Has(int(FaultDuplicateNotice)) }
+func (s *Server) duplicateNotices() bool { return s.faults.Has(int(FaultDuplicateNotification)) }
 
 func (s *Server) sign(b []byte) string {
 	m := hmac.New(sha256.New, []byte(s.Secret))
@@ -179,14 +299,14 @@ func (s *Server) sign(b []byte) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// SignNotice returns the form body of a signed notice, for tests of a
-// receiver: req is {name, code "0", message, data}.
-func (s *Server) SignNotice(name string, data any) []byte {
+// SignNotification returns the form body of a signed notification, for
+// tests of a receiver: req is {name, code "0", message, data}.
+func (s *Server) SignNotification(name string, data any) []byte {
 	req, _ := json.Marshal(map[string]any{"name": name, "code": "0", "message": "成功", "data": data})
 	return []byte(url.Values{"req": {string(req)}, "sign": {s.sign(req)}}.Encode())
 }
 
-// push delivers a notice with retries (up to 5 attempts) until SUCCESS.
+// push delivers a notification with retries (up to 5 attempts) until SUCCESS.
 func (s *Server) push(name string, data any) {
 	s.mu.Lock()
 	target := s.notifyURL
@@ -194,7 +314,7 @@ func (s *Server) push(name string, data any) {
 	if target == "" {
 		return
 	}
-	body := s.SignNotice(name, data)
+	body := s.SignNotification(name, data)
 	copies := 1
 	if s.duplicateNotices() {
 		copies = 2
@@ -296,7 +416,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, env.Name, code, msg, out, badSign)
 	}
 	if notice != nil {
-		// Tracked from the start, so WaitNotices and Close also wait for a
+		// Tracked from the start, so WaitNotifications and Close also wait for a
 		// notice that has not reached push yet.
 		s.pushes.Add(1)
 		go func() {

@@ -37,7 +37,10 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 
 	var fake *levytest.Server
 	if cfg.BaseURL == "" {
-		fake = levytest.NewServer(levytest.WithNotifyURL(notifyURL))
+		fake, err = levytest.NewServer(levytest.WithNotifyURL(notifyURL))
+		if err != nil {
+			return err
+		}
 		defer fake.Close()
 		cfg.BaseURL, cfg.ClientKey, cfg.Secret = fake.URL, fake.ClientKey, fake.Secret
 		fmt.Fprintln(w, "  provider: in-process fake (set LEVY_BASE_URL, LEVY_CLIENT_KEY, LEVY_SECRET for the test environment)")
@@ -48,20 +51,24 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 	if err != nil {
 		return err
 	}
-	orderNotices := make(chan *levy.OrderNotice, 4)
-	defer serve(ln, c.NoticeHandler(func(_ context.Context, n *levy.Notice) error {
-		fmt.Fprintf(w, "  notice %s received and verified\n", n.Name)
-		if o, ok := n.Data.(*levy.OrderNotice); ok {
+	orderNotices := make(chan *levy.OrderNotification, 4)
+	h, err := levy.NewNotificationHandler(c.NotificationVerifier(), func(_ context.Context, n *levy.Notification) error {
+		fmt.Fprintf(w, "  notice %s received and verified\n", n.Operation)
+		if o, ok := n.Data.(*levy.OrderNotification); ok {
 			select {
 			case orderNotices <- o:
 			default:
 			}
 		}
 		return nil
-	}, levy.WithNoticeDedup(levy.NewMemoryDedupStore(0))))()
+	})
+	if err != nil {
+		return err
+	}
+	defer serve(ln, h)()
 
 	idCard, name, phone, card := "110101199003074477", "李四", "13800138000", "6222020200112233445"
-	requestID := levy.NewRequestID()
+	requestID := c.NewRequestID()
 	var remitID string
 	steps := []struct {
 		name string
@@ -76,7 +83,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 		}},
 		{"create order", func() error {
 			profit := levy.Yuan(1000, 0)
-			r, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: 12,
+			r, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: "12",
 				CreditCode: "91110000MA01ABCD1X", Cellphone: phone, BankcardNo: card, Profit: &profit, TaxMode: levy.TaxModeGeneral})
 			if err == nil {
 				fmt.Fprintf(w, "  order %s accepted at %s\n", r.RequestID, r.AcceptTime.Format(time.RFC3339))
@@ -137,8 +144,12 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 			if err := os.WriteFile(pdf, []byte("%PDF-1.4\n% example agreement\n%%EOF\n"), 0o600); err != nil {
 				return err
 			}
-			r, err := c.UploadTaxpayerAgreement(ctx, &levy.UploadTaxpayerAgreementRequest{RequestID: levy.NewRequestID(), IDCard: idCard, Name: name,
-				Cellphone: phone, TaxAgentParentID: 12, ContractID: "K-" + requestID[14:], ContractType: levy.ContractTypeEmpower, File: levy.FileFromPath(pdf)})
+			f, err := levy.FileFromPath(pdf)
+			if err != nil {
+				return err
+			}
+			r, err := c.UploadTaxpayerAgreement(ctx, &levy.UploadTaxpayerAgreementRequest{RequestID: c.NewRequestID(), IDCard: idCard, Name: name,
+				Cellphone: phone, TaxAgentParentID: "12", ContractID: "K-" + requestID[14:], ContractType: levy.ContractTypeEmpower, File: f})
 			if err == nil {
 				fmt.Fprintf(w, "  agreement %s: %s\n", r.ContractID, r.Status)
 			}
@@ -151,7 +162,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 		}
 	}
 	if fake != nil {
-		fake.WaitNotices()
+		fake.WaitNotifications()
 	}
 	return nil
 }

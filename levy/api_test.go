@@ -1,0 +1,179 @@
+package levy_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/masktest"
+	"github.com/bizapi-cn/go-sdk/levy"
+)
+
+type kms struct{}
+
+func (kms) Sign(context.Context, []byte) ([]byte, error) { return []byte("s"), nil }
+func (kms) Verify(context.Context, []byte, []byte) error { return nil }
+
+// TestOptionsRefuseBadValues (issue 13): nil, negative and empty values are
+// refused by the option, never panic later.
+func TestOptionsRefuseBadValues(t *testing.T) {
+	t.Parallel()
+	base := []levy.Option{levy.WithCredentials("k", "s"), levy.WithBaseURL(levy.TestBaseURL)}
+	for name, o := range map[string]levy.Option{
+		"nil option":          nil,
+		"WithHTTPClient(nil)": levy.WithHTTPClient(nil),
+		"WithSigner(nil)":     levy.WithSigner(nil),
+		"WithVerifier(nil)":   levy.WithVerifier(nil),
+		"WithClock(nil)":      levy.WithClock(nil),
+		"WithLogger(nil)":     levy.WithLogger(nil),
+		"WithUserAgent empty": levy.WithUserAgent(""),
+		"WithUserAgent CRLF":  levy.WithUserAgent("a\r\nX-Evil: 1"),
+		"WithTimeout(-1)":     levy.WithTimeout(-1),
+		"WithTimeout(0)":      levy.WithTimeout(0),
+		"WithRetries(-1)":     levy.WithRetries(-1),
+		"WithMaxResponse(0)":  levy.WithMaxResponseBytes(0),
+		"WithBaseURL ftp":     levy.WithBaseURL("ftp://x"),
+		"WithClientKey empty": levy.WithClientKey(""),
+		"WithCredentials":     levy.WithCredentials("", "s"),
+	} {
+		if _, err := levy.NewClient(append(base, o)...); err == nil {
+			t.Errorf("%s: NewClient = nil error", name)
+		}
+	}
+}
+
+// TestNewClientNeedsClientKey (issue 13): a KMS signer still needs the
+// client key, which every envelope carries.
+func TestNewClientNeedsClientKey(t *testing.T) {
+	t.Parallel()
+	_, err := levy.NewClient(levy.WithSigner(kms{}), levy.WithVerifier(kms{}), levy.WithBaseURL(levy.TestBaseURL))
+	if err == nil || !strings.Contains(err.Error(), "WithClientKey") {
+		t.Errorf("KMS without client key: %v; want missing WithCredentials or WithClientKey", err)
+	}
+	if _, err := levy.NewClient(levy.WithClientKey("k"), levy.WithSigner(kms{}), levy.WithVerifier(kms{}), levy.WithBaseURL(levy.TestBaseURL)); err != nil {
+		t.Errorf("KMS with client key: %v", err)
+	}
+	_, err = levy.NewClient()
+	if err == nil || !strings.Contains(err.Error(), "WithCredentials or WithClientKey, WithBaseURL, WithSigner, WithVerifier") {
+		t.Errorf("NewClient() = %v; want every missing option named at once", err)
+	}
+}
+
+// TestNotificationVerifierNeedsOnlyTheKeys (issue 13): no base URL; a
+// missing key fails at construction.
+func TestNotificationVerifierNeedsOnlyTheKeys(t *testing.T) {
+	t.Parallel()
+	if _, err := levy.NewNotificationVerifier(levy.WithCredentials("k", "s")); err != nil {
+		t.Errorf("client key + secret: %v", err)
+	}
+	if _, err := levy.NewNotificationVerifier(levy.WithClientKey("k"), levy.WithVerifier(kms{})); err != nil {
+		t.Errorf("client key + verifier: %v", err)
+	}
+	for name, opts := range map[string][]levy.Option{
+		"nothing":       nil,
+		"verifier only": {levy.WithVerifier(kms{})},
+		"key only":      {levy.WithClientKey("k")},
+	} {
+		if _, err := levy.NewNotificationVerifier(opts...); err == nil {
+			t.Errorf("%s: nil error", name)
+		}
+	}
+	if _, err := levy.ParseNotification(context.Background(), nil, http.Header{}, nil); err == nil {
+		t.Error("ParseNotification(nil verifier) = nil error")
+	}
+	v, _ := levy.NewNotificationVerifier(levy.WithCredentials("k", "s"))
+	fn := func(context.Context, *levy.Notification) error { return nil }
+	for name, o := range map[string]levy.HandlerOption{
+		"nil": nil, "WithDedupStore(nil)": levy.WithDedupStore(nil), "WithMaxBodyBytes(0)": levy.WithMaxBodyBytes(0),
+		"WithReadTimeout(-1)": levy.WithReadTimeout(-time.Second),
+	} {
+		if _, err := levy.NewNotificationHandler(v, fn, o); err == nil {
+			t.Errorf("handler %s: nil error", name)
+		}
+	}
+	if _, err := levy.NewNotificationHandler(v, nil); err == nil {
+		t.Error("handler without function: nil error")
+	}
+	if _, err := levy.NewNotificationHandler(v, fn, levy.WithoutDedup(), levy.WithMaxBodyBytes(1<<10), levy.WithReadTimeout(time.Second)); err != nil {
+		t.Errorf("handler options: %v", err)
+	}
+}
+
+// TestUserAgent carries the version.
+func TestUserAgent(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, fixedTime)
+	var ua string
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		ua = r.Header.Get("User-Agent")
+		return nil, errors.New("x")
+	})
+	_, _ = c.QueryOrder(context.Background(), &levy.QueryOrderRequest{RequestID: "R"})
+	if !regexp.MustCompile(`^bizapi-cn-go-sdk-levy/` + regexp.QuoteMeta(levy.Version) + ` go/\d`).MatchString(ua) {
+		t.Errorf("User-Agent = %q", ua)
+	}
+	if id := c.NewRequestID(); len(id) != 32 || !strings.HasPrefix(id, fixedTime.In(cst).Format("20060102150405")) {
+		t.Errorf("NewRequestID = %q; want 32 characters at the client's clock", id)
+	}
+}
+
+// sensitive is masktest.Sensitive with levy's names: the spec's
+// person-name fields (Name, RealName) added, and "key" left out, since
+// levy's only Key fields are request ids (OutcomeUnknownError.Key); the
+// secret is never a field of an exported type.
+var sensitive = regexp.MustCompile(strings.TrimSuffix(strings.Replace(masktest.Sensitive.String(), "|key|", "|", 1), ")$") + "|name)$")
+
+// TestMasking (issue 13): every type with personal data masks itself in
+// fmt and slog, as a value and as a pointer; no such type is left out.
+func TestMasking(t *testing.T) {
+	t.Parallel()
+	values := []any{
+		levy.CreateOrderRequest{}, levy.QueryOrderResponse{}, levy.SyncSignRequest{}, levy.SignUpRequest{}, levy.SignUpResponse{},
+		levy.SignUpQuery{}, levy.QuerySignUpBatchRequest{}, levy.SignUpRecord{}, levy.QuerySignUpBatchResponse{},
+		levy.UploadTaxpayerAgreementRequest{}, levy.UploadIDCardImageRequest{}, levy.QueryIDCardImageRequest{},
+		levy.UploadFaceIDVideoFrameRequest{}, levy.SignUpNotification{}, levy.File{}, levy.AddBankVoucherRequest{},
+	}
+	masktest.Check(t, sensitive, values...)
+	masktest.Covered(t, ".", sensitive, values...)
+}
+
+// TestNoPanicOnMisuse (issue 13): a zero Client, a nil context, a zero
+// verifier give errors.
+func TestNoPanicOnMisuse(t *testing.T) {
+	t.Parallel()
+	var zero levy.Client
+	if _, err := zero.QueryOrder(context.Background(), &levy.QueryOrderRequest{RequestID: "R1"}); err == nil {
+		t.Error("zero Client: nil error")
+	}
+	if _, err := zero.UploadTaxpayerAgreement(context.Background(), &levy.UploadTaxpayerAgreementRequest{RequestID: "U1", IDCard: "110101199003074477", Name: "张三",
+		Cellphone: "13800138000", TaxAgentParentID: "12", ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: levy.FileFromBytes("k.pdf", []byte("%PDF-1.4"))}); err == nil {
+		t.Error("zero Client upload: nil error")
+	}
+	c, _ := newMockClient(t, fixedTime)
+	if _, err := c.QueryOrder(nil, &levy.QueryOrderRequest{RequestID: "R1"}); err == nil { //nolint:staticcheck
+		t.Error("nil context: nil error")
+	}
+	if _, err := c.CreateOrder(context.Background(), nil); err == nil {
+		t.Error("nil request: nil error")
+	}
+	if _, err := levy.ParseNotification(context.Background(), &levy.NotificationVerifier{}, nil, nil); err == nil {
+		t.Error("zero verifier: nil error")
+	}
+	if _, err := levy.NewNotificationHandler(&levy.NotificationVerifier{}, func(context.Context, *levy.Notification) error { return nil }); err == nil {
+		t.Error("handler on a zero verifier: nil error")
+	}
+}
+
+// TestAPIErrorMasksEchoedNumbers: a provider message echoing an ID card
+// or a phone number prints masked; Message keeps it.
+func TestAPIErrorMasksEchoedNumbers(t *testing.T) {
+	t.Parallel()
+	e := &levy.APIError{Operation: levy.OperationCreateOrder, Code: "1010", Message: "身份证 110101199003074477 与姓名不符，手机 13800138000"}
+	if s := e.Error(); strings.Contains(s, "110101199003074477") || strings.Contains(s, "13800138000") || !strings.Contains(s, "1010") {
+		t.Errorf("Error() = %q", s)
+	}
+}
