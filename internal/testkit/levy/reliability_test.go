@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/fault"
-	"github.com/bizapi-cn/go-sdk/internal/loadtest"
-	"github.com/bizapi-cn/go-sdk/internal/tampertest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/loadtest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/tampertest"
 	"github.com/bizapi-cn/go-sdk/levy"
 	"github.com/bizapi-cn/go-sdk/levy/levytest"
 )

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/bizapi-cn/go-sdk/internal/masktest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/masktest"
 	"github.com/bizapi-cn/go-sdk/levy"
 )
 
@@ -138,7 +139,7 @@ func TestMasking(t *testing.T) {
 		levy.UploadFaceIDVideoFrameRequest{}, levy.SignUpNotification{}, levy.File{}, levy.AddBankVoucherRequest{},
 	}
 	masktest.Check(t, sensitive, values...)
-	masktest.Covered(t, ".", sensitive, values...)
+	masktest.Covered(t, filepath.Join("..", "..", "..", "levy"), sensitive, values...)
 }
 
 // TestNoPanicOnMisuse (issue 13): a zero Client, a nil context, a zero

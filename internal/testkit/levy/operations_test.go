@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bizapi-cn/go-sdk/internal/golden"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/golden"
 	"github.com/bizapi-cn/go-sdk/levy"
 	"github.com/jarcoal/httpmock"
 )

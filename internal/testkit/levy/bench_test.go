@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/bizapi-cn/go-sdk/internal/benchdata"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/benchdata"
 	"github.com/bizapi-cn/go-sdk/levy"
 )
 
