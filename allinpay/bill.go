@@ -23,20 +23,20 @@ type BillRow struct {
 	MchName          string
 	TerminalNo       string
 	OrderNo          string
-	TransType        string
+	TransType        TransType
 	CardNo           string
 	CardOrganization string
 	BatchNo          string
 	SwiftNo          string
 	TransTime        time.Time // yyyy-MM-dd HH:mm:ss, UTC+8
 	TransCurrency    Currency
-	PayAmount        int64
-	TipsAmount       int64
+	PayAmount        Amount
+	TipsAmount       Amount
 	SettleCurrency   Currency
-	SettleAmount     int64
-	Fee              int64
-	TotalAmount      int64
-	Discount         int64
+	SettleAmount     Amount
+	Fee              Amount
+	TotalAmount      Amount
+	Discount         Amount
 	ExchangeRate     string
 	OriOrderNo       string
 	Remarks          string
@@ -47,12 +47,12 @@ type BillSummary struct {
 	Label          string // "Summary" (or its translation)
 	TransDate      string
 	SettleCurrency Currency
-	PayAmount      int64
-	Fee            int64
-	SettleAmount   int64
+	PayAmount      Amount
+	Fee            Amount
+	SettleAmount   Amount
 	Count          int64
-	TotalAmount    int64
-	Discount       int64
+	TotalAmount    Amount
+	Discount       Amount
 }
 
 // ErrBillMismatch reports a summary line whose count or totals differ from
@@ -67,7 +67,6 @@ type BillReader struct {
 	line    int
 	sum     BillSummary
 	got     BillSummary // totals of the rows read
-	done    bool
 	err     error
 }
 
@@ -75,8 +74,6 @@ type BillReader struct {
 func NewBillReader(r io.Reader) *BillReader {
 	return &BillReader{r: bufio.NewReaderSize(r, 64<<10)}
 }
-
-var cst = time.FixedZone("CST", 8*3600)
 
 // readLine returns the next non-empty line without CR/LF, or io.EOF.
 func (b *BillReader) readLine() ([]byte, error) {
@@ -157,7 +154,7 @@ func parseRow(line []byte, n int) (*BillRow, error) {
 	if len(f) != 22 {
 		return nil, fmt.Errorf("allinpay: bill line %d has %d columns, want 22", n, len(f))
 	}
-	r := &BillRow{TransDate: f[0], MchNo: f[1], MchName: f[2], TerminalNo: f[3], OrderNo: f[4], TransType: f[5], CardNo: f[6],
+	r := &BillRow{TransDate: f[0], MchNo: f[1], MchName: f[2], TerminalNo: f[3], OrderNo: f[4], TransType: TransType(f[5]), CardNo: f[6],
 		CardOrganization: f[7], BatchNo: f[8], SwiftNo: f[9], TransCurrency: Currency(f[11]), SettleCurrency: Currency(f[14]),
 		ExchangeRate: f[19], OriOrderNo: f[20], Remarks: f[21]}
 	if f[10] != "" {
@@ -168,14 +165,14 @@ func parseRow(line []byte, n int) (*BillRow, error) {
 		r.TransTime = t
 	}
 	for _, a := range []struct {
-		dst *int64
+		dst *Amount
 		col int
 	}{{&r.PayAmount, 12}, {&r.TipsAmount, 13}, {&r.SettleAmount, 15}, {&r.Fee, 16}, {&r.TotalAmount, 17}, {&r.Discount, 18}} {
 		v, err := minorUnits(f[a.col], 2)
 		if err != nil {
 			return nil, fmt.Errorf("allinpay: bill line %d column %d: %w", n, a.col+1, err)
 		}
-		*a.dst = v
+		*a.dst = Amount(v)
 	}
 	return r, nil
 }
@@ -187,14 +184,14 @@ func (b *BillReader) parseSummary(line []byte) error {
 	}
 	s := BillSummary{Label: f[0], TransDate: f[1], SettleCurrency: Currency(f[2])}
 	for _, a := range []struct {
-		dst *int64
+		dst *Amount
 		col int
 	}{{&s.PayAmount, 3}, {&s.Fee, 4}, {&s.SettleAmount, 5}, {&s.TotalAmount, 7}, {&s.Discount, 8}} {
 		v, err := minorUnits(f[a.col], 2)
 		if err != nil {
 			return fmt.Errorf("allinpay: bill summary column %d: %w", a.col+1, err)
 		}
-		*a.dst = v
+		*a.dst = Amount(v)
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(f[6]), 10, 64)
 	if err != nil || n < 0 {
@@ -250,30 +247,45 @@ func minorUnits(s string, exp int) (int64, error) {
 	return int64(n), nil
 }
 
-// BillResponse is DOWNLOAD_CHECK_BILL's answer.
-type BillResponse struct {
+// DownloadBillRequest asks for the reconciliation file of a day.
+type DownloadBillRequest struct {
+	RequestNo string    // generated when empty
+	BillDate  time.Time // the day, in UTC+8; the file exists from the next day on
+}
+
+// DownloadBillResponse is DOWNLOAD_CHECK_BILL's answer.
+type DownloadBillResponse struct {
 	Result
-	BillData string `json:"billData"`
+	BillData string // base64 of the file; empty: no transactions
 }
 
 // Reader returns a BillReader over the base64 billData, decoded as read.
-func (r *BillResponse) Reader() *BillReader {
+func (r *DownloadBillResponse) Reader() *BillReader {
 	return NewBillReader(base64.NewDecoder(base64.StdEncoding, strings.NewReader(r.BillData)))
 }
 
-// DownloadBill fetches the reconciliation file of a day (available from the
-// next day on). It is retried like a query.
+// DownloadBill fetches the reconciliation file of a day (available from
+// the next day on, so today's or a future day is refused before sending).
+// It is retried like a query.
 //
 // Allinpay API: downloadbill, transType DOWNLOAD_CHECK_BILL.
-func (c *Client) DownloadBill(ctx context.Context, date time.Time) (*BillResponse, error) {
-	var v validate.Collector
-	if date.IsZero() {
-		v.Addf("billDate", "is required")
+func (c *Client) DownloadBill(ctx context.Context, r *DownloadBillRequest) (*DownloadBillResponse, error) {
+	if r == nil {
+		return nil, errors.New("allinpay: DownloadBill: nil request")
 	}
+	var v validate.Collector
+	day := r.BillDate.In(cst).Format("20060102")
+	switch {
+	case r.BillDate.IsZero():
+		v.Addf("billDate", "is required")
+	case day >= c.cfg.now().In(cst).Format("20060102"):
+		v.Addf("billDate", "is not over yet: the file exists from the next day on")
+	}
+	v.MaxBytes("requestNo", r.RequestNo, 32)
 	if err := validationError(TransTypeDownloadCheckBill, &v); err != nil {
 		return nil, err
 	}
-	h := c.header(TransTypeDownloadCheckBill, "")
+	h := c.header(TransTypeDownloadCheckBill, r.RequestNo)
 	w := struct {
 		RequestNo string    `kv:"requestNo"`
 		Version   string    `kv:"version"`
@@ -282,12 +294,12 @@ func (c *Client) DownloadBill(ctx context.Context, date time.Time) (*BillRespons
 		SignType  string    `kv:"signType"`
 		MchNo     string    `kv:"mchNo"`
 		BillDate  string    `kv:"billDate"`
-	}{h.RequestNo, h.Version, h.Access, h.TransType, h.SignType, h.MchNo, date.In(cst).Format("20060102")}
-	var out BillResponse
-	f, err := c.call(ctx, PathDownload, TransTypeDownloadCheckBill, &w, &out, true)
-	out.Fields = f
+	}{h.RequestNo, h.Version, h.Access, h.TransType, h.SignType, h.MchNo, day}
+	o := op{t: TransTypeDownloadCheckBill, path: pathDownload, h: h}
+	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	d := &decoder{f: f}
+	return &DownloadBillResponse{Result: d.result(m), BillData: d.str("billData")}, nil
 }

@@ -24,10 +24,14 @@ func ExampleClient_Pay() {
 		log.Fatal(err)
 	}
 	paid := make(chan *allinpay.Notification, 1)
-	recv := httptest.NewServer(c.NotifyHandler(func(_ context.Context, n *allinpay.Notification) error {
+	h, err := allinpay.NewNotificationHandler(c.NotificationVerifier(), func(_ context.Context, n *allinpay.Notification) error {
 		paid <- n
 		return nil
-	}))
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	recv := httptest.NewServer(h)
 	defer recv.Close()
 
 	resp, err := c.Pay(context.Background(), &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode,
@@ -41,5 +45,5 @@ func ExampleClient_Pay() {
 	fmt.Println(n.OutTransNo, n.Succeeded(), n.TransAmount, n.Currency)
 	// Output:
 	// waiting for scan: true true
-	// ORDER-1 true 1050 HKD
+	// ORDER-1 true 10.50 HKD
 }
