@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -41,6 +43,20 @@ type BillRow struct {
 	OriOrderNo       string
 	Remarks          string
 }
+
+type billRowView BillRow
+
+func (r BillRow) view() billRowView {
+	v := billRowView(r)
+	v.CardNo = mask.BankCard(v.CardNo)
+	return v
+}
+
+// Format prints the row with CardNo masked.
+func (r BillRow) Format(s fmt.State, verb rune) { fmt.Fprintf(s, fmt.FormatString(s, verb), r.view()) }
+
+// LogValue implements slog.LogValuer with CardNo masked.
+func (r BillRow) LogValue() slog.Value { return slog.AnyValue(r.view()) }
 
 // BillSummary is the last line (9 columns).
 type BillSummary struct {

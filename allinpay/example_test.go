@@ -47,3 +47,5 @@ func ExampleClient_Pay() {
 	// waiting for scan: true true
 	// ORDER-1 true 10.50 HKD
 }
+
+func allinpaytestServer() (*allinpaytest.Server, error) { return allinpaytest.NewServer() }

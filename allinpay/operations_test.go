@@ -39,7 +39,7 @@ type op struct {
 	name    string
 	path    string
 	retried bool // only bills are retried after a lost answer (queries keep the 10 s rule)
-	call func(context.Context, *allinpay.Client) (any, error)
+	call    func(context.Context, *allinpay.Client) (any, error)
 }
 
 func ops() []op {
@@ -54,7 +54,9 @@ func ops() []op {
 			return c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayBranchMP, OutTransNo: "W-1", TransAmount: 1, Currency: allinpay.CurrencyHKD,
 				NotifyURL: n, OpenID: "oUpF8uMuAJO", TerminalIP: "10.0.0.1", SubAppID: "wx123", GoodsSubject: "订单", ExpireTime: 5})
 		}},
-		{"query", "/gateway/pay/consumeTrans", false, func(ctx context.Context, c *allinpay.Client) (any, error) { return c.QueryOrder(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "P-2"}) }},
+		{"query", "/gateway/pay/consumeTrans", false, func(ctx context.Context, c *allinpay.Client) (any, error) {
+			return c.QueryOrder(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "P-2"})
+		}},
 		{"refund", "/gateway/pay/consumeTrans", false, func(ctx context.Context, c *allinpay.Client) (any, error) {
 			return c.Refund(ctx, &allinpay.RefundRequest{TransType: allinpay.TransTypeAlipayReturn, OutTransNo: "R-1", OriOutTransNo: "P-2", TransAmount: 50, Currency: allinpay.CurrencyCNY, RefundReason: "退货", NotifyURL: n})
 		}},

@@ -40,7 +40,7 @@ type FaultKind int
 
 // Faults, applied to the next Count requests.
 const (
-	FaultDelay FaultKind = iota + fault.KindDelay
+	FaultDelay FaultKind = iota + 1 // the numbering of the shared fault kinds
 	FaultStatus500
 	FaultDropConnection
 	FaultBadSignature
@@ -157,6 +157,9 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 
 // Close waits for pending pushes and stops the server.
 func (s *Server) Close() { s.pushes.Wait(); s.Server.Close() }
+
+// The kinds share the numbering of the project's fault injector.
+var _ = [1]struct{}{}[int(FaultDelay)-fault.KindDelay]
 
 // Inject queues a fault.
 func (s *Server) Inject(f Fault) {
