@@ -1,6 +1,7 @@
 package allinpay
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -131,6 +132,8 @@ func (n *Notification) Succeeded() bool {
 // Done reports that the notified transaction (of any kind) succeeded.
 func (n *Notification) Done() bool { return n.ResultCode == ResultCodeSuccess }
 
+const maxNotificationFields = 100
+
 // notificationRequired are the fields §1.5.2.6 marks M (signature apart).
 var notificationRequired = []string{"requestNo", "version", "accessCode", "transType", "signType", "mchNo", "outTransNo", "transAmount", "currency", "transNo"}
 
@@ -149,7 +152,12 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 			return nil, fmt.Errorf("%w: content type %q", ErrMalformedNotification, mt)
 		}
 	}
-	// Cheap refusals first: everything here is linear in the body.
+	// Cheap refusals first: everything here is linear in the body, and
+	// the field count is bounded before the form is split (a real
+	// notification has about 20 fields).
+	if n := bytes.Count(body, []byte{'&'}); n >= maxNotificationFields {
+		return nil, fmt.Errorf("%w: %d fields", ErrMalformedNotification, n+1)
+	}
 	if !utf8.Valid(body) {
 		return nil, fmt.Errorf("%w: body is not UTF-8", ErrMalformedNotification)
 	}

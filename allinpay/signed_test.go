@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
 	"github.com/bizapi-cn/go-sdk/internal/tampertest"
 	"github.com/jarcoal/httpmock"
 )
@@ -103,7 +104,7 @@ func TestResultCodeRequired(t *testing.T) {
 func TestTypedViewIsSignedView(t *testing.T) {
 	t.Parallel()
 	for name, extra := range map[string]string{
-		`"RESULTCODE":""`:   `,"RESULTCODE":""}`,
+		`"RESULTCODE":""`:    `,"RESULTCODE":""}`,
 		`"TRANSAMOUNT":null`: `,"TRANSAMOUNT":null}`,
 	} {
 		c, mt := mockClient(t, "REQ-1")
@@ -234,10 +235,17 @@ func TestNotificationReplayReachesHostOnce(t *testing.T) {
 	fold1 := strings.Replace(string(body), "transNo=T1", "transNo=T1%26transType%3DALIPAY_SCANCODE", 1)
 	fold1 = strings.Replace(fold1, "&transType=ALIPAY_SCANCODE", "", 1)
 	fold1 = strings.Replace(fold1, "transType=ALIPAY_SCANCODE&", "", 1)
-	// resultCode < resultMsg? none here: fold currency into bankTradeNo-free outTransNo instead.
+	// outTransNo < payTime: payTime folded into outTransNo.
 	fold2 := strings.Replace(string(body), "outTransNo=O-1", "outTransNo=O-1%26payTime%3D20240101120000", 1)
 	fold2 = strings.Replace(fold2, "&payTime=20240101120000", "", 1)
 	fold2 = strings.Replace(fold2, "payTime=20240101120000&", "", 1)
+	for i, b := range []string{fold1, fold2} {
+		// Refused for the ambiguity, not the signature: the fold verifies.
+		_, err := allinpay.ParseNotification(context.Background(), c.NotificationVerifier(), nil, []byte(b))
+		if !errors.Is(err, allinpay.ErrMalformedNotification) || !strings.Contains(err.Error(), "more fields") {
+			t.Errorf("fold %d: %v; want it refused as ambiguous", i+1, err)
+		}
+	}
 	acked := 0
 	for _, b := range []string{string(body), fold1, fold2} {
 		if rec := tampertest.Deliver(h, "application/x-www-form-urlencoded", nil, []byte(b)); rec.Code == 200 {
@@ -284,7 +292,7 @@ func TestNotificationKinds(t *testing.T) {
 
 func ExampleParseNotification() {
 	// In a handler of another web framework: the raw body and headers.
-	srv, _ := allinpaytestServer()
+	srv, _ := allinpaytest.NewServer()
 	defer srv.Close()
 	v, err := allinpay.NewNotificationVerifier(allinpay.WithMerchant(srv.AccessCode, srv.MchNo), allinpay.WithPlatformPublicKeys(srv.PlatformPublicKey))
 	if err != nil {
