@@ -73,18 +73,18 @@ func TestServerRules(t *testing.T) {
 		edit func(f map[string]string)
 		want allinpay.ResultCode
 	}{
-		"no requestNo":                  {consume, func(f map[string]string) { delete(f, "requestNo") }, allinpay.ResultCodeIllegalParameters},
-		"no version":                    {consume, func(f map[string]string) { delete(f, "version") }, allinpay.ResultCodeIllegalParameters},
-		"no signType":                   {consume, func(f map[string]string) { delete(f, "signType") }, allinpay.ResultCodeIllegalParameters},
-		"signType RSA":                  {consume, func(f map[string]string) { f["signType"] = "RSA" }, allinpay.ResultCodeIllegalParameters},
-		"another accessCode":            {consume, func(f map[string]string) { f["accessCode"] = "29999999" }, allinpay.ResultCodeAccessOrgWrong},
-		"another mchNo":                 {consume, func(f map[string]string) { f["mchNo"] = "1" }, allinpay.ResultCodeMerchantNotExist},
-		"no outTransNo":                 {consume, func(f map[string]string) { delete(f, "outTransNo") }, allinpay.ResultCodeOutTransNoMissing},
-		"unknown transType":             {consume, func(f map[string]string) { f["transType"] = "WXPAY_SOMETHING" }, allinpay.ResultCodeIllegalParameters},
-		"bill type to consumeTrans":     {consume, func(f map[string]string) { f["transType"] = "DOWNLOAD_CHECK_BILL" }, allinpay.ResultCodeIllegalParameters},
-		"payment type to downloadbill":  {download, func(map[string]string) {}, allinpay.ResultCodeIllegalParameters},
-		"MICROPAY without authCode":     {consume, func(f map[string]string) { f["transType"] = "WXPAY_MICROPAY" }, allinpay.ResultCodeAuthCodeWrong},
-		"requestNo longer than 32":      {consume, func(f map[string]string) { f["requestNo"] = strings.Repeat("1", 33) }, allinpay.ResultCodeIllegalParameters},
+		"no requestNo":                 {consume, func(f map[string]string) { delete(f, "requestNo") }, allinpay.ResultCodeIllegalParameters},
+		"no version":                   {consume, func(f map[string]string) { delete(f, "version") }, allinpay.ResultCodeIllegalParameters},
+		"no signType":                  {consume, func(f map[string]string) { delete(f, "signType") }, allinpay.ResultCodeIllegalParameters},
+		"signType RSA":                 {consume, func(f map[string]string) { f["signType"] = "RSA" }, allinpay.ResultCodeIllegalParameters},
+		"another accessCode":           {consume, func(f map[string]string) { f["accessCode"] = "29999999" }, allinpay.ResultCodeAccessOrgWrong},
+		"another mchNo":                {consume, func(f map[string]string) { f["mchNo"] = "1" }, allinpay.ResultCodeMerchantNotExist},
+		"no outTransNo":                {consume, func(f map[string]string) { delete(f, "outTransNo") }, allinpay.ResultCodeOutTransNoMissing},
+		"unknown transType":            {consume, func(f map[string]string) { f["transType"] = "WXPAY_SOMETHING" }, allinpay.ResultCodeIllegalParameters},
+		"bill type to consumeTrans":    {consume, func(f map[string]string) { f["transType"] = "DOWNLOAD_CHECK_BILL" }, allinpay.ResultCodeIllegalParameters},
+		"payment type to downloadbill": {download, func(map[string]string) {}, allinpay.ResultCodeIllegalParameters},
+		"MICROPAY without authCode":    {consume, func(f map[string]string) { f["transType"] = "WXPAY_MICROPAY" }, allinpay.ResultCodeAuthCodeWrong},
+		"requestNo longer than 32":     {consume, func(f map[string]string) { f["requestNo"] = strings.Repeat("1", 33) }, allinpay.ResultCodeIllegalParameters},
 	} {
 		f := payment(s, allinpay.TransTypeWxpayScancode, "O-"+name)
 		c.edit(f)
