@@ -72,23 +72,52 @@ type BillSummary struct {
 }
 
 // ErrBillMismatch reports a summary line whose count or totals differ from
-// the detail rows: the file is incomplete or altered.
+// the detail rows, a row whose own amounts do not add up, or a row or
+// summary of another day: the file is incomplete or altered.
 var ErrBillMismatch = errors.New("allinpay: bill summary does not match its rows")
+
+// BillTotal is the sum of the rows of one kind (payments, refunds, voids)
+// and transaction currency. Amounts are absolute values, whatever sign the
+// file gives refund and void rows.
+type BillTotal struct {
+	Kind                                                  Kind
+	Currency                                              Currency
+	Count                                                 int64
+	PayAmount, TipsAmount, Fee, SettleAmount, TotalAmount Amount
+}
+
+type totalKey struct {
+	kind Kind
+	cur  Currency
+}
 
 // BillReader reads a reconciliation file line by line, in memory
 // independent of the file's size.
+//
+// Sign convention: a refund or void row may carry its amounts as negative
+// or as positive numbers (both are seen); the reader counts them against
+// the payments either way. The summary is accepted when its amounts are
+// the net of the rows (payments minus refunds and voids) or their gross
+// sum, counted in the summary's settlement currency when the file holds
+// several; its count is the number of rows.
 type BillReader struct {
 	r       *bufio.Reader
 	pending []byte // the line read ahead: the last one is the summary
 	line    int
+	date    string // yyyyMMdd the rows must carry ("" unchecked)
+	empty   bool   // an absent billData: no rows, no summary
 	sum     BillSummary
-	got     BillSummary // totals of the rows read
+	count   int64
+	net     map[Currency]*[5]Amount // pay, fee, settle, total, discount; by settle currency
+	gross   map[Currency]*[5]Amount
+	totals  map[totalKey]*BillTotal
+	order   []totalKey
 	err     error
 }
 
 // NewBillReader reads a decoded reconciliation file.
 func NewBillReader(r io.Reader) *BillReader {
-	return &BillReader{r: bufio.NewReaderSize(r, 64<<10)}
+	return &BillReader{r: bufio.NewReaderSize(r, 64<<10), net: map[Currency]*[5]Amount{}, gross: map[Currency]*[5]Amount{}, totals: map[totalKey]*BillTotal{}}
 }
 
 // readLine returns the next non-empty line without CR/LF, or io.EOF.
@@ -117,6 +146,10 @@ func (b *BillReader) readLine() ([]byte, error) {
 // checking the summary against the rows (ErrBillMismatch).
 func (b *BillReader) Next() (*BillRow, error) {
 	if b.err != nil {
+		return nil, b.err
+	}
+	if b.empty {
+		b.err = io.EOF
 		return nil, b.err
 	}
 	if b.pending == nil {
@@ -148,25 +181,134 @@ func (b *BillReader) Next() (*BillRow, error) {
 	}
 	b.pending = next
 	row, perr := parseRow(cur, b.line-1)
+	if perr == nil {
+		perr = b.checkRow(row, b.line-1)
+	}
 	if perr != nil {
 		b.err = perr
 		return nil, perr
 	}
-	b.got.Count++
-	b.got.PayAmount += row.PayAmount
-	b.got.Fee += row.Fee
-	b.got.SettleAmount += row.SettleAmount
-	b.got.TotalAmount += row.TotalAmount
-	b.got.Discount += row.Discount
+	b.add(row)
 	return row, nil
+}
+
+func abs(a Amount) Amount {
+	if a < 0 {
+		return -a
+	}
+	return a
+}
+
+func (b *BillReader) checkRow(r *BillRow, n int) error {
+	if b.date != "" && r.TransDate != b.date {
+		return fmt.Errorf("%w: line %d is of %s, the bill of %s", ErrBillMismatch, n, r.TransDate, b.date)
+	}
+	if abs(r.TotalAmount) != abs(r.PayAmount)+abs(r.TipsAmount) {
+		return fmt.Errorf("%w: line %d: total %s is not payment %s + tips %s", ErrBillMismatch, n, r.TotalAmount, r.PayAmount, r.TipsAmount)
+	}
+	rate, err := strconv.ParseFloat(r.ExchangeRate, 64)
+	if r.TransCurrency == r.SettleCurrency && (r.ExchangeRate == "" || err == nil && rate == 1) && abs(r.SettleAmount) != abs(r.TotalAmount)-abs(r.Fee) {
+		return fmt.Errorf("%w: line %d: settlement %s is not total %s - fee %s", ErrBillMismatch, n, r.SettleAmount, r.TotalAmount, r.Fee)
+	}
+	return nil
+}
+
+func (b *BillReader) add(r *BillRow) {
+	b.count++
+	k := totalKey{r.TransType.Kind(), r.TransCurrency}
+	t := b.totals[k]
+	if t == nil {
+		t = &BillTotal{Kind: k.kind, Currency: k.cur}
+		b.totals[k] = t
+		b.order = append(b.order, k)
+	}
+	t.Count++
+	t.PayAmount += abs(r.PayAmount)
+	t.TipsAmount += abs(r.TipsAmount)
+	t.Fee += abs(r.Fee)
+	t.SettleAmount += abs(r.SettleAmount)
+	t.TotalAmount += abs(r.TotalAmount)
+	sign := Amount(1)
+	if k.kind == KindRefund || k.kind == KindVoid {
+		sign = -1
+	}
+	acc := func(m map[Currency]*[5]Amount) *[5]Amount {
+		v := m[r.SettleCurrency]
+		if v == nil {
+			v = new([5]Amount)
+			m[r.SettleCurrency] = v
+		}
+		return v
+	}
+	net, gross := acc(b.net), acc(b.gross)
+	for i, v := range [5]Amount{r.PayAmount, r.Fee, r.SettleAmount, r.TotalAmount, r.Discount} {
+		net[i] += sign * abs(v)
+		gross[i] += abs(v)
+	}
 }
 
 // Summary returns the summary line once Next returned io.EOF.
 func (b *BillReader) Summary() BillSummary { return b.sum }
 
+// Totals returns the sums of the rows read so far, per kind and
+// transaction currency, in the order first seen.
+func (b *BillReader) Totals() []BillTotal {
+	out := make([]BillTotal, len(b.order))
+	for i, k := range b.order {
+		out[i] = *b.totals[k]
+	}
+	return out
+}
+
+// splitCSV splits one line into its fields: a field in double quotes may
+// hold commas, and "" inside it is one quote.
+func splitCSV(line string) ([]string, error) {
+	if !strings.Contains(line, `"`) {
+		return strings.Split(line, ","), nil
+	}
+	var out []string
+	for i := 0; ; {
+		if i < len(line) && line[i] == '"' {
+			var sb strings.Builder
+			j := i + 1
+			for {
+				k := strings.IndexByte(line[j:], '"')
+				if k < 0 {
+					return nil, errors.New("unterminated quoted field")
+				}
+				sb.WriteString(line[j : j+k])
+				j += k + 1
+				if j < len(line) && line[j] == '"' {
+					sb.WriteByte('"')
+					j++
+					continue
+				}
+				break
+			}
+			out = append(out, sb.String())
+			if j == len(line) {
+				return out, nil
+			}
+			if line[j] != ',' {
+				return nil, errors.New("text after a quoted field")
+			}
+			i = j + 1
+			continue
+		}
+		k := strings.IndexByte(line[i:], ',')
+		if k < 0 {
+			return append(out, line[i:]), nil
+		}
+		out = append(out, line[i:i+k])
+		i += k + 1
+	}
+}
+
 func parseRow(line []byte, n int) (*BillRow, error) {
-	s := string(line) // one allocation; the fields share it
-	f := strings.Split(s, ",")
+	f, err := splitCSV(string(line))
+	if err != nil {
+		return nil, fmt.Errorf("allinpay: bill line %d: %w", n, err)
+	}
 	if len(f) != 22 {
 		return nil, fmt.Errorf("allinpay: bill line %d has %d columns, want 22", n, len(f))
 	}
@@ -194,7 +336,10 @@ func parseRow(line []byte, n int) (*BillRow, error) {
 }
 
 func (b *BillReader) parseSummary(line []byte) error {
-	f := strings.Split(string(line), ",")
+	f, err := splitCSV(string(line))
+	if err != nil {
+		return fmt.Errorf("allinpay: bill summary: %w", err)
+	}
 	if len(f) != 9 {
 		return fmt.Errorf("allinpay: bill summary has %d columns, want 9", len(f))
 	}
@@ -219,20 +364,34 @@ func (b *BillReader) parseSummary(line []byte) error {
 }
 
 func (b *BillReader) check() error {
-	s, g := b.sum, b.got
-	switch {
-	case s.Count != g.Count:
-		return fmt.Errorf("%w: summary counts %d transactions, file has %d", ErrBillMismatch, s.Count, g.Count)
-	case s.PayAmount != g.PayAmount:
-		return fmt.Errorf("%w: payment amount %d vs rows %d", ErrBillMismatch, s.PayAmount, g.PayAmount)
-	case s.Fee != g.Fee:
-		return fmt.Errorf("%w: service charge %d vs rows %d", ErrBillMismatch, s.Fee, g.Fee)
-	case s.SettleAmount != g.SettleAmount:
-		return fmt.Errorf("%w: settlement %d vs rows %d", ErrBillMismatch, s.SettleAmount, g.SettleAmount)
-	case s.TotalAmount != g.TotalAmount:
-		return fmt.Errorf("%w: total %d vs rows %d", ErrBillMismatch, s.TotalAmount, g.TotalAmount)
-	case s.Discount != g.Discount:
-		return fmt.Errorf("%w: discount %d vs rows %d", ErrBillMismatch, s.Discount, g.Discount)
+	s := b.sum
+	if b.date != "" && s.TransDate != b.date {
+		return fmt.Errorf("%w: summary is of %s, the bill of %s", ErrBillMismatch, s.TransDate, b.date)
+	}
+	if s.Count != b.count {
+		return fmt.Errorf("%w: summary counts %d transactions, file has %d", ErrBillMismatch, s.Count, b.count)
+	}
+	want := [5]Amount{s.PayAmount, s.Fee, s.SettleAmount, s.TotalAmount, s.Discount}
+	names := [5]string{"payment amount", "service charge", "settlement", "total", "discount"}
+	pick := func(m map[Currency]*[5]Amount) [5]Amount {
+		if len(m) == 1 && m[s.SettleCurrency] == nil {
+			for _, v := range m { // one currency, whatever the summary calls it
+				return *v
+			}
+		}
+		if v := m[s.SettleCurrency]; v != nil {
+			return *v
+		}
+		return [5]Amount{}
+	}
+	net, gross := pick(b.net), pick(b.gross)
+	if want == net || want == gross {
+		return nil
+	}
+	for i := range want {
+		if want[i] != net[i] {
+			return fmt.Errorf("%w: %s %s vs rows %s (net; gross %s)", ErrBillMismatch, names[i], want[i], net[i], gross[i])
+		}
 	}
 	return nil
 }
@@ -273,11 +432,16 @@ type DownloadBillRequest struct {
 type DownloadBillResponse struct {
 	Result
 	BillData string // base64 of the file; empty: no transactions
+	BillDate string // the requested day, yyyyMMdd
 }
 
-// Reader returns a BillReader over the base64 billData, decoded as read.
+// Reader returns a BillReader over the base64 billData, decoded as read,
+// whose rows and summary must be of the requested day. An absent billData
+// is an empty bill: Next returns io.EOF at once.
 func (r *DownloadBillResponse) Reader() *BillReader {
-	return NewBillReader(base64.NewDecoder(base64.StdEncoding, strings.NewReader(r.BillData)))
+	br := NewBillReader(base64.NewDecoder(base64.StdEncoding, strings.NewReader(r.BillData)))
+	br.date, br.empty = r.BillDate, r.BillData == ""
+	return br
 }
 
 // DownloadBill fetches the reconciliation file of a day (available from
@@ -317,5 +481,5 @@ func (c *Client) DownloadBill(ctx context.Context, r *DownloadBillRequest) (*Dow
 		return nil, err
 	}
 	d := &decoder{f: f}
-	return &DownloadBillResponse{Result: d.result(m), BillData: d.str("billData")}, nil
+	return &DownloadBillResponse{Result: d.result(m), BillData: d.str("billData"), BillDate: day}, nil
 }

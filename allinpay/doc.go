@@ -102,8 +102,16 @@
 // is refused before sending). DownloadBillResponse.Reader returns a
 // BillReader that decodes billData as it reads, one line at a time (a line
 // over 64 KiB is refused), and at the end checks the summary line's count
-// and totals against the rows (ErrBillMismatch). Amounts are Amount, with
-// each currency's two decimals; more decimals are refused.
+// and totals against the rows (ErrBillMismatch). Each row must be of the
+// requested day and add up (total = payment + tips; settlement = total -
+// fee when no exchange is involved). Refund and void rows count against
+// the payments whether the file gives them a minus sign or not; the
+// summary may state the net or the gross sum (both are accepted), in its
+// settlement currency when the file holds several. Totals returns the sums
+// per kind (payment, refund, void) and transaction currency. A field in
+// double quotes may hold commas. Amounts are Amount, with each currency's
+// two decimals; more decimals are refused. An absent billData is an empty
+// bill.
 //
 // # Errors
 //

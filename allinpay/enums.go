@@ -1,6 +1,9 @@
 package allinpay
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // TransType is a transaction type of appendix 1.8.2.
 type TransType string
@@ -56,6 +59,37 @@ func (t TransType) wallet(op string) TransType {
 // IsMicropay reports whether the customer presents a code (authCode needed).
 func (t TransType) IsMicropay() bool {
 	return t == TransTypeWxpayMicropay || t == TransTypeAlipayMicropay || t == TransTypeUnionpayMicropay
+}
+
+// Kind is what a transaction type does: a payment, a refund, a void or a
+// close.
+type Kind string
+
+// Kinds.
+const (
+	KindPayment Kind = "payment"
+	KindRefund  Kind = "refund"
+	KindVoid    Kind = "void"
+	KindClose   Kind = "close"
+	KindOther   Kind = "other" // a transType this SDK does not know
+)
+
+// Kind returns what t does.
+func (t TransType) Kind() Kind {
+	switch {
+	case t == TransTypeCloseOrder:
+		return KindClose
+	case strings.HasSuffix(string(t), "_RETURN") && t.ReturnType() == t:
+		return KindRefund
+	case strings.HasSuffix(string(t), "_CANCEL") && t.CancelType() == t:
+		return KindVoid
+	}
+	for _, p := range payTypes {
+		if t == p {
+			return KindPayment
+		}
+	}
+	return KindOther
 }
 
 // Currency is appendix 1.8.3.

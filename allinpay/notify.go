@@ -49,39 +49,9 @@ func NewNotificationVerifier(opts ...Option) (*NotificationVerifier, error) {
 	return &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log}, nil
 }
 
-// NotificationKind tells a payment's notification from a refund's, a
-// void's and a close's (by transType).
-type NotificationKind string
-
-// Notification kinds.
-const (
-	NotificationKindPayment NotificationKind = "payment"
-	NotificationKindRefund  NotificationKind = "refund"
-	NotificationKindVoid    NotificationKind = "void"
-	NotificationKindClose   NotificationKind = "close"
-	NotificationKindOther   NotificationKind = "other" // a transType this SDK does not know
-)
-
-func kindOf(t TransType) NotificationKind {
-	switch {
-	case t == TransTypeCloseOrder:
-		return NotificationKindClose
-	case strings.HasSuffix(string(t), "_RETURN"):
-		return NotificationKindRefund
-	case strings.HasSuffix(string(t), "_CANCEL"):
-		return NotificationKindVoid
-	}
-	for _, p := range payTypes {
-		if t == p {
-			return NotificationKindPayment
-		}
-	}
-	return NotificationKindOther
-}
-
 // Notification is a verified asynchronous notification (§1.5.2.6).
 type Notification struct {
-	Kind        NotificationKind
+	Kind        Kind
 	RequestNo   string
 	TransType   TransType
 	MchNo       string
@@ -126,7 +96,7 @@ func (n *Notification) IdempotencyKey() string { return n.key }
 
 // Succeeded reports a successful payment (never a refund, void or close).
 func (n *Notification) Succeeded() bool {
-	return n.Kind == NotificationKindPayment && n.ResultCode == ResultCodeSuccess
+	return n.Kind == KindPayment && n.ResultCode == ResultCodeSuccess
 }
 
 // Done reports that the notified transaction (of any kind) succeeded.
@@ -200,7 +170,7 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 	if f["mchNo"] != v.mchNo || f["accessCode"] != v.accessCode {
 		return nil, fmt.Errorf("%w: mchNo or accessCode is not this merchant's", ErrMalformedNotification)
 	}
-	n.Kind = kindOf(n.TransType)
+	n.Kind = n.TransType.Kind()
 	n.key = contentKey(string(n.Kind), f)
 	return n, nil
 }

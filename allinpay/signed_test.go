@@ -267,19 +267,19 @@ func TestNotificationReplayReachesHostOnce(t *testing.T) {
 	}
 }
 
-// TestNotificationKinds (issue 15): refund, void and close notifications
+// TestKinds (issue 15): refund, void and close notifications
 // are told apart from payments; only a payment's 0000 is Succeeded.
-func TestNotificationKinds(t *testing.T) {
+func TestKinds(t *testing.T) {
 	t.Parallel()
 	srv, c, _, _ := newFlow(t)
-	for tt, want := range map[allinpay.TransType]allinpay.NotificationKind{
-		allinpay.TransTypeWxpayScancode: allinpay.NotificationKindPayment, allinpay.TransTypeWxpayReturn: allinpay.NotificationKindRefund,
-		allinpay.TransTypeAlipayCancel: allinpay.NotificationKindVoid, allinpay.TransTypeCloseOrder: allinpay.NotificationKindClose,
-		"SOMETHING_NEW": allinpay.NotificationKindOther,
+	for tt, want := range map[allinpay.TransType]allinpay.Kind{
+		allinpay.TransTypeWxpayScancode: allinpay.KindPayment, allinpay.TransTypeWxpayReturn: allinpay.KindRefund,
+		allinpay.TransTypeAlipayCancel: allinpay.KindVoid, allinpay.TransTypeCloseOrder: allinpay.KindClose,
+		"SOMETHING_NEW": allinpay.KindOther,
 	} {
 		body := srv.SignNotification(map[string]string{"transType": string(tt), "outTransNo": "O-1", "transAmount": "5", "currency": "HKD", "resultCode": "0000", "transNo": "T1"})
 		n, err := allinpay.ParseNotification(context.Background(), c.NotificationVerifier(), nil, body)
-		if err != nil || n.Kind != want || n.Succeeded() != (want == allinpay.NotificationKindPayment) || !n.Done() {
+		if err != nil || n.Kind != want || n.Succeeded() != (want == allinpay.KindPayment) || !n.Done() {
 			t.Errorf("%s: %+v, %v; want kind %s", tt, n, err, want)
 		}
 	}
