@@ -224,7 +224,7 @@ func (c *Client) once(ctx context.Context, o op, form url.Values, limit int64) (
 	} else {
 		signed = true
 	}
-	if err := unambiguous(f); err != nil {
+	if err := unambiguous(f, answerURLs); err != nil {
 		return nil, meta, fail("%w: %w", ErrMalformedResponse, err)
 	}
 	ae := &APIError{Operation: o.t, ReturnCode: ReturnCode(f["returnCode"]), ReturnMsg: f["returnMsg"], RequestNo: o.h.RequestNo,

@@ -40,7 +40,8 @@
 // because what the host reads could differ from what the platform signed:
 // a value holding '&' followed later by '=' (or a name holding '=' or '&'),
 // which lets k=v&k=v split another way ("transNo":"T1&transType=X" signs
-// like two fields); two members whose names differ only in case (an empty
+// like two fields; an answer's codeUrl or payInfo may carry a query string
+// whose names are not the protocol's); two members whose names differ only in case (an empty
 // "RESULTCODE" is outside the signature); and a field sent twice. An answer
 // must echo the request's requestNo, mchNo, transType and outTransNo when
 // it carries them. returnCode 0000 only says the message was communicated:

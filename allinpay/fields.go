@@ -81,11 +81,15 @@ func caseUnique(m map[string]string) error {
 
 // unambiguous refuses a field set whose canonical k=v&k=v string could be
 // split into another field set: a key that is empty or holds '=' or '&',
-// or a value holding '&' followed by a segment with '='. (A segment
-// without '=' cannot start a field, so "a&b" stays unambiguous; one with
-// '=' could, and a signed "transNo=T1&transType=X" would verify as two
-// fields.)
-func unambiguous(f map[string]string) error {
+// or a value holding '&' followed later by '=' (a segment without '='
+// cannot start a field, so "a&b" stays unambiguous; one with '=' could,
+// and a signed "transNo=T1&transType=X" verifies as two fields).
+//
+// urls names the fields whose values are URLs or JSON the platform builds
+// (codeUrl, payInfo of an answer): there a query string is allowed, as
+// long as no segment after '&' names a field of the protocol, so that no
+// field the SDK reads can have been folded into it.
+func unambiguous(f map[string]string, urls map[string]bool) error {
 	for k, v := range f {
 		if k == "" || strings.ContainsAny(k, "=&") {
 			return fmt.Errorf("field name %q is ambiguous in the signed form", k)
@@ -93,11 +97,35 @@ func unambiguous(f map[string]string) error {
 		if k == "signature" || v == "" {
 			continue
 		}
-		if i := strings.IndexByte(v, '&'); i >= 0 && strings.IndexByte(v[i+1:], '=') >= 0 {
+		i := strings.IndexByte(v, '&')
+		if i < 0 || strings.IndexByte(v[i+1:], '=') < 0 {
+			continue
+		}
+		if !urls[k] {
 			return fmt.Errorf("value of %q could be read as more fields", k)
+		}
+		for _, seg := range strings.Split(v[i+1:], "&") {
+			if name, _, ok := strings.Cut(seg, "="); ok && protocolFields[name] {
+				return fmt.Errorf("value of %q could be read as more fields (%s)", k, name)
+			}
 		}
 	}
 	return nil
+}
+
+// answerURLs are the answer fields that may carry a query string.
+var answerURLs = map[string]bool{"codeUrl": true, "payInfo": true}
+
+// protocolFields are every field name of the spec's messages.
+var protocolFields = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`requestNo version accessCode transType signType signature mchNo outTransNo oriOutTransNo
+		transAmount tipsAmount currency notifyUrl storeId limitPay authCode expireTime openId terminalIp subAppid goodsSubject goodsDetail
+		returnUrl referUrl paymentInstitution supplier appenv tradeInformation returnCode returnMsg resultCode resultMsg codeUrl payInfo
+		bankUserId transNo payTime bankTradeNo refundReson billDate billData paymentAmount paymentCurrency`) {
+		protocolFields[k] = true
+	}
 }
 
 // verifyFields checks "signature" over every other non-empty field.

@@ -148,7 +148,7 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 	if err := caseUnique(f); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
 	}
-	if err := unambiguous(f); err != nil {
+	if err := unambiguous(f, nil); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
 	}
 	if err := verifyWith(ctx, v.verifier, v.log, f); err != nil {

@@ -328,3 +328,24 @@ func canonical(t *testing.T, form string) string {
 	}
 	return string(kv.CanonicalMap(m, "signature"))
 }
+
+// TestAnswerURLWithQuery: a codeUrl or payInfo with a query string (as an
+// Alipay H5 payInfo has) is accepted; one into which a protocol field was
+// folded is not.
+func TestAnswerURLWithQuery(t *testing.T) {
+	t.Parallel()
+	pay := &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "O-1", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "https://m.example.com/n"}
+	for url, ok := range map[string]bool{
+		"https://qr.alipay.com/x?a=1&b=2":          true,
+		"https://qr.alipay.com/x?a=1&currency=HKD": false,
+	} {
+		c, mt := mockClient(t, "REQ-1")
+		answerWith(t, mt, func(form map[string]string) map[string]string {
+			return echo(form, map[string]string{"resultCode": "P000", "resultMsg": "processing", "codeUrl": url})
+		}, nil)
+		p, err := c.Pay(context.Background(), pay)
+		if ok && (err != nil || p.CodeURL != url) || !ok && !errors.Is(err, allinpay.ErrOutcomeUnknown) {
+			t.Errorf("codeUrl %s: %+v, %v", url, p, err)
+		}
+	}
+}
