@@ -97,6 +97,20 @@ func (cfg *config) requestNoOrDefault() string {
 // signForm returns the form sent for the kv-tagged wire value: its fields
 // and "signature" over their canonical string.
 func (c *Client) signForm(ctx context.Context, req any) (url.Values, error) {
+	if m, ok := req.(mapForm); ok {
+		sig, err := c.cfg.signer.Sign(ctx, kv.CanonicalMap(m, "signature"))
+		if err != nil {
+			return nil, fmt.Errorf("sign: %w", err)
+		}
+		form := make(url.Values, len(m)+1)
+		for k, v := range m {
+			if v != "" {
+				form.Set(k, v)
+			}
+		}
+		form.Set("signature", base64.StdEncoding.EncodeToString(sig))
+		return form, nil
+	}
 	canon, err := kv.AppendCanonical(nil, req, "signature")
 	if err != nil {
 		return nil, err

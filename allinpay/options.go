@@ -72,8 +72,12 @@ func WithMerchant(accessCode, mchNo string) Option {
 		if accessCode == "" || mchNo == "" {
 			return errors.New("WithMerchant: access code and merchant number are required")
 		}
-		if strings.ContainsAny(accessCode+mchNo, "&= ") {
-			return errors.New("WithMerchant: access code and merchant number are letters and digits")
+		// §1.5.2.1: accessCode AN 20 (Allinpay assigns 8 digits), mchNo AS 30.
+		if len(accessCode) > 20 || !alnum(accessCode) {
+			return errors.New("WithMerchant: the access code is up to 20 letters and digits")
+		}
+		if len(mchNo) > 30 || strings.ContainsAny(mchNo, "&= ") {
+			return errors.New("WithMerchant: the merchant number is up to 30 characters without '&', '=' or spaces")
 		}
 		c.accessCode, c.mchNo = accessCode, mchNo
 		return nil
@@ -109,6 +113,9 @@ func WithPlatformPublicKeys(pems ...[]byte) Option {
 			pub, err := keys.ParseRSAPublicKey(p)
 			if err != nil {
 				return fmt.Errorf("WithPlatformPublicKeys: key %d: %w", i+1, err)
+			}
+			if pub.N.BitLen() < 2048 {
+				return fmt.Errorf("WithPlatformPublicKeys: key %d has %d bits, the platform's have 2048", i+1, pub.N.BitLen())
 			}
 			pubs = append(pubs, pub)
 		}
@@ -332,4 +339,13 @@ func newConfig(opts []Option) (config, error) {
 		cfg.log = slog.New(slog.DiscardHandler)
 	}
 	return cfg, nil
+}
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
