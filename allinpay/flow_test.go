@@ -98,8 +98,8 @@ func TestFlowScanPayRefundBill(t *testing.T) {
 		t.Errorf("refund over the paid amount: %v; want resultCode 0027", err)
 	}
 	_, err = c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "O-1", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: notify})
-	if !errors.As(err, &apiErr) || apiErr.ResultCode != allinpay.ResultCodeOrderRecurrent {
-		t.Errorf("duplicate outTransNo: %v; want 0022", err)
+	if !errors.As(err, &apiErr) || apiErr.ResultCode != allinpay.ResultCodeOrderPaid || apiErr.Meaning() != allinpay.MeaningQueryOrder {
+		t.Errorf("the outTransNo of a paid order again: %v; want 0074", err)
 	}
 	if _, err := c.DownloadBill(ctx, &allinpay.DownloadBillRequest{BillDate: time.Now()}); err == nil {
 		t.Error("today's bill asked for today")
@@ -120,12 +120,14 @@ func TestFlowScanPayRefundBill(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows++
-		if row.PayAmount != 1050 || row.TransCurrency != allinpay.CurrencyHKD || row.TransTime.IsZero() {
+		if row.TransCurrency != allinpay.CurrencyHKD || row.TransTime.IsZero() || row.MchName != "Test Merchant, Hong Kong" ||
+			row.TransType.Kind() == allinpay.KindPayment && row.PayAmount != 1050 || row.TransType.Kind() == allinpay.KindRefund && row.PayAmount != -50 {
 			t.Errorf("bill row = %+v", row)
 		}
 	}
-	if rows != 1 || br.Summary().Count != 1 || br.Summary().PayAmount != 1050 {
-		t.Errorf("bill: %d rows, summary %+v", rows, br.Summary())
+	// The payment and its refund; the summary is net.
+	if rows != 2 || br.Summary().Count != 2 || br.Summary().PayAmount != 1000 || len(br.Totals()) != 2 {
+		t.Errorf("bill: %d rows, summary %+v, totals %+v", rows, br.Summary(), br.Totals())
 	}
 }
 

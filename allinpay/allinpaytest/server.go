@@ -1,11 +1,16 @@
 // Package allinpaytest is an in-process fake of the Allinpay OATS
 // gateway, like net/http/httptest: it verifies the merchant's signatures,
-// signs its answers with its own platform key, keeps orders (P000 until a
-// simulated scan, immediate success for MICROPAY), enforces refund ≤ paid,
-// same-day voids, closing only unpaid orders and unique outTransNo, pushes
-// signed notifications with retries until SUCCESS, serves generated
-// reconciliation files, and injects faults. Its keys are the project's
-// public test keys.
+// checks the header fields, the merchant and the transType each interface
+// takes, signs its answers with its own platform key, keeps orders (P000
+// until a simulated scan, immediate success for MICROPAY, which needs an
+// authCode), enforces refund ≤ paid (refunds idempotent by their
+// outTransNo), same-day voids of the same wallet, closing only unpaid
+// orders and unique outTransNo (0022, or 0074 for a paid one), stores
+// refunds and voids (queryable, notified), pushes signed notifications
+// with retries until SUCCESS, serves reconciliation files from the next
+// day on (refund and void rows, several currencies, a quoted merchant name),
+// and injects faults. It answers only result codes of the spec's table.
+// Its keys are the project's public test keys.
 package allinpaytest
 
 import (
@@ -71,7 +76,6 @@ type Server struct {
 	orders      map[string]*Order
 	faults      fault.Queue
 	calls       map[allinpay.TransType]int
-	refunds     map[string]*refund
 	seq         int
 	pushes      sync.WaitGroup
 	delivered   map[string]int
@@ -88,14 +92,16 @@ const (
 	OrderStatusClosed  OrderStatus = "closed"
 )
 
-// Order is the fake's view of an order.
+// Order is the fake's view of a transaction: a payment, or a refund or
+// void of one (OriOutTransNo set), each stored under its own outTransNo,
+// queryable and notified.
 type Order struct {
-	OutTransNo, NotifyURL, TransNo string
-	TransType                      allinpay.TransType
-	Currency                       allinpay.Currency
-	Status                         OrderStatus
-	Amount, Refunded               allinpay.Amount
-	Created, PaidAt                time.Time
+	OutTransNo, OriOutTransNo, NotifyURL, TransNo string
+	TransType                                     allinpay.TransType
+	Currency                                      allinpay.Currency
+	Status                                        OrderStatus
+	Amount, Refunded                              allinpay.Amount
+	Created, PaidAt                               time.Time
 }
 
 // resultCode is what a query of o answers (only codes of §1.7.2).
@@ -135,7 +141,7 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	pp := read("platform_rsa_private_pkcs1.pem")
 	ppub := read("platform_rsa_public.pem")
 	s := &Server{MerchantPrivateKey: mp, PlatformPublicKey: ppub, AccessCode: "20000000", MchNo: "6666666600003",
-		clock: time.Now, orders: map[string]*Order{}, calls: map[allinpay.TransType]int{}, refunds: map[string]*refund{}, delivered: map[string]int{}}
+		clock: time.Now, orders: map[string]*Order{}, calls: map[allinpay.TransType]int{}, delivered: map[string]int{}}
 	var err error
 	if s.platform, err = keys.ParseRSAPrivateKey(pp); err != nil {
 		return nil, err
@@ -287,14 +293,6 @@ func (s *Server) takeFault() (Fault, bool) {
 	return Fault{Kind: FaultKind(f.Kind), Count: f.Count, Delay: f.Delay}, ok
 }
 
-// refund is a refund the fake keeps, idempotent by its outTransNo.
-type refund struct {
-	ori       string
-	amount    allinpay.Amount
-	transNo   string
-	requestNo string
-}
-
 // headerFields are the fields every request carries (§1.5.1).
 var headerFields = []string{"requestNo", "version", "accessCode", "transType", "signType", "mchNo"}
 
@@ -443,13 +441,13 @@ func (s *Server) transact(f, out map[string]string) func() {
 	case strings.HasSuffix(string(t), "_RETURN"):
 		o := s.orders[f["oriOutTransNo"]]
 		amt, _ := allinpay.ParseAmount(f["transAmount"])
-		if rf := s.refunds[f["outTransNo"]]; rf != nil {
+		if rf := s.orders[f["outTransNo"]]; rf != nil {
 			// The same refund number again: the same refund, not a second one.
-			if rf.ori != f["oriOutTransNo"] || rf.amount != amt {
+			if rf.TransType != t || rf.OriOutTransNo != f["oriOutTransNo"] || rf.Amount != amt {
 				result(out, allinpay.ResultCodeOrderRecurrent, "the order is recurrent")
 				return nil
 			}
-			out["transAmount"], out["transNo"] = f["transAmount"], rf.transNo
+			out["transAmount"], out["transNo"] = f["transAmount"], rf.TransNo
 			result(out, allinpay.ResultCodeSuccess, "transact successfully")
 			return nil
 		}
@@ -465,13 +463,24 @@ func (s *Server) transact(f, out map[string]string) func() {
 		default:
 			o.Refunded += amt
 			s.seq++
-			rf := &refund{ori: o.OutTransNo, amount: amt, transNo: fmt.Sprintf("RF%08d", s.seq), requestNo: f["requestNo"]}
-			s.refunds[f["outTransNo"]] = rf
-			out["transAmount"], out["transNo"] = f["transAmount"], rf.transNo
+			rf := &Order{OutTransNo: f["outTransNo"], OriOutTransNo: o.OutTransNo, NotifyURL: f["notifyUrl"], TransNo: fmt.Sprintf("RF%08d", s.seq),
+				TransType: t, Currency: o.Currency, Status: OrderStatusPaid, Amount: amt, Created: now, PaidAt: now}
+			s.orders[rf.OutTransNo] = rf
+			out["transAmount"], out["transNo"] = f["transAmount"], rf.TransNo
 			result(out, allinpay.ResultCodeSuccess, "transact successfully")
+			cp := *rf
+			return func() { s.push(&cp) }
 		}
 	case strings.HasSuffix(string(t), "_CANCEL"):
 		o := s.orders[f["oriOutTransNo"]]
+		if v := s.orders[f["outTransNo"]]; v != nil {
+			if v.TransType != t || v.OriOutTransNo != f["oriOutTransNo"] {
+				result(out, allinpay.ResultCodeOrderRecurrent, "the order is recurrent")
+			} else {
+				result(out, allinpay.ResultCodeSuccess, "transact successfully")
+			}
+			return nil
+		}
 		switch {
 		case o == nil:
 			result(out, allinpay.ResultCodeOriginalNotExist, "original transaction doesn't exist.")
@@ -481,9 +490,17 @@ func (s *Server) transact(f, out map[string]string) func() {
 			result(out, allinpay.ResultCodeOriginalAbnormal, "The status of original transaction is abnormal")
 		case o.PaidAt.In(cst).Format("20060102") != now.In(cst).Format("20060102"):
 			result(out, allinpay.ResultCodeNoVoidSupport, "Original transaction doesn't support voiding.")
+		case o.TransType.CancelType() != t:
+			result(out, allinpay.ResultCodeIllegalParameters, "transType does not match the original's wallet")
 		default:
 			o.Status = OrderStatusVoided
+			s.seq++
+			v := &Order{OutTransNo: f["outTransNo"], OriOutTransNo: o.OutTransNo, NotifyURL: f["notifyUrl"], TransNo: fmt.Sprintf("VD%08d", s.seq),
+				TransType: t, Currency: o.Currency, Status: OrderStatusPaid, Amount: o.Amount, Created: now, PaidAt: now}
+			s.orders[v.OutTransNo] = v
 			result(out, allinpay.ResultCodeSuccess, "transact successfully")
+			cp := *v
+			return func() { s.push(&cp) }
 		}
 	case t == allinpay.TransTypeCloseOrder:
 		o := s.orders[f["oriOutTransNo"]]
@@ -499,8 +516,12 @@ func (s *Server) transact(f, out map[string]string) func() {
 			result(out, allinpay.ResultCodeSuccess, "transact successfully")
 		}
 	default:
-		if s.orders[f["outTransNo"]] != nil {
-			result(out, allinpay.ResultCodeOrderRecurrent, "the order is recurrent")
+		if o := s.orders[f["outTransNo"]]; o != nil {
+			if o.Status == OrderStatusPaid && o.TransType == t {
+				result(out, allinpay.ResultCodeOrderPaid, "The order has been paid.")
+			} else {
+				result(out, allinpay.ResultCodeOrderRecurrent, "the order is recurrent")
+			}
 			return nil
 		}
 		amt, err := allinpay.ParseAmount(f["transAmount"])
@@ -534,9 +555,12 @@ func (s *Server) transact(f, out map[string]string) func() {
 	return nil
 }
 
-// bill writes the reconciliation file of billDate: paid orders of that
-// day (in UTC+8), amounts with two decimals, and the summary line. A day
-// not over yet is refused (§1.5.3.1: "in the next day").
+// bill writes the reconciliation file of billDate: every payment, refund
+// and void of that day (in UTC+8), refund and void rows with negative
+// amounts, the merchant name quoted (it holds a comma), amounts with two
+// decimals, and a summary line of the net amounts in the settlement
+// currency (HKD, or the one currency of the rows). A day not over yet is
+// refused (§1.5.3.1: "in the next day").
 func (s *Server) bill(f, out map[string]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -546,22 +570,35 @@ func (s *Server) bill(f, out map[string]string) {
 		return
 	}
 	var rows []*Order
+	currencies := map[allinpay.Currency]bool{}
 	for _, o := range s.orders {
 		if !o.PaidAt.IsZero() && o.PaidAt.In(cst).Format("20060102") == day {
 			rows = append(rows, o)
+			currencies[o.Currency] = true
+		}
+	}
+	summary := allinpay.CurrencyHKD
+	if len(currencies) == 1 {
+		for c := range currencies {
+			summary = c
 		}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].OutTransNo < rows[j].OutTransNo })
 	var b strings.Builder
 	var pay, fee, total allinpay.Amount
 	for _, o := range rows {
-		fe := o.Amount * 6 / 1000
-		pay, fee, total = pay+o.Amount, fee+fe, total+o.Amount
-		fmt.Fprintf(&b, "%s,%s,Test Merchant,T01,%s,%s,,,,,%s,%s,%s,0.00,%s,%s,%s,%s,0.00,1.0000,,\r\n",
-			day, s.MchNo, o.TransNo, o.TransType, o.PaidAt.In(cst).Format("2006-01-02 15:04:05"), o.Currency, o.Amount, o.Currency,
-			o.Amount-fe, fe, o.Amount)
+		amt, fe := o.Amount, o.Amount*6/1000
+		if o.TransType.Kind() != allinpay.KindPayment {
+			amt, fe = -amt, 0
+		}
+		if o.Currency == summary {
+			pay, fee, total = pay+amt, fee+fe, total+amt
+		}
+		fmt.Fprintf(&b, "%s,%s,\"Test Merchant, Hong Kong\",T01,%s,%s,,,,,%s,%s,%s,0.00,%s,%s,%s,%s,0.00,1.0000,%s,\r\n",
+			day, s.MchNo, o.TransNo, o.TransType, o.PaidAt.In(cst).Format("2006-01-02 15:04:05"), o.Currency, amt, o.Currency,
+			amt-fe, fe, amt, o.OriOutTransNo)
 	}
-	fmt.Fprintf(&b, "Summary,%s,HKD,%s,%s,%s,%d,%s,0.00\r\n", day, pay, fee, pay-fee, len(rows), total)
+	fmt.Fprintf(&b, "Summary,%s,%s,%s,%s,%s,%d,%s,0.00\r\n", day, summary, pay, fee, pay-fee, len(rows), total)
 	out["billData"] = base64.StdEncoding.EncodeToString([]byte(b.String()))
 	result(out, allinpay.ResultCodeSuccess, "transact successfully")
 }

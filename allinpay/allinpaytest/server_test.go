@@ -129,9 +129,19 @@ func TestServerRefunds(t *testing.T) {
 	if got := refund("RF-2", allinpay.TransTypeWxpayReturn); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
 		t.Errorf("WXPAY_RETURN of an Alipay payment: %v", got)
 	}
+	qr := header(s, allinpay.TransTypeTransQuery)
+	qr["oriOutTransNo"] = "RF-1"
+	if got := post(t, s, consume, qr); got["resultCode"] != "0000" || got["transAmount"] != "40" {
+		t.Errorf("query of the refund: %v; want it stored", got)
+	}
 	p2 := payment(s, allinpay.TransTypeAlipayMicropay, "P-2")
 	p2["authCode"] = "280000000000000000"
 	post(t, s, consume, p2)
+	wv := header(s, allinpay.TransTypeWxpayCancel)
+	wv["outTransNo"], wv["oriOutTransNo"], wv["notifyUrl"] = "V-0", "P-2", "https://m.example.com/n"
+	if got := post(t, s, consume, wv); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
+		t.Errorf("WXPAY_CANCEL of an Alipay payment: %v", got)
+	}
 	v := header(s, allinpay.TransTypeAlipayCancel)
 	v["outTransNo"], v["oriOutTransNo"], v["notifyUrl"] = "V-1", "P-2", "https://m.example.com/n"
 	if got := post(t, s, consume, v); got["resultCode"] != "0000" {
