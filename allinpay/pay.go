@@ -404,8 +404,8 @@ func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval t
 		switch {
 		case err == nil && !q.Processing():
 			return q, nil
-		case errors.As(err, &ae) && ae.Signed, errors.As(err, &ve):
-			return nil, err
+		case errors.As(err, &ae) && ae.Signed && ae.Meaning() != MeaningRetryLater, errors.As(err, &ve):
+			return nil, err // a verified refusal; 9996 (busy) is waited out
 		}
 		if serr := transport.Sleep(ctx, interval); serr != nil {
 			if err != nil {
