@@ -140,3 +140,27 @@ func TestAnswersAsNumbersOrObjects(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// TestRequestNoChecked (conformance row 20): the requestNo of every call,
+// WithRequestNoFunc's included, is at most 32 characters; limitPay is for
+// WeChat Pay and Alipay only.
+func TestRequestNoChecked(t *testing.T) {
+	t.Parallel()
+	c, mt := mockClient(t, strings.Repeat("9", 33))
+	for name, call := range map[string]func() error{
+		"query":  func() error { _, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"}); return err },
+		"refund": func() error { _, err := c.Refund(context.Background(), refundReq()); return err },
+	} {
+		var ve *allinpay.ValidationError
+		if err := call(); !errors.As(err, &ve) || ve.Fields[0].Field != "requestNo" {
+			t.Errorf("%s with a 33-character requestNo: %v", name, err)
+		}
+	}
+	if mt.GetTotalCallCount() != 0 {
+		t.Errorf("%d requests sent", mt.GetTotalCallCount())
+	}
+	err := (&allinpay.PayRequest{TransType: allinpay.TransTypeUnionpayScancode, OutTransNo: "O", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "n", LimitPay: "no_credit"}).Validate()
+	if err == nil || !strings.Contains(err.Error(), "limitPay") {
+		t.Errorf("limitPay on UnionPay: %v", err)
+	}
+}

@@ -193,6 +193,10 @@ func (r *PayRequest) Validate() error {
 		}
 		need(r.PaymentInstitution == "ALIPAYCN" && r.TradeInformation == nil, "tradeInformation")
 	}
+	if r.LimitPay != "" && !strings.HasPrefix(string(r.TransType), "WXPAY_") && !strings.HasPrefix(string(r.TransType), "ALIPAY_") {
+		// §1.5.2.1: "It is only for Wechat Pay and Alipay".
+		c.Addf("limitPay", "is only for WeChat Pay and Alipay")
+	}
 	if r.TradeInformation != nil {
 		r.TradeInformation.validate(&c)
 	}
