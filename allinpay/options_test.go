@@ -148,7 +148,10 @@ func TestRequestNoChecked(t *testing.T) {
 	t.Parallel()
 	c, mt := mockClient(t, strings.Repeat("9", 33))
 	for name, call := range map[string]func() error{
-		"query":  func() error { _, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"}); return err },
+		"query": func() error {
+			_, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"})
+			return err
+		},
 		"refund": func() error { _, err := c.Refund(context.Background(), refundReq()); return err },
 	} {
 		var ve *allinpay.ValidationError
