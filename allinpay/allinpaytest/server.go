@@ -52,13 +52,18 @@ const (
 	FaultDuplicateNotify
 	FaultProcessThenDrop
 	FaultTruncated // process, then send half of the answer
+	// FaultResultCode answers Fault.ResultCode, signed, as the platform
+	// does when the code's condition holds: 9996 (busy) before processing;
+	// 9999, 9997 and 0051 after it (the platform may have acted).
+	FaultResultCode
 )
 
 // Fault is an injected failure.
 type Fault struct {
-	Kind  FaultKind
-	Count int
-	Delay time.Duration
+	Kind       FaultKind
+	Count      int
+	Delay      time.Duration
+	ResultCode allinpay.ResultCode // FaultResultCode
 }
 
 // Server is the fake gateway.
@@ -76,6 +81,7 @@ type Server struct {
 	orders      map[string]*Order
 	faults      fault.Queue
 	calls       map[allinpay.TransType]int
+	codes       []allinpay.ResultCode // FaultResultCode's, in order
 	seq         int
 	pushes      sync.WaitGroup
 	delivered   map[string]int
@@ -169,6 +175,13 @@ var _ = [1]struct{}{}[int(FaultDelay)-fault.KindDelay]
 
 // Inject queues a fault.
 func (s *Server) Inject(f Fault) {
+	if f.Kind == FaultResultCode {
+		s.mu.Lock()
+		for range max(f.Count, 1) {
+			s.codes = append(s.codes, f.ResultCode)
+		}
+		s.mu.Unlock()
+	}
 	s.faults.Add(fault.Fault{Kind: int(f.Kind), Count: f.Count, Delay: f.Delay})
 }
 
@@ -329,11 +342,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, out, false)
 		return
 	}
+	var code allinpay.ResultCode
+	if has && flt.Kind == FaultResultCode {
+		s.mu.Lock()
+		if len(s.codes) > 0 {
+			code, s.codes = s.codes[0], s.codes[1:]
+		}
+		s.mu.Unlock()
+		if code.Meaning() == allinpay.MeaningRetryLater {
+			result(out, code, "The system is busy")
+			s.reply(w, out, false)
+			return
+		}
+	}
 	var after func()
 	if r.URL.Path == "/gateway/download/downloadbill" {
 		s.bill(f, out)
 	} else {
 		after = s.transact(f, out)
+	}
+	if code != "" {
+		for _, k := range []string{"codeUrl", "payInfo", "payTime", "transNo", "transAmount", "currency", "billData"} {
+			delete(out, k)
+		}
+		result(out, code, "injected")
 	}
 	switch {
 	case has && flt.Kind == FaultProcessThenDrop:

@@ -1,12 +1,14 @@
 package allinpaytest_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -151,5 +153,41 @@ func TestServerRefunds(t *testing.T) {
 	q["oriOutTransNo"] = "P-2"
 	if got := post(t, s, consume, q); got["resultCode"] != string(allinpay.ResultCodeOriginalVoided) {
 		t.Errorf("query of a voided order: %v; want 0029", got)
+	}
+}
+
+// TestServerResultCodes: an injected 9996 leaves nothing done (the same
+// request succeeds later); an injected 9999 is answered after the payment
+// was taken, so a client that read it as a refusal would pay twice.
+func TestServerResultCodes(t *testing.T) {
+	t.Parallel()
+	s, err := allinpaytest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultResultCode, ResultCode: allinpay.ResultCodeSystemBusy, Count: 1})
+	if got := post(t, s, consume, payment(s, allinpay.TransTypeWxpayScancode, "B-1")); got["resultCode"] != "9996" {
+		t.Fatal(got)
+	}
+	if _, ok := s.Order("B-1"); ok {
+		t.Error("9996 created the order")
+	}
+	s.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultResultCode, ResultCode: allinpay.ResultCodeUnknown, Count: 1})
+	if got := post(t, s, consume, payment(s, allinpay.TransTypeWxpayScancode, "U-1")); got["resultCode"] != "9999" {
+		t.Fatal(got)
+	}
+	if _, ok := s.Order("U-1"); !ok {
+		t.Error("9999 did not take the payment")
+	}
+	c, err := allinpay.NewClient(allinpay.WithMerchant(s.AccessCode, s.MchNo), allinpay.WithKeys(s.MerchantPrivateKey, s.PlatformPublicKey), allinpay.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultResultCode, ResultCode: allinpay.ResultCodeUnknown, Count: 1})
+	_, err = c.Pay(context.Background(), &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: "U-2", TransAmount: 1,
+		Currency: allinpay.CurrencyHKD, NotifyURL: "https://m.example.com/n"})
+	if !errors.Is(err, allinpay.ErrOutcomeUnknown) {
+		t.Errorf("the client read 9999 as %v; want ErrOutcomeUnknown", err)
 	}
 }
