@@ -253,8 +253,14 @@ func (c *Client) once(ctx context.Context, o op, form url.Values, limit int64) (
 	if ae.ReturnCode != ReturnCodeSuccess {
 		return f, meta, ae
 	}
-	// The answer must be to this request.
-	for _, e := range [...]struct{ k, want string }{{"requestNo", o.h.RequestNo}, {"mchNo", o.h.MchNo}, {"transType", string(o.h.TransType)}, {"outTransNo", o.echoOut}} {
+	// The answer must be to this request. A query's answer may name the
+	// order's own transType (§1.5.2.2 lists transType twice), so only the
+	// other calls must echo theirs.
+	echoType := string(o.h.TransType)
+	if o.t == TransTypeTransQuery {
+		echoType = ""
+	}
+	for _, e := range [...]struct{ k, want string }{{"requestNo", o.h.RequestNo}, {"mchNo", o.h.MchNo}, {"transType", echoType}, {"outTransNo", o.echoOut}} {
 		if got, ok := f[e.k]; ok && got != "" && e.want != "" && got != e.want {
 			return f, meta, fail("%w: %s is not the request's", ErrMalformedResponse, e.k)
 		}
