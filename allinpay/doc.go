@@ -88,7 +88,10 @@
 // in another shape is kept in PayTime.Raw rather than refused forever.
 // Notification.Kind tells payments from refunds, voids and closes, and
 // Succeeded is true only for a successful payment. IdempotencyKey is the
-// kind plus a SHA-256 of the verified canonical string. The handler
+// kind plus a SHA-256 of the verified canonical string: a refold or a
+// reordering of one body is the same notification, and any signed
+// difference (a new requestNo on a redelivery included) makes another one,
+// so the host's own writes stay idempotent by outTransNo. The handler
 // deduplicates by it in memory by default (WithDedupStore for a shared
 // store.Dedup, such as one on Redis used by every module; WithoutDedup to
 // turn it off), bounds the body (WithMaxBodyBytes, 16 KiB: a real
