@@ -176,8 +176,14 @@ func (c *Client) call(ctx context.Context, o op, req any) (Fields, Metadata, err
 			}
 			return f, meta, &OutcomeUnknownError{Operation: o.t, Key: o.key, Err: err}
 		}
-		v := transport.Judge(ctx, m.StatusCode, err, true)
-		if v != transport.Retry || attempt > retries && !(transport.NotSent(err) && attempt <= c.cfg.retries) {
+		// A query or a bill: retried when it never left (every call), or
+		// after no answer or a 5xx (bills only: a query keeps the spec's
+		// 10 s between queries of an order).
+		budget := retries
+		if transport.NotSent(err) && m.StatusCode == 0 {
+			budget = c.cfg.retries
+		}
+		if transport.Judge(ctx, m.StatusCode, err, true) != transport.Retry || attempt > budget {
 			return f, meta, err
 		}
 		if serr := transport.Sleep(ctx, transport.Backoff(attempt)); serr != nil {
