@@ -3,6 +3,7 @@ package allinpay_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"runtime"
 	"strings"
@@ -165,5 +166,31 @@ func TestRequestNoChecked(t *testing.T) {
 	err := (&allinpay.PayRequest{TransType: allinpay.TransTypeUnionpayScancode, OutTransNo: "O", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "n", LimitPay: "no_credit"}).Validate()
 	if err == nil || !strings.Contains(err.Error(), "limitPay") {
 		t.Errorf("limitPay on UnionPay: %v", err)
+	}
+}
+
+// TestNeverSentIsRetried: a request that provably never left (a refused
+// dial) is retried by every call, a payment included, and is no
+// ErrOutcomeUnknown when it never got through.
+func TestNeverSentIsRetried(t *testing.T) {
+	t.Parallel()
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	for name, call := range map[string]func(*allinpay.Client) error{
+		"query": func(c *allinpay.Client) error {
+			_, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"})
+			return err
+		},
+		"pay": func(c *allinpay.Client) error {
+			_, err := c.Pay(context.Background(), &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: "O-1", TransAmount: 1,
+				Currency: allinpay.CurrencyHKD, NotifyURL: "https://m.example.com/n"})
+			return err
+		},
+	} {
+		c, mt := mockClient(t, "REQ-1", allinpay.WithRetries(2))
+		mt.RegisterNoResponder(httpmock.NewErrorResponder(dial))
+		err := call(c)
+		if mt.GetTotalCallCount() != 3 || errors.Is(err, allinpay.ErrOutcomeUnknown) {
+			t.Errorf("%s: %d attempts, %v; want 3 and a plain error", name, mt.GetTotalCallCount(), err)
+		}
 	}
 }
