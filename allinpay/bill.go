@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -106,6 +107,7 @@ type BillReader struct {
 	line    int
 	date    string // yyyyMMdd the rows must carry ("" unchecked)
 	empty   bool   // an absent billData: no rows, no summary
+	owner   any    // keeps a DownloadBillResponse (and its file) alive
 	sum     BillSummary
 	count   int64
 	net     map[Currency]*[5]Amount // pay, fee, settle, total, discount; by settle currency
@@ -428,20 +430,37 @@ type DownloadBillRequest struct {
 	BillDate  time.Time // the day, in UTC+8; the file exists from the next day on
 }
 
-// DownloadBillResponse is DOWNLOAD_CHECK_BILL's answer.
+// DownloadBillResponse is DOWNLOAD_CHECK_BILL's answer. DownloadBill
+// streams billData from the network to a temporary file (it is left out
+// of Fields) and verifies the signature over it from there, so the bill is
+// never in memory whole; Close removes the file.
 type DownloadBillResponse struct {
 	Result
-	BillData string // base64 of the file; empty: no transactions
+	// BillData is base64 text to read instead of the downloaded file, for
+	// a response built by hand (tests); DownloadBill leaves it empty.
+	BillData string
 	BillDate string // the requested day, yyyyMMdd
+	spool    *billSpool
 }
 
 // Reader returns a BillReader over the base64 billData, decoded as read,
 // whose rows and summary must be of the requested day. An absent billData
-// is an empty bill: Next returns io.EOF at once.
+// is an empty bill: Next returns io.EOF at once. Each call reads from the
+// start.
 func (r *DownloadBillResponse) Reader() *BillReader {
-	br := NewBillReader(base64.NewDecoder(base64.StdEncoding, strings.NewReader(r.BillData)))
-	br.date, br.empty = r.BillDate, r.BillData == ""
+	var src io.Reader = strings.NewReader(r.BillData)
+	if r.spool != nil && r.spool.file != nil {
+		src = r.spool.reader()
+	}
+	br := NewBillReader(base64.NewDecoder(base64.StdEncoding, src))
+	br.date, br.empty, br.owner = r.BillDate, r.BillData == "" && (r.spool == nil || r.spool.file == nil), r
 	return br
+}
+
+// Close removes the downloaded file; the Reader no longer works after it.
+func (r *DownloadBillResponse) Close() error {
+	r.spool.remove()
+	return nil
 }
 
 // DownloadBill fetches the reconciliation file of a day (available from
@@ -475,11 +494,17 @@ func (c *Client) DownloadBill(ctx context.Context, r *DownloadBillRequest) (*Dow
 		MchNo     string    `kv:"mchNo"`
 		BillDate  string    `kv:"billDate"`
 	}{h.RequestNo, h.Version, h.Access, h.TransType, h.SignType, h.MchNo, day}
-	o := op{t: TransTypeDownloadCheckBill, path: pathDownload, h: h}
+	var spool *billSpool
+	o := op{t: TransTypeDownloadCheckBill, path: pathDownload, h: h, spool: &spool}
 	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
 		return nil, err
 	}
 	d := &decoder{f: f}
-	return &DownloadBillResponse{Result: d.result(m), BillData: d.str("billData"), BillDate: day}, nil
+	resp := &DownloadBillResponse{Result: d.result(m), BillDate: day, spool: spool}
+	if spool != nil {
+		// A response dropped without Close still removes its file.
+		runtime.AddCleanup(resp, func(s *billSpool) { s.remove() }, spool)
+	}
+	return resp, nil
 }

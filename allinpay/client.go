@@ -139,6 +139,7 @@ type op struct {
 	key     string // the outTransNo to reconcile by
 	echoOut string // the outTransNo the answer must echo (when it has one)
 	h       header
+	spool   **billSpool // a bill download: billData goes to a temporary file
 }
 
 // call signs and sends req, verifies the answer over all its fields and
@@ -203,6 +204,17 @@ func definite(err error) bool {
 }
 
 func (c *Client) once(ctx context.Context, o op, form url.Values, limit int64) (Fields, Metadata, error) {
+	var spool *billSpool
+	f, meta, err := c.attempt(ctx, o, form, limit, &spool)
+	if o.spool != nil && err == nil {
+		*o.spool = spool
+	} else {
+		spool.remove()
+	}
+	return f, meta, err
+}
+
+func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64, spool **billSpool) (Fields, Metadata, error) {
 	meta := Metadata{RequestID: o.h.RequestNo}
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("allinpay: %s: "+format, append([]any{o.t}, a...)...)
@@ -222,13 +234,29 @@ func (c *Client) once(ctx context.Context, o op, form url.Values, limit int64) (
 		}
 		return nil, meta, fail("%w", err)
 	}
-	raw, err := transport.ReadAnswer(resp.Body, limit)
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "allinpay: call", slog.String("transType", string(o.t)), slog.Int("status", resp.StatusCode))
-	if err != nil {
-		return nil, meta, fail("%w", err) // incomplete: as ambiguous as no answer
+	var f Fields
+	if o.spool != nil {
+		f, *spool, err = readBillAnswer(resp.Body, limit)
+		resp.Body.Close()
+		var inc errIncomplete
+		if errors.As(err, &inc) {
+			return nil, meta, fail("%w", err) // incomplete: as ambiguous as no answer
+		}
+		if err == nil && *spool != nil {
+			f["billData"] = "x" // for the case check only
+			err = caseUnique(f)
+			delete(f, "billData")
+		}
+	} else {
+		var raw []byte
+		raw, err = transport.ReadAnswer(resp.Body, limit)
+		if err != nil {
+			return nil, meta, fail("%w", err) // incomplete: as ambiguous as no answer
+		}
+		f, err = receivedFields(raw)
 	}
 	meta.StatusCode, meta.Header = resp.StatusCode, resp.Header
-	f, err := receivedFields(raw)
 	if err != nil {
 		if resp.StatusCode/100 != 2 {
 			return nil, meta, &HTTPError{Operation: o.t, Metadata: meta}
@@ -241,7 +269,11 @@ func (c *Client) once(ctx context.Context, o op, form url.Values, limit int64) (
 		// success answer must be signed. An unsigned failure is an
 		// *APIError with Signed false: never a definite refusal.
 		if signed || f["returnCode"] == string(ReturnCodeSuccess) {
-			if err := c.cfg.verifyFields(ctx, f); err != nil {
+			verify := func() error { return c.cfg.verifyFields(ctx, f) }
+			if *spool != nil {
+				verify = func() error { return c.cfg.verifyBill(ctx, f, *spool) }
+			}
+			if err := verify(); err != nil {
 				return nil, meta, fail("%w", err)
 			}
 		}

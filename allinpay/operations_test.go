@@ -23,7 +23,7 @@ import (
 )
 
 // platformSign signs a response field set with the vector platform key.
-func platformSign(t *testing.T, f map[string]string) string {
+func platformSign(t testing.TB, f map[string]string) string {
 	t.Helper()
 	_, _, pp, _ := vectorKeys(t)
 	k, err := keys.ParseRSAPrivateKey(pp)

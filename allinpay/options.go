@@ -62,6 +62,7 @@ type config struct {
 	retries                                 int
 	maxBody, maxBill                        int64
 	noVerify                                bool
+	builtinVerifier                         bool // verifier is anyKey over pubs
 	requestNo                               func() string
 }
 
@@ -333,7 +334,7 @@ func newConfig(opts []Option) (config, error) {
 		for i, p := range cfg.pubs {
 			a[i], _ = sign.NewRSAVerifier(p) // p is not nil
 		}
-		cfg.verifier = a
+		cfg.verifier, cfg.builtinVerifier = a, true
 	}
 	if cfg.log == nil {
 		cfg.log = slog.New(slog.DiscardHandler)
