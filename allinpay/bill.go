@@ -8,10 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -23,60 +26,101 @@ type BillRow struct {
 	MchName          string
 	TerminalNo       string
 	OrderNo          string
-	TransType        string
+	TransType        TransType
 	CardNo           string
 	CardOrganization string
 	BatchNo          string
 	SwiftNo          string
 	TransTime        time.Time // yyyy-MM-dd HH:mm:ss, UTC+8
 	TransCurrency    Currency
-	PayAmount        int64
-	TipsAmount       int64
+	PayAmount        Amount
+	TipsAmount       Amount
 	SettleCurrency   Currency
-	SettleAmount     int64
-	Fee              int64
-	TotalAmount      int64
-	Discount         int64
+	SettleAmount     Amount
+	Fee              Amount
+	TotalAmount      Amount
+	Discount         Amount
 	ExchangeRate     string
 	OriOrderNo       string
 	Remarks          string
 }
+
+type billRowView BillRow
+
+func (r BillRow) view() billRowView {
+	v := billRowView(r)
+	v.CardNo = mask.BankCard(v.CardNo)
+	return v
+}
+
+// Format prints the row with CardNo masked.
+func (r BillRow) Format(s fmt.State, verb rune) { fmt.Fprintf(s, fmt.FormatString(s, verb), r.view()) }
+
+// LogValue implements slog.LogValuer with CardNo masked.
+func (r BillRow) LogValue() slog.Value { return slog.AnyValue(r.view()) }
 
 // BillSummary is the last line (9 columns).
 type BillSummary struct {
 	Label          string // "Summary" (or its translation)
 	TransDate      string
 	SettleCurrency Currency
-	PayAmount      int64
-	Fee            int64
-	SettleAmount   int64
+	PayAmount      Amount
+	Fee            Amount
+	SettleAmount   Amount
 	Count          int64
-	TotalAmount    int64
-	Discount       int64
+	TotalAmount    Amount
+	Discount       Amount
 }
 
 // ErrBillMismatch reports a summary line whose count or totals differ from
-// the detail rows: the file is incomplete or altered.
+// the detail rows, a row whose own amounts do not add up, or a row or
+// summary of another day: the file is incomplete or altered.
 var ErrBillMismatch = errors.New("allinpay: bill summary does not match its rows")
+
+// BillTotal is the sum of the rows of one kind (payments, refunds, voids)
+// and transaction currency. Amounts are absolute values, whatever sign the
+// file gives refund and void rows.
+type BillTotal struct {
+	Kind                                                  Kind
+	Currency                                              Currency
+	Count                                                 int64
+	PayAmount, TipsAmount, Fee, SettleAmount, TotalAmount Amount
+}
+
+type totalKey struct {
+	kind Kind
+	cur  Currency
+}
 
 // BillReader reads a reconciliation file line by line, in memory
 // independent of the file's size.
+//
+// Sign convention: a refund or void row may carry its amounts as negative
+// or as positive numbers (both are seen); the reader counts them against
+// the payments either way. The summary is accepted when its amounts are
+// the net of the rows (payments minus refunds and voids) or their gross
+// sum, counted in the summary's settlement currency when the file holds
+// several; its count is the number of rows.
 type BillReader struct {
 	r       *bufio.Reader
 	pending []byte // the line read ahead: the last one is the summary
 	line    int
+	date    string // yyyyMMdd the rows must carry ("" unchecked)
+	empty   bool   // an absent billData: no rows, no summary
+	owner   any    // keeps a DownloadBillResponse (and its file) alive
 	sum     BillSummary
-	got     BillSummary // totals of the rows read
-	done    bool
+	count   int64
+	net     map[Currency]*[5]Amount // pay, fee, settle, total, discount; by settle currency
+	gross   map[Currency]*[5]Amount
+	totals  map[totalKey]*BillTotal
+	order   []totalKey
 	err     error
 }
 
 // NewBillReader reads a decoded reconciliation file.
 func NewBillReader(r io.Reader) *BillReader {
-	return &BillReader{r: bufio.NewReaderSize(r, 64<<10)}
+	return &BillReader{r: bufio.NewReaderSize(r, 64<<10), net: map[Currency]*[5]Amount{}, gross: map[Currency]*[5]Amount{}, totals: map[totalKey]*BillTotal{}}
 }
-
-var cst = time.FixedZone("CST", 8*3600)
 
 // readLine returns the next non-empty line without CR/LF, or io.EOF.
 func (b *BillReader) readLine() ([]byte, error) {
@@ -104,6 +148,10 @@ func (b *BillReader) readLine() ([]byte, error) {
 // checking the summary against the rows (ErrBillMismatch).
 func (b *BillReader) Next() (*BillRow, error) {
 	if b.err != nil {
+		return nil, b.err
+	}
+	if b.empty {
+		b.err = io.EOF
 		return nil, b.err
 	}
 	if b.pending == nil {
@@ -135,29 +183,138 @@ func (b *BillReader) Next() (*BillRow, error) {
 	}
 	b.pending = next
 	row, perr := parseRow(cur, b.line-1)
+	if perr == nil {
+		perr = b.checkRow(row, b.line-1)
+	}
 	if perr != nil {
 		b.err = perr
 		return nil, perr
 	}
-	b.got.Count++
-	b.got.PayAmount += row.PayAmount
-	b.got.Fee += row.Fee
-	b.got.SettleAmount += row.SettleAmount
-	b.got.TotalAmount += row.TotalAmount
-	b.got.Discount += row.Discount
+	b.add(row)
 	return row, nil
+}
+
+func abs(a Amount) Amount {
+	if a < 0 {
+		return -a
+	}
+	return a
+}
+
+func (b *BillReader) checkRow(r *BillRow, n int) error {
+	if b.date != "" && r.TransDate != b.date {
+		return fmt.Errorf("%w: line %d is of %s, the bill of %s", ErrBillMismatch, n, r.TransDate, b.date)
+	}
+	if abs(r.TotalAmount) != abs(r.PayAmount)+abs(r.TipsAmount) {
+		return fmt.Errorf("%w: line %d: total %s is not payment %s + tips %s", ErrBillMismatch, n, r.TotalAmount, r.PayAmount, r.TipsAmount)
+	}
+	rate, err := strconv.ParseFloat(r.ExchangeRate, 64)
+	if r.TransCurrency == r.SettleCurrency && (r.ExchangeRate == "" || err == nil && rate == 1) && abs(r.SettleAmount) != abs(r.TotalAmount)-abs(r.Fee) {
+		return fmt.Errorf("%w: line %d: settlement %s is not total %s - fee %s", ErrBillMismatch, n, r.SettleAmount, r.TotalAmount, r.Fee)
+	}
+	return nil
+}
+
+func (b *BillReader) add(r *BillRow) {
+	b.count++
+	k := totalKey{r.TransType.Kind(), r.TransCurrency}
+	t := b.totals[k]
+	if t == nil {
+		t = &BillTotal{Kind: k.kind, Currency: k.cur}
+		b.totals[k] = t
+		b.order = append(b.order, k)
+	}
+	t.Count++
+	t.PayAmount += abs(r.PayAmount)
+	t.TipsAmount += abs(r.TipsAmount)
+	t.Fee += abs(r.Fee)
+	t.SettleAmount += abs(r.SettleAmount)
+	t.TotalAmount += abs(r.TotalAmount)
+	sign := Amount(1)
+	if k.kind == KindRefund || k.kind == KindVoid {
+		sign = -1
+	}
+	acc := func(m map[Currency]*[5]Amount) *[5]Amount {
+		v := m[r.SettleCurrency]
+		if v == nil {
+			v = new([5]Amount)
+			m[r.SettleCurrency] = v
+		}
+		return v
+	}
+	net, gross := acc(b.net), acc(b.gross)
+	for i, v := range [5]Amount{r.PayAmount, r.Fee, r.SettleAmount, r.TotalAmount, r.Discount} {
+		net[i] += sign * abs(v)
+		gross[i] += abs(v)
+	}
 }
 
 // Summary returns the summary line once Next returned io.EOF.
 func (b *BillReader) Summary() BillSummary { return b.sum }
 
+// Totals returns the sums of the rows read so far, per kind and
+// transaction currency, in the order first seen.
+func (b *BillReader) Totals() []BillTotal {
+	out := make([]BillTotal, len(b.order))
+	for i, k := range b.order {
+		out[i] = *b.totals[k]
+	}
+	return out
+}
+
+// splitCSV splits one line into its fields: a field in double quotes may
+// hold commas, and "" inside it is one quote.
+func splitCSV(line string) ([]string, error) {
+	if !strings.Contains(line, `"`) {
+		return strings.Split(line, ","), nil
+	}
+	var out []string
+	for i := 0; ; {
+		if i < len(line) && line[i] == '"' {
+			var sb strings.Builder
+			j := i + 1
+			for {
+				k := strings.IndexByte(line[j:], '"')
+				if k < 0 {
+					return nil, errors.New("unterminated quoted field")
+				}
+				sb.WriteString(line[j : j+k])
+				j += k + 1
+				if j < len(line) && line[j] == '"' {
+					sb.WriteByte('"')
+					j++
+					continue
+				}
+				break
+			}
+			out = append(out, sb.String())
+			if j == len(line) {
+				return out, nil
+			}
+			if line[j] != ',' {
+				return nil, errors.New("text after a quoted field")
+			}
+			i = j + 1
+			continue
+		}
+		k := strings.IndexByte(line[i:], ',')
+		if k < 0 {
+			return append(out, line[i:]), nil
+		}
+		out = append(out, line[i:i+k])
+		i += k + 1
+	}
+}
+
 func parseRow(line []byte, n int) (*BillRow, error) {
-	s := string(line) // one allocation; the fields share it
-	f := strings.Split(s, ",")
+	f, err := splitCSV(string(line))
+	if err != nil {
+		return nil, fmt.Errorf("allinpay: bill line %d: %w", n, err)
+	}
 	if len(f) != 22 {
 		return nil, fmt.Errorf("allinpay: bill line %d has %d columns, want 22", n, len(f))
 	}
-	r := &BillRow{TransDate: f[0], MchNo: f[1], MchName: f[2], TerminalNo: f[3], OrderNo: f[4], TransType: f[5], CardNo: f[6],
+	r := &BillRow{TransDate: f[0], MchNo: f[1], MchName: f[2], TerminalNo: f[3], OrderNo: f[4], TransType: TransType(f[5]), CardNo: f[6],
 		CardOrganization: f[7], BatchNo: f[8], SwiftNo: f[9], TransCurrency: Currency(f[11]), SettleCurrency: Currency(f[14]),
 		ExchangeRate: f[19], OriOrderNo: f[20], Remarks: f[21]}
 	if f[10] != "" {
@@ -168,33 +325,36 @@ func parseRow(line []byte, n int) (*BillRow, error) {
 		r.TransTime = t
 	}
 	for _, a := range []struct {
-		dst *int64
+		dst *Amount
 		col int
 	}{{&r.PayAmount, 12}, {&r.TipsAmount, 13}, {&r.SettleAmount, 15}, {&r.Fee, 16}, {&r.TotalAmount, 17}, {&r.Discount, 18}} {
 		v, err := minorUnits(f[a.col], 2)
 		if err != nil {
 			return nil, fmt.Errorf("allinpay: bill line %d column %d: %w", n, a.col+1, err)
 		}
-		*a.dst = v
+		*a.dst = Amount(v)
 	}
 	return r, nil
 }
 
 func (b *BillReader) parseSummary(line []byte) error {
-	f := strings.Split(string(line), ",")
+	f, err := splitCSV(string(line))
+	if err != nil {
+		return fmt.Errorf("allinpay: bill summary: %w", err)
+	}
 	if len(f) != 9 {
 		return fmt.Errorf("allinpay: bill summary has %d columns, want 9", len(f))
 	}
 	s := BillSummary{Label: f[0], TransDate: f[1], SettleCurrency: Currency(f[2])}
 	for _, a := range []struct {
-		dst *int64
+		dst *Amount
 		col int
 	}{{&s.PayAmount, 3}, {&s.Fee, 4}, {&s.SettleAmount, 5}, {&s.TotalAmount, 7}, {&s.Discount, 8}} {
 		v, err := minorUnits(f[a.col], 2)
 		if err != nil {
 			return fmt.Errorf("allinpay: bill summary column %d: %w", a.col+1, err)
 		}
-		*a.dst = v
+		*a.dst = Amount(v)
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(f[6]), 10, 64)
 	if err != nil || n < 0 {
@@ -206,20 +366,34 @@ func (b *BillReader) parseSummary(line []byte) error {
 }
 
 func (b *BillReader) check() error {
-	s, g := b.sum, b.got
-	switch {
-	case s.Count != g.Count:
-		return fmt.Errorf("%w: summary counts %d transactions, file has %d", ErrBillMismatch, s.Count, g.Count)
-	case s.PayAmount != g.PayAmount:
-		return fmt.Errorf("%w: payment amount %d vs rows %d", ErrBillMismatch, s.PayAmount, g.PayAmount)
-	case s.Fee != g.Fee:
-		return fmt.Errorf("%w: service charge %d vs rows %d", ErrBillMismatch, s.Fee, g.Fee)
-	case s.SettleAmount != g.SettleAmount:
-		return fmt.Errorf("%w: settlement %d vs rows %d", ErrBillMismatch, s.SettleAmount, g.SettleAmount)
-	case s.TotalAmount != g.TotalAmount:
-		return fmt.Errorf("%w: total %d vs rows %d", ErrBillMismatch, s.TotalAmount, g.TotalAmount)
-	case s.Discount != g.Discount:
-		return fmt.Errorf("%w: discount %d vs rows %d", ErrBillMismatch, s.Discount, g.Discount)
+	s := b.sum
+	if b.date != "" && s.TransDate != b.date {
+		return fmt.Errorf("%w: summary is of %s, the bill of %s", ErrBillMismatch, s.TransDate, b.date)
+	}
+	if s.Count != b.count {
+		return fmt.Errorf("%w: summary counts %d transactions, file has %d", ErrBillMismatch, s.Count, b.count)
+	}
+	want := [5]Amount{s.PayAmount, s.Fee, s.SettleAmount, s.TotalAmount, s.Discount}
+	names := [5]string{"payment amount", "service charge", "settlement", "total", "discount"}
+	pick := func(m map[Currency]*[5]Amount) [5]Amount {
+		if len(m) == 1 && m[s.SettleCurrency] == nil {
+			for _, v := range m { // one currency, whatever the summary calls it
+				return *v
+			}
+		}
+		if v := m[s.SettleCurrency]; v != nil {
+			return *v
+		}
+		return [5]Amount{}
+	}
+	net, gross := pick(b.net), pick(b.gross)
+	if want == net || want == gross {
+		return nil
+	}
+	for i := range want {
+		if want[i] != net[i] {
+			return fmt.Errorf("%w: %s %s vs rows %s (net; gross %s)", ErrBillMismatch, names[i], want[i], net[i], gross[i])
+		}
 	}
 	return nil
 }
@@ -250,30 +424,67 @@ func minorUnits(s string, exp int) (int64, error) {
 	return int64(n), nil
 }
 
-// BillResponse is DOWNLOAD_CHECK_BILL's answer.
-type BillResponse struct {
+// DownloadBillRequest asks for the reconciliation file of a day.
+type DownloadBillRequest struct {
+	RequestNo string    // generated when empty
+	BillDate  time.Time // the day, in UTC+8; the file exists from the next day on
+}
+
+// DownloadBillResponse is DOWNLOAD_CHECK_BILL's answer. DownloadBill
+// streams billData from the network to a temporary file (it is left out
+// of Fields) and verifies the signature over it from there, so the bill is
+// never in memory whole; Close removes the file.
+type DownloadBillResponse struct {
 	Result
-	BillData string `json:"billData"`
+	// BillData is base64 text to read instead of the downloaded file, for
+	// a response built by hand (tests); DownloadBill leaves it empty.
+	BillData string
+	BillDate string // the requested day, yyyyMMdd
+	spool    *billSpool
 }
 
-// Reader returns a BillReader over the base64 billData, decoded as read.
-func (r *BillResponse) Reader() *BillReader {
-	return NewBillReader(base64.NewDecoder(base64.StdEncoding, strings.NewReader(r.BillData)))
+// Reader returns a BillReader over the base64 billData, decoded as read,
+// whose rows and summary must be of the requested day. An absent billData
+// is an empty bill: Next returns io.EOF at once. Each call reads from the
+// start.
+func (r *DownloadBillResponse) Reader() *BillReader {
+	var src io.Reader = strings.NewReader(r.BillData)
+	if r.spool != nil && r.spool.file != nil {
+		src = r.spool.reader()
+	}
+	br := NewBillReader(base64.NewDecoder(base64.StdEncoding, src))
+	br.date, br.empty, br.owner = r.BillDate, r.BillData == "" && (r.spool == nil || r.spool.file == nil), r
+	return br
 }
 
-// DownloadBill fetches the reconciliation file of a day (available from the
-// next day on). It is retried like a query.
+// Close removes the downloaded file; the Reader no longer works after it.
+func (r *DownloadBillResponse) Close() error {
+	r.spool.remove()
+	return nil
+}
+
+// DownloadBill fetches the reconciliation file of a day (available from
+// the next day on, so today's or a future day is refused before sending).
+// It is retried like a query.
 //
 // Allinpay API: downloadbill, transType DOWNLOAD_CHECK_BILL.
-func (c *Client) DownloadBill(ctx context.Context, date time.Time) (*BillResponse, error) {
-	var v validate.Collector
-	if date.IsZero() {
-		v.Addf("billDate", "is required")
+func (c *Client) DownloadBill(ctx context.Context, r *DownloadBillRequest) (*DownloadBillResponse, error) {
+	if r == nil {
+		return nil, errors.New("allinpay: DownloadBill: nil request")
 	}
+	var v validate.Collector
+	day := r.BillDate.In(cst).Format("20060102")
+	switch {
+	case r.BillDate.IsZero():
+		v.Addf("billDate", "is required")
+	case day >= c.cfg.now().In(cst).Format("20060102"):
+		v.Addf("billDate", "is not over yet: the file exists from the next day on")
+	}
+	v.MaxBytes("requestNo", r.RequestNo, 32)
 	if err := validationError(TransTypeDownloadCheckBill, &v); err != nil {
 		return nil, err
 	}
-	h := c.header(TransTypeDownloadCheckBill, "")
+	h := c.header(TransTypeDownloadCheckBill, r.RequestNo)
 	w := struct {
 		RequestNo string    `kv:"requestNo"`
 		Version   string    `kv:"version"`
@@ -282,12 +493,18 @@ func (c *Client) DownloadBill(ctx context.Context, date time.Time) (*BillRespons
 		SignType  string    `kv:"signType"`
 		MchNo     string    `kv:"mchNo"`
 		BillDate  string    `kv:"billDate"`
-	}{h.RequestNo, h.Version, h.Access, h.TransType, h.SignType, h.MchNo, date.In(cst).Format("20060102")}
-	var out BillResponse
-	f, err := c.call(ctx, PathDownload, TransTypeDownloadCheckBill, &w, &out, true)
-	out.Fields = f
+	}{h.RequestNo, h.Version, h.Access, h.TransType, h.SignType, h.MchNo, day}
+	var spool *billSpool
+	o := op{t: TransTypeDownloadCheckBill, path: pathDownload, h: h, spool: &spool}
+	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	d := &decoder{f: f}
+	resp := &DownloadBillResponse{Result: d.result(m), BillDate: day, spool: spool}
+	if spool != nil {
+		// A response dropped without Close still removes its file.
+		runtime.AddCleanup(resp, func(s *billSpool) { s.remove() }, spool)
+	}
+	return resp, nil
 }

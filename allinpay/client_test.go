@@ -51,12 +51,12 @@ func TestVectors(t *testing.T) {
 
 	c, mt := mockClient(t, "Q-1")
 	var form url.Values
-	mt.RegisterResponder(http.MethodPost, allinpay.TestBaseURL+allinpay.PathConsume, func(r *http.Request) (*http.Response, error) {
+	mt.RegisterResponder(http.MethodPost, allinpay.TestBaseURL+"/gateway/pay/consumeTrans", func(r *http.Request) (*http.Response, error) {
 		_ = r.ParseForm()
 		form = r.PostForm
 		return httpmock.NewBytesResponse(200, v.Response.JSON), nil
 	})
-	q, err := c.QueryOrder(ctx, "20180626171856517")
+	q, err := c.QueryOrder(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "20180626171856517"})
 	if err != nil {
 		t.Fatalf("QueryOrder = %v", err)
 	}
@@ -68,12 +68,12 @@ func TestVectors(t *testing.T) {
 			t.Errorf("TRANS_QUERY %s = %q; want %q", k, form.Get(k), want)
 		}
 	}
-	if q.TransAmount != 1 || q.ResultCode != allinpay.ResultSuccess || q.Fields["newFieldFromUpgrade"] != "x" || q.TransNo != "T900001" {
+	if q.TransAmount != 1 || q.ResultCode != allinpay.ResultCodeSuccess || q.Fields["newFieldFromUpgrade"] != "x" || q.TransNo != "T900001" {
 		t.Errorf("QueryOrder = %+v", q)
 	}
 
 	c, mt = mockClient(t, "20180626171856517")
-	mt.RegisterResponder(http.MethodPost, allinpay.TestBaseURL+allinpay.PathConsume, func(r *http.Request) (*http.Response, error) {
+	mt.RegisterResponder(http.MethodPost, allinpay.TestBaseURL+"/gateway/pay/consumeTrans", func(r *http.Request) (*http.Response, error) {
 		_ = r.ParseForm()
 		form = r.PostForm
 		return httpmock.NewStringResponse(500, "down"), nil

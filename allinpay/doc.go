@@ -1,4 +1,138 @@
-// Package allinpay is a client for the Allinpay International OATS QR payment API.
+// Package allinpay is a client for the Allinpay International OATS QR
+// payment API (consumeTrans and downloadbill, interface V1.0): payments of
+// every WeChat Pay, Alipay, UnionPay and PayNow product, order queries,
+// refunds, voids, closing an order, the asynchronous notifications and the
+// daily reconciliation file.
 //
-// This package is being built; see the project's issues for its scope.
+// # Usage
+//
+//	c, err := allinpay.NewClient(
+//		allinpay.WithMerchant(accessCode, mchNo),
+//		allinpay.WithKeys(merchantPrivateKeyPEM, platformPublicKeyPEM),
+//		allinpay.WithBaseURL(allinpay.ProdBaseURL),
+//	)
+//	...
+//	resp, err := c.Pay(ctx, &allinpay.PayRequest{
+//		TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "20240101-0001",
+//		TransAmount: 1050, Currency: allinpay.CurrencyHKD, NotifyURL: notifyURL,
+//	})
+//	// resp.CodeURL is the QR content; resp.Processing() until the customer pays.
+//
+// Every call takes a context and a *XxxRequest and returns a *XxxResponse
+// (Pay, QueryOrder, Refund, Void, CloseOrder, DownloadBill). Requests are
+// validated before anything is sent: a *ValidationError names every bad
+// field by its wire name, lengths counted in bytes with a Chinese character
+// as 2. Amounts are Amount, minor units of the currency (1050 is HKD 10.50),
+// in requests, responses, notifications and bills alike; times are Time
+// (UTC+8, with the raw text kept). requestNo is generated when a request
+// leaves it empty (WithRequestNoFunc to choose); every response and error
+// carries Metadata with the HTTP status, the headers and that requestNo.
+//
+// # Signing
+//
+// A request is a form POST. Its signature is SHA256withRSA (RSA2) by the
+// merchant's 2048-bit key over the canonical string: every non-empty field
+// but signature, sorted by name, joined as k=v&k=v with raw values. An
+// answer (JSON) and a notification (form) are verified over exactly the
+// field set received, unknown fields included, before anything is decoded;
+// the typed values are then read from that verified set by exact name.
+// Three things make a field set refused even when its signature verifies,
+// because what the host reads could differ from what the platform signed:
+// a value holding '&' followed later by '=' (or a name holding '=' or '&'),
+// which lets k=v&k=v split another way ("transNo":"T1&transType=X" signs
+// like two fields; an answer's codeUrl or payInfo may carry a query string
+// whose names are not the protocol's); two members whose names differ only in case (an empty
+// "RESULTCODE" is outside the signature); and a field sent twice. An answer
+// must echo the request's requestNo, mchNo, transType and outTransNo when
+// it carries them. returnCode 0000 only says the message was communicated:
+// an answer without resultCode is ErrMalformedResponse.
+//
+// WithPlatformPublicKeys takes several platform keys (a rotation needs no
+// restart at a precise moment); WithSigner and WithVerifier plug in a KMS.
+// WithoutResponseVerification turns answer verification off (never in
+// production; notifications are always verified).
+//
+// # Retries and ErrOutcomeUnknown
+//
+// Pay, Refund, Void and CloseOrder change state. They are sent again only
+// when the request provably never left (a refused connection, a failed TLS
+// handshake). Anything short of a verified, fully decoded, definite answer
+// is an *OutcomeUnknownError matching ErrOutcomeUnknown: no answer, a cut
+// answer, a gateway 5xx or HTML page (*HTTPError inside), an unsigned
+// failure (the platform does not sign every failure, so it cannot be
+// trusted as a refusal), a bad signature, an answer that does not decode,
+// and the result codes 9999 and 0040. Its Key is the outTransNo the call was
+// sent with; Client.Reconcile(ctx, err) queries it. 0022 (the order is
+// recurrent) and 0074 (the order is paid) are *APIError whose Meaning is
+// MeaningQueryOrder; 9996 is MeaningRetryLater.
+//
+// # WaitFinal and the 10-second rule
+//
+// The spec (§1.5.2.2) asks for at least 10 seconds between two queries of
+// one order. QueryOrder is therefore not retried after a lost answer or a
+// 5xx (only when it never left); WaitFinal(ctx, req, interval) queries at
+// once and then every max(interval, MinQueryInterval) until the result is
+// final (not P000, 9997, 0051, 0033 or 0034), a verified refusal arrives, or
+// ctx ends; transient failures in between are waited out. DownloadBill is
+// retried WithRetries times (2) with backoff.
+//
+// # Notifications
+//
+// A receiver needs no private key: NewNotificationVerifier(WithMerchant,
+// WithPlatformPublicKeys) (or Client.NotificationVerifier). ParseNotification
+// (ctx, v, header, body) verifies a raw body from any web framework;
+// NewNotificationHandler(v, fn, opts...) is the http.Handler for notifyUrl,
+// answering SUCCESS only after fn returned nil. The platform key is the same
+// for every merchant, so a notification whose mchNo or accessCode is not the
+// verifier's is refused. The fields §1.5.2.6 marks M are required; a payTime
+// in another shape is kept in PayTime.Raw rather than refused forever.
+// Notification.Kind tells payments from refunds, voids and closes, and
+// Succeeded is true only for a successful payment. IdempotencyKey is the
+// kind plus a SHA-256 of the verified canonical string: a refold or a
+// reordering of one body is the same notification, and any signed
+// difference (a new requestNo on a redelivery included) makes another one,
+// so the host's own writes stay idempotent by outTransNo. The handler
+// deduplicates by it in memory by default (WithDedupStore for a shared
+// store.Dedup, such as one on Redis used by every module; WithoutDedup to
+// turn it off), bounds the body (WithMaxBodyBytes, 16 KiB: a real
+// notification is under 2 KiB) and its read time (WithReadTimeout, 10 s).
+// Junk is refused in linear time before any signature work: more than 100
+// fields, invalid UTF-8 and ambiguous sets cost no RSA operation.
+//
+// # Bills
+//
+// DownloadBill(ctx, &DownloadBillRequest{BillDate: day}) fetches a day's
+// file, which the platform serves from the next day on (a day not over yet
+// is refused before sending). DownloadBillResponse.Reader returns a
+// BillReader that decodes billData as it reads, one line at a time (a line
+// over 64 KiB is refused), and at the end checks the summary line's count
+// and totals against the rows (ErrBillMismatch). Each row must be of the
+// requested day and add up (total = payment + tips; settlement = total -
+// fee when no exchange is involved). Refund and void rows count against
+// the payments whether the file gives them a minus sign or not; the
+// summary may state the net or the gross sum (both are accepted), in its
+// settlement currency when the file holds several. Totals returns the sums
+// per kind (payment, refund, void) and transaction currency. A field in
+// double quotes may hold commas. Amounts are Amount, with each currency's
+// two decimals; more decimals are refused. An absent billData is an empty
+// bill.
+//
+// # Errors
+//
+//   - *ValidationError: a bad request, nothing sent; Fields are FieldError{Field, Message}.
+//   - *APIError: a returnCode or resultCode failure (Operation, ReturnCode,
+//     ResultCode, Code(), Message(), Meaning(), RequestNo, OutTransNo,
+//     Signed, Metadata, HTTPStatusCode()).
+//   - *HTTPError: an answer that is not the platform's JSON (HTTPStatusCode()).
+//   - *OutcomeUnknownError / ErrOutcomeUnknown: see above; it prints the
+//     operation and its cause once.
+//   - ErrInvalidSignature: a trust failure only, never an unsigned gateway page.
+//   - ErrMalformedResponse, ErrMalformedNotification: verified (or unverifiable)
+//     bytes that are not a usable answer or notification.
+//
+// Where CONTRIBUTING's one-shape table does not fit: Allinpay answers carry
+// two codes, so APIError has ReturnCode and ResultCode with Code() and
+// Message() for the failing one rather than Code and Message fields; and
+// Metadata.RequestID is the requestNo the client sent (the platform has no
+// request id of its own).
 package allinpay

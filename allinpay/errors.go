@@ -3,42 +3,152 @@ package allinpay
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
-// ErrInvalidSignature reports a response or notification whose signature
-// does not verify, or a success answer without one.
+// ErrInvalidSignature reports a trust failure: a response or notification
+// whose signature does not verify, or a success answer without one. An
+// unsigned gateway error page is never ErrInvalidSignature (it is an
+// *HTTPError).
 var ErrInvalidSignature = errors.New("allinpay: invalid signature")
 
 // ErrOutcomeUnknown reports a payment, refund, void or close whose request
-// may have reached the platform but whose answer was lost. It is never
-// retried: query the order before trying again.
-var ErrOutcomeUnknown = errors.New("allinpay: outcome unknown: the request may have been processed")
+// may have been processed while no verified, definite answer came back. It
+// is never retried: match it with errors.Is, then reconcile
+// (Client.Reconcile queries the order by the *OutcomeUnknownError's Key).
+var ErrOutcomeUnknown = errors.New("allinpay: outcome unknown")
 
-// APIError is an answer with returnCode != "0000", or with a failed
-// resultCode.
+// ErrMalformedResponse reports an answer that verified (or needed no
+// verification) but cannot be read as the platform's answer to this
+// request: not a JSON object, an ambiguous field set, members differing
+// only in case, a missing resultCode, an echo that does not match the
+// request, a field in the wrong shape.
+var ErrMalformedResponse = errors.New("allinpay: malformed response")
+
+// ErrMalformedNotification reports a body that is not a notification this
+// verifier may accept: not a form, a field sent twice, an ambiguous field
+// set, a required field missing, or another merchant's notification.
+var ErrMalformedNotification = errors.New("allinpay: malformed notification")
+
+// Metadata describes the HTTP answer a response or error came from.
+type Metadata struct {
+	StatusCode int
+	Header     http.Header
+	// RequestID is the requestNo the call was sent with (generated when the
+	// request left it empty): quote it to Allinpay's support.
+	RequestID string
+}
+
+// APIError is a verified answer with returnCode != "0000", or with a
+// resultCode that is neither success nor processing. Allinpay answers carry
+// two codes: ReturnCode (was the message communicated) and ResultCode (the
+// business result); Code and Message return the one that failed.
 type APIError struct {
-	TransType  TransType
-	ReturnCode string
+	Operation  TransType
+	ReturnCode ReturnCode
 	ReturnMsg  string
 	ResultCode ResultCode
 	ResultMsg  string
-	HTTPStatus int
+	// RequestNo and OutTransNo are the request's own identifiers.
+	RequestNo, OutTransNo string
+	// Signed reports whether the answer carried a signature that verified;
+	// the platform does not sign every failure.
+	Signed   bool
+	Metadata Metadata
 }
 
-func (e *APIError) Error() string {
-	if e.ReturnCode != ReturnCodeOK {
-		return fmt.Sprintf("allinpay: %s: returnCode %s: %s", e.TransType, e.ReturnCode, e.ReturnMsg)
+// Code is the failing code: the returnCode, or the resultCode when the
+// message was communicated.
+func (e *APIError) Code() string {
+	if e.ReturnCode != ReturnCodeSuccess {
+		return string(e.ReturnCode)
 	}
-	return fmt.Sprintf("allinpay: %s: resultCode %s: %s", e.TransType, e.ResultCode, e.ResultMsg)
+	return string(e.ResultCode)
 }
+
+// Message is the platform's text for Code.
+func (e *APIError) Message() string {
+	if e.ReturnCode != ReturnCodeSuccess {
+		return e.ReturnMsg
+	}
+	return e.ResultMsg
+}
+
+// Meaning classifies the result code (MeaningRefused for a returnCode
+// failure).
+func (e *APIError) Meaning() Meaning {
+	if e.ReturnCode != ReturnCodeSuccess {
+		return MeaningRefused
+	}
+	return e.ResultCode.Meaning()
+}
+
+// HTTPStatusCode is the HTTP status of the answer.
+func (e *APIError) HTTPStatusCode() int { return e.Metadata.StatusCode }
+
+func (e *APIError) Error() string {
+	what := "resultCode"
+	if e.ReturnCode != ReturnCodeSuccess {
+		what = "returnCode"
+	}
+	s := fmt.Sprintf("allinpay: %s: %s %s: %s", opName(e.Operation), what, e.Code(), e.Message())
+	if adv := e.Meaning().advice(); adv != "" {
+		s += " (" + adv + ")"
+	}
+	return s
+}
+
+// HTTPError is an answer that is not the platform's JSON envelope: a
+// gateway error page, an HTML page, an empty 5xx.
+type HTTPError struct {
+	Operation TransType
+	Metadata  Metadata
+}
+
+// HTTPStatusCode is the HTTP status of the answer.
+func (e *HTTPError) HTTPStatusCode() int { return e.Metadata.StatusCode }
+
+func (e *HTTPError) Error() string {
+	return fmt.Sprintf("allinpay: %s: HTTP %d without the platform's answer", opName(e.Operation), e.Metadata.StatusCode)
+}
+
+// OutcomeUnknownError is ErrOutcomeUnknown with what to reconcile by: the
+// operation, the outTransNo it was sent with (Key) and the cause.
+type OutcomeUnknownError struct {
+	Operation TransType
+	Key       string // the request's outTransNo: query it
+	Err       error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	cause := ""
+	if e.Err != nil {
+		cause = ": " + strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "allinpay: "), opName(e.Operation)+": ")
+	}
+	return fmt.Sprintf("allinpay: %s: outcome unknown, query outTransNo %q%s", opName(e.Operation), e.Key, cause)
+}
+
+// Unwrap returns the cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// Is matches ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// FieldError is one bad field of a request, named by its wire name.
+type FieldError struct {
+	Field   string
+	Message string // what is wrong; never the value
+}
+
+func (f FieldError) String() string { return f.Field + ": " + f.Message }
 
 // ValidationError lists every bad field of a request; nothing was sent.
 type ValidationError struct {
-	TransType TransType
-	Fields    []validate.Problem
+	Operation TransType
+	Fields    []FieldError
 }
 
 func (e *ValidationError) Error() string {
@@ -46,12 +156,24 @@ func (e *ValidationError) Error() string {
 	for i, f := range e.Fields {
 		parts[i] = f.String()
 	}
-	return fmt.Sprintf("allinpay: invalid %s request: %s", e.TransType, strings.Join(parts, "; "))
+	return fmt.Sprintf("allinpay: %s: invalid request: %s", opName(e.Operation), strings.Join(parts, "; "))
+}
+
+func opName(t TransType) string {
+	if t == "" {
+		return "request"
+	}
+	return string(t)
 }
 
 func validationError(t TransType, c *validate.Collector) error {
 	if c.OK() {
 		return nil
 	}
-	return &ValidationError{TransType: t, Fields: c.Problems()}
+	p := c.Problems()
+	fe := make([]FieldError, len(p))
+	for i, x := range p {
+		fe[i] = FieldError{Field: x.Field, Message: x.Message}
+	}
+	return &ValidationError{Operation: t, Fields: fe}
 }

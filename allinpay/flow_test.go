@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,7 +24,7 @@ type received struct {
 	ch chan *allinpay.Notification
 }
 
-func newFlow(t *testing.T, opts ...allinpaytest.Option) (*allinpaytest.Server, *allinpay.Client, *received, string) {
+func newFlow(t *testing.T, opts ...allinpaytest.ServerOption) (*allinpaytest.Server, *allinpay.Client, *received, string) {
 	t.Helper()
 	srv, err := allinpaytest.NewServer(opts...)
 	if err != nil {
@@ -35,13 +36,17 @@ func newFlow(t *testing.T, opts ...allinpaytest.Option) (*allinpaytest.Server, *
 		t.Fatal(err)
 	}
 	r := &received{ch: make(chan *allinpay.Notification, 16)}
-	recv := httptest.NewServer(c.NotifyHandler(func(_ context.Context, n *allinpay.Notification) error {
+	h, err := allinpay.NewNotificationHandler(c.NotificationVerifier(), func(_ context.Context, n *allinpay.Notification) error {
 		r.mu.Lock()
 		r.n = append(r.n, n)
 		r.mu.Unlock()
 		r.ch <- n
 		return nil
-	}, allinpay.WithNotifyDedup(allinpay.NewMemoryDedupStore(0))))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); recv.Close() })
 	return srv, c, r, recv.URL
 }
@@ -59,7 +64,12 @@ func (r *received) wait(t *testing.T) *allinpay.Notification {
 
 func TestFlowScanPayRefundBill(t *testing.T) {
 	t.Parallel()
-	srv, c, r, notify := newFlow(t)
+	// The orders are paid yesterday (the fake's clock), and the bill is
+	// asked for today: the spec serves a day's file from the next day on.
+	var offset atomic.Int64
+	offset.Store(int64(-24 * time.Hour))
+	yesterday := func() time.Time { return time.Now().Add(-24 * time.Hour) }
+	srv, c, r, notify := newFlow(t, allinpaytest.WithClock(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }))
 	ctx := context.Background()
 	p, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "O-1", TransAmount: 1050,
 		Currency: allinpay.CurrencyHKD, NotifyURL: notify, GoodsSubject: "童装"})
@@ -73,8 +83,8 @@ func TestFlowScanPayRefundBill(t *testing.T) {
 	if !n.Succeeded() || n.TransAmount != 1050 || n.PayTime.IsZero() || n.OutTransNo != "O-1" {
 		t.Errorf("notification = %+v", n)
 	}
-	q, err := c.QueryOrder(ctx, "O-1")
-	if err != nil || q.ResultCode != allinpay.ResultSuccess || q.TransAmount != 1050 {
+	q, err := c.QueryOrder(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"})
+	if err != nil || q.ResultCode != allinpay.ResultCodeSuccess || q.TransAmount != 1050 {
 		t.Fatalf("QueryOrder = %+v, %v", q, err)
 	}
 	if _, err := c.Refund(ctx, &allinpay.RefundRequest{TransType: allinpay.TransTypeAlipayScancode.ReturnType(), OutTransNo: "RF-1", OriOutTransNo: "O-1",
@@ -84,14 +94,18 @@ func TestFlowScanPayRefundBill(t *testing.T) {
 	_, err = c.Refund(ctx, &allinpay.RefundRequest{TransType: allinpay.TransTypeAlipayReturn, OutTransNo: "RF-2", OriOutTransNo: "O-1",
 		TransAmount: 1001, Currency: allinpay.CurrencyHKD, NotifyURL: notify})
 	var apiErr *allinpay.APIError
-	if !errors.As(err, &apiErr) || apiErr.ResultCode != allinpay.ResultIllegalAmount {
+	if !errors.As(err, &apiErr) || apiErr.ResultCode != allinpay.ResultCodeIllegalAmount {
 		t.Errorf("refund over the paid amount: %v; want resultCode 0027", err)
 	}
 	_, err = c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "O-1", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: notify})
-	if !errors.As(err, &apiErr) || apiErr.ResultCode != allinpay.ResultOrderRecurrent {
-		t.Errorf("duplicate outTransNo: %v; want 0022", err)
+	if !errors.As(err, &apiErr) || apiErr.ResultCode != allinpay.ResultCodeOrderPaid || apiErr.Meaning() != allinpay.MeaningQueryOrder {
+		t.Errorf("the outTransNo of a paid order again: %v; want 0074", err)
 	}
-	b, err := c.DownloadBill(ctx, time.Now())
+	if _, err := c.DownloadBill(ctx, &allinpay.DownloadBillRequest{BillDate: time.Now()}); err == nil {
+		t.Error("today's bill asked for today")
+	}
+	offset.Store(0)
+	b, err := c.DownloadBill(ctx, &allinpay.DownloadBillRequest{BillDate: yesterday()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,12 +120,14 @@ func TestFlowScanPayRefundBill(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows++
-		if row.PayAmount != 1050 || row.TransCurrency != allinpay.CurrencyHKD || row.TransTime.IsZero() {
+		if row.TransCurrency != allinpay.CurrencyHKD || row.TransTime.IsZero() || row.MchName != "Test Merchant, Hong Kong" ||
+			row.TransType.Kind() == allinpay.KindPayment && row.PayAmount != 1050 || row.TransType.Kind() == allinpay.KindRefund && row.PayAmount != -50 {
 			t.Errorf("bill row = %+v", row)
 		}
 	}
-	if rows != 1 || br.Summary().Count != 1 || br.Summary().PayAmount != 1050 {
-		t.Errorf("bill: %d rows, summary %+v", rows, br.Summary())
+	// The payment and its refund; the summary is net.
+	if rows != 2 || br.Summary().Count != 2 || br.Summary().PayAmount != 1000 || len(br.Totals()) != 2 {
+		t.Errorf("bill: %d rows, summary %+v, totals %+v", rows, br.Summary(), br.Totals())
 	}
 }
 
@@ -121,20 +137,20 @@ func TestFlowMicropayVoidClose(t *testing.T) {
 	ctx := context.Background()
 	p, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayMicropay, OutTransNo: "M-1", TransAmount: 300,
 		Currency: allinpay.CurrencyCNY, NotifyURL: notify, AuthCode: "134567890123456789"})
-	if err != nil || p.ResultCode != allinpay.ResultSuccess {
+	if err != nil || p.ResultCode != allinpay.ResultCodeSuccess {
 		t.Fatalf("micropay = %+v, %v", p, err)
 	}
 	r.wait(t)
 	if _, err := c.Void(ctx, &allinpay.VoidRequest{TransType: allinpay.TransTypeWxpayCancel, OutTransNo: "V-1", OriOutTransNo: "M-1", NotifyURL: notify}); err != nil {
 		t.Errorf("same-day void: %v", err)
 	}
-	if _, err := c.CloseOrder(ctx, &allinpay.VoidRequest{OutTransNo: "C-0", OriOutTransNo: "M-1", NotifyURL: notify}); err == nil {
+	if _, err := c.CloseOrder(ctx, &allinpay.CloseOrderRequest{OutTransNo: "C-0", OriOutTransNo: "M-1", NotifyURL: notify}); err == nil {
 		t.Error("closing a paid (voided) order succeeded")
 	}
 	if _, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeUnionpayScancode, OutTransNo: "U-1", TransAmount: 5, Currency: allinpay.CurrencyCNY, NotifyURL: notify}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CloseOrder(ctx, &allinpay.VoidRequest{OutTransNo: "C-1", OriOutTransNo: "U-1", NotifyURL: notify}); err != nil {
+	if _, err := c.CloseOrder(ctx, &allinpay.CloseOrderRequest{OutTransNo: "C-1", OriOutTransNo: "U-1", NotifyURL: notify}); err != nil {
 		t.Errorf("closing an unpaid order: %v", err)
 	}
 }
@@ -148,25 +164,33 @@ func TestFlowFaults(t *testing.T) {
 		return err
 	}
 	srv.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultProcessThenDrop, Count: 1})
-	if err := pay("F-1"); !errors.Is(err, allinpay.ErrOutcomeUnknown) || srv.Calls("WXPAY_SCANCODE") != 1 {
-		t.Errorf("dropped payment: %v after %d requests; want ErrOutcomeUnknown after 1", err, srv.Calls("WXPAY_SCANCODE"))
+	err := pay("F-1")
+	var ou *allinpay.OutcomeUnknownError
+	if !errors.As(err, &ou) || !errors.Is(err, allinpay.ErrOutcomeUnknown) || ou.Key != "F-1" || srv.Calls(allinpay.TransTypeWxpayScancode) != 1 {
+		t.Errorf("dropped payment: %v after %d requests; want ErrOutcomeUnknown for F-1 after 1", err, srv.Calls(allinpay.TransTypeWxpayScancode))
 	}
 	if _, ok := srv.Order("F-1"); !ok {
 		t.Error("the fake did not record the order the client gave up on")
 	}
+	if q, err := c.Reconcile(ctx, err); err != nil || q.OutTransNo != "F-1" || !q.Processing() {
+		t.Errorf("Reconcile = %+v, %v; want the pending order", q, err)
+	}
+	// The spec asks for 10 s between queries of an order: a 500 is not
+	// retried at once, it is an *HTTPError.
 	srv.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultStatus500, Count: 1})
-	if _, err := c.QueryOrder(ctx, "F-1"); err != nil || srv.Calls("TRANS_QUERY") != 2 {
-		t.Errorf("query after a 500: %v, %d requests; want success on the retry", err, srv.Calls("TRANS_QUERY"))
+	var he *allinpay.HTTPError
+	if _, err := c.QueryOrder(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "F-1"}); !errors.As(err, &he) || he.HTTPStatusCode() != 500 || srv.Calls(allinpay.TransTypeTransQuery) != 2 {
+		t.Errorf("query after a 500: %v, %d requests; want an *HTTPError 500 and no retry", err, srv.Calls(allinpay.TransTypeTransQuery))
 	}
 	srv.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultBadSignature, Count: 1})
-	if err := pay("F-2"); !errors.Is(err, allinpay.ErrInvalidSignature) {
-		t.Errorf("tampered answer: %v; want ErrInvalidSignature", err)
+	if err := pay("F-2"); !errors.Is(err, allinpay.ErrInvalidSignature) || !errors.Is(err, allinpay.ErrOutcomeUnknown) {
+		t.Errorf("tampered answer: %v; want ErrOutcomeUnknown caused by ErrInvalidSignature", err)
 	}
 	other, _ := allinpaytest.NewServer()
 	defer other.Close()
 	_, pp, _, _ := vectorKeys(t)
 	wrong, _ := allinpay.NewClient(allinpay.WithMerchant("20000000", "6666666600003"), allinpay.WithKeys(srv.MerchantPrivateKey, pp), allinpay.WithBaseURL(srv.URL))
-	if _, err := wrong.QueryOrder(ctx, "F-1"); err != nil {
+	if _, err := wrong.QueryOrder(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "F-1"}); err != nil {
 		t.Errorf("the vector platform key is the fake's: %v", err)
 	}
 }
@@ -174,8 +198,11 @@ func TestFlowFaults(t *testing.T) {
 func TestNotifyRefusesForgeries(t *testing.T) {
 	t.Parallel()
 	srv, c, r, _ := newFlow(t)
-	h := c.NotifyHandler(func(context.Context, *allinpay.Notification) error { return nil })
-	good := map[string]string{"outTransNo": "O-9", "transAmount": "100", "currency": "HKD", "resultCode": "0000", "transNo": "T9", "payTime": "20240101120000", "mchNo": "6666666600003"}
+	h, err := allinpay.NewNotificationHandler(c.NotificationVerifier(), func(context.Context, *allinpay.Notification) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := map[string]string{"transType": "ALIPAY_SCANCODE", "outTransNo": "O-9", "transAmount": "100", "currency": "HKD", "resultCode": "0000", "transNo": "T9", "payTime": "20240101120000", "mchNo": "6666666600003"}
 	body := srv.SignNotification(good)
 	serve := func(b []byte) (int, string) {
 		rec := httptest.NewRecorder()
@@ -199,11 +226,11 @@ func TestNotifyRefusesForgeries(t *testing.T) {
 		}
 	}
 	_ = r
-	n, err := c.ParseNotify(context.Background(), "", body)
+	n, err := allinpay.ParseNotification(context.Background(), c.NotificationVerifier(), nil, body)
 	if err != nil || n.PayTime.Hour() != 12 || n.PayTime.Location().String() != "CST" {
 		t.Errorf("ParseNotify payTime = %v, %v; want 12:00 in UTC+8", n.PayTime, err)
 	}
-	if _, err := c.ParseNotify(context.Background(), "application/json", body); !errors.Is(err, allinpay.ErrMalformedNotification) {
+	if _, err := allinpay.ParseNotification(context.Background(), c.NotificationVerifier(), http.Header{"Content-Type": {"application/json"}}, body); !errors.Is(err, allinpay.ErrMalformedNotification) {
 		t.Errorf("JSON content type: %v", err)
 	}
 }

@@ -22,21 +22,22 @@ func FuzzParseNotify(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer srv.Close()
-	f.Add(srv.SignNotification(map[string]string{"outTransNo": "O", "transAmount": "1", "payTime": "20240101000000", "resultCode": "0000"}))
+	f.Add(srv.SignNotification(map[string]string{"transType": "WXPAY_SCANCODE", "outTransNo": "O", "transAmount": "1", "currency": "HKD", "transNo": "T1", "payTime": "20240101000000", "resultCode": "0000"}))
 	f.Add([]byte("outTransNo=O&signature=AAAA"))
-	c, err := allinpay.NewClient(allinpay.WithMerchant("a", "b"), allinpay.WithKeys(srv.MerchantPrivateKey, srv.PlatformPublicKey), allinpay.WithBaseURL("https://x.invalid"))
+	v, err := allinpay.NewNotificationVerifier(allinpay.WithMerchant(srv.AccessCode, srv.MchNo), allinpay.WithPlatformPublicKeys(srv.PlatformPublicKey))
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		n, err := c.ParseNotify(context.Background(), "", body)
+		n, err := allinpay.ParseNotification(context.Background(), v, nil, body)
 		if err != nil {
+			_ = err.Error() // prints safely
 			if !errors.Is(err, allinpay.ErrInvalidSignature) && !errors.Is(err, allinpay.ErrMalformedNotification) {
 				t.Fatalf("untyped error: %v", err)
 			}
 			return
 		}
-		if n.OutTransNo == "" || n.Fields["signature"] == "" {
+		if n.OutTransNo == "" || n.Fields["signature"] == "" || n.MchNo != srv.MchNo || n.IdempotencyKey() == "" {
 			t.Fatalf("accepted %+v", n)
 		}
 	})
@@ -55,6 +56,7 @@ func FuzzBillReader(f *testing.F) {
 		for i := 0; ; i++ {
 			_, err := br.Next()
 			if err != nil {
+				_ = err.Error() // prints safely
 				if errors.Is(err, io.EOF) && int64(i) != br.Summary().Count {
 					t.Fatalf("EOF after %d rows but the summary counts %d", i, br.Summary().Count)
 				}
@@ -83,7 +85,18 @@ func FuzzResponse(f *testing.F) {
 		mp, pp, _, _ := vectorKeys(t)
 		c, _ := allinpay.NewClient(allinpay.WithMerchant("a", "b"), allinpay.WithKeys(mp, pp), allinpay.WithBaseURL(allinpay.TestBaseURL),
 			allinpay.WithHTTPClient(&http.Client{Transport: mt}), allinpay.WithRetries(0))
-		q, err := c.QueryOrder(context.Background(), "O")
+		q, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O"})
+		if err != nil {
+			_ = err.Error()
+		}
+		p, perr := c.Pay(context.Background(), &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: "O", TransAmount: 1,
+			Currency: allinpay.CurrencyHKD, NotifyURL: "https://x.invalid/n"})
+		if perr == nil {
+			t.Fatalf("payment accepted an unsigned answer: %+v", p)
+		}
+		if !errors.Is(perr, allinpay.ErrOutcomeUnknown) {
+			t.Fatalf("payment: %v; an unsigned answer is no answer", perr)
+		}
 		if err == nil {
 			t.Fatalf("accepted an unsigned answer: %+v", q)
 		}

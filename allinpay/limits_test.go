@@ -9,14 +9,16 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
-// TestResponseSizeLimit: an endless answer is cut at the limit; a query is
-// retried, a payment is reported as ErrOutcomeUnknown after one request.
+// TestResponseSizeLimit: an endless answer is cut at the limit; a query
+// fails (not retried: the 10 s rule), a payment is reported as
+// ErrOutcomeUnknown after one request, a bill is retried.
 func TestResponseSizeLimit(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int64
@@ -27,17 +29,22 @@ func TestResponseSizeLimit(t *testing.T) {
 	defer srv.Close()
 	mp, pp, _, _ := vectorKeys(t)
 	c, err := allinpay.NewClient(allinpay.WithMerchant("20000000", "6666666600003"), allinpay.WithKeys(mp, pp), allinpay.WithBaseURL(srv.URL),
-		allinpay.WithMaxResponseBytes(64<<10), allinpay.WithRetries(1))
+		allinpay.WithMaxResponseBytes(64<<10), allinpay.WithMaxBillBytes(1<<20), allinpay.WithRetries(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.QueryOrder(context.Background(), "O-1"); !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 2 {
+	if _, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"}); !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 1 {
 		t.Errorf("query: %v after %d requests", err, calls.Load())
 	}
 	calls.Store(0)
 	_, err = c.Pay(context.Background(), &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: "O-2", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "https://x.invalid/n"})
 	if !errors.Is(err, allinpay.ErrOutcomeUnknown) || !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 1 {
 		t.Errorf("pay: %v after %d requests", err, calls.Load())
+	}
+	calls.Store(0)
+	_, err = c.DownloadBill(context.Background(), &allinpay.DownloadBillRequest{BillDate: time.Now().AddDate(0, 0, -2)})
+	if !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 2 {
+		t.Errorf("bill: %v after %d requests; want the limit and one retry", err, calls.Load())
 	}
 }
 

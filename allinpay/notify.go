@@ -1,6 +1,7 @@
 package allinpay
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,139 +9,229 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/callback"
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/store"
 )
 
-// Notification is a verified asynchronous payment notification.
+// NotificationVerifier verifies notifications of one merchant. It holds
+// only the platform's public key(s) and the merchant's accessCode and
+// mchNo: never the merchant's private key.
+type NotificationVerifier struct {
+	verifier          Verifier
+	accessCode, mchNo string
+	log               *slog.Logger
+}
+
+// NewNotificationVerifier returns a verifier from the client's options;
+// it needs WithMerchant and WithPlatformPublicKeys (or WithVerifier), and
+// ignores the others. A missing one fails here, not at the first
+// notification.
+func NewNotificationVerifier(opts ...Option) (*NotificationVerifier, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	if cfg.accessCode == "" {
+		missing = append(missing, "WithMerchant")
+	}
+	if cfg.verifier == nil {
+		missing = append(missing, "WithPlatformPublicKeys")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("allinpay: NewNotificationVerifier: missing %s", strings.Join(missing, ", "))
+	}
+	return &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log}, nil
+}
+
+// Notification is a verified asynchronous notification (§1.5.2.6).
 type Notification struct {
+	Kind        Kind
+	RequestNo   string
 	TransType   TransType
+	MchNo       string
 	OutTransNo  string
-	TransAmount int64 // minor units
+	TransAmount Amount
 	Currency    Currency
 	ResultCode  ResultCode
 	ResultMsg   string
 	TransNo     string
 	BankTradeNo string
-	PayTime     time.Time // UTC+8; zero when absent
-	BankUserID  string
+	PayTime     Time   // zero with Raw set when in another shape
+	BankUserID  string // the customer's wallet id (masked when printed)
+	// PaymentAmount and PaymentCurrency are what the customer paid, when
+	// the platform sends them (not in the seed's table).
+	PaymentAmount   Amount
+	PaymentCurrency Currency
 	// Fields are every field received (the signed set), unknown included.
 	Fields Fields
+	key    string
 }
 
-// IdempotencyKey identifies the notified state: the same across
-// redeliveries of one result.
-func (n *Notification) IdempotencyKey() string {
-	return n.OutTransNo + ":" + n.TransNo + ":" + string(n.ResultCode)
+type notificationView Notification
+
+func (n Notification) view() notificationView {
+	v := notificationView(n)
+	v.BankUserID = mask.Middle(v.BankUserID, 2, 2)
+	return v
 }
 
-// Succeeded reports a successful payment.
-func (n *Notification) Succeeded() bool { return n.ResultCode == ResultSuccess }
+// Format prints the notification with BankUserID masked.
+func (n Notification) Format(s fmt.State, verb rune) {
+	fmt.Fprintf(s, fmt.FormatString(s, verb), n.view())
+}
 
-// ErrMalformedNotification reports a body that is not a notification form.
-var ErrMalformedNotification = errors.New("allinpay: malformed notification")
+// LogValue implements slog.LogValuer with BankUserID masked.
+func (n Notification) LogValue() slog.Value { return slog.AnyValue(n.view()) }
 
-// ParseNotify verifies and decodes a notification from the raw form body:
-// the signature is checked over every received non-empty field except
-// signature, unknown fields included, before anything is decoded. A field
-// sent twice is refused (the signed set would be ambiguous).
-func (c *Client) ParseNotify(ctx context.Context, contentType string, body []byte) (*Notification, error) {
-	if mt, _, _ := mime.ParseMediaType(contentType); contentType != "" && mt != "application/x-www-form-urlencoded" {
-		return nil, fmt.Errorf("%w: content type %q", ErrMalformedNotification, mt)
+// IdempotencyKey is the kind plus a hash of the verified canonical bytes:
+// every redelivery of one notification has it, and any two notifications
+// that differ in a signed field do not share it.
+func (n *Notification) IdempotencyKey() string { return n.key }
+
+// Succeeded reports a successful payment (never a refund, void or close).
+func (n *Notification) Succeeded() bool {
+	return n.Kind == KindPayment && n.ResultCode == ResultCodeSuccess
+}
+
+// Done reports that the notified transaction (of any kind) succeeded.
+func (n *Notification) Done() bool { return n.ResultCode == ResultCodeSuccess }
+
+const maxNotificationFields = 100
+
+// notificationRequired are the fields §1.5.2.6 marks M (signature apart).
+var notificationRequired = []string{"requestNo", "version", "accessCode", "transType", "signType", "mchNo", "outTransNo", "transAmount", "currency", "transNo"}
+
+// ParseNotification verifies and decodes a notification from the raw form
+// body: the field set is refused when it is ambiguous under its canonical
+// form, the signature is checked over every received non-empty field
+// except signature (unknown fields included) before anything is decoded,
+// and the notification must be for v's merchant. A field sent twice is
+// refused. h may be nil; when it names a content type, it must be a form.
+func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Header, body []byte) (*Notification, error) {
+	if v == nil {
+		return nil, errors.New("allinpay: ParseNotification: nil verifier")
+	}
+	if ct := h.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
+			return nil, fmt.Errorf("%w: content type %q", ErrMalformedNotification, mt)
+		}
+	}
+	// Cheap refusals first: everything here is linear in the body, and
+	// the field count is bounded before the form is split (a real
+	// notification has about 20 fields).
+	if n := bytes.Count(body, []byte{'&'}); n >= maxNotificationFields {
+		return nil, fmt.Errorf("%w: %d fields", ErrMalformedNotification, n+1)
+	}
+	if !utf8.Valid(body) {
+		return nil, fmt.Errorf("%w: body is not UTF-8", ErrMalformedNotification)
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil, fmt.Errorf("%w: body is not a form", ErrMalformedNotification)
 	}
 	f := make(Fields, len(form))
-	for k, v := range form {
-		if len(v) != 1 {
-			return nil, fmt.Errorf("%w: field %q sent %d times", ErrMalformedNotification, k, len(v))
+	for k, vals := range form {
+		if len(vals) != 1 {
+			return nil, fmt.Errorf("%w: field %q sent %d times", ErrMalformedNotification, k, len(vals))
 		}
-		if !utf8.ValidString(k) || !utf8.ValidString(v[0]) {
+		if !utf8.ValidString(k) || !utf8.ValidString(vals[0]) {
 			return nil, fmt.Errorf("%w: a field is not UTF-8", ErrMalformedNotification)
 		}
-		f[k] = v[0]
+		f[k] = vals[0]
 	}
-	if err := c.verifyFields(ctx, f); err != nil {
+	if err := caseUnique(f); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+	}
+	if err := unambiguous(f, nil); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+	}
+	if err := verifyWith(ctx, v.verifier, v.log, f); err != nil {
 		return nil, err
 	}
-	n := &Notification{TransType: TransType(f["transType"]), OutTransNo: f["outTransNo"], Currency: Currency(f["currency"]),
-		ResultCode: ResultCode(f["resultCode"]), ResultMsg: f["resultMsg"], TransNo: f["transNo"], BankTradeNo: f["bankTradeNo"],
-		BankUserID: f["bankUserId"], Fields: f}
-	if n.OutTransNo == "" {
-		return nil, fmt.Errorf("%w: outTransNo missing", ErrMalformedNotification)
+	d := &decoder{f: f}
+	for _, k := range notificationRequired {
+		d.required(k)
 	}
-	if s := f["transAmount"]; s != "" {
-		a, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%w: transAmount is not minor units", ErrMalformedNotification)
-		}
-		n.TransAmount = a
+	n := &Notification{RequestNo: d.str("requestNo"), TransType: TransType(d.str("transType")), MchNo: d.str("mchNo"), OutTransNo: d.str("outTransNo"),
+		TransAmount: d.amount("transAmount"), Currency: Currency(d.str("currency")), ResultCode: ResultCode(d.str("resultCode")),
+		ResultMsg: d.str("resultMsg"), TransNo: d.str("transNo"), BankTradeNo: d.str("bankTradeNo"), PayTime: d.time("payTime"),
+		BankUserID: d.str("bankUserId"), PaymentAmount: d.amount("paymentAmount"), PaymentCurrency: Currency(d.str("paymentCurrency")), Fields: f}
+	if d.err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, d.err)
 	}
-	if s := f["payTime"]; s != "" {
-		t, err := time.ParseInLocation("20060102150405", s, cst)
-		if err != nil {
-			return nil, fmt.Errorf("%w: payTime is not yyyyMMddHHmmss", ErrMalformedNotification)
-		}
-		n.PayTime = t
+	// The platform key is the same for every merchant: another merchant's
+	// genuine notification verifies too.
+	if f["mchNo"] != v.mchNo || f["accessCode"] != v.accessCode {
+		return nil, fmt.Errorf("%w: mchNo or accessCode is not this merchant's", ErrMalformedNotification)
 	}
+	n.Kind = n.TransType.Kind()
+	n.key = contentKey(string(n.Kind), f)
 	return n, nil
 }
 
-// NotifyFunc handles one verified notification; return nil only once it is
-// durably handled.
-type NotifyFunc func(ctx context.Context, n *Notification) error
+// NotificationFunc handles one verified notification; return nil only
+// once it is durably handled.
+type NotificationFunc func(ctx context.Context, n *Notification) error
 
-// DedupStore records handled notifications (see NewMemoryDedupStore).
-type DedupStore = store.Dedup
+// HandlerOption configures NewNotificationHandler.
+type HandlerOption func(*handlerOptions) error
 
-// NewMemoryDedupStore returns an in-process DedupStore (72 h when 0).
-func NewMemoryDedupStore(retention time.Duration) DedupStore {
-	var opts []store.MemoryOption
-	if retention > 0 {
-		opts = append(opts, store.WithRetention(retention))
-	}
-	s, _ := store.NewMemoryDedup(opts...) // cannot fail: every option is valid
-	return s
+type handlerOptions = callback.Options
+
+// WithDedupStore deduplicates deliveries by IdempotencyKey in s (default:
+// in memory, bounded).
+func WithDedupStore(s store.Dedup) HandlerOption {
+	return func(o *handlerOptions) error { return o.SetDedupStore(s) }
 }
 
-// NotifyOption configures NotifyHandler.
-type NotifyOption func(*notifyHandler)
+// WithoutDedup hands every delivery to the host's function.
+func WithoutDedup() HandlerOption { return func(o *handlerOptions) error { return o.SetNoDedup() } }
 
-// WithNotifyDedup deduplicates deliveries by IdempotencyKey.
-func WithNotifyDedup(s DedupStore) NotifyOption { return func(h *notifyHandler) { h.store = s } }
+// WithMaxBodyBytes sets the body limit (DefaultMaxNotificationBytes).
+func WithMaxBodyBytes(n int64) HandlerOption {
+	return func(o *handlerOptions) error { return o.SetMaxBytes(n) }
+}
 
-// WithNotifyMaxBytes sets the body limit (64 KiB by default).
-func WithNotifyMaxBytes(n int64) NotifyOption { return func(h *notifyHandler) { h.max = n } }
+// WithReadTimeout bounds the time to read a body (10 s by default).
+func WithReadTimeout(d time.Duration) HandlerOption {
+	return func(o *handlerOptions) error { return o.SetReadTimeout(d) }
+}
 
-// NotifyHandler returns the http.Handler for the notifyUrl: it answers the
-// plain text SUCCESS only after fn returned nil (or the notification was
-// handled before), and FAIL with a non-2xx status otherwise.
-func (c *Client) NotifyHandler(fn NotifyFunc, opts ...NotifyOption) http.Handler {
-	h := &notifyHandler{max: 64 << 10}
-	for _, o := range opts {
-		o(h)
+// DefaultMaxNotificationBytes is the default body limit: a real
+// notification is under 2 KiB.
+const DefaultMaxNotificationBytes = 16 << 10
+
+// NewNotificationHandler returns the http.Handler for the notifyUrl: it
+// answers the plain text SUCCESS only after fn returned nil (or the
+// notification was handled before), and FAIL with a non-2xx status
+// otherwise. It logs through the verifier's WithLogger.
+func NewNotificationHandler(v *NotificationVerifier, fn NotificationFunc, opts ...HandlerOption) (http.Handler, error) {
+	if v == nil || fn == nil {
+		return nil, errors.New("allinpay: NewNotificationHandler: nil verifier or function")
+	}
+	var o handlerOptions
+	fs := make([]func(*callback.Options) error, len(opts))
+	for i, op := range opts {
+		fs[i] = op
+	}
+	if err := o.Apply(DefaultMaxNotificationBytes, fs); err != nil {
+		return nil, fmt.Errorf("allinpay: NewNotificationHandler: %w", err)
 	}
 	ack, nack := callback.TextAnswers("SUCCESS", "FAIL")
 	return &callback.Handler[*Notification]{
-		Module: "allinpay", MaxBytes: h.max, Store: h.store, Log: c.cfg.log, Handle: fn,
+		Module: "allinpay", MaxBytes: o.MaxBytes, ReadTimeout: o.ReadTimeout, Store: o.Store, Log: v.log, Handle: fn,
 		Parse: func(ctx context.Context, r *http.Request, body []byte) (*Notification, error) {
-			return c.ParseNotify(ctx, r.Header.Get("Content-Type"), body)
+			return ParseNotification(ctx, v, r.Header, body)
 		},
 		Key:   (*Notification).IdempotencyKey,
 		Attrs: func(n *Notification) []slog.Attr { return []slog.Attr{slog.String("outTransNo", n.OutTransNo)} },
 		Ack:   ack,
 		Nack:  nack,
-	}
-}
-
-// notifyHandler collects NotifyHandler's options.
-type notifyHandler struct {
-	store DedupStore
-	max   int64
+	}, nil
 }

@@ -5,35 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
-// Amount is an amount in minor units (cents). It reads a JSON number or a
-// numeric string: the platform sends both.
-type Amount int64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (a *Amount) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	if s == "" || s == "null" {
-		*a = 0
-		return nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return errors.New("allinpay: amount is not an integer of minor units")
-	}
-	*a = Amount(n)
-	return nil
-}
-
 // TradeInformation is the tradeInformation JSON the Alipay PC/H5/APP
-// payments carry. BusinessType "1".."5" (several separated by spaces);
+// payments carry. BusinessType "1".."5", several separated by "|" ("1|4");
 // the fields each type needs are checked by Validate.
 type TradeInformation struct {
 	BusinessType       string `json:"business_type"`
@@ -49,7 +31,7 @@ type TradeInformation struct {
 }
 
 func (t *TradeInformation) validate(c *validate.Collector) {
-	types := strings.Fields(strings.ReplaceAll(t.BusinessType, "|", " "))
+	types := strings.FieldsFunc(t.BusinessType, func(r rune) bool { return r == '|' })
 	if len(types) == 0 {
 		c.Addf("tradeInformation.business_type", "is required")
 	}
@@ -87,13 +69,13 @@ type PayRequest struct {
 	RequestNo          string // generated when empty
 	TransType          TransType
 	OutTransNo         string
-	TransAmount        int64 // minor units, tips included
-	TipsAmount         int64
+	TransAmount        Amount // tips included
+	TipsAmount         Amount
 	Currency           Currency
 	NotifyURL          string
 	StoreID            string
 	LimitPay           string
-	AuthCode           string // MICROPAY: the customer's code
+	AuthCode           string // MICROPAY: the customer's code (a bearer credential: masked when printed)
 	ExpireTime         int    // minutes; 0 = the platform's default
 	OpenID             string // WXPAY_BRANCH_MP
 	TerminalIP         string // WXPAY_BRANCH_MP, WXPAY_APP
@@ -107,6 +89,22 @@ type PayRequest struct {
 	Appenv             string // ALIPAY_APP, e.g. "system=android^version=3.0.1.2"
 	TradeInformation   *TradeInformation
 }
+
+type payRequestView PayRequest
+
+func (r PayRequest) view() payRequestView {
+	v := payRequestView(r)
+	v.AuthCode, v.OpenID = mask.Secret(v.AuthCode), mask.Middle(v.OpenID, 2, 2)
+	return v
+}
+
+// Format prints the request with AuthCode and OpenID masked.
+func (r PayRequest) Format(s fmt.State, verb rune) {
+	fmt.Fprintf(s, fmt.FormatString(s, verb), r.view())
+}
+
+// LogValue implements slog.LogValuer with AuthCode and OpenID masked.
+func (r PayRequest) LogValue() slog.Value { return slog.AnyValue(r.view()) }
 
 type payWire struct {
 	header
@@ -132,6 +130,17 @@ type payWire struct {
 	TradeInformation   string `kv:"tradeInformation"`
 }
 
+var currencies = []Currency{CurrencyCNY, CurrencyHKD, CurrencyUSD, CurrencyCAD, CurrencySGD}
+
+func amountN12(c *validate.Collector, field string, a Amount) {
+	if a <= 0 {
+		c.Addf(field, "must be positive (minor units)")
+	}
+	if a > 999_999_999_999 {
+		c.Addf(field, "exceeds 12 digits")
+	}
+}
+
 // Validate reports every bad field; lengths count bytes, a Chinese
 // character as 2.
 func (r *PayRequest) Validate() error {
@@ -143,17 +152,12 @@ func (r *PayRequest) Validate() error {
 		c.MaxBytes("outTransNo", r.OutTransNo, 32)
 	}
 	c.MaxBytes("requestNo", r.RequestNo, 32)
-	if r.TransAmount <= 0 {
-		c.Addf("transAmount", "must be positive (minor units)")
-	}
-	if r.TransAmount > 999_999_999_999 {
-		c.Addf("transAmount", "exceeds 12 digits")
-	}
+	amountN12(&c, "transAmount", r.TransAmount)
 	if r.TipsAmount < 0 || r.TipsAmount > r.TransAmount {
 		c.Addf("tipsAmount", "must be between 0 and transAmount")
 	}
 	if c.Required("currency", string(r.Currency)) {
-		validate.OneOf(&c, "currency", r.Currency, CurrencyCNY, CurrencyHKD, CurrencyUSD, CurrencyCAD, CurrencySGD)
+		validate.OneOf(&c, "currency", r.Currency, currencies...)
 	}
 	if c.Required("notifyUrl", r.NotifyURL) {
 		c.MaxBytes("notifyUrl", r.NotifyURL, 256)
@@ -189,6 +193,10 @@ func (r *PayRequest) Validate() error {
 		}
 		need(r.PaymentInstitution == "ALIPAYCN" && r.TradeInformation == nil, "tradeInformation")
 	}
+	if r.LimitPay != "" && !strings.HasPrefix(string(r.TransType), "WXPAY_") && !strings.HasPrefix(string(r.TransType), "ALIPAY_") {
+		// §1.5.2.1: "It is only for Wechat Pay and Alipay".
+		c.Addf("limitPay", "is only for WeChat Pay and Alipay")
+	}
 	if r.TradeInformation != nil {
 		r.TradeInformation.validate(&c)
 	}
@@ -202,45 +210,86 @@ func (r *PayRequest) Validate() error {
 	return validationError(r.TransType, &c)
 }
 
-// Result is the common part of every answer.
+// Result is the common part of every answer, read from the verified field
+// set by exact name.
 type Result struct {
-	RequestNo  string     `json:"requestNo"`
-	TransType  TransType  `json:"transType"`
-	MchNo      string     `json:"mchNo"`
-	OutTransNo string     `json:"outTransNo"`
-	ReturnCode string     `json:"returnCode"`
-	ReturnMsg  string     `json:"returnMsg"`
-	ResultCode ResultCode `json:"resultCode"`
-	ResultMsg  string     `json:"resultMsg"`
+	RequestNo  string
+	TransType  TransType
+	MchNo      string
+	OutTransNo string
+	ReturnCode ReturnCode
+	ReturnMsg  string
+	ResultCode ResultCode
+	ResultMsg  string
 	// Fields are all the fields received (the signed set), unknown included.
-	Fields Fields `json:"-"`
+	Fields   Fields
+	Metadata Metadata
 }
 
 // Processing reports whether the order's result is not final yet.
 func (r *Result) Processing() bool { return r.ResultCode.Processing() }
 
-// PayResponse is the payment answer. A Processing answer (P000, 9997) is
-// not an error: the customer still has to scan or confirm.
+func (d *decoder) result(m Metadata) Result {
+	return Result{RequestNo: d.str("requestNo"), TransType: TransType(d.str("transType")), MchNo: d.str("mchNo"), OutTransNo: d.str("outTransNo"),
+		ReturnCode: ReturnCode(d.str("returnCode")), ReturnMsg: d.str("returnMsg"), ResultCode: ResultCode(d.str("resultCode")),
+		ResultMsg: d.str("resultMsg"), Fields: d.f, Metadata: m}
+}
+
+// decoded finishes a call: a field that does not decode makes the answer
+// malformed, and for a state-changing call, of unknown outcome.
+func decoded(o op, d *decoder) error {
+	if d.err == nil {
+		return nil
+	}
+	err := fmt.Errorf("allinpay: %s: %w: %w", o.t, ErrMalformedResponse, d.err)
+	if o.state {
+		return &OutcomeUnknownError{Operation: o.t, Key: o.key, Err: err}
+	}
+	return err
+}
+
+// PayResponse is the payment answer. A Processing answer (P000, 9997,
+// 0051) is not an error: the customer still has to scan or confirm.
 type PayResponse struct {
 	Result
-	CodeURL     string `json:"codeUrl"` // the QR content to show
-	PayInfo     string `json:"payInfo"`
-	BankUserID  string `json:"bankUserId"`
-	TransNo     string `json:"transNo"`
-	PayTime     string `json:"payTime"`
-	BankTradeNo string `json:"bankTradeNo"`
+	CodeURL     string // the QR content to show
+	PayInfo     string // as sent: a string, or an object's JSON text
+	BankUserID  string // the customer's wallet id (masked when printed)
+	TransNo     string
+	PayTime     Time
+	BankTradeNo string
+}
+
+type payResponseView PayResponse
+
+// Format prints the response with BankUserID masked.
+func (r PayResponse) Format(s fmt.State, verb rune) {
+	v := payResponseView(r)
+	v.BankUserID = mask.Middle(v.BankUserID, 2, 2)
+	fmt.Fprintf(s, fmt.FormatString(s, verb), v)
+}
+
+// LogValue implements slog.LogValuer with BankUserID masked.
+func (r PayResponse) LogValue() slog.Value {
+	v := payResponseView(r)
+	v.BankUserID = mask.Middle(v.BankUserID, 2, 2)
+	return slog.AnyValue(v)
 }
 
 // Pay creates a payment of any payment type. It is never retried once the
-// request may have left: an ambiguous failure is ErrOutcomeUnknown, and
-// QueryOrder tells what happened.
+// request may have left: without a verified, definite answer it returns
+// an *OutcomeUnknownError (ErrOutcomeUnknown); Reconcile tells what
+// happened.
 //
 // Allinpay API: consumeTrans, transType WXPAY_*/ALIPAY_*/UNIONPAY_*/PAYNOW_SCANCODE.
 func (c *Client) Pay(ctx context.Context, r *PayRequest) (*PayResponse, error) {
+	if r == nil {
+		return nil, errors.New("allinpay: Pay: nil request")
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	w := payWire{header: c.header(r.TransType, r.RequestNo), OutTransNo: r.OutTransNo, TransAmount: r.TransAmount, TipsAmount: r.TipsAmount,
+	w := payWire{header: c.header(r.TransType, r.RequestNo), OutTransNo: r.OutTransNo, TransAmount: int64(r.TransAmount), TipsAmount: int64(r.TipsAmount),
 		Currency: string(r.Currency), NotifyURL: r.NotifyURL, StoreID: r.StoreID, LimitPay: r.LimitPay, AuthCode: r.AuthCode, ExpireTime: r.ExpireTime,
 		OpenID: r.OpenID, TerminalIP: r.TerminalIP, SubAppID: r.SubAppID, GoodsSubject: r.GoodsSubject, GoodsDetail: r.GoodsDetail,
 		ReturnURL: r.ReturnURL, ReferURL: r.ReferURL, PaymentInstitution: r.PaymentInstitution, Supplier: r.Supplier, Appenv: r.Appenv}
@@ -251,62 +300,122 @@ func (c *Client) Pay(ctx context.Context, r *PayRequest) (*PayResponse, error) {
 		}
 		w.TradeInformation = string(b)
 	}
-	var out PayResponse
-	f, err := c.call(ctx, PathConsume, r.TransType, &w, &out, false)
-	out.Fields = f
+	o := op{t: r.TransType, path: pathConsume, state: true, key: r.OutTransNo, echoOut: r.OutTransNo, h: w.header}
+	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	d := &decoder{f: f}
+	out := &PayResponse{Result: d.result(m), CodeURL: d.str("codeUrl"), PayInfo: d.str("payInfo"), BankUserID: d.str("bankUserId"),
+		TransNo: d.str("transNo"), PayTime: d.time("payTime"), BankTradeNo: d.str("bankTradeNo")}
+	if out.ResultCode == ResultCodeSuccess {
+		d.required("transNo")
+	}
+	if err := decoded(o, d); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// QueryResponse is TRANS_QUERY's answer.
-type QueryResponse struct {
+// QueryOrderRequest asks for an order's state (TRANS_QUERY).
+type QueryOrderRequest struct {
+	RequestNo     string // generated when empty
+	OriOutTransNo string // the order's outTransNo
+}
+
+// QueryOrderResponse is TRANS_QUERY's answer.
+type QueryOrderResponse struct {
 	Result
-	TransAmount Amount   `json:"transAmount"`
-	Currency    Currency `json:"currency"`
-	TransNo     string   `json:"transNo"`
-	PayTime     string   `json:"payTime"`
-	BankUserID  string   `json:"bankUserId"`
-	BankTradeNo string   `json:"bankTradeNo"`
+	TransAmount Amount
+	Currency    Currency
+	TransNo     string
+	PayTime     Time
+	BankUserID  string // masked when printed
+	BankTradeNo string
 }
 
-// QueryOrder asks for an order's state by the merchant's outTransNo; it is
-// retried on transport errors and 5xx.
+type queryResponseView QueryOrderResponse
+
+// Format prints the response with BankUserID masked.
+func (r QueryOrderResponse) Format(s fmt.State, verb rune) {
+	v := queryResponseView(r)
+	v.BankUserID = mask.Middle(v.BankUserID, 2, 2)
+	fmt.Fprintf(s, fmt.FormatString(s, verb), v)
+}
+
+// LogValue implements slog.LogValuer with BankUserID masked.
+func (r QueryOrderResponse) LogValue() slog.Value {
+	v := queryResponseView(r)
+	v.BankUserID = mask.Middle(v.BankUserID, 2, 2)
+	return slog.AnyValue(v)
+}
+
+// QueryOrder asks for an order's state by the merchant's outTransNo. The
+// spec asks for 10 s between queries of an order, so a query is retried
+// only when it provably never left; loop with WaitFinal.
 //
 // Allinpay API: consumeTrans, transType TRANS_QUERY.
-func (c *Client) QueryOrder(ctx context.Context, oriOutTransNo string) (*QueryResponse, error) {
-	var v validate.Collector
-	if v.Required("oriOutTransNo", oriOutTransNo) {
-		v.MaxBytes("oriOutTransNo", oriOutTransNo, 32)
+func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOrderResponse, error) {
+	if r == nil {
+		return nil, errors.New("allinpay: QueryOrder: nil request")
 	}
+	var v validate.Collector
+	if v.Required("oriOutTransNo", r.OriOutTransNo) {
+		v.MaxBytes("oriOutTransNo", r.OriOutTransNo, 32)
+	}
+	v.MaxBytes("requestNo", r.RequestNo, 32)
 	if err := validationError(TransTypeTransQuery, &v); err != nil {
 		return nil, err
 	}
 	w := struct {
 		header
 		OriOutTransNo string `kv:"oriOutTransNo"`
-	}{c.header(TransTypeTransQuery, ""), oriOutTransNo}
-	var out QueryResponse
-	f, err := c.call(ctx, PathConsume, TransTypeTransQuery, &w, &out, true)
-	out.Fields = f
+	}{c.header(TransTypeTransQuery, r.RequestNo), r.OriOutTransNo}
+	o := op{t: TransTypeTransQuery, path: pathConsume, key: r.OriOutTransNo, echoOut: r.OriOutTransNo, h: w.header}
+	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	d := &decoder{f: f}
+	out := &QueryOrderResponse{Result: d.result(m), TransAmount: d.amount("transAmount"), Currency: Currency(d.str("currency")),
+		TransNo: d.str("transNo"), PayTime: d.time("payTime"), BankUserID: d.str("bankUserId"), BankTradeNo: d.str("bankTradeNo")}
+	if err := decoded(o, d); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// WaitFinal queries the order every interval (at least 10 s, the
-// platform's rule) until its result is final or ctx ends.
-func (c *Client) WaitFinal(ctx context.Context, oriOutTransNo string, interval time.Duration) (*QueryResponse, error) {
-	interval = max(interval, 10*time.Second)
+// MinQueryInterval is the spec's least time between two queries of one
+// order (§1.5.2.2).
+const MinQueryInterval = 10 * time.Second
+
+// WaitFinal queries the order every interval (at least MinQueryInterval,
+// the first query at once) until its result is final or ctx ends. A query
+// that fails with a transport error, a 5xx or a malformed answer is tried
+// again at the next interval; a definite refusal (*APIError) ends the
+// wait. When ctx ends, the error wraps ctx's error and the last query's
+// error.
+func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval time.Duration) (*QueryOrderResponse, error) {
+	if r == nil {
+		return nil, errors.New("allinpay: WaitFinal: nil request")
+	}
+	interval = max(interval, MinQueryInterval)
 	for {
-		q, err := c.QueryOrder(ctx, oriOutTransNo)
-		if err != nil || !q.Processing() {
-			return q, err
+		cp := *r
+		q, err := c.QueryOrder(ctx, &cp)
+		var ae *APIError
+		var ve *ValidationError
+		switch {
+		case err == nil && !q.Processing():
+			return q, nil
+		case errors.As(err, &ae) && ae.Signed && ae.Meaning() != MeaningRetryLater, errors.As(err, &ve):
+			return nil, err // a verified refusal; 9996 (busy) is waited out
 		}
-		if err := transport.Sleep(ctx, interval); err != nil {
-			return q, fmt.Errorf("allinpay: WaitFinal: %w", err)
+		if serr := transport.Sleep(ctx, interval); serr != nil {
+			if err != nil {
+				return nil, fmt.Errorf("allinpay: WaitFinal: %w (last query: %w)", serr, err)
+			}
+			return q, fmt.Errorf("allinpay: WaitFinal: %w", serr)
 		}
 	}
 }
@@ -318,36 +427,43 @@ type RefundRequest struct {
 	TransType     TransType // e.g. TransTypeAlipayReturn, or payType.ReturnType()
 	OutTransNo    string    // the refund's own number
 	OriOutTransNo string
-	TransAmount   int64
+	TransAmount   Amount
 	Currency      Currency
 	RefundReason  string // wire name refundReson, as the seed spells it
 	NotifyURL     string
 }
 
+// Validate reports every bad field.
+func (r *RefundRequest) Validate() error {
+	var v validate.Collector
+	if v.Required("transType", string(r.TransType)) {
+		validate.OneOf(&v, "transType", r.TransType, TransTypeWxpayReturn, TransTypeAlipayReturn, TransTypeUnionpayReturn, TransTypePaynowReturn)
+	}
+	orderRefs(&v, r.RequestNo, r.OutTransNo, r.OriOutTransNo, r.NotifyURL)
+	amountN12(&v, "transAmount", r.TransAmount)
+	if v.Required("currency", string(r.Currency)) {
+		validate.OneOf(&v, "currency", r.Currency, currencies...)
+	}
+	v.MaxBytes("refundReson", r.RefundReason, 256)
+	return validationError(r.TransType, &v)
+}
+
 // RefundResponse is a refund's answer.
 type RefundResponse struct {
 	Result
-	TransAmount Amount `json:"transAmount"`
-	TransNo     string `json:"transNo"`
-	BankTradeNo string `json:"bankTradeNo"`
+	TransAmount Amount
+	TransNo     string
+	BankTradeNo string
 }
 
 // Refund refunds part or all of a payment; never retried once sent.
 //
 // Allinpay API: consumeTrans, transType *_RETURN.
 func (c *Client) Refund(ctx context.Context, r *RefundRequest) (*RefundResponse, error) {
-	var v validate.Collector
-	validate.OneOf(&v, "transType", r.TransType, TransTypeWxpayReturn, TransTypeAlipayReturn, TransTypeUnionpayReturn, TransTypePaynowReturn)
-	v.Required("transType", string(r.TransType))
-	orderRefs(&v, r.OutTransNo, r.OriOutTransNo, r.NotifyURL)
-	if r.TransAmount <= 0 {
-		v.Addf("transAmount", "must be positive (minor units)")
+	if r == nil {
+		return nil, errors.New("allinpay: Refund: nil request")
 	}
-	if v.Required("currency", string(r.Currency)) {
-		validate.OneOf(&v, "currency", r.Currency, CurrencyCNY, CurrencyHKD, CurrencyUSD, CurrencyCAD, CurrencySGD)
-	}
-	v.MaxBytes("refundReson", r.RefundReason, 256)
-	if err := validationError(r.TransType, &v); err != nil {
+	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	w := struct {
@@ -358,17 +474,22 @@ func (c *Client) Refund(ctx context.Context, r *RefundRequest) (*RefundResponse,
 		Currency      string `kv:"currency"`
 		RefundReson   string `kv:"refundReson"`
 		NotifyURL     string `kv:"notifyUrl"`
-	}{c.header(r.TransType, r.RequestNo), r.OutTransNo, r.OriOutTransNo, r.TransAmount, string(r.Currency), r.RefundReason, r.NotifyURL}
-	var out RefundResponse
-	f, err := c.call(ctx, PathConsume, r.TransType, &w, &out, false)
-	out.Fields = f
+	}{c.header(r.TransType, r.RequestNo), r.OutTransNo, r.OriOutTransNo, int64(r.TransAmount), string(r.Currency), r.RefundReason, r.NotifyURL}
+	o := op{t: r.TransType, path: pathConsume, state: true, key: r.OutTransNo, echoOut: r.OutTransNo, h: w.header}
+	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	d := &decoder{f: f}
+	out := &RefundResponse{Result: d.result(m), TransAmount: d.amount("transAmount"), TransNo: d.str("transNo"), BankTradeNo: d.str("bankTradeNo")}
+	if err := decoded(o, d); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-func orderRefs(v *validate.Collector, out, ori, notify string) {
+func orderRefs(v *validate.Collector, requestNo, out, ori, notify string) {
+	v.MaxBytes("requestNo", requestNo, 32)
 	if v.Required("outTransNo", out) {
 		v.MaxBytes("outTransNo", out, 32)
 	}
@@ -380,53 +501,93 @@ func orderRefs(v *validate.Collector, out, ori, notify string) {
 	}
 }
 
-// VoidRequest voids a same-day successful payment (*_CANCEL), or closes an
-// unpaid order (CLOSE_ORDER, via CloseOrder).
+// VoidRequest voids a same-day successful payment (*_CANCEL).
 type VoidRequest struct {
 	RequestNo     string
-	TransType     TransType
-	OutTransNo    string
+	TransType     TransType // e.g. TransTypeAlipayCancel, or payType.CancelType()
+	OutTransNo    string    // the void's own number
 	OriOutTransNo string
 	NotifyURL     string
 }
 
-// Void voids a payment of the same day; never retried once sent.
-//
-// Allinpay API: consumeTrans, transType *_CANCEL.
-func (c *Client) Void(ctx context.Context, r *VoidRequest) (*Result, error) {
+// Validate reports every bad field.
+func (r *VoidRequest) Validate() error {
 	var v validate.Collector
 	if v.Required("transType", string(r.TransType)) {
 		validate.OneOf(&v, "transType", r.TransType, TransTypeWxpayCancel, TransTypeAlipayCancel, TransTypeUnionpayCancel, TransTypePaynowCancel)
 	}
-	return c.voidOrClose(ctx, r, &v)
+	orderRefs(&v, r.RequestNo, r.OutTransNo, r.OriOutTransNo, r.NotifyURL)
+	return validationError(r.TransType, &v)
 }
 
-// CloseOrder closes an unpaid order so that it can no longer be paid.
+// VoidResponse is a void's answer.
+type VoidResponse struct{ Result }
+
+// Void voids a payment of the same day; never retried once sent.
 //
-// Allinpay API: consumeTrans, transType CLOSE_ORDER.
-func (c *Client) CloseOrder(ctx context.Context, r *VoidRequest) (*Result, error) {
-	cp := *r
-	cp.TransType = TransTypeCloseOrder
-	var v validate.Collector
-	return c.voidOrClose(ctx, &cp, &v)
-}
-
-func (c *Client) voidOrClose(ctx context.Context, r *VoidRequest, v *validate.Collector) (*Result, error) {
-	orderRefs(v, r.OutTransNo, r.OriOutTransNo, r.NotifyURL)
-	if err := validationError(r.TransType, v); err != nil {
+// Allinpay API: consumeTrans, transType *_CANCEL.
+func (c *Client) Void(ctx context.Context, r *VoidRequest) (*VoidResponse, error) {
+	if r == nil {
+		return nil, errors.New("allinpay: Void: nil request")
+	}
+	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	res, err := c.voidOrClose(ctx, r.TransType, r.RequestNo, r.OutTransNo, r.OriOutTransNo, r.NotifyURL)
+	if err != nil {
+		return nil, err
+	}
+	return &VoidResponse{res}, nil
+}
+
+// CloseOrderRequest closes an unpaid order (CLOSE_ORDER).
+type CloseOrderRequest struct {
+	RequestNo     string
+	OutTransNo    string // the close request's own number
+	OriOutTransNo string
+	NotifyURL     string
+}
+
+// Validate reports every bad field.
+func (r *CloseOrderRequest) Validate() error {
+	var v validate.Collector
+	orderRefs(&v, r.RequestNo, r.OutTransNo, r.OriOutTransNo, r.NotifyURL)
+	return validationError(TransTypeCloseOrder, &v)
+}
+
+// CloseOrderResponse is CLOSE_ORDER's answer.
+type CloseOrderResponse struct{ Result }
+
+// CloseOrder closes an unpaid order so that it can no longer be paid;
+// never retried once sent.
+//
+// Allinpay API: consumeTrans, transType CLOSE_ORDER.
+func (c *Client) CloseOrder(ctx context.Context, r *CloseOrderRequest) (*CloseOrderResponse, error) {
+	if r == nil {
+		return nil, errors.New("allinpay: CloseOrder: nil request")
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	res, err := c.voidOrClose(ctx, TransTypeCloseOrder, r.RequestNo, r.OutTransNo, r.OriOutTransNo, r.NotifyURL)
+	if err != nil {
+		return nil, err
+	}
+	return &CloseOrderResponse{res}, nil
+}
+
+func (c *Client) voidOrClose(ctx context.Context, t TransType, requestNo, outTransNo, ori, notify string) (Result, error) {
 	w := struct {
 		header
 		OutTransNo    string `kv:"outTransNo"`
 		OriOutTransNo string `kv:"oriOutTransNo"`
 		NotifyURL     string `kv:"notifyUrl"`
-	}{c.header(r.TransType, r.RequestNo), r.OutTransNo, r.OriOutTransNo, r.NotifyURL}
-	var out Result
-	f, err := c.call(ctx, PathConsume, r.TransType, &w, &out, false)
-	out.Fields = f
+	}{c.header(t, requestNo), outTransNo, ori, notify}
+	o := op{t: t, path: pathConsume, state: true, key: outTransNo, echoOut: outTransNo, h: w.header}
+	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	return &out, nil
+	d := &decoder{f: f}
+	return d.result(m), nil
 }

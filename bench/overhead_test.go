@@ -135,7 +135,7 @@ func BenchmarkCallAllinpay(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if q, err := sdk.QueryOrder(ctx, "20180626171856517"); err != nil || q.ResultCode != allinpay.ResultSuccess {
+				if q, err := sdk.QueryOrder(ctx, &allinpay.QueryOrderRequest{RequestNo: "Q-1", OriOutTransNo: "20180626171856517"}); err != nil || q.ResultCode != allinpay.ResultCodeSuccess {
 					b.Fatal(q, err)
 				}
 			}

@@ -1,11 +1,16 @@
 // Package allinpaytest is an in-process fake of the Allinpay OATS
 // gateway, like net/http/httptest: it verifies the merchant's signatures,
-// signs its answers with its own platform key, keeps orders (P000 until a
-// simulated scan, immediate success for MICROPAY), enforces refund ≤ paid,
-// same-day voids, closing only unpaid orders and unique outTransNo, pushes
-// signed notifications with retries until SUCCESS, serves generated
-// reconciliation files, and injects faults. Its keys are the project's
-// public test keys.
+// checks the header fields, the merchant and the transType each interface
+// takes, signs its answers with its own platform key, keeps orders (P000
+// until a simulated scan, immediate success for MICROPAY, which needs an
+// authCode), enforces refund ≤ paid (refunds idempotent by their
+// outTransNo), same-day voids of the same wallet, closing only unpaid
+// orders and unique outTransNo (0022, or 0074 for a paid one), stores
+// refunds and voids (queryable, notified), pushes signed notifications
+// with retries until SUCCESS, serves reconciliation files from the next
+// day on (refund and void rows, several currencies, a quoted merchant name),
+// and injects faults. It answers only result codes of the spec's table.
+// Its keys are the project's public test keys.
 package allinpaytest
 
 import (
@@ -26,6 +31,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
@@ -39,20 +45,25 @@ type FaultKind int
 
 // Faults, applied to the next Count requests.
 const (
-	FaultDelay FaultKind = iota + fault.KindDelay
+	FaultDelay FaultKind = iota + 1 // the numbering of the shared fault kinds
 	FaultStatus500
 	FaultDropConnection
 	FaultBadSignature
 	FaultDuplicateNotify
 	FaultProcessThenDrop
 	FaultTruncated // process, then send half of the answer
+	// FaultResultCode answers Fault.ResultCode, signed, as the platform
+	// does when the code's condition holds: 9996 (busy) before processing;
+	// 9999, 9997 and 0051 after it (the platform may have acted).
+	FaultResultCode
 )
 
 // Fault is an injected failure.
 type Fault struct {
-	Kind  FaultKind
-	Count int
-	Delay time.Duration
+	Kind       FaultKind
+	Count      int
+	Delay      time.Duration
+	ResultCode allinpay.ResultCode // FaultResultCode
 }
 
 // Server is the fake gateway.
@@ -69,27 +80,65 @@ type Server struct {
 	clock       func() time.Time
 	orders      map[string]*Order
 	faults      fault.Queue
-	calls       map[string]int
+	calls       map[allinpay.TransType]int
+	codes       []allinpay.ResultCode // FaultResultCode's, in order
 	seq         int
 	pushes      sync.WaitGroup
 	delivered   map[string]int
 }
 
-// Order is the fake's view of an order.
+// OrderStatus is the fake's state of an order.
+type OrderStatus string
+
+// Order states.
+const (
+	OrderStatusPending OrderStatus = "pending"
+	OrderStatusPaid    OrderStatus = "paid"
+	OrderStatusVoided  OrderStatus = "voided"
+	OrderStatusClosed  OrderStatus = "closed"
+)
+
+// Order is the fake's view of a transaction: a payment, or a refund or
+// void of one (OriOutTransNo set), each stored under its own outTransNo,
+// queryable and notified.
 type Order struct {
-	OutTransNo, TransType, Currency, NotifyURL, TransNo, ResultCode string
-	Amount, Refunded                                                int64
-	Created, PaidAt                                                 time.Time
+	OutTransNo, OriOutTransNo, NotifyURL, TransNo string
+	TransType                                     allinpay.TransType
+	Currency                                      allinpay.Currency
+	Status                                        OrderStatus
+	Amount, Refunded                              allinpay.Amount
+	Created, PaidAt                               time.Time
 }
 
-// Option configures a Server.
-type Option func(*Server)
+// resultCode is what a query of o answers (only codes of §1.7.2).
+func (o *Order) resultCode() allinpay.ResultCode {
+	switch o.Status {
+	case OrderStatusPaid:
+		return allinpay.ResultCodeSuccess
+	case OrderStatusVoided:
+		return allinpay.ResultCodeOriginalVoided
+	case OrderStatusClosed:
+		return allinpay.ResultCodeOrderClosed
+	}
+	return allinpay.ResultCodeProcessing
+}
+
+// ServerOption configures a Server.
+type ServerOption func(*Server) error
 
 // WithClock sets the fake's clock.
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
+func WithClock(now func() time.Time) ServerOption {
+	return func(s *Server) error {
+		if now == nil {
+			return fmt.Errorf("allinpaytest: WithClock(nil)")
+		}
+		s.clock = now
+		return nil
+	}
+}
 
 // NewServer starts a fake gateway on 127.0.0.1.
-func NewServer(opts ...Option) (*Server, error) {
+func NewServer(opts ...ServerOption) (*Server, error) {
 	// The test keys are embedded in internal/testvectors: they are there in
 	// -trimpath and vendored builds too.
 	read := func(n string) []byte { return testvectors.MustRead("keys/" + n) }
@@ -98,7 +147,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	pp := read("platform_rsa_private_pkcs1.pem")
 	ppub := read("platform_rsa_public.pem")
 	s := &Server{MerchantPrivateKey: mp, PlatformPublicKey: ppub, AccessCode: "20000000", MchNo: "6666666600003",
-		clock: time.Now, orders: map[string]*Order{}, calls: map[string]int{}, delivered: map[string]int{}}
+		clock: time.Now, orders: map[string]*Order{}, calls: map[allinpay.TransType]int{}, delivered: map[string]int{}}
 	var err error
 	if s.platform, err = keys.ParseRSAPrivateKey(pp); err != nil {
 		return nil, err
@@ -107,7 +156,12 @@ func NewServer(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	for _, o := range opts {
-		o(s)
+		if o == nil {
+			return nil, fmt.Errorf("allinpaytest: nil ServerOption")
+		}
+		if err := o(s); err != nil {
+			return nil, err
+		}
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s, nil
@@ -116,13 +170,23 @@ func NewServer(opts ...Option) (*Server, error) {
 // Close waits for pending pushes and stops the server.
 func (s *Server) Close() { s.pushes.Wait(); s.Server.Close() }
 
+// The kinds share the numbering of the project's fault injector.
+var _ = [1]struct{}{}[int(FaultDelay)-fault.KindDelay]
+
 // Inject queues a fault.
 func (s *Server) Inject(f Fault) {
+	if f.Kind == FaultResultCode {
+		s.mu.Lock()
+		for range max(f.Count, 1) {
+			s.codes = append(s.codes, f.ResultCode)
+		}
+		s.mu.Unlock()
+	}
 	s.faults.Add(fault.Fault{Kind: int(f.Kind), Count: f.Count, Delay: f.Delay})
 }
 
 // Calls returns how many requests of transType reached the server.
-func (s *Server) Calls(transType string) int {
+func (s *Server) Calls(transType allinpay.TransType) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[transType]
@@ -157,9 +221,12 @@ func (s *Server) sign(f map[string]string) string {
 }
 
 // SignNotification returns the form body of a signed notification, for
-// tests of a receiver.
+// tests of a receiver. The header fields f leaves out (requestNo, version,
+// accessCode, signType, mchNo) are the fake's; an empty value in f is
+// sent empty (outside the signature, as absent).
 func (s *Server) SignNotification(f map[string]string) []byte {
-	cp := map[string]string{}
+	cp := map[string]string{"requestNo": fmt.Sprintf("N%d", time.Now().UnixNano()), "version": "V1.0", "accessCode": s.AccessCode,
+		"signType": "RSA2", "mchNo": s.MchNo}
 	for k, v := range f {
 		cp[k] = v
 	}
@@ -173,8 +240,8 @@ func (s *Server) SignNotification(f map[string]string) []byte {
 
 func (s *Server) notification(o *Order) map[string]string {
 	f := map[string]string{"requestNo": fmt.Sprintf("N%d", time.Now().UnixNano()), "version": "V1.0", "accessCode": s.AccessCode,
-		"transType": o.TransType, "signType": "RSA2", "mchNo": s.MchNo, "outTransNo": o.OutTransNo,
-		"transAmount": strconv.FormatInt(o.Amount, 10), "currency": o.Currency, "resultCode": o.ResultCode, "resultMsg": "transact successfully",
+		"transType": string(o.TransType), "signType": "RSA2", "mchNo": s.MchNo, "outTransNo": o.OutTransNo,
+		"transAmount": strconv.FormatInt(int64(o.Amount), 10), "currency": string(o.Currency), "resultCode": string(o.resultCode()), "resultMsg": "transact successfully",
 		"transNo": o.TransNo, "bankTradeNo": "BT" + o.TransNo, "bankUserId": "user-" + o.OutTransNo}
 	if !o.PaidAt.IsZero() {
 		f["payTime"] = o.PaidAt.In(cst).Format("20060102150405")
@@ -223,11 +290,11 @@ func (s *Server) push(o *Order) {
 func (s *Server) SimulatePay(outTransNo string) error {
 	s.mu.Lock()
 	o := s.orders[outTransNo]
-	if o == nil || o.ResultCode != "P000" {
+	if o == nil || o.Status != OrderStatusPending {
 		s.mu.Unlock()
 		return fmt.Errorf("allinpaytest: order %s is not pending", outTransNo)
 	}
-	o.ResultCode, o.PaidAt = "0000", s.clock()
+	o.Status, o.PaidAt = OrderStatusPaid, s.clock()
 	cp := *o
 	s.mu.Unlock()
 	s.push(&cp)
@@ -238,6 +305,9 @@ func (s *Server) takeFault() (Fault, bool) {
 	f, ok := s.faults.Take(func(k int) bool { return FaultKind(k) == FaultDuplicateNotify })
 	return Fault{Kind: FaultKind(f.Kind), Count: f.Count, Delay: f.Delay}, ok
 }
+
+// headerFields are the fields every request carries (§1.5.1).
+var headerFields = []string{"requestNo", "version", "accessCode", "transType", "signType", "mchNo"}
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost || r.ParseForm() != nil {
@@ -253,7 +323,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f[k] = v[0]
 	}
 	s.mu.Lock()
-	s.calls[f["transType"]]++
+	s.calls[allinpay.TransType(f["transType"])]++
 	s.mu.Unlock()
 	flt, has := s.takeFault()
 	if has && fault.Before(w, r, fault.Fault{Kind: int(flt.Kind), Delay: flt.Delay}) {
@@ -267,11 +337,35 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]string{"requestNo": f["requestNo"], "version": f["version"], "accessCode": f["accessCode"], "transType": f["transType"],
 		"signType": "RSA2", "mchNo": f["mchNo"], "outTransNo": f["outTransNo"], "returnCode": "0000", "returnMsg": "succeed"}
+	if code, msg := s.checkHeader(r.URL.Path, f); code != "" {
+		result(out, code, msg)
+		s.reply(w, out, false)
+		return
+	}
+	var code allinpay.ResultCode
+	if has && flt.Kind == FaultResultCode {
+		s.mu.Lock()
+		if len(s.codes) > 0 {
+			code, s.codes = s.codes[0], s.codes[1:]
+		}
+		s.mu.Unlock()
+		if code.Meaning() == allinpay.MeaningRetryLater {
+			result(out, code, "The system is busy")
+			s.reply(w, out, false)
+			return
+		}
+	}
 	var after func()
 	if r.URL.Path == "/gateway/download/downloadbill" {
 		s.bill(f, out)
 	} else {
 		after = s.transact(f, out)
+	}
+	if code != "" {
+		for _, k := range []string{"codeUrl", "payInfo", "payTime", "transNo", "transAmount", "currency", "billData"} {
+			delete(out, k)
+		}
+		result(out, code, "injected")
 	}
 	switch {
 	case has && flt.Kind == FaultProcessThenDrop:
@@ -288,6 +382,58 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// checkHeader applies the rules of §1.5.1 and the appendix every request
+// meets: the header fields, this fake's merchant, and a transType the path
+// takes. It returns a result code of §1.7.2 when one is broken.
+func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultCode, string) {
+	for _, k := range headerFields {
+		if f[k] == "" {
+			return allinpay.ResultCodeIllegalParameters, k + " is required"
+		}
+	}
+	switch {
+	case f["signType"] != "RSA2":
+		return allinpay.ResultCodeIllegalParameters, "signType must be RSA2"
+	case f["accessCode"] != s.AccessCode:
+		return allinpay.ResultCodeAccessOrgWrong, "Access organization ID is wrong."
+	case f["mchNo"] != s.MchNo:
+		return allinpay.ResultCodeMerchantNotExist, "Merchant information doesn't exist."
+	case len(f["requestNo"]) > 32:
+		return allinpay.ResultCodeIllegalParameters, "requestNo exceeds 32"
+	}
+	t := allinpay.TransType(f["transType"])
+	if path == "/gateway/download/downloadbill" {
+		if t != allinpay.TransTypeDownloadCheckBill {
+			return allinpay.ResultCodeIllegalParameters, "transType is not DOWNLOAD_CHECK_BILL"
+		}
+		return "", ""
+	}
+	if path != "/gateway/pay/consumeTrans" {
+		return allinpay.ResultCodeIllegalParameters, "unknown interface"
+	}
+	switch {
+	case t == allinpay.TransTypeTransQuery, t == allinpay.TransTypeCloseOrder, isPay(t),
+		strings.HasSuffix(string(t), "_RETURN") && t.ReturnType() == t,
+		strings.HasSuffix(string(t), "_CANCEL") && t.CancelType() == t:
+	default:
+		return allinpay.ResultCodeIllegalParameters, "transType is not one of consumeTrans"
+	}
+	if t != allinpay.TransTypeTransQuery && f["outTransNo"] == "" {
+		return allinpay.ResultCodeOutTransNoMissing, "Merchant order number cannot be null"
+	}
+	return "", ""
+}
+
+func isPay(t allinpay.TransType) bool {
+	switch t {
+	case allinpay.TransTypeWxpayScancode, allinpay.TransTypeWxpayMicropay, allinpay.TransTypeWxpayApp, allinpay.TransTypeWxpayMinapp, allinpay.TransTypeWxpayBranchMP,
+		allinpay.TransTypeAlipayScancode, allinpay.TransTypeAlipayMicropay, allinpay.TransTypeAlipayPCWeb, allinpay.TransTypeAlipayH5, allinpay.TransTypeAlipayApp,
+		allinpay.TransTypeUnionpayScancode, allinpay.TransTypeUnionpayMicropay, allinpay.TransTypePaynowScancode:
+		return true
+	}
+	return false
+}
+
 func (s *Server) reply(w http.ResponseWriter, f map[string]string, badSign bool) {
 	if f["returnCode"] == "0000" {
 		f["signature"] = s.sign(f)
@@ -300,8 +446,8 @@ func (s *Server) reply(w http.ResponseWriter, f map[string]string, badSign bool)
 	_, _ = w.Write(b)
 }
 
-func result(out map[string]string, code, msg string) {
-	out["resultCode"], out["resultMsg"] = code, msg
+func result(out map[string]string, code allinpay.ResultCode, msg string) {
+	out["resultCode"], out["resultMsg"] = string(code), msg
 }
 
 // transact runs one consumeTrans request; it may return a push to run
@@ -309,120 +455,182 @@ func result(out map[string]string, code, msg string) {
 func (s *Server) transact(f, out map[string]string) func() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := f["transType"]
+	t := allinpay.TransType(f["transType"])
 	now := s.clock()
 	switch {
-	case t == "TRANS_QUERY":
+	case t == allinpay.TransTypeTransQuery:
 		o := s.orders[f["oriOutTransNo"]]
 		if o == nil {
-			result(out, "0007", "Order doesn't exist")
+			result(out, allinpay.ResultCodeOrderNotExist, "Order doesn't exist")
 			return nil
 		}
 		out["outTransNo"] = o.OutTransNo
-		out["transAmount"], out["currency"], out["transNo"] = strconv.FormatInt(o.Amount, 10), o.Currency, o.TransNo
+		out["transAmount"], out["currency"], out["transNo"] = strconv.FormatInt(int64(o.Amount), 10), string(o.Currency), o.TransNo
 		if !o.PaidAt.IsZero() {
 			out["payTime"] = o.PaidAt.In(cst).Format("20060102150405")
 		}
-		result(out, o.ResultCode, "queried")
-	case strings.HasSuffix(t, "_RETURN"):
+		result(out, o.resultCode(), "queried")
+	case strings.HasSuffix(string(t), "_RETURN"):
 		o := s.orders[f["oriOutTransNo"]]
-		amt, _ := strconv.ParseInt(f["transAmount"], 10, 64)
+		amt, _ := allinpay.ParseAmount(f["transAmount"])
+		if rf := s.orders[f["outTransNo"]]; rf != nil {
+			// The same refund number again: the same refund, not a second one.
+			if rf.TransType != t || rf.OriOutTransNo != f["oriOutTransNo"] || rf.Amount != amt {
+				result(out, allinpay.ResultCodeOrderRecurrent, "the order is recurrent")
+				return nil
+			}
+			out["transAmount"], out["transNo"] = f["transAmount"], rf.TransNo
+			result(out, allinpay.ResultCodeSuccess, "transact successfully")
+			return nil
+		}
 		switch {
 		case o == nil:
-			result(out, "0025", "original transaction doesn't exist.")
-		case o.ResultCode != "0000":
-			result(out, "0026", "The status of original transaction is abnormal")
+			result(out, allinpay.ResultCodeOriginalNotExist, "original transaction doesn't exist.")
+		case o.Status != OrderStatusPaid:
+			result(out, allinpay.ResultCodeOriginalAbnormal, "The status of original transaction is abnormal")
+		case allinpay.TransType(t) != o.TransType.ReturnType():
+			result(out, allinpay.ResultCodeIllegalParameters, "transType does not match the original's wallet")
 		case amt <= 0 || o.Refunded+amt > o.Amount:
-			result(out, "0027", "Transaction amount is illegal")
+			result(out, allinpay.ResultCodeIllegalAmount, "Transaction amount is illegal")
 		default:
 			o.Refunded += amt
 			s.seq++
-			out["transAmount"], out["transNo"] = f["transAmount"], fmt.Sprintf("RF%08d", s.seq)
-			result(out, "0000", "transact successfully")
+			rf := &Order{OutTransNo: f["outTransNo"], OriOutTransNo: o.OutTransNo, NotifyURL: f["notifyUrl"], TransNo: fmt.Sprintf("RF%08d", s.seq),
+				TransType: t, Currency: o.Currency, Status: OrderStatusPaid, Amount: amt, Created: now, PaidAt: now}
+			s.orders[rf.OutTransNo] = rf
+			out["transAmount"], out["transNo"] = f["transAmount"], rf.TransNo
+			result(out, allinpay.ResultCodeSuccess, "transact successfully")
+			cp := *rf
+			return func() { s.push(&cp) }
 		}
-	case strings.HasSuffix(t, "_CANCEL"):
+	case strings.HasSuffix(string(t), "_CANCEL"):
 		o := s.orders[f["oriOutTransNo"]]
-		switch {
-		case o == nil:
-			result(out, "0025", "original transaction doesn't exist.")
-		case o.ResultCode != "0000" || o.Refunded > 0:
-			result(out, "0026", "The status of original transaction is abnormal")
-		case o.PaidAt.In(cst).Format("20060102") != now.In(cst).Format("20060102"):
-			result(out, "0032", "Original transaction doesn't support voiding.")
-		default:
-			o.ResultCode = "VOID"
-			result(out, "0000", "transact successfully")
-		}
-	case t == "CLOSE_ORDER":
-		o := s.orders[f["oriOutTransNo"]]
-		switch {
-		case o == nil:
-			result(out, "0025", "original transaction doesn't exist.")
-		case o.ResultCode == "CLOSED":
-			result(out, "0039", "Order has been closed.")
-		case o.ResultCode != "P000":
-			result(out, "0038", "Order has been paid and is not allowed to close.")
-		default:
-			o.ResultCode = "CLOSED"
-			result(out, "0000", "transact successfully")
-		}
-	default:
-		if s.orders[f["outTransNo"]] != nil {
-			result(out, "0022", "the order is recurrent")
+		if v := s.orders[f["outTransNo"]]; v != nil {
+			if v.TransType != t || v.OriOutTransNo != f["oriOutTransNo"] {
+				result(out, allinpay.ResultCodeOrderRecurrent, "the order is recurrent")
+			} else {
+				result(out, allinpay.ResultCodeSuccess, "transact successfully")
+			}
 			return nil
 		}
-		amt, err := strconv.ParseInt(f["transAmount"], 10, 64)
+		switch {
+		case o == nil:
+			result(out, allinpay.ResultCodeOriginalNotExist, "original transaction doesn't exist.")
+		case o.Status == OrderStatusVoided:
+			result(out, allinpay.ResultCodeOriginalVoided, "original transaction has been voided.")
+		case o.Status != OrderStatusPaid || o.Refunded > 0:
+			result(out, allinpay.ResultCodeOriginalAbnormal, "The status of original transaction is abnormal")
+		case o.PaidAt.In(cst).Format("20060102") != now.In(cst).Format("20060102"):
+			result(out, allinpay.ResultCodeNoVoidSupport, "Original transaction doesn't support voiding.")
+		case o.TransType.CancelType() != t:
+			result(out, allinpay.ResultCodeIllegalParameters, "transType does not match the original's wallet")
+		default:
+			o.Status = OrderStatusVoided
+			s.seq++
+			v := &Order{OutTransNo: f["outTransNo"], OriOutTransNo: o.OutTransNo, NotifyURL: f["notifyUrl"], TransNo: fmt.Sprintf("VD%08d", s.seq),
+				TransType: t, Currency: o.Currency, Status: OrderStatusPaid, Amount: o.Amount, Created: now, PaidAt: now}
+			s.orders[v.OutTransNo] = v
+			result(out, allinpay.ResultCodeSuccess, "transact successfully")
+			cp := *v
+			return func() { s.push(&cp) }
+		}
+	case t == allinpay.TransTypeCloseOrder:
+		o := s.orders[f["oriOutTransNo"]]
+		switch {
+		case o == nil:
+			result(out, allinpay.ResultCodeOriginalNotExist, "original transaction doesn't exist.")
+		case o.Status == OrderStatusClosed:
+			result(out, allinpay.ResultCodeOrderClosed, "Order has been closed.")
+		case o.Status != OrderStatusPending:
+			result(out, allinpay.ResultCodePaidCannotClose, "Order has been paid and is not allowed to close.")
+		default:
+			o.Status = OrderStatusClosed
+			result(out, allinpay.ResultCodeSuccess, "transact successfully")
+		}
+	default:
+		if o := s.orders[f["outTransNo"]]; o != nil {
+			if o.Status == OrderStatusPaid && o.TransType == t {
+				result(out, allinpay.ResultCodeOrderPaid, "The order has been paid.")
+			} else {
+				result(out, allinpay.ResultCodeOrderRecurrent, "the order is recurrent")
+			}
+			return nil
+		}
+		amt, err := allinpay.ParseAmount(f["transAmount"])
 		if err != nil || amt <= 0 || f["currency"] == "" || f["notifyUrl"] == "" {
-			result(out, "0001", "The request parameters are illegal")
+			result(out, allinpay.ResultCodeIllegalParameters, "The request parameters are illegal")
+			return nil
+		}
+		if t.IsMicropay() && f["authCode"] == "" {
+			result(out, allinpay.ResultCodeAuthCodeWrong, "Parameters of authorization code are wrong.")
 			return nil
 		}
 		s.seq++
-		o := &Order{OutTransNo: f["outTransNo"], TransType: t, Currency: f["currency"], NotifyURL: f["notifyUrl"], Amount: amt,
-			Created: now, TransNo: fmt.Sprintf("T%08d", s.seq), ResultCode: "P000"}
+		o := &Order{OutTransNo: f["outTransNo"], TransType: t, Currency: allinpay.Currency(f["currency"]), NotifyURL: f["notifyUrl"], Amount: amt,
+			Created: now, TransNo: fmt.Sprintf("T%08d", s.seq), Status: OrderStatusPending}
 		s.orders[o.OutTransNo] = o
 		out["transNo"] = o.TransNo
-		if strings.HasSuffix(t, "_MICROPAY") {
-			o.ResultCode, o.PaidAt = "0000", now
+		if t.IsMicropay() {
+			o.Status, o.PaidAt = OrderStatusPaid, now
 			out["payTime"] = now.In(cst).Format("20060102150405")
-			result(out, "0000", "transact successfully")
+			result(out, allinpay.ResultCodeSuccess, "transact successfully")
 			cp := *o
 			return func() { s.push(&cp) }
 		}
-		if strings.HasSuffix(t, "_SCANCODE") {
+		if strings.HasSuffix(string(t), "_SCANCODE") {
 			out["codeUrl"] = "https://qr.example.invalid/" + o.TransNo
 		} else {
 			out["payInfo"] = `{"tradeNo":"` + o.TransNo + `"}`
 		}
-		result(out, "P000", "Transaction is processing")
+		result(out, allinpay.ResultCodeProcessing, "Transaction is processing")
 	}
 	return nil
 }
 
-// bill writes the reconciliation file of billDate: paid orders of that
-// day (in UTC+8), amounts with two decimals, and the summary line.
+// bill writes the reconciliation file of billDate: every payment, refund
+// and void of that day (in UTC+8), refund and void rows with negative
+// amounts, the merchant name quoted (it holds a comma), amounts with two
+// decimals, and a summary line of the net amounts in the settlement
+// currency (HKD, or the one currency of the rows). A day not over yet is
+// refused (§1.5.3.1: "in the next day").
 func (s *Server) bill(f, out map[string]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	day := f["billDate"]
+	if day >= s.clock().In(cst).Format("20060102") {
+		result(out, allinpay.ResultCodeNotAllowedNow, "Transaction is not allowed during the period of time.")
+		return
+	}
 	var rows []*Order
+	currencies := map[allinpay.Currency]bool{}
 	for _, o := range s.orders {
 		if !o.PaidAt.IsZero() && o.PaidAt.In(cst).Format("20060102") == day {
 			rows = append(rows, o)
+			currencies[o.Currency] = true
+		}
+	}
+	summary := allinpay.CurrencyHKD
+	if len(currencies) == 1 {
+		for c := range currencies {
+			summary = c
 		}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].OutTransNo < rows[j].OutTransNo })
 	var b strings.Builder
-	var pay, fee, total int64
+	var pay, fee, total allinpay.Amount
 	for _, o := range rows {
-		fe := o.Amount * 6 / 1000
-		pay, fee, total = pay+o.Amount, fee+fe, total+o.Amount
-		fmt.Fprintf(&b, "%s,%s,Test Merchant,T01,%s,%s,,,,,%s,%s,%s,0.00,%s,%s,%s,%s,0.00,1.0000,,\r\n",
-			day, s.MchNo, o.TransNo, o.TransType, o.PaidAt.In(cst).Format("2006-01-02 15:04:05"), o.Currency, dec(o.Amount), o.Currency,
-			dec(o.Amount-fe), dec(fe), dec(o.Amount))
+		amt, fe := o.Amount, o.Amount*6/1000
+		if o.TransType.Kind() != allinpay.KindPayment {
+			amt, fe = -amt, 0
+		}
+		if o.Currency == summary {
+			pay, fee, total = pay+amt, fee+fe, total+amt
+		}
+		fmt.Fprintf(&b, "%s,%s,\"Test Merchant, Hong Kong\",T01,%s,%s,,,,,%s,%s,%s,0.00,%s,%s,%s,%s,0.00,1.0000,%s,\r\n",
+			day, s.MchNo, o.TransNo, o.TransType, o.PaidAt.In(cst).Format("2006-01-02 15:04:05"), o.Currency, amt, o.Currency,
+			amt-fe, fe, amt, o.OriOutTransNo)
 	}
-	fmt.Fprintf(&b, "Summary,%s,HKD,%s,%s,%s,%d,%s,0.00\r\n", day, dec(pay), dec(fee), dec(pay-fee), len(rows), dec(total))
+	fmt.Fprintf(&b, "Summary,%s,%s,%s,%s,%s,%d,%s,0.00\r\n", day, summary, pay, fee, pay-fee, len(rows), total)
 	out["billData"] = base64.StdEncoding.EncodeToString([]byte(b.String()))
-	result(out, "0000", "transact successfully")
+	result(out, allinpay.ResultCodeSuccess, "transact successfully")
 }
-
-func dec(n int64) string { return fmt.Sprintf("%d.%02d", n/100, n%100) }

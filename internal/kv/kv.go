@@ -24,7 +24,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // Field is one wire field.
@@ -36,7 +35,6 @@ type fieldPlan struct {
 	name     string
 	prefix   string // "&name=": one append per field instead of three
 	index    []int
-	offset   uintptr // from the start of the outer struct (embeds are by value)
 	kind     reflect.Kind
 	ptr      bool
 	omitZero bool
@@ -58,7 +56,7 @@ func planFor(t reflect.Type) (*plan, error) {
 		return p.(*plan), nil
 	}
 	var fields []fieldPlan
-	if err := collect(t, nil, 0, &fields); err != nil {
+	if err := collect(t, nil, &fields); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(fields, func(a, b fieldPlan) int { return strings.Compare(a.name, b.name) })
@@ -72,13 +70,13 @@ func planFor(t reflect.Type) (*plan, error) {
 	return actual.(*plan), nil
 }
 
-func collect(t reflect.Type, prefix []int, base uintptr, out *[]fieldPlan) error {
+func collect(t reflect.Type, prefix []int, out *[]fieldPlan) error {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		index := append(slices.Clone(prefix), i)
 		tag, hasTag := sf.Tag.Lookup("kv")
 		if sf.Anonymous && !hasTag && sf.Type.Kind() == reflect.Struct {
-			if err := collect(sf.Type, index, base+sf.Offset, out); err != nil {
+			if err := collect(sf.Type, index, out); err != nil {
 				return err
 			}
 			continue
@@ -103,7 +101,7 @@ func collect(t reflect.Type, prefix []int, base uintptr, out *[]fieldPlan) error
 		default:
 			return fmt.Errorf("kv: %s.%s: unsupported kind %s", t, sf.Name, ft.Kind())
 		}
-		*out = append(*out, fieldPlan{name: name, prefix: "&" + name + "=", index: index, offset: base + sf.Offset, kind: ft.Kind(), ptr: ptr, omitZero: opts == "omitzero"})
+		*out = append(*out, fieldPlan{name: name, prefix: "&" + name + "=", index: index, kind: ft.Kind(), ptr: ptr, omitZero: opts == "omitzero"})
 	}
 	return nil
 }
@@ -164,86 +162,12 @@ func appendValue(dst []byte, rv reflect.Value, f *fieldPlan) ([]byte, bool) {
 	}
 }
 
-// appendAt appends the wire text of f in the struct at base, reading the
-// field through its precomputed offset; ok is false when absent.
-//
-// This is the hot path of every allinpay signature: reading fields through
-// reflect.Value costs about 10 ns each, four times the appends themselves.
-// The offsets and kinds come from reflect when the plan is built, the reads
-// never write, and base always points at a live struct of the plan's type.
-func appendAt(dst []byte, base unsafe.Pointer, f *fieldPlan) ([]byte, bool) {
-	p := unsafe.Add(base, f.offset)
-	if f.ptr {
-		p = *(*unsafe.Pointer)(p)
-		if p == nil {
-			return dst, false
-		}
-	}
-	var n int64
-	switch f.kind {
-	case reflect.String:
-		s := *(*string)(p)
-		if s == "" {
-			return dst, false
-		}
-		return append(dst, s...), true
-	case reflect.Bool:
-		b := *(*bool)(p)
-		if !b && f.omitZero {
-			return dst, false
-		}
-		return strconv.AppendBool(dst, b), true
-	case reflect.Int:
-		n = int64(*(*int)(p))
-	case reflect.Int8:
-		n = int64(*(*int8)(p))
-	case reflect.Int16:
-		n = int64(*(*int16)(p))
-	case reflect.Int32:
-		n = int64(*(*int32)(p))
-	case reflect.Int64:
-		n = *(*int64)(p)
-	default:
-		var u uint64
-		switch f.kind {
-		case reflect.Uint:
-			u = uint64(*(*uint)(p))
-		case reflect.Uint8:
-			u = uint64(*(*uint8)(p))
-		case reflect.Uint16:
-			u = uint64(*(*uint16)(p))
-		case reflect.Uint32:
-			u = uint64(*(*uint32)(p))
-		default:
-			u = *(*uint64)(p)
-		}
-		if u == 0 && f.omitZero {
-			return dst, false
-		}
-		return strconv.AppendUint(dst, u, 10), true
-	}
-	if n == 0 && f.omitZero {
-		return dst, false
-	}
-	return strconv.AppendInt(dst, n, 10), true
-}
-
 // AppendCanonical appends the canonical string of the struct v (or pointer to
 // struct) to dst, leaving out the field named skip (the signature field).
-// Pass a pointer: a struct value is read through reflection, more slowly.
 func AppendCanonical(dst []byte, v any, skip string) ([]byte, error) {
-	var (
-		rv   reflect.Value
-		base unsafe.Pointer
-	)
-	if pv := reflect.ValueOf(v); pv.Kind() == reflect.Pointer && !pv.IsNil() && pv.Type().Elem().Kind() == reflect.Struct {
-		rv = pv.Elem()
-		base = pv.UnsafePointer()
-	} else {
-		var err error
-		if rv, err = structValue(v); err != nil {
-			return dst, err
-		}
+	rv, err := structValue(v)
+	if err != nil {
+		return dst, err
 	}
 	p, err := planFor(rv.Type())
 	if err != nil {
@@ -259,21 +183,6 @@ func AppendCanonical(dst []byte, v any, skip string) ([]byte, error) {
 		if f.name == skip {
 			continue
 		}
-		if base != nil && f.kind == reflect.String && !f.ptr {
-			// The common case, inline: a plain string field.
-			v := *(*string)(unsafe.Add(base, f.offset))
-			if v == "" {
-				continue
-			}
-			if first {
-				dst = append(dst, f.prefix[1:]...)
-				first = false
-			} else {
-				dst = append(dst, f.prefix...)
-			}
-			dst = append(dst, v...)
-			continue
-		}
 		mark := len(dst)
 		if first {
 			dst = append(dst, f.prefix[1:]...)
@@ -281,12 +190,7 @@ func AppendCanonical(dst []byte, v any, skip string) ([]byte, error) {
 			dst = append(dst, f.prefix...)
 		}
 		var ok bool
-		if base != nil {
-			dst, ok = appendAt(dst, base, f)
-		} else {
-			dst, ok = appendValue(dst, rv, f)
-		}
-		if !ok {
+		if dst, ok = appendValue(dst, rv, f); !ok {
 			dst = dst[:mark]
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
@@ -34,8 +35,12 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 		return err
 	}
 	var fake *allinpaytest.Server
+	var fakeDay atomic.Int64
+	fakeDay.Store(-1)
 	if cfg.BaseURL == "" {
-		if fake, err = allinpaytest.NewServer(); err != nil {
+		// The fake's payments happen yesterday, so that their bill (served
+		// from the next day on, as the platform does) can be fetched today.
+		if fake, err = allinpaytest.NewServer(allinpaytest.WithClock(func() time.Time { return time.Now().AddDate(0, 0, int(fakeDay.Load())) })); err != nil {
 			return err
 		}
 		defer fake.Close()
@@ -50,14 +55,20 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 		return err
 	}
 	paid := make(chan *allinpay.Notification, 4)
-	defer serve(ln, c.NotifyHandler(func(_ context.Context, n *allinpay.Notification) error {
-		fmt.Fprintf(w, "  notification for %s verified: resultCode %s, %d %s\n", n.OutTransNo, n.ResultCode, n.TransAmount, n.Currency)
-		select {
-		case paid <- n:
-		default:
+	h, err := allinpay.NewNotificationHandler(c.NotificationVerifier(), func(_ context.Context, n *allinpay.Notification) error {
+		fmt.Fprintf(w, "  %s notification for %s verified: resultCode %s, %s %s\n", n.Kind, n.OutTransNo, n.ResultCode, n.TransAmount, n.Currency)
+		if n.Succeeded() {
+			select {
+			case paid <- n:
+			default:
+			}
 		}
 		return nil
-	}, allinpay.WithNotifyDedup(allinpay.NewMemoryDedupStore(0))))()
+	})
+	if err != nil {
+		return err
+	}
+	defer serve(ln, h)()
 
 	order := fmt.Sprintf("EX%d", time.Now().UnixNano()%1e12)
 	notified := false
@@ -78,7 +89,9 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 				fmt.Fprintln(w, "  skipped: a real customer has to scan the QR code")
 				return nil
 			}
-			return fake.SimulatePay(order)
+			err := fake.SimulatePay(order)
+			fakeDay.Store(0) // the next day begins
+			return err
 		}},
 		{"receive the notification", func() error {
 			select {
@@ -94,9 +107,9 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 			}
 		}},
 		{"query the order", func() error {
-			q, err := c.QueryOrder(ctx, order)
+			q, err := c.QueryOrder(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: order})
 			if err == nil {
-				fmt.Fprintf(w, "  order %s: resultCode %s, amount %d %s, transNo %s\n", order, q.ResultCode, q.TransAmount, q.Currency, q.TransNo)
+				fmt.Fprintf(w, "  order %s: resultCode %s, amount %s %s, transNo %s\n", order, q.ResultCode, q.TransAmount, q.Currency, q.TransNo)
 			}
 			return err
 		}},
@@ -108,16 +121,12 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 			r, err := c.Refund(ctx, &allinpay.RefundRequest{TransType: allinpay.TransTypeAlipayReturn, OutTransNo: order + "R", OriOutTransNo: order,
 				TransAmount: 50, Currency: allinpay.CurrencyHKD, NotifyURL: notifyURL, RefundReason: "example"})
 			if err == nil {
-				fmt.Fprintf(w, "  refunded %d: %s\n", r.TransAmount, r.ResultCode)
+				fmt.Fprintf(w, "  refunded %s: %s\n", r.TransAmount, r.ResultCode)
 			}
 			return err
 		}},
 		{"summarise a bill", func() error {
-			day := time.Now().AddDate(0, 0, -1)
-			if fake != nil {
-				day = time.Now() // the fake's orders are today's
-			}
-			b, err := c.DownloadBill(ctx, day)
+			b, err := c.DownloadBill(ctx, &allinpay.DownloadBillRequest{BillDate: time.Now().AddDate(0, 0, -1)})
 			if err != nil {
 				return err
 			}
@@ -133,7 +142,7 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 				rows++
 			}
 			s := br.Summary()
-			fmt.Fprintf(w, "  bill %s: %d transactions, paid %d, fees %d, settled %d (%s)\n", s.TransDate, rows, s.PayAmount, s.Fee, s.SettleAmount, s.SettleCurrency)
+			fmt.Fprintf(w, "  bill %s: %d transactions, paid %s, fees %s, settled %s (%s)\n", s.TransDate, rows, s.PayAmount, s.Fee, s.SettleAmount, s.SettleCurrency)
 			return nil
 		}},
 	}

@@ -1,0 +1,57 @@
+package allinpay_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/allinpay"
+)
+
+// TestRawCall (issue 18): a form with fields the typed requests lack is
+// signed and verified like every other call (the fake checks the
+// signature over all of them); header fields cannot be overridden.
+func TestRawCall(t *testing.T) {
+	t.Parallel()
+	srv, c, _, notify := newFlow(t)
+	ctx := context.Background()
+	r, err := c.Do(ctx, &allinpay.RawRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: "RAW-1", Fields: map[string]string{
+		"transAmount": "100", "currency": "HKD", "notifyUrl": notify, "terminalId": "T-9", "discountAmount": "0", "webNotifyUrl": "https://m.example.com/w"}})
+	if err != nil || !r.Processing() || r.OutTransNo != "RAW-1" {
+		t.Fatalf("Do = %+v, %v", r, err)
+	}
+	if o, ok := srv.Order("RAW-1"); !ok || o.Amount != 100 {
+		t.Errorf("the fake has %+v", o)
+	}
+	q, err := c.Do(ctx, &allinpay.RawRequest{TransType: allinpay.TransTypeTransQuery, Fields: map[string]string{"oriOutTransNo": "RAW-1"}})
+	if err != nil || q.Fields["transNo"] == "" {
+		t.Errorf("raw query = %+v, %v", q, err)
+	}
+	var ve *allinpay.ValidationError
+	if _, err := c.Do(ctx, &allinpay.RawRequest{TransType: allinpay.TransTypeTransQuery, Fields: map[string]string{"mchNo": "other", "a=b": "1"}}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
+		t.Errorf("overriding the header: %v", err)
+	}
+}
+
+func TestOutTransNoAndPacer(t *testing.T) {
+	t.Parallel()
+	no := allinpay.NewOutTransNo()
+	if !regexp.MustCompile(`^20\d{12}[0-9A-Za-z]{14}$`).MatchString(no) {
+		t.Errorf("NewOutTransNo = %q", no)
+	}
+	var p allinpay.QueryPacer
+	ctx := context.Background()
+	if err := p.Wait(ctx, "O-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Wait(ctx, "O-2"); err != nil {
+		t.Errorf("another order waits: %v", err)
+	}
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := p.Wait(short, "O-1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the same order at once: %v; want it held back 10 s", err)
+	}
+}

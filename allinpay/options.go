@@ -1,0 +1,352 @@
+package allinpay
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/sign"
+	"github.com/bizapi-cn/go-sdk/internal/validate"
+)
+
+// Hosts.
+const (
+	TestBaseURL = "https://test.allinpayhk.com"
+	ProdBaseURL = "https://oats.allinpay.com"
+)
+
+const (
+	pathConsume  = "/gateway/pay/consumeTrans"
+	pathDownload = "/gateway/download/downloadbill"
+
+	// DefaultMaxResponseBytes bounds a consumeTrans answer: a real one is
+	// under 4 KiB.
+	DefaultMaxResponseBytes = 64 << 10
+	// DefaultMaxBillBytes bounds a bill download (the base64 file inside
+	// its JSON answer).
+	DefaultMaxBillBytes = 64 << 20
+)
+
+// Signer signs the canonical string (SHA256withRSA by default), e.g. with
+// a KMS.
+type Signer interface {
+	Sign(ctx context.Context, msg []byte) ([]byte, error)
+}
+
+// Verifier checks a raw signature over a canonical string; it returns an
+// error when the signature does not verify.
+type Verifier interface {
+	Verify(ctx context.Context, msg, sig []byte) error
+}
+
+// Option configures a Client or a NotificationVerifier. Every option
+// refuses a nil, empty or negative value.
+type Option func(*config) error
+
+type config struct {
+	accessCode, mchNo, baseURL, version, ua string
+	signer                                  Signer
+	verifier                                Verifier
+	priv                                    *rsa.PrivateKey
+	pubs                                    []*rsa.PublicKey
+	hc                                      *http.Client
+	now                                     func() time.Time
+	log                                     *slog.Logger
+	timeout                                 time.Duration
+	retries                                 int
+	maxBody, maxBill                        int64
+	noVerify                                bool
+	builtinVerifier                         bool // verifier is anyKey over pubs
+	requestNo                               func() string
+}
+
+// WithMerchant sets the access code and merchant number Allinpay assigned.
+// A NotificationVerifier accepts only this merchant's notifications.
+func WithMerchant(accessCode, mchNo string) Option {
+	return func(c *config) error {
+		if accessCode == "" || mchNo == "" {
+			return errors.New("WithMerchant: access code and merchant number are required")
+		}
+		// §1.5.2.1: accessCode AN 20 (Allinpay assigns 8 digits), mchNo AS 30.
+		if len(accessCode) > 20 || !alnum(accessCode) {
+			return errors.New("WithMerchant: the access code is up to 20 letters and digits")
+		}
+		if len(mchNo) > 30 || strings.ContainsAny(mchNo, "&= ") {
+			return errors.New("WithMerchant: the merchant number is up to 30 characters without '&', '=' or spaces")
+		}
+		c.accessCode, c.mchNo = accessCode, mchNo
+		return nil
+	}
+}
+
+// WithPrivateKey sets the merchant's RSA private key (PEM PKCS#1/PKCS#8 or
+// base64 DER, at least 2048 bits). Only a Client needs it.
+func WithPrivateKey(pem []byte) Option {
+	return func(c *config) error {
+		priv, err := keys.ParseRSAPrivateKey(pem)
+		if err != nil {
+			return fmt.Errorf("WithPrivateKey: %w", err)
+		}
+		if priv.N.BitLen() < 2048 {
+			return fmt.Errorf("WithPrivateKey: %d-bit key, the platform wants 2048", priv.N.BitLen())
+		}
+		c.priv = priv
+		return nil
+	}
+}
+
+// WithPlatformPublicKeys sets the platform's RSA public keys (SPKI PEM or
+// base64). An answer or notification verifies against any of them, so a
+// key rotation needs no restart at a precise moment.
+func WithPlatformPublicKeys(pems ...[]byte) Option {
+	return func(c *config) error {
+		if len(pems) == 0 {
+			return errors.New("WithPlatformPublicKeys: no key")
+		}
+		pubs := make([]*rsa.PublicKey, 0, len(pems))
+		for i, p := range pems {
+			pub, err := keys.ParseRSAPublicKey(p)
+			if err != nil {
+				return fmt.Errorf("WithPlatformPublicKeys: key %d: %w", i+1, err)
+			}
+			if pub.N.BitLen() < 2048 {
+				return fmt.Errorf("WithPlatformPublicKeys: key %d has %d bits, the platform's have 2048", i+1, pub.N.BitLen())
+			}
+			pubs = append(pubs, pub)
+		}
+		c.pubs = pubs
+		return nil
+	}
+}
+
+// WithKeys is WithPrivateKey(merchantPrivateKey) and
+// WithPlatformPublicKeys(platformPublicKey); it refuses a platform key that
+// is the merchant's own.
+func WithKeys(merchantPrivateKey, platformPublicKey []byte) Option {
+	return func(c *config) error {
+		if err := WithPrivateKey(merchantPrivateKey)(c); err != nil {
+			return err
+		}
+		if err := WithPlatformPublicKeys(platformPublicKey)(c); err != nil {
+			return err
+		}
+		if c.priv.PublicKey.Equal(c.pubs[0]) {
+			return errors.New("WithKeys: the platform public key is the merchant's own: use the key Allinpay published")
+		}
+		return nil
+	}
+}
+
+// WithBaseURL sets the host (TestBaseURL, ProdBaseURL or a fake's URL).
+func WithBaseURL(u string) Option {
+	return func(c *config) error {
+		if !validate.HTTPURL(u) {
+			return errors.New("WithBaseURL: want an absolute http(s) URL")
+		}
+		c.baseURL = strings.TrimRight(u, "/")
+		return nil
+	}
+}
+
+// WithVersion sets the version field ("V1.0" by default; some public
+// clients send "1.0").
+func WithVersion(v string) Option {
+	return func(c *config) error {
+		if v == "" || len(v) > 6 {
+			return errors.New("WithVersion: want up to 6 characters (V1.0)")
+		}
+		c.version = v
+		return nil
+	}
+}
+
+// WithHTTPClient sets the *http.Client; redirects are never followed.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient(nil)")
+		}
+		c.hc = hc
+		return nil
+	}
+}
+
+// WithSigner replaces the request signer (e.g. a KMS holding the key).
+func WithSigner(s Signer) Option {
+	return func(c *config) error {
+		if s == nil {
+			return errors.New("WithSigner(nil)")
+		}
+		c.signer = s
+		return nil
+	}
+}
+
+// WithVerifier replaces the response and notification verifier.
+func WithVerifier(v Verifier) Option {
+	return func(c *config) error {
+		if v == nil {
+			return errors.New("WithVerifier(nil)")
+		}
+		c.verifier = v
+		return nil
+	}
+}
+
+// WithClock sets the clock used for request numbers.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("WithClock(nil)")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithRequestNoFunc sets how requestNo is made when a request leaves it
+// empty (default: Beijing time to the second plus 14 random characters).
+func WithRequestNoFunc(f func() string) Option {
+	return func(c *config) error {
+		if f == nil {
+			return errors.New("WithRequestNoFunc(nil)")
+		}
+		c.requestNo = f
+		return nil
+	}
+}
+
+// WithLogger logs calls at debug level and refusals at warn level (never
+// keys, signatures, codes or customer ids). A NotificationVerifier's
+// handler logs through it too.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("WithLogger(nil)")
+		}
+		c.log = l
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent.
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		if ua == "" {
+			return errors.New("WithUserAgent: empty")
+		}
+		c.ua = ua
+		return nil
+	}
+}
+
+// WithTimeout bounds a call whose context has no deadline (30 s default).
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("WithTimeout(%v): want a positive duration", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithRetries sets how often a bill download is retried after a transport
+// error or a 5xx (2 by default; 0 turns retries off). Queries are retried
+// only when the request provably never left (the spec asks for 10 s
+// between queries of an order: WaitFinal is the loop); payments, refunds,
+// voids and closes likewise.
+func WithRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("WithRetries(%d): want 0 or more", n)
+		}
+		c.retries = n
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds a consumeTrans answer
+// (DefaultMaxResponseBytes).
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxResponseBytes(%d): want a positive size", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithMaxBillBytes bounds a bill download's answer (DefaultMaxBillBytes).
+func WithMaxBillBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxBillBytes(%d): want a positive size", n)
+		}
+		c.maxBill = n
+		return nil
+	}
+}
+
+// WithoutResponseVerification accepts unsigned or wrongly signed answers
+// (never notifications). Never in production.
+func WithoutResponseVerification() Option {
+	return func(c *config) error { c.noVerify = true; return nil }
+}
+
+// anyKey verifies against any of the platform's keys.
+type anyKey []*sign.RSAVerifier
+
+func (a anyKey) Verify(ctx context.Context, msg, sig []byte) error {
+	for _, v := range a {
+		if v.Verify(ctx, msg, sig) == nil {
+			return nil
+		}
+	}
+	return ErrInvalidSignature
+}
+
+func newConfig(opts []Option) (config, error) {
+	cfg := config{version: "V1.0", ua: userAgent, now: time.Now, timeout: defaultTimeout, retries: 2,
+		maxBody: DefaultMaxResponseBytes, maxBill: DefaultMaxBillBytes}
+	var errs []error
+	for _, o := range opts {
+		if o == nil {
+			errs = append(errs, errors.New("nil Option"))
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return cfg, fmt.Errorf("allinpay: %w", err)
+	}
+	if len(cfg.pubs) > 0 && cfg.verifier == nil {
+		a := make(anyKey, len(cfg.pubs))
+		for i, p := range cfg.pubs {
+			a[i], _ = sign.NewRSAVerifier(p) // p is not nil
+		}
+		cfg.verifier, cfg.builtinVerifier = a, true
+	}
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.DiscardHandler)
+	}
+	return cfg, nil
+}
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
