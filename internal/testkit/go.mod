@@ -11,6 +11,7 @@ require (
 )
 
 require (
+	github.com/bizapi-cn/go-sdk/allinpay v0.1.0
 	github.com/go-resty/resty/v2 v2.17.2 // indirect
 	golang.org/x/net v0.43.0 // indirect
 )
@@ -21,3 +22,5 @@ replace (
 )
 
 replace github.com/bizapi-cn/go-sdk/levy => ../../levy
+
+replace github.com/bizapi-cn/go-sdk/allinpay => ../../allinpay

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
-	"github.com/bizapi-cn/go-sdk/internal/golden"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/golden"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
 	"github.com/google/go-cmp/cmp"

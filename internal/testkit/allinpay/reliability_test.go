@@ -24,8 +24,8 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
-	"github.com/bizapi-cn/go-sdk/internal/loadtest"
-	"github.com/bizapi-cn/go-sdk/internal/tampertest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/loadtest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/tampertest"
 )
 
 // formOf encodes fields in the given key order (url.Values sorts).

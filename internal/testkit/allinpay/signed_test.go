@@ -15,7 +15,7 @@ import (
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
-	"github.com/bizapi-cn/go-sdk/internal/tampertest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/tampertest"
 	"github.com/jarcoal/httpmock"
 )
 

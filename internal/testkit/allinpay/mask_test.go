@@ -2,12 +2,13 @@ package allinpay_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
-	"github.com/bizapi-cn/go-sdk/internal/masktest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/masktest"
 )
 
 // sensitive is the house pattern with allinpay's customer ids added
@@ -26,7 +27,7 @@ func TestMasking(t *testing.T) {
 	}
 	values := []any{allinpay.PayRequest{}, allinpay.PayResponse{}, allinpay.QueryOrderResponse{}, allinpay.Notification{}, allinpay.BillRow{}}
 	masktest.Check(t, sensitive, values...)
-	masktest.Covered(t, ".", sensitive, values...)
+	masktest.Covered(t, filepath.Join("..", "..", "..", "allinpay"), sensitive, values...)
 	f := allinpay.Fields{"signature": "SIGNATURE-SECRET", "bankUserId": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "authCode": "134567890123456789"}
 	masktest.Check(t, sensitive, struct{ Fields allinpay.Fields }{f})
 	for _, s := range []string{fmtAll(f), fmtAll(allinpay.PayResponse{Result: allinpay.Result{Fields: f}})} {
