@@ -116,10 +116,12 @@ func contended(err error) bool {
 			return true
 		}
 	}
-	msg := err.Error()
-	for _, p := range []string{"Error 1205", "Error 1213"} { // ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK
-		if strings.HasPrefix(msg, p) {
-			return true
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		msg := e.Error()
+		for _, p := range []string{"Error 1205 ", "Error 1213 "} { // ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK
+			if strings.HasPrefix(msg, p) {
+				return true
+			}
 		}
 	}
 	return false

@@ -66,11 +66,11 @@ func NewTxDedup(db *sql.DB, dialect Dialect, opts ...Option) (*TxDedup, error) {
 	p, q := d.cfg.prefix, dialect.q
 	t := &TxDedup{Dedup: d}
 	t.txInsert = q(p, dialect.insertIgnore("INTO {p}dedup (k, token, done, expires_ms) VALUES (?, '', 1, ?)", "k"))
-	lock := " FOR UPDATE"
-	if dialect == SQLite {
-		lock = "" // the write lock is the database's
-	}
-	t.txState = q(p, "SELECT done, expires_ms FROM {p}dedup WHERE k = ?"+lock)
+	// A plain read: it sees the latest committed row (PostgreSQL's READ
+	// COMMITTED; InnoDB takes its snapshot at the first plain read, after
+	// the INSERT waited). A locking read would deadlock the duplicates that
+	// all hold the shared lock the failed INSERT took on MySQL.
+	t.txState = q(p, "SELECT done, expires_ms FROM {p}dedup WHERE k = ?")
 	t.txTakeOver = q(p, "UPDATE {p}dedup SET token = '', done = 1, expires_ms = ? WHERE k = ? AND expires_ms <= ?")
 	return t, nil
 }
