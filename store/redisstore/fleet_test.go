@@ -109,8 +109,8 @@ func TestFleet(t *testing.T) {
 			doubled++
 		}
 	}
-	t.Logf("redis: %d notifications (%d delivered twice at once, %d of those pairs on two replicas), %d deliveries, %d duplicates answered done, %d host failures, %d in flight answers, %d proxy errors, %d replica killed; counted: %d writes of %d notifications, %d notifications written more than once (at least once: a failure after the write, or the kill, runs the handler again)",
-		n, f.dupes, f.split.Load(), f.deliveries.Load(), f.doneAnswers.Load(), f.failures.Load(), f.inFlight.Load(), f.proxyErrors.Load(), f.killed, writes, distinct, doubled)
+	t.Logf("redis: %d notifications (%d delivered twice at once, %d of those pairs on two replicas), %d deliveries, %d duplicates answered done, %d host failures, %d in flight answers, %d proxy errors, %d replica killed, %.0f notifications/s per replica; counted: %d writes of %d notifications, %d notifications written more than once (at least once: a failure after the write, or the kill, runs the handler again)",
+		n, f.dupes, f.split.Load(), f.deliveries.Load(), f.doneAnswers.Load(), f.failures.Load(), f.inFlight.Load(), f.proxyErrors.Load(), f.killed, float64(n)/f.elapsed.Seconds()/fleetReplicas, writes, distinct, doubled)
 	if distinct != n {
 		t.Errorf("Redis holds writes of %d distinct notifications; want all %d", distinct, n)
 	}
@@ -134,6 +134,7 @@ type fleetResult struct {
 	deliveries, failures, inFlight, proxyErrors, doneAnswers atomic.Int64
 	split                                                    atomic.Int64 // duplicate pairs answered by two replicas
 	killed                                                   int
+	elapsed                                                  time.Duration // from the first delivery to the last acknowledgement
 }
 
 // replica is one child process.
@@ -293,6 +294,7 @@ func runFleet(t *testing.T, cfg fleetConfig) *fleetResult {
 		return first
 	}
 
+	began := time.Now()
 	work := make(chan []notification)
 	var wg sync.WaitGroup
 	for range 12 {
@@ -329,6 +331,7 @@ func runFleet(t *testing.T, cfg fleetConfig) *fleetResult {
 	}
 	close(work)
 	wg.Wait()
+	res.elapsed = time.Since(began)
 	<-killDone
 	return res
 }

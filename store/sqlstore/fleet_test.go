@@ -130,8 +130,8 @@ func fleetOn(t *testing.T, e engine, mode string, n int) {
 	if err := db.QueryRow("SELECT COUNT(*), COUNT(DISTINCT id) FROM "+effects).Scan(&rows, &distinct); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s %s: %d notifications (%d delivered twice at once, %d of those pairs on two replicas), %d deliveries, %d duplicates answered done, %d host failures, %d in flight answers, %d proxy errors, %d replica killed; counted: %d writes of %d notifications",
-		e.name, mode, n, f.dupes, f.split.Load(), f.deliveries.Load(), f.doneAnswers.Load(), f.failures.Load(), f.inFlight.Load(), f.proxyErrors.Load(), f.killed, rows, distinct)
+	t.Logf("%s %s: %d notifications (%d delivered twice at once, %d of those pairs on two replicas), %d deliveries, %d duplicates answered done, %d host failures, %d in flight answers, %d proxy errors, %d replica killed, %.0f notifications/s per replica; counted: %d writes of %d notifications",
+		e.name, mode, n, f.dupes, f.split.Load(), f.deliveries.Load(), f.doneAnswers.Load(), f.failures.Load(), f.inFlight.Load(), f.proxyErrors.Load(), f.killed, float64(n)/f.elapsed.Seconds()/fleetReplicas, rows, distinct)
 	if f.killed != 1 {
 		t.Errorf("%d replicas killed mid-handler; want 1", f.killed)
 	}
@@ -161,6 +161,7 @@ type fleetResult struct {
 	deliveries, failures, inFlight, proxyErrors, doneAnswers atomic.Int64
 	split                                                    atomic.Int64 // duplicate pairs answered by two replicas
 	killed                                                   int
+	elapsed                                                  time.Duration // from the first delivery to the last acknowledgement
 }
 
 // replica is one child process.
@@ -320,6 +321,7 @@ func runFleet(t *testing.T, cfg fleetConfig) *fleetResult {
 		return first
 	}
 
+	began := time.Now()
 	work := make(chan []notification)
 	var wg sync.WaitGroup
 	for range 12 {
@@ -356,6 +358,7 @@ func runFleet(t *testing.T, cfg fleetConfig) *fleetResult {
 	}
 	close(work)
 	wg.Wait()
+	res.elapsed = time.Since(began)
 	<-killDone
 	return res
 }
