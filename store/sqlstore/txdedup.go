@@ -99,6 +99,9 @@ func (t *TxDedup) RunOnce(ctx context.Context, key string, fn func(ctx context.C
 	}
 	tx, err := t.db.BeginTx(ctx, nil)
 	if err != nil {
+		if contended(err) { // SQLite's BEGIN IMMEDIATE waits for the write lock
+			return false, inFlight(err)
+		}
 		return false, fmt.Errorf("sqlstore: begin: %w", err)
 	}
 	committed := false

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -260,4 +261,93 @@ func TestTxOutsideRunOnce(t *testing.T) {
 	if tx, ok := sqlstore.Tx(context.Background()); ok || tx != nil {
 		t.Fatalf("Tx(background) = %v, %v; want nil, false", tx, ok)
 	}
+}
+
+// impatient opens a second handle on e's database whose lock waits give
+// up after about 200 ms (PostgreSQL lock_timeout, InnoDB
+// innodb_lock_wait_timeout of a second, SQLite busy_timeout).
+func impatient(t *testing.T, e engine, db *sql.DB) *sql.DB {
+	t.Helper()
+	var driver, dsn string
+	switch e.dialect {
+	case sqlstore.SQLite:
+		var file string
+		if err := db.QueryRow("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file); err != nil {
+			t.Fatal(err)
+		}
+		driver, dsn = "sqlite", "file:"+file+"?_pragma=busy_timeout(200)&_pragma=journal_mode(WAL)&_txlock=immediate"
+	case sqlstore.Postgres:
+		driver, dsn = "pgx", env("BIZAPI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+		if strings.Contains(dsn, "?") {
+			dsn += "&lock_timeout=200"
+		} else {
+			dsn += "?lock_timeout=200"
+		}
+	case sqlstore.MySQL:
+		driver, dsn = "mysql", mysqlDSN(env("BIZAPI_TEST_MYSQL_URL", "root@tcp(127.0.0.1:3306)/test"))
+		if strings.Contains(dsn, "?") {
+			dsn += "&innodb_lock_wait_timeout=1"
+		} else {
+			dsn += "?innodb_lock_wait_timeout=1"
+		}
+	}
+	i, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { i.Close() })
+	return i
+}
+
+// TestTxDedupLockTimeoutIsInFlight holds a key in a running host function
+// and delivers it again through a handle whose lock wait gives up: the
+// duplicate is answered store.ErrInFlight (not acknowledged), and once the
+// first commits, the duplicate finds it done.
+func TestTxDedupLockTimeoutIsInFlight(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		f := newTxFixture(t, e)
+		prefix := strings.TrimSuffix(f.orders, "orders")
+		dup, err := sqlstore.NewTxDedup(impatient(t, e, f.db), e.dialect, sqlstore.WithTablePrefix(prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		inside, release := make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		done := func() { once.Do(func() { close(release) }) }
+		defer done() // a failed check must not leave the first holding its lock
+		first := make(chan error, 1)
+		go func() {
+			_, err := f.d.RunOnce(ctx, "n1", func(ctx context.Context) error {
+				if err := f.write("o1")(ctx); err != nil {
+					return err
+				}
+				close(inside)
+				<-release
+				return nil
+			})
+			first <- err
+		}()
+		select {
+		case <-inside:
+		case err := <-first:
+			t.Fatalf("the first delivery ended early: %v", err)
+		}
+		called := false
+		_, err = dup.RunOnce(ctx, "n1", func(context.Context) error { called = true; return nil })
+		if !errors.Is(err, store.ErrInFlight) || called {
+			t.Fatalf("RunOnce(duplicate while the first runs) = %v, called %v; want store.ErrInFlight, not called", err, called)
+		}
+		done()
+		if err := <-first; err != nil {
+			t.Fatalf("the first delivery: %v", err)
+		}
+		ran, err := dup.RunOnce(ctx, "n1", func(context.Context) error { called = true; return nil })
+		if ran || err != nil || called {
+			t.Fatalf("RunOnce(redelivery after the commit) = %v, %v, called %v; want false, nil, not called", ran, err, called)
+		}
+		if n := f.count(t); n != 1 {
+			t.Fatalf("%d orders; want 1", n)
+		}
+	})
 }
