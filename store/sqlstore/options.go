@@ -48,8 +48,8 @@ func WithTablePrefix(p string) Option {
 // take it (Dedup): longer than the host's slowest handler.
 func WithLease(d time.Duration) Option {
 	return func(c *config) error {
-		if d <= 0 {
-			return fmt.Errorf("sqlstore: WithLease(%v): want a positive duration", d)
+		if d < time.Millisecond {
+			return fmt.Errorf("sqlstore: WithLease(%v): want at least a millisecond (the tables keep milliseconds)", d)
 		}
 		c.lease = d
 		return nil
@@ -61,8 +61,8 @@ func WithLease(d time.Duration) Option {
 // redelivering a notification.
 func WithRetention(d time.Duration) Option {
 	return func(c *config) error {
-		if d <= 0 {
-			return fmt.Errorf("sqlstore: WithRetention(%v): want a positive duration", d)
+		if d < time.Millisecond {
+			return fmt.Errorf("sqlstore: WithRetention(%v): want at least a millisecond (the tables keep milliseconds)", d)
 		}
 		c.retention = d
 		return nil

@@ -162,6 +162,7 @@ func TestOptionsRefuseNonsense(t *testing.T) {
 		"prefix with a quote": sqlstore.WithTablePrefix("x'; DROP TABLE y; --"),
 		"empty prefix":        sqlstore.WithTablePrefix(""),
 		"zero lease":          sqlstore.WithLease(0),
+		"sub-ms lease":        sqlstore.WithLease(time.Microsecond),
 		"negative retention":  sqlstore.WithRetention(-time.Second),
 		"nil clock":           sqlstore.WithClock(nil),
 		"nil option":          nil,
