@@ -18,7 +18,7 @@ const (
 )
 
 // Option configures a store or Migrate. An option refuses a value that
-// makes no sense (a zero or negative duration, a nil clock, a prefix that is
+// makes no sense (a duration under a millisecond, a nil clock, a prefix that is
 // not a plain identifier).
 type Option func(*config) error
 
