@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +18,18 @@ import (
 	"github.com/bizapi-cn/go-sdk/store/redisstore"
 	"github.com/bizapi-cn/go-sdk/store/storetest"
 )
+
+// skipped records that the Redis legs were skipped, said at the end of
+// the run even without -v.
+var skipped atomic.Bool
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if skipped.Load() {
+		fmt.Fprintln(os.Stderr, "redisstore: Redis legs skipped: nothing answers at BIZAPI_TEST_REDIS_URL (default redis://127.0.0.1:6379/0); start it, or set the variable")
+	}
+	os.Exit(code)
+}
 
 var (
 	clientOnce sync.Once
@@ -53,6 +67,7 @@ func open(t testing.TB) *redis.Client {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Redis at %s does not answer (%v); under CI=true the store tests do not skip", url, clientErr)
 		}
+		skipped.Store(true)
 		t.Skipf("Redis at %s does not answer (%v): start it, or set BIZAPI_TEST_REDIS_URL to one that does", url, clientErr)
 	}
 	return client

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -47,6 +48,7 @@ func unavailable(t testing.TB, what, envName, addr string, err error) {
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("%s at %s does not answer (%v); under CI=true the store tests do not skip", what, addr, err)
 	}
+	skipped.Store(what, fmt.Sprintf("%s legs skipped: nothing answers at %s; start it, or set %s", what, addr, envName))
 	t.Skipf("%s at %s does not answer (%v): start it, or set %s to a server that does", what, addr, err, envName)
 }
 
@@ -60,6 +62,19 @@ func openSQLite(t testing.TB) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// skipped holds a line per engine whose legs were skipped, printed at the
+// end of the run even without -v.
+var skipped sync.Map
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	skipped.Range(func(_, v any) bool {
+		fmt.Fprintln(os.Stderr, "sqlstore:", v)
+		return true
+	})
+	os.Exit(code)
 }
 
 var dbs sync.Map // DSN -> *sql.DB shared by the tests of one run
