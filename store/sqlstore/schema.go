@@ -46,7 +46,9 @@ func Schema(dialect Dialect, opts ...Option) ([]string, error) {
 
 // Migrate creates the stores' tables (dedup, keys, lists, each with the
 // table prefix) in db unless they exist. It is safe to run at every start
-// of every replica.
+// of every replica, at the same moment: on PostgreSQL, where two
+// concurrent CREATE TABLE IF NOT EXISTS can fail on the catalog's unique
+// index, it runs in one transaction under an advisory lock.
 func Migrate(ctx context.Context, db *sql.DB, dialect Dialect, opts ...Option) error {
 	if db == nil {
 		return fmt.Errorf("sqlstore: Migrate with a nil *sql.DB")
@@ -55,10 +57,29 @@ func Migrate(ctx context.Context, db *sql.DB, dialect Dialect, opts ...Option) e
 	if err != nil {
 		return err
 	}
+	if dialect != Postgres {
+		for _, s := range stmts {
+			if _, err := db.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("sqlstore: migrate %s: %w", dialect, err)
+			}
+		}
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrate %s: %w", dialect, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext('github.com/bizapi-cn/go-sdk/store/sqlstore.Migrate'))"); err != nil {
+		return fmt.Errorf("sqlstore: migrate %s: %w", dialect, err)
+	}
 	for _, s := range stmts {
-		if _, err := db.ExecContext(ctx, s); err != nil {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("sqlstore: migrate %s: %w", dialect, err)
 		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: migrate %s: %w", dialect, err)
 	}
 	return nil
 }

@@ -201,3 +201,38 @@ func TestSchemaFilesMatchMigrate(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateConcurrently starts several replicas' Migrate at the same
+// moment on fresh tables, then again on existing ones.
+func TestMigrateConcurrently(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		prefix := fresh(t, e, db) + "m_"
+		t.Cleanup(func() {
+			for _, tab := range []string{"dedup", "keys", "lists"} {
+				_, _ = db.Exec("DROP TABLE IF EXISTS " + prefix + tab)
+			}
+		})
+		for round := range 2 {
+			var wg sync.WaitGroup
+			errs := make(chan error, 6)
+			start := make(chan struct{})
+			for range 6 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					errs <- sqlstore.Migrate(context.Background(), db, e.dialect, sqlstore.WithTablePrefix(prefix))
+				}()
+			}
+			close(start)
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Errorf("round %d: concurrent Migrate: %v", round, err)
+				}
+			}
+		}
+	})
+}
