@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -132,15 +133,17 @@ return 0`)
 //     once with the host's writes needs them in one transaction: see
 //     sqlstore.TxDedup.
 type Dedup struct {
-	rdb redis.UniversalClient
-	cfg config
+	rdb    redis.UniversalClient
+	cfg    config
+	legacy atomic.Bool // the server refused SET NX GET (before Redis 7.0)
 }
 
 var _ store.Dedup = (*Dedup)(nil)
 
 // NewDedup returns a Dedup on rdb (a *redis.Client, *redis.ClusterClient
 // or *redis.Ring). Options: WithKeyPrefix, WithLease, WithRetention.
-// Acquire needs Redis 7.0 or later (SET with both NX and GET).
+// Acquire takes one round trip on Redis 7.0 or later (SET with both NX and
+// GET) and two on older servers (SET NX, then GET).
 func NewDedup(rdb redis.UniversalClient, opts ...Option) (*Dedup, error) {
 	cfg, err := newConfig(rdb, "NewDedup", opts)
 	if err != nil {
@@ -168,7 +171,14 @@ func (d *Dedup) Acquire(ctx context.Context, key string) (store.Claim, error) {
 	if err != nil {
 		return store.Claim{}, err
 	}
+	if d.legacy.Load() {
+		return d.acquireLegacy(ctx, key, tok)
+	}
 	old, err := d.rdb.SetArgs(ctx, d.key(key), claimPrefix+tok, redis.SetArgs{Mode: "NX", Get: true, TTL: d.cfg.lease}).Result()
+	if err != nil && strings.Contains(err.Error(), "syntax error") {
+		d.legacy.Store(true)
+		return d.acquireLegacy(ctx, key, tok)
+	}
 	switch {
 	case errors.Is(err, redis.Nil): // absent: set, ours
 		return store.Claim{Key: key, State: store.StateAcquired, Token: tok}, nil
@@ -179,6 +189,32 @@ func (d *Dedup) Acquire(ctx context.Context, key string) (store.Claim, error) {
 	default:
 		return store.Claim{Key: key, State: store.StateInFlight}, nil
 	}
+}
+
+// acquireLegacy is Acquire for servers before 7.0: SET NX PX, then GET of
+// the holder's value when the key exists.
+func (d *Dedup) acquireLegacy(ctx context.Context, key, tok string) (store.Claim, error) {
+	for range 3 {
+		ok, err := d.rdb.SetNX(ctx, d.key(key), claimPrefix+tok, d.cfg.lease).Result()
+		if err != nil {
+			return store.Claim{}, fmt.Errorf("redisstore: acquire: %w", err)
+		}
+		if ok {
+			return store.Claim{Key: key, State: store.StateAcquired, Token: tok}, nil
+		}
+		old, err := d.rdb.Get(ctx, d.key(key)).Result()
+		switch {
+		case errors.Is(err, redis.Nil):
+			continue // expired or released in between
+		case err != nil:
+			return store.Claim{}, fmt.Errorf("redisstore: acquire: %w", err)
+		case old == doneValue:
+			return store.Claim{Key: key, State: store.StateDone}, nil
+		default:
+			return store.Claim{Key: key, State: store.StateInFlight}, nil
+		}
+	}
+	return store.Claim{Key: key, State: store.StateInFlight}, nil
 }
 
 // Complete implements store.Dedup.
