@@ -16,8 +16,7 @@
 //	...
 //	h, err := levy.NewNotificationHandler(v, func(ctx context.Context, n *levy.Notification) error {
 //		tx, _ := sqlstore.Tx(ctx) // the transaction the done record commits in
-//		_, err := tx.ExecContext(ctx, "UPDATE orders SET paid = true WHERE id = $1", n.OrderID)
-//		return err
+//		return applyNotice(ctx, tx, n) // the host's writes, through tx
 //	}, levy.WithDedupStore(dedup))
 //
 // # Two modes
