@@ -15,7 +15,10 @@
 //	dedup, err := sqlstore.NewTxDedup(db, sqlstore.Postgres)
 //	...
 //	h, err := levy.NewNotificationHandler(v, func(ctx context.Context, n *levy.Notification) error {
-//		tx, _ := sqlstore.Tx(ctx) // the transaction the done record commits in
+//		tx, ok := sqlstore.Tx(ctx) // the transaction the done record commits in
+//		if !ok {
+//			return errors.New("not run by a sqlstore.TxDedup")
+//		}
 //		return applyNotice(ctx, tx, n) // the host's writes, through tx
 //	}, levy.WithDedupStore(dedup))
 //

@@ -44,7 +44,8 @@ import (
 //
 // The Acquire, Complete and Release methods (from Dedup) stay available
 // and share the table with RunOnce, so a TxDedup also serves code that uses
-// the claim protocol.
+// the claim protocol; an Acquire of a key that RunOnce holds waits, like a
+// duplicate, until that transaction ends.
 type TxDedup struct {
 	*Dedup
 	txInsert, txState, txTakeOver string
