@@ -1,0 +1,4 @@
+package sqlstore
+
+// Version is this module's release; it moves with the tag store/sqlstore/vX.Y.Z.
+const Version = "0.1.0"
