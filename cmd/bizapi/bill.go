@@ -65,7 +65,10 @@ func (m milli) format(cur string) string {
 		neg, m = "-", -m
 	}
 	s := fmt.Sprintf("%d.%03d", m/1000, m%1000)
-	if d == 0 {
+	switch {
+	case m%10 != 0 || (d == 0 && m%1000 != 0):
+		return neg + s // more decimals than the currency has: show them all
+	case d == 0:
 		return neg + s[:len(s)-4]
 	}
 	return neg + s[:len(s)-1]
@@ -153,8 +156,8 @@ func allinpayBill(fs *flag.FlagSet) func(*env, []string) error {
 				if a.settle {
 					cur = sc
 				}
-				if max := decimals(cur); dec > max {
-					problems = append(problems, fmt.Sprintf("line %d column %d (%s): %s has %d decimals, %s has %d", n, a.col+1, a.name, f[a.col], dec, cur, max))
+				if lim := decimals(cur); dec > lim {
+					problems = append(problems, fmt.Sprintf("line %d column %d (%s): %s has %d decimals, %s has %d", n, a.col+1, a.name, f[a.col], dec, cur, lim))
 				}
 				if a.sumCol >= 0 {
 					totals[a.sumCol] += v
@@ -165,7 +168,9 @@ func allinpayBill(fs *flag.FlagSet) func(*env, []string) error {
 			}
 			if *rows {
 				card := f[6]
-				if !*reveal {
+				if card == "" {
+					card = "-"
+				} else if !*reveal {
 					card = mask.BankCard(card)
 				}
 				o.text("row %d: %s %s %s order %s card %s %s %s -> %s %s", n, f[0], f[10], f[5], f[4], card, f[11], f[12], f[14], f[15])

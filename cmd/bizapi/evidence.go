@@ -135,9 +135,18 @@ func evidenceUnwrap(fs *flag.FlagSet) func(*env, []string) error {
 		o.line("key", "private key, public half %s", fingerprint(&priv.PublicKey))
 		pt, err := dec(want)
 		if err == nil {
-			o.line("aesKey", "%s", secretPrint(pt, *reveal, true))
-			if len(pt) != 16 && len(pt) != 32 {
-				o.text("note: the key is %d bytes; the provider's aesKey is 16 (AES-128)", len(pt))
+			raw := pt
+			if printable(pt) {
+				// A key sent as text (a base64 fileKey): print it as text.
+				o.line("key text", "%s", secretPrint(pt, *reveal, false))
+				if b, err := base64.StdEncoding.DecodeString(string(pt)); err == nil {
+					raw = b
+				}
+			} else {
+				o.line("aesKey", "%s", secretPrint(pt, *reveal, true))
+			}
+			if len(raw) != 16 && len(raw) != 32 {
+				o.text("note: the key is %d bytes; the provider's aesKey is 16 (AES-128)", len(raw))
 			}
 			return nil
 		}
@@ -414,4 +423,14 @@ func evidenceVerify(fs *flag.FlagSet) func(*env, []string) error {
 		o.line("result", "OK: the notification verifies")
 		return nil
 	}
+}
+
+// printable reports whether b is non-empty printable ASCII.
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return len(b) > 0
 }

@@ -325,3 +325,25 @@ func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]
 	}
 	return nil
 }
+
+// keysSorted reports whether every object in n with two or more members has
+// them in sorted order, and there is at least one such object.
+func (n *node) keysSorted() bool {
+	found := false
+	var walk func(*node) bool
+	walk = func(n *node) bool {
+		if n.kind == '{' && len(n.keys) > 1 {
+			found = true
+			if !sort.StringsAreSorted(n.keys) {
+				return false
+			}
+		}
+		for _, v := range n.vals {
+			if !walk(v) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(n) && found
+}

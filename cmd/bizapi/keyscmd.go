@@ -76,13 +76,16 @@ func inspectKey(data []byte) (keyInfo, error) {
 	if k, err := keys.ParseRSAPublicKey(data); err == nil {
 		return keyInfo{"RSA public key", k.N.BitLen(), form, k, nil}, nil
 	}
+	sm2Forms := map[string]string{`PEM "PRIVATE KEY"`: ", PKCS#8", `PEM "EC PRIVATE KEY"`: ", SEC1", `PEM "PUBLIC KEY"`: ", SPKI"}
 	if k, err := keys.ParseSM2PrivateKey(data); err == nil {
+		form += sm2Forms[enc]
 		if enc == "hex" {
 			form = "hex (raw 32-byte scalar)"
 		}
 		return keyInfo{"SM2 private key", 256, form, &k.PublicKey, k}, nil
 	}
 	if k, err := keys.ParseSM2PublicKey(data); err == nil {
+		form += sm2Forms[enc]
 		if enc == "hex" {
 			form = "hex (raw uncompressed point)"
 		}

@@ -19,10 +19,10 @@ import (
 const levyAlgorithm = "HMAC-SHA256(key = secret, message = req or raw body), base64"
 
 func levySign(fs *flag.FlagSet) func(*env, []string) error {
-	in := inputFlag(fs, "the request: a whole envelope {name, client_key, timestamp, data} or, with --name and --client-key, its data object")
+	in := inputFlag(fs, "the request: a whole envelope {name, client_key, timestamp, data} or, with --name and --client, its data object")
 	secret := secretFlags(fs, "secret", "the levy secret")
 	name := fs.String("name", "", "interface name (e.g. CREATE_ORDER_V2) when the input is the data object")
-	clientKey := fs.String("client-key", "", "client_key when the input is the data object")
+	clientKey := fs.String("client", "", "the envelope's client_key (an identifier, not a secret) when the input is the data object")
 	ts := fs.String("timestamp", "", `timestamp "2006-01-02T15:04:05.000" (Beijing time; default now) when the input is the data object`)
 	reveal := fs.Bool("reveal", false, "show personal data and the form body in full")
 	return func(e *env, _ []string) error {
@@ -42,12 +42,12 @@ func levySign(fs *flag.FlagSet) func(*env, []string) error {
 		var req []byte
 		if n.member("name") != nil && n.member("data") != nil {
 			if *name != "" || *clientKey != "" {
-				return usagef("the input is a whole envelope; --name and --client-key are for a data object")
+				return usagef("the input is a whole envelope; --name and --client are for a data object")
 			}
 			req = raw // signed exactly as given: these are the bytes to send
 		} else {
 			if *name == "" || *clientKey == "" {
-				return usagef("the input is a data object: give --name and --client-key (or give the whole envelope)")
+				return usagef("the input is a data object: give --name and --client (or give the whole envelope)")
 			}
 			t := *ts
 			if t == "" {
@@ -231,6 +231,10 @@ func diagnoseHMAC(d *diagnosis, h *sign.HMAC, msg []byte, sig string) {
 		}
 	}
 	d.tried = append(d.tried, fmt.Sprintf("%d re-encodings of the JSON (compact/spaced, received/sorted key order, \\u escapes, HTML escapes)", tried))
+	if n.keysSorted() {
+		d.cause("field order: the body checked has its keys sorted at every level, as a JSON library writes a decoded map; " +
+			"if it was decoded and re-encoded, the order that was signed is lost: verify over the raw bytes as received")
+	}
 }
 
 // describeStyle says how msg, the JSON n as received, is written.

@@ -155,7 +155,7 @@ func printUsage(w io.Writer) {
 type out struct{ w io.Writer }
 
 func (o out) line(label, format string, a ...any) {
-	fmt.Fprintf(o.w, "%-14s %s\n", label+":", fmt.Sprintf(format, a...))
+	fmt.Fprintf(o.w, "%-18s %s\n", label+":", fmt.Sprintf(format, a...))
 }
 
 func (o out) text(format string, a ...any) { fmt.Fprintf(o.w, format+"\n", a...) }

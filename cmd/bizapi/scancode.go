@@ -175,7 +175,7 @@ func scancodeDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 		default:
 			return usagef("the callback carries no desKey: give the pre-shared key with --sm4-key-env or --sm4-key-file")
 		}
-		o.line("SM4 key", "%s", secretPrint(symKey, *reveal, false))
+		o.line("SM4 key", "%s", secretPrint(symKey, *reveal, true))
 		if *reveal {
 			o.line("SM4 key hex", "%s", hex.EncodeToString(symKey))
 		}
