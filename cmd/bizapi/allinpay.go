@@ -276,11 +276,12 @@ func allinpayVerify(fs *flag.FlagSet) func(*env, []string) error {
 			fields:    signedOrder(f.vals),
 		}
 		ok := func(vals map[string]string, s string) bool { return rsaVerifies(pub, canonicalOf(vals), s) }
+		sigDamaged := false
 		if fixed, changed := plusFix(sig); changed {
 			if ok(f.vals, fixed) {
 				d.cause("URL-decoding damage: the signature has spaces where '+' was (the form was decoded twice, or '+' was not escaped); with '+' restored it verifies")
 			} else {
-				d.tried = append(d.tried, "the signature with its spaces turned back into '+'")
+				sigDamaged = true
 			}
 			sig = fixed
 		}
@@ -289,6 +290,13 @@ func allinpayVerify(fs *flag.FlagSet) func(*env, []string) error {
 		}
 		if len(d.causes) == 0 {
 			diagnoseForm(d, f, sig, ok, func(m []byte) bool { return rsaVerifies(pub, m, sig) })
+		}
+		if sigDamaged {
+			if len(d.causes) > 0 {
+				d.cause("the signature had spaces where '+' was, too: the same URL-decoding damage (with '+' restored it was used above)")
+			} else {
+				d.tried = append(d.tried, "the signature with its spaces turned back into '+'")
+			}
 		}
 		o.line("result", "FAILED: the signature does not verify")
 		d.print(o)
@@ -299,23 +307,12 @@ func allinpayVerify(fs *flag.FlagSet) func(*env, []string) error {
 // diagnoseForm tries the usual ways a form's canonical string goes wrong.
 // ok checks a field set, okRaw a canonical string built here.
 func diagnoseForm(d *diagnosis, f fieldSet, sig string, ok func(map[string]string, string) bool, okRaw func([]byte) bool) {
-	var spaced []string
-	fixed := map[string]string{}
-	for k, v := range f.vals {
-		fixed[k] = v
-		if k != "signature" && strings.Contains(v, " ") {
-			fixed[k] = strings.ReplaceAll(v, " ", "+")
-			spaced = append(spaced, k)
-		}
-	}
-	sort.Strings(spaced)
-	if len(spaced) > 0 {
-		if ok(fixed, sig) {
-			d.cause("URL-decoding damage: a '+' became a space in " + strings.Join(spaced, ", ") +
-				" (the sender did not escape '+' as %2B, or the form was decoded twice); with '+' restored it verifies")
-			return
-		}
-		d.tried = append(d.tried, "spaces turned back into '+' in "+strings.Join(spaced, ", "))
+	if changed := plusRepair(f.vals, ok, sig); changed != nil {
+		d.cause("URL-decoding damage: a '+' became a space in " + strings.Join(changed, ", ") +
+			" (the sender did not escape '+' as %2B, or the form was decoded twice); with '+' restored it verifies")
+		return
+	} else if spacedFields(f.vals) != nil {
+		d.tried = append(d.tried, "spaces turned back into '+' in "+strings.Join(spacedFields(f.vals), ", "))
 	}
 	keysOf := func(less func(a, b string) bool) []string {
 		ks := signedOrder(f.vals)
@@ -393,4 +390,78 @@ func firstDiff(a, b []string) string {
 		}
 	}
 	return "same order here"
+}
+
+// spacedFields lists the signed fields whose values hold a space.
+func spacedFields(vals map[string]string) []string {
+	var ks []string
+	for k, v := range vals {
+		if k != "signature" && strings.Contains(v, " ") {
+			ks = append(ks, k)
+		}
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// plusRepair looks for the spaces that were a '+' before URL decoding: a
+// value may hold real spaces too, so every choice of spaces is tried (up to
+// 4096 candidates). It returns the fields changed in the set that verifies.
+func plusRepair(vals map[string]string, ok func(map[string]string, string) bool, sig string) []string {
+	ks := spacedFields(vals)
+	if len(ks) == 0 {
+		return nil
+	}
+	options := make([][]string, len(ks))
+	total := 1
+	for i, k := range ks {
+		v := vals[k]
+		n := strings.Count(v, " ")
+		if n > 6 {
+			options[i] = []string{v, strings.ReplaceAll(v, " ", "+")}
+		} else {
+			for mask := 0; mask < 1<<n; mask++ {
+				var b strings.Builder
+				j := 0
+				for _, r := range v {
+					if r == ' ' {
+						if mask&(1<<j) != 0 {
+							r = '+'
+						}
+						j++
+					}
+					b.WriteRune(r)
+				}
+				options[i] = append(options[i], b.String())
+			}
+		}
+		total *= len(options[i])
+		if total > 4096 {
+			total = 4096
+			break
+		}
+	}
+	try := make(map[string]string, len(vals))
+	for c := 1; c < total; c++ { // 0 is the values as received
+		for k, v := range vals {
+			try[k] = v
+		}
+		var changed []string
+		x := c
+		for i, k := range ks {
+			if options[i] == nil {
+				continue
+			}
+			pick := x % len(options[i])
+			x /= len(options[i])
+			if pick != 0 {
+				try[k] = options[i][pick]
+				changed = append(changed, k)
+			}
+		}
+		if ok(try, sig) {
+			return changed
+		}
+	}
+	return nil
 }
