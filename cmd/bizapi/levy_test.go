@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -162,4 +164,13 @@ func TestLevyWrongSecret(t *testing.T) {
 	wantCode(t, r, exitFailed)
 	wantContains(t, r, "none recognised", "sha256 ")
 	wantAbsent(t, r, "not-the-secret")
+}
+
+// TestLevyCauseHex: a sender that wrote the HMAC in hex.
+func TestLevyCauseHex(t *testing.T) {
+	v, env := loadLevy(t)
+	raw, _ := base64.StdEncoding.DecodeString(v.Response.APISign)
+	r := bz(t, env, []byte(v.Response.Body), "levy", "verify", "--secret-env", "LEVY_SECRET", "--api-sign", hex.EncodeToString(raw))
+	wantCode(t, r, exitFailed)
+	wantContains(t, r, "the signature is hex, not base64")
 }
