@@ -372,13 +372,16 @@ func evidenceVerify(fs *flag.FlagSet) func(*env, []string) error {
 				d.print(o)
 			}
 		}
-		if c.signB64 == "" {
+		switch {
+		case c.signB64 != "" && !pubKey.given():
+			o.line("DECSSIGN", "not checked: give the operator's notification public key with --pub-file or --pub-env")
+		case c.signB64 == "":
 			if pubKey.given() {
 				o.line("DECSSIGN", "FAILED: no DECSSIGN header")
 				return failf("no DECSSIGN header")
 			}
 			o.line("DECSSIGN", "not checked (no header and no --pub key; the docs call it optional)")
-		} else {
+		default:
 			pub, err := pubKey.rsaPublic(e)
 			if err != nil {
 				return err

@@ -28,7 +28,7 @@ func parseJSON(raw []byte) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("trailing data after the JSON value")
 	}
 	return n, nil
@@ -251,7 +251,7 @@ func maskJSON(raw []byte, reveal bool) string {
 		return fmt.Sprintf("[%d bytes, not JSON: hidden; add --reveal to show]", len(raw))
 	}
 	var b strings.Builder
-	last := 0
+	var last int64
 	for _, s := range spans {
 		b.Write(raw[last:s.start])
 		b.WriteString(s.repl)
@@ -262,7 +262,7 @@ func maskJSON(raw []byte, reveal bool) string {
 }
 
 type span struct {
-	start, end int
+	start, end int64
 	repl       string
 }
 
@@ -270,12 +270,12 @@ func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]
 	if depth > 64 {
 		return errors.New("too deep")
 	}
-	before := int(dec.InputOffset())
+	before := dec.InputOffset()
 	t, err := dec.Token()
 	if err != nil {
 		return err
 	}
-	after := int(dec.InputOffset())
+	after := dec.InputOffset()
 	switch v := t.(type) {
 	case json.Delim:
 		switch v {
@@ -310,7 +310,7 @@ func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]
 			return errors.New("no quote")
 		}
 		q, _ := json.Marshal(maskValue(kind, v))
-		*out = append(*out, span{before + start, after, string(q)})
+		*out = append(*out, span{before + int64(start), after, string(q)})
 	case json.Number:
 		if kind == "" {
 			return nil
@@ -321,7 +321,7 @@ func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]
 			return errors.New("no number")
 		}
 		q, _ := json.Marshal(maskValue(kind, v.String()))
-		*out = append(*out, span{before + start, after, string(q)})
+		*out = append(*out, span{before + int64(start), after, string(q)})
 	}
 	return nil
 }
