@@ -314,3 +314,35 @@ func TestAllinpayBill(t *testing.T) {
 	wantCode(t, r, exitFailed)
 	wantContains(t, r, "truncated")
 }
+
+// TestAllinpayCauseEmptyAndEscaped: a signer that kept empty fields, and
+// one that URL-escaped the values before signing.
+func TestAllinpayCauseEmptyAndEscaped(t *testing.T) {
+	pub := keyDir + "platform_rsa_public.pem"
+	f := notifyFields()
+	f["storeId"] = ""
+	var ks []string
+	for k := range f {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	var p []string
+	for _, k := range ks {
+		p = append(p, k+"="+f[k])
+	}
+	f["signature"] = platformSign(t, strings.Join(p, "&"))
+	r := bz(t, nil, []byte(urlValues(f).Encode()), "allinpay", "verify", "--pub-file", pub)
+	wantCode(t, r, exitFailed)
+	wantContains(t, r, "the signer included empty fields")
+
+	g := notifyFields()
+	g["notifyUrl"] = "https://m.example.com/n?a=1&b=2"
+	var q []string
+	for _, k := range signedOrder(g) {
+		q = append(q, k+"="+url.QueryEscape(g[k]))
+	}
+	g["signature"] = platformSign(t, strings.Join(q, "&"))
+	r = bz(t, nil, []byte(urlValues(g).Encode()), "allinpay", "verify", "--pub-file", pub)
+	wantCode(t, r, exitFailed)
+	wantContains(t, r, "the signer URL-escaped the values before signing")
+}
