@@ -1,0 +1,52 @@
+package main
+
+import (
+	"strings"
+)
+
+// diagnosis is what the tool prints when a signature or hash does not
+// verify: what took part, and the causes it recognised.
+type diagnosis struct {
+	algorithm string
+	keys      []string // the keys tried, by fingerprint
+	signed    string   // the string-to-sign, personal values masked
+	fields    []string // the fields, in the order they were signed or received
+	tried     []string // variants tried that did not match
+	causes    []string // recognised likely causes
+}
+
+func (d *diagnosis) cause(format string) { d.causes = append(d.causes, format) }
+
+func (d *diagnosis) print(o out) {
+	o.text("diagnosis:")
+	if d.algorithm != "" {
+		o.text("  algorithm:        %s", d.algorithm)
+	}
+	for _, k := range d.keys {
+		o.text("  key tried:        %s", k)
+	}
+	if d.fields != nil {
+		o.text("  fields in order:  %s", strings.Join(d.fields, ", "))
+	}
+	if d.signed != "" {
+		o.text("  string-to-sign:   %s", d.signed)
+	}
+	for _, t := range d.tried {
+		o.text("  tried, no match:  %s", t)
+	}
+	if len(d.causes) == 0 {
+		o.text("  likely cause:     none recognised: the key/secret is not the one the sender used, or the message is not the one signed")
+	}
+	for _, c := range d.causes {
+		o.text("  likely cause:     %s", c)
+	}
+}
+
+// plusFix undoes the URL-decoding damage that turns '+' into ' '. It reports
+// whether anything changed.
+func plusFix(s string) (string, bool) {
+	if !strings.Contains(s, " ") {
+		return s, false
+	}
+	return strings.ReplaceAll(s, " ", "+"), true
+}

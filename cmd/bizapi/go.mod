@@ -1,0 +1,19 @@
+module github.com/bizapi-cn/go-sdk/cmd/bizapi
+
+go 1.26.0
+
+require (
+	github.com/bizapi-cn/go-sdk/internal v0.1.0
+	github.com/tjfoc/gmsm v1.4.1
+)
+
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	golang.org/x/crypto v0.41.0 // indirect
+	golang.org/x/sys v0.35.0 // indirect
+)
+
+replace (
+	github.com/bizapi-cn/go-sdk/internal => ../../internal
+	github.com/bizapi-cn/go-sdk/store => ../../store
+)
