@@ -15,8 +15,8 @@ import (
 	"github.com/bizapi-cn/go-sdk/scancode"
 	"testing"
 
-	"github.com/bizapi-cn/go-sdk/internal/crypt"
-	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 )
 
@@ -153,7 +153,7 @@ func BenchmarkCallbackScancode(b *testing.B) {
 	if err := testvectors.Load("scancode_sm2_sm4.json", &v); err != nil {
 		b.Fatal(err)
 	}
-	priv, err := keys.ParseSM2PrivateKey([]byte(v.SM2PrivateHex))
+	priv, err := gm.ParseSM2PrivateKey([]byte(v.SM2PrivateHex))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -167,11 +167,11 @@ func BenchmarkCallbackScancode(b *testing.B) {
 	b.Run("floor", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			key, err := crypt.SM2Decrypt(priv, desKey, crypt.SM2C1C3C2)
+			key, err := gm.SM2Decrypt(priv, desKey, gm.SM2C1C3C2)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := crypt.SM4ECBDecrypt(key, enc); err != nil {
+			if _, err := gm.SM4ECBDecrypt(key, enc); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
@@ -27,7 +29,7 @@ const (
 // decsHasher is the DECSHASH function of the chosen suite.
 func decsHasher(appKey []byte, sm3 bool) (*sign.HMAC, string) {
 	if sm3 {
-		return sign.NewHMACSM3(appKey), strings.Replace(decsHashAlgorithm, "SHA256", "SM3", 1)
+		return gm.NewHMACSM3(appKey), strings.Replace(decsHashAlgorithm, "SHA256", "SM3", 1)
 	}
 	return sign.NewHMACSHA256(appKey), decsHashAlgorithm
 }
@@ -209,7 +211,7 @@ func evidenceDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 		alg := "AES-128-ECB, PKCS#7 padding"
 		decrypt := crypt.AESECBDecrypt
 		if *sm4 {
-			alg, decrypt = "SM4-ECB, PKCS#7 padding", crypt.SM4ECBDecrypt
+			alg, decrypt = "SM4-ECB, PKCS#7 padding", gm.SM4ECBDecrypt
 		}
 		o := out{e.stdout}
 		if note != "" {

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/tjfoc/gmsm/sm2"
 )
@@ -77,14 +79,14 @@ func inspectKey(data []byte) (keyInfo, error) {
 		return keyInfo{"RSA public key", k.N.BitLen(), form, k, nil}, nil
 	}
 	sm2Forms := map[string]string{`PEM "PRIVATE KEY"`: ", PKCS#8", `PEM "EC PRIVATE KEY"`: ", SEC1", `PEM "PUBLIC KEY"`: ", SPKI"}
-	if k, err := keys.ParseSM2PrivateKey(data); err == nil {
+	if k, err := gm.ParseSM2PrivateKey(data); err == nil {
 		form += sm2Forms[enc]
 		if enc == "hex" {
 			form = "hex (raw 32-byte scalar)"
 		}
 		return keyInfo{"SM2 private key", 256, form, &k.PublicKey, k}, nil
 	}
-	if k, err := keys.ParseSM2PublicKey(data); err == nil {
+	if k, err := gm.ParseSM2PublicKey(data); err == nil {
 		form += sm2Forms[enc]
 		if enc == "hex" {
 			form = "hex (raw uncompressed point)"
@@ -180,7 +182,7 @@ func keysPair(fs *flag.FlagSet) func(*env, []string) error {
 				o.line("result", "FAILED: an SM2 private key and an RSA public key")
 				return failf("the keys are of different kinds")
 			}
-			err = keys.CheckSM2Pair(p, u)
+			err = gm.CheckSM2Pair(p, u)
 		}
 		if err != nil {
 			o.line("result", "FAILED: not a pair: the public key's fingerprint differs from the private key's public half")

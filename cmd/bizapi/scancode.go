@@ -13,8 +13,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/bizapi-cn/go-sdk/internal/crypt"
-	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
 )
 
 // scancodeCallback is what a captured callback holds.
@@ -128,7 +127,7 @@ func scancodeDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 			if err != nil {
 				return err
 			}
-			priv, err := keys.ParseSM2PrivateKey(kb)
+			priv, err := gm.ParseSM2PrivateKey(kb)
 			if err != nil {
 				return usagef("--key (%s): %v", key.label(), err)
 			}
@@ -141,8 +140,8 @@ func scancodeDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 				o.text("note: URL-decoding damage: desKey had spaces where '+' was; they were turned back into '+'")
 			}
 			o.line("key", "SM2 private key, public half %s", fp)
-			for _, enc := range []crypt.SM2Encoding{crypt.SM2C1C3C2, crypt.SM2C1C2C3, crypt.SM2ASN1} {
-				k, err := crypt.SM2Decrypt(priv, wrapped, enc)
+			for _, enc := range []gm.SM2Encoding{gm.SM2C1C3C2, gm.SM2C1C2C3, gm.SM2ASN1} {
+				k, err := gm.SM2Decrypt(priv, wrapped, enc)
 				if err != nil {
 					o.line("desKey "+enc.String(), "no (%v)", err)
 					d.tried = append(d.tried, "desKey as "+enc.String())
@@ -205,9 +204,9 @@ func scancodeDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 			var pt []byte
 			var err error
 			if m == "ecb" {
-				pt, err = crypt.SM4ECBDecrypt(symKey, ct)
+				pt, err = gm.SM4ECBDecrypt(symKey, ct)
 			} else {
-				pt, err = crypt.SM4CBCDecrypt(symKey, iv, ct)
+				pt, err = gm.SM4CBCDecrypt(symKey, iv, ct)
 			}
 			if err == nil && json.Valid(pt) {
 				o.line("encrypt", "SM4-%s, PKCS#7: yes", strings.ToUpper(m))

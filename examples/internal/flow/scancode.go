@@ -13,7 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/scancode"
@@ -55,7 +56,7 @@ func Scancode(ctx context.Context, w io.Writer, cfg ScancodeConfig) error {
 		}
 		fmt.Fprintln(w, "  using the SM2 test key (set SCANCODE_SM2_PRIVATE_KEY for yours)")
 	}
-	priv, err := keys.ParseSM2PrivateKey(privPEM)
+	priv, err := gm.ParseSM2PrivateKey(privPEM)
 	if err != nil {
 		return fmt.Errorf("SCANCODE_SM2_PRIVATE_KEY: %w", err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
-	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/levy"
 	"github.com/bizapi-cn/go-sdk/levy/levytest"
@@ -113,7 +113,7 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 		pemSecret("merchant RSA key (PKCS#1)", read(t, "merchant_rsa_private_pkcs1.pem")),
 		pemSecret("SM2 key", read(t, "sm2_private.pem")),
 	}
-	sm2Priv, _ := keys.ParseSM2PrivateKey(read(t, "sm2_private.pem"))
+	sm2Priv, _ := gm.ParseSM2PrivateKey(read(t, "sm2_private.pem"))
 	secrets = append(secrets, secret{"SM2 key scalar", []string{fmt.Sprintf("%064x", sm2Priv.D)}})
 
 	// The example flows, each with the logger.
