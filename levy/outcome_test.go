@@ -122,7 +122,9 @@ func TestOutcomeUnknownCreateOrder(t *testing.T) {
 		"connection reset":        httpmock.NewErrorResponder(errors.New("read tcp 127.0.0.1:1->127.0.0.1:2: connection reset by peer")),
 	}
 	unknown := 0
-	defer func() { t.Logf("levy: CREATE_ORDER_V2: %d/%d ambiguous answers gave ErrOutcomeUnknown keyed by request_id", unknown, len(cases)) }()
+	defer func() {
+		t.Logf("levy: CREATE_ORDER_V2: %d/%d ambiguous answers gave ErrOutcomeUnknown keyed by request_id", unknown, len(cases))
+	}()
 	for name, resp := range cases {
 		c, mt := newMockClient(t, fixedTime)
 		mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", resp)
