@@ -1,6 +1,7 @@
 package levy
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -15,22 +16,56 @@ var errAmbiguousKeys = errors.New("a member appears twice, or in two cases")
 
 var errJSONSyntax = errors.New("invalid JSON")
 
-// checkKeys scans raw (verified JSON) once and refuses ambiguous members.
-// It does not validate the rest of the syntax: json.Unmarshal does.
-func checkKeys(raw []byte) error {
-	type frame struct {
-		object    bool
-		expectKey bool
-		few       []string            // the folded names so far
-		many      map[string]struct{} // past 32 of them
+// keyFrame is one open object or array of checkKeys.
+type keyFrame struct {
+	object    bool
+	expectKey bool
+	n         int
+	few       [16][]byte          // the object's names so far
+	many      map[string]struct{} // folded, past 16 of them
+}
+
+func (f *keyFrame) add(name []byte) error {
+	if f.many != nil {
+		k := foldName(string(name))
+		if _, dup := f.many[k]; dup {
+			return errAmbiguousKeys
+		}
+		f.many[k] = struct{}{}
+		return nil
 	}
-	var stack []frame
+	for _, s := range f.few[:f.n] {
+		if bytes.EqualFold(s, name) {
+			return errAmbiguousKeys
+		}
+	}
+	if f.n < len(f.few) {
+		f.few[f.n] = name
+		f.n++
+		return nil
+	}
+	f.many = make(map[string]struct{}, 2*len(f.few))
+	for _, s := range f.few {
+		f.many[foldName(string(s))] = struct{}{}
+	}
+	f.many[foldName(string(name))] = struct{}{}
+	return nil
+}
+
+// checkKeys scans raw (verified JSON) once and refuses ambiguous members.
+// It does not validate the rest of the syntax: json.Unmarshal does. Names
+// are compared in place with bytes.EqualFold (the simple Unicode folding
+// encoding/json matches with: ſ is s, the Kelvin sign k), without
+// allocating for the usual small objects.
+func checkKeys(raw []byte) error {
+	var backing [6]keyFrame
+	stack := backing[:0]
 	for i := 0; i < len(raw); i++ {
 		switch raw[i] {
 		case '{':
-			stack = append(stack, frame{object: true, expectKey: true})
+			stack = append(stack, keyFrame{object: true, expectKey: true})
 		case '[':
-			stack = append(stack, frame{})
+			stack = append(stack, keyFrame{})
 		case '}', ']':
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
@@ -53,32 +88,16 @@ func checkKeys(raw []byte) error {
 			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].expectKey {
 				f := &stack[n-1]
 				f.expectKey = false
-				name := string(raw[i+1 : j])
+				name := raw[i+1 : j]
 				if esc {
-					if err := json.Unmarshal(raw[i:j+1], &name); err != nil {
+					var s string
+					if err := json.Unmarshal(raw[i:j+1], &s); err != nil {
 						return errJSONSyntax
 					}
+					name = []byte(s)
 				}
-				k := foldName(name)
-				if f.many != nil {
-					if _, dup := f.many[k]; dup {
-						return errAmbiguousKeys
-					}
-					f.many[k] = struct{}{}
-					break
-				}
-				for _, s := range f.few {
-					if s == k {
-						return errAmbiguousKeys
-					}
-				}
-				f.few = append(f.few, k)
-				if len(f.few) > 32 {
-					f.many = make(map[string]struct{}, 64)
-					for _, s := range f.few {
-						f.many[s] = struct{}{}
-					}
-					f.few = nil
+				if err := f.add(name); err != nil {
+					return err
 				}
 			}
 			i = j
@@ -87,8 +106,8 @@ func checkKeys(raw []byte) error {
 	return nil
 }
 
-// foldName folds a member name as encoding/json matches it: ASCII case,
-// and for other text simple Unicode folding (ſ as s, the Kelvin sign as k).
+// foldName folds a member name for the map of a large object: ASCII case,
+// and for other text simple Unicode folding through upper then lower case.
 func foldName(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
