@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
 	"hash"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/levy"
@@ -83,3 +85,30 @@ func (hmacVerifier) Verify(_ context.Context, msg, sig []byte) error {
 	}
 	return nil
 }
+
+// TestUploadRefusedBeforeSending: a file of the wrong type, or longer than
+// its declared size allows, is refused in the first pass: nothing is sent.
+func TestUploadRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, fixedTime)
+	req := func(f levy.File) *levy.UploadTaxpayerAgreementRequest {
+		return &levy.UploadTaxpayerAgreementRequest{RequestID: "U1", IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000",
+			TaxAgentParentID: "12", ContractID: "K1", ContractType: levy.ContractTypeEmpower, File: f}
+	}
+	if _, err := c.UploadTaxpayerAgreement(context.Background(), req(levy.FileFromBytes("k.pdf", []byte("GIF89a not a pdf")))); !errors.Is(err, levy.ErrFileType) || errors.Is(err, levy.ErrOutcomeUnknown) {
+		t.Errorf("not a PDF: %v; want ErrFileType", err)
+	}
+	big := levy.File{Name: "k.pdf", Size: 0, Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(io.MultiReader(strings.NewReader("%PDF-1.4\n"), io.LimitReader(zeros{}, levy.MaxAgreementBytes))), nil
+	}}
+	if _, err := c.UploadTaxpayerAgreement(context.Background(), req(big)); !errors.Is(err, levy.ErrFileTooLarge) || errors.Is(err, levy.ErrOutcomeUnknown) {
+		t.Errorf("over the limit, size unknown: %v; want ErrFileTooLarge", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests sent; want 0", n)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }

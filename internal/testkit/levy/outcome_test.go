@@ -51,6 +51,7 @@ func TestSplitOrderTwoCloseNotifications(t *testing.T) {
 	if d := srv.Delivered(string(levy.OperationCloseOrderNotice)); d != 4 {
 		t.Errorf("close notifications acknowledged %d times; want 4 (2 remit orders, each pushed twice)", d)
 	}
+	t.Logf("levy: split order: %d/2 close notifications handled once each, %d deliveries acknowledged", len(locs), srv.Delivered(string(levy.OperationCloseOrderNotice)))
 }
 
 // TestSignUpNotificationsDoNotCollide (issue 15): SIGN_UP notifications
@@ -79,6 +80,7 @@ func TestSignUpNotificationsDoNotCollide(t *testing.T) {
 	if len(got) != 2 || got[0] == got[1] {
 		t.Errorf("host got %d sign-ups; want 2 distinct (the third was a redelivery)", len(got))
 	}
+	t.Logf("levy: SIGN_UP: 3 deliveries of 2 people's notifications, %d handled", len(got))
 }
 
 // TestIdempotencyKeyIsTheSignedBytes: the key is the kind and a hash of
@@ -119,6 +121,10 @@ func TestOutcomeUnknownCreateOrder(t *testing.T) {
 		"bad signature":           signedResponder(200, `{"name":"CREATE_ORDER_V2","code":"0","message":"成功","data":{}}`, hmacB64("x", "y")),
 		"connection reset":        httpmock.NewErrorResponder(errors.New("read tcp 127.0.0.1:1->127.0.0.1:2: connection reset by peer")),
 	}
+	unknown := 0
+	defer func() {
+		t.Logf("levy: CREATE_ORDER_V2: %d/%d ambiguous answers gave ErrOutcomeUnknown keyed by request_id", unknown, len(cases))
+	}()
 	for name, resp := range cases {
 		c, mt := newMockClient(t, fixedTime)
 		mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", resp)
@@ -128,6 +134,7 @@ func TestOutcomeUnknownCreateOrder(t *testing.T) {
 			t.Errorf("%s: err = %v; want *OutcomeUnknownError keyed R1", name, err)
 			continue
 		}
+		unknown++
 		msg := err.Error()
 		if !strings.HasPrefix(msg, "levy: CREATE_ORDER_V2: outcome unknown (query request_id R1 before retrying): ") ||
 			strings.Count(msg, "CREATE_ORDER_V2") != 1 || strings.Count(msg, "levy:") != 1 {
