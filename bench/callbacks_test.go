@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 
 	"crypto"
@@ -39,16 +40,17 @@ func BenchmarkCallbackLevy(b *testing.B) {
 			}
 		}
 	})
-	c, err := levy.NewClient(levy.WithCredentials("k", levySecret), levy.WithBaseURL("https://x.invalid"))
+	v, err := levy.NewNotificationVerifier(levy.WithCredentials("k", levySecret))
 	if err != nil {
 		b.Fatal(err)
 	}
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
 	body := []byte(url.Values{"req": {string(levyNotice)}, "sign": {sig}}.Encode())
 	ctx := context.Background()
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if n, err := c.ParseNotice(ctx, "application/x-www-form-urlencoded", body); err != nil || n.Data == nil {
+			if n, err := levy.ParseNotification(ctx, v, hdr, body); err != nil || n.Data == nil {
 				b.Fatal(err)
 			}
 		}

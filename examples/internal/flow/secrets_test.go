@@ -200,26 +200,36 @@ func post(h http.Handler, ct string, hdr http.Header, body []byte) {
 }
 
 func levyFailures(t *testing.T, ctx context.Context, cap *capture, log *slog.Logger) {
-	srv := levytest.NewServer()
+	srv, err := levytest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer srv.Close()
 	c, _ := levy.NewClient(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithBaseURL(srv.URL), levy.WithLogger(log), levy.WithRetries(0))
 	profit := levy.Yuan(1000, 0)
 	bad := &levy.CreateOrderRequest{RequestID: "R-x", IDCard: "110101199003074477X", Name: "李四", Cellphone: "13800138000x", BankcardNo: "6222020200112233445x", Profit: &profit}
-	_, err := c.CreateOrder(ctx, bad) // validation: the values must not be echoed
+	_, err = c.CreateOrder(ctx, bad) // validation: the values must not be echoed
 	cap.err(err)
 	wrong, _ := levy.NewClient(levy.WithCredentials(srv.ClientKey, "wrong-"+srv.Secret), levy.WithBaseURL(srv.URL), levy.WithLogger(log))
 	_, err = wrong.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R-1"})
 	cap.err(err)
 	for _, f := range []levytest.FaultKind{levytest.FaultBadSignature, levytest.FaultProcessThenDrop, levytest.FaultStatus500, levytest.FaultTruncated} {
 		srv.Inject(levytest.Fault{Kind: f, Count: 1})
-		_, err = c.SignUp(ctx, &levy.SignUpRequest{IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Limit2: true, TaxAgentParentID: 12})
+		_, err = c.SignUp(ctx, &levy.SignUpRequest{IDCard: "110101199003074477", Name: "张三", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Limit2: true, TaxAgentParentID: "12", CreditCode: "91110000MA01ABCD1X"})
 		cap.err(err)
 	}
-	h := c.NoticeHandler(func(context.Context, *levy.Notice) error { return errors.New("db down for 110101199003074477") })
-	good := srv.SignNotice(levy.NameSyncSign, map[string]any{"request_id": "S1", "status": "SIGN", "id_card": "110101199003074477"})
+	for _, v := range []any{*bad, bad} { // values and pointers alike
+		slog.New(log.Handler()).Info("request", "req", v)
+		cap.err(fmt.Errorf("%v %+v %s", v, v, v))
+	}
+	h, err := levy.NewNotificationHandler(c.NotificationVerifier(), func(context.Context, *levy.Notification) error { return errors.New("db down for 110101199003074477") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := srv.SignNotification(string(levy.OperationSyncSign), map[string]any{"request_id": "S1", "status": "SIGN", "id_card": "110101199003074477"})
 	post(h, "application/x-www-form-urlencoded", nil, good) // the host fails with personal data in its error
 	post(h, "application/x-www-form-urlencoded", nil, bytes.Replace(good, []byte("SIGN"), []byte("FAIL"), 1))
-	_, err = c.ParseNotice(ctx, "application/x-www-form-urlencoded", bytes.Replace(good, []byte("SIGN"), []byte("FAIL"), 1))
+	_, err = levy.ParseNotification(ctx, c.NotificationVerifier(), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, bytes.Replace(good, []byte("SIGN"), []byte("FAIL"), 1))
 	cap.err(err)
 }
 
