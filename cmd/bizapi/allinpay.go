@@ -274,6 +274,7 @@ func allinpayVerify(fs *flag.FlagSet) func(*env, []string) error {
 			keys:      []string{"platform public key " + fingerprint(pub)},
 			signed:    string(canonicalOf(maskedVals(f.vals, *reveal))),
 			fields:    signedOrder(f.vals),
+			received:  f.order,
 		}
 		ok := func(vals map[string]string, s string) bool { return rsaVerifies(pub, canonicalOf(vals), s) }
 		sigDamaged := false

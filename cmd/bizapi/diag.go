@@ -10,7 +10,8 @@ type diagnosis struct {
 	algorithm string
 	keys      []string // the keys tried, by fingerprint
 	signed    string   // the string-to-sign, personal values masked
-	fields    []string // the fields, in the order they were signed or received
+	fields    []string // the fields, in the order they were signed
+	received  []string // the fields in the order received, when that differs
 	tried     []string // variants tried that did not match
 	causes    []string // recognised likely causes
 }
@@ -27,6 +28,9 @@ func (d *diagnosis) print(o out) {
 	}
 	if d.fields != nil {
 		o.text("  fields in order:  %s", strings.Join(d.fields, ", "))
+	}
+	if d.received != nil {
+		o.text("  fields received:  %s", strings.Join(d.received, ", "))
 	}
 	if d.signed != "" {
 		o.text("  string-to-sign:   %s", d.signed)
