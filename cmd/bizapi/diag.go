@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"net/http"
 	"strings"
 )
 
@@ -53,4 +56,22 @@ func plusFix(s string) (string, bool) {
 		return s, false
 	}
 	return strings.ReplaceAll(s, " ", "+"), true
+}
+
+// readRequest parses a captured HTTP request (as a proxy or a server log
+// saves it). An HTTP/2 or HTTP/3 request line is read as HTTP/1.1: only the
+// headers and the body matter here.
+func readRequest(raw []byte) (*http.Request, error) {
+	line, rest, ok := bytes.Cut(raw, []byte("\n"))
+	if ok {
+		l := bytes.TrimRight(line, "\r")
+		for _, v := range []string{" HTTP/2", " HTTP/3", " HTTP/2.0", " HTTP/3.0"} {
+			if bytes.HasSuffix(l, []byte(v)) {
+				l = append(append([]byte(nil), l[:len(l)-len(v)]...), " HTTP/1.1"...)
+				raw = append(append(l, "\r\n"...), rest...)
+				break
+			}
+		}
+	}
+	return http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 }

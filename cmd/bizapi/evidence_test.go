@@ -260,6 +260,12 @@ func TestEvidenceVerifyNotification(t *testing.T) {
 	wantCode(t, r, exitFailed)
 	wantContains(t, r, "case differs: the signer signed the lowercase hex of DECSHASH")
 
+	// An HTTP/2 capture, header names in lowercase.
+	h2 := strings.Replace(string(notification(t, appKey, decsBody, hash, sig)), "HTTP/1.1", "HTTP/2", 1)
+	h2 = strings.Replace(strings.Replace(h2, "DECSHASH:", "decshash:", 1), "DECSSIGN:", "decssign:", 1)
+	r = bz(t, env, []byte(h2), args...)
+	wantCode(t, r, exitOK)
+
 	// Bare body with the headers as flags.
 	r = bz(t, env, []byte(decsBody), append(args, "--decshash", hash, "--decssign", sig)...)
 	wantCode(t, r, exitOK)
