@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rsa"
 	"flag"
 	"fmt"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -28,7 +26,7 @@ type fieldSet struct {
 // parseFields reads a form from JSON (the top-level members), key=value
 // lines, or a URL-encoded form body (also inside a captured HTTP request).
 func parseFields(raw []byte, format string) (fieldSet, string, error) {
-	if req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw))); err == nil {
+	if req, err := readRequest(raw); err == nil {
 		var b bytes.Buffer
 		_, _ = b.ReadFrom(req.Body)
 		raw = b.Bytes()
@@ -274,6 +272,7 @@ func allinpayVerify(fs *flag.FlagSet) func(*env, []string) error {
 			keys:      []string{"platform public key " + fingerprint(pub)},
 			signed:    string(canonicalOf(maskedVals(f.vals, *reveal))),
 			fields:    signedOrder(f.vals),
+			received:  f.order,
 		}
 		ok := func(vals map[string]string, s string) bool { return rsaVerifies(pub, canonicalOf(vals), s) }
 		sigDamaged := false

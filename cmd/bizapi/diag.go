@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"net/http"
 	"strings"
 )
 
@@ -10,7 +13,8 @@ type diagnosis struct {
 	algorithm string
 	keys      []string // the keys tried, by fingerprint
 	signed    string   // the string-to-sign, personal values masked
-	fields    []string // the fields, in the order they were signed or received
+	fields    []string // the fields, in the order they were signed
+	received  []string // the fields in the order received, when that differs
 	tried     []string // variants tried that did not match
 	causes    []string // recognised likely causes
 }
@@ -27,6 +31,9 @@ func (d *diagnosis) print(o out) {
 	}
 	if d.fields != nil {
 		o.text("  fields in order:  %s", strings.Join(d.fields, ", "))
+	}
+	if d.received != nil {
+		o.text("  fields received:  %s", strings.Join(d.received, ", "))
 	}
 	if d.signed != "" {
 		o.text("  string-to-sign:   %s", d.signed)
@@ -49,4 +56,22 @@ func plusFix(s string) (string, bool) {
 		return s, false
 	}
 	return strings.ReplaceAll(s, " ", "+"), true
+}
+
+// readRequest parses a captured HTTP request (as a proxy or a server log
+// saves it). An HTTP/2 or HTTP/3 request line is read as HTTP/1.1: only the
+// headers and the body matter here.
+func readRequest(raw []byte) (*http.Request, error) {
+	line, rest, ok := bytes.Cut(raw, []byte("\n"))
+	if ok {
+		l := bytes.TrimRight(line, "\r")
+		for _, v := range []string{" HTTP/2", " HTTP/3", " HTTP/2.0", " HTTP/3.0"} {
+			if bytes.HasSuffix(l, []byte(v)) {
+				l = append(append([]byte(nil), l[:len(l)-len(v)]...), " HTTP/1.1"...)
+				raw = append(append(l, "\r\n"...), rest...)
+				break
+			}
+		}
+	}
+	return http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 }

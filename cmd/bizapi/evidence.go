@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto"
 	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"unicode/utf8"
 
@@ -291,7 +289,7 @@ type decsCapture struct {
 
 func parseDECSCapture(raw []byte, hash, sig string) (decsCapture, error) {
 	c := decsCapture{body: raw, hash: hash, signB64: sig}
-	if req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw))); err == nil {
+	if req, err := readRequest(raw); err == nil {
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
 			return c, usagef("captured request body: %v", err)

@@ -3,12 +3,15 @@ package main
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/tjfoc/gmsm/sm3"
 )
 
 type evidenceVectors struct {
@@ -257,7 +260,37 @@ func TestEvidenceVerifyNotification(t *testing.T) {
 	wantCode(t, r, exitFailed)
 	wantContains(t, r, "case differs: the signer signed the lowercase hex of DECSHASH")
 
+	// An HTTP/2 capture, header names in lowercase.
+	h2 := strings.Replace(string(notification(t, appKey, decsBody, hash, sig)), "HTTP/1.1", "HTTP/2", 1)
+	h2 = strings.Replace(strings.Replace(h2, "DECSHASH:", "decshash:", 1), "DECSSIGN:", "decssign:", 1)
+	r = bz(t, env, []byte(h2), args...)
+	wantCode(t, r, exitOK)
+
 	// Bare body with the headers as flags.
 	r = bz(t, env, []byte(decsBody), append(args, "--decshash", hash, "--decssign", sig)...)
 	wantCode(t, r, exitOK)
+}
+
+// TestEvidenceNationalSuite: DECSHASH with HMAC-SM3 (computed here with
+// gmsm's SM3), and a field under SM4-ECB (the scancode vectors' SM4 key
+// and ECB message).
+func TestEvidenceNationalSuite(t *testing.T) {
+	v, env := loadEvidence(t)
+	m := hmac.New(sm3.New, []byte(v.DecsHash.AppKey))
+	m.Write([]byte(v.DecsHash.SortedJSON + v.DecsHash.AppKey))
+	want := strings.ToUpper(hex.EncodeToString(m.Sum(nil)))
+	r := bz(t, env, []byte(v.DecsHash.SortedJSON), "evidence", "hash", "--secret-env", "EVIDENCE_APP_KEY", "--sm3")
+	wantCode(t, r, exitOK)
+	wantLine(t, r, "DECSHASH", want)
+	wantContains(t, r, "HMAC-SM3")
+	r = bz(t, env, []byte(v.DecsHash.SortedJSON), "evidence", "verify", "--secret-env", "EVIDENCE_APP_KEY", "--sm3", "--decshash", want)
+	wantCode(t, r, exitOK)
+
+	sv := loadScancode(t)
+	key, _ := hex.DecodeString(sv.SM4Hex)
+	env["SM4_KEY"] = base64.StdEncoding.EncodeToString(key)
+	msg := sv.Messages[0]
+	r = bz(t, env, []byte(msg.Encrypt), "evidence", "decrypt", "--sm4", "--aes-key-env", "SM4_KEY", "--reveal")
+	wantCode(t, r, exitOK)
+	wantLine(t, r, "plaintext", msg.Payload)
 }

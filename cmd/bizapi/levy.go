@@ -96,6 +96,12 @@ func parseLevyCapture(raw []byte, apiSign string) (levyMessage, error) {
 		return levyMessage{"answer", raw, apiSign}, nil
 	}
 	if bytes.HasPrefix(raw, []byte("HTTP/")) {
+		// curl -i writes "HTTP/2 200" for HTTP/2; the parser wants x.y.
+		for _, v := range []string{"HTTP/2 ", "HTTP/3 "} {
+			if bytes.HasPrefix(raw, []byte(v)) {
+				raw = append([]byte("HTTP/1.1 "), raw[len(v):]...)
+			}
+		}
 		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
 		if err != nil {
 			return levyMessage{}, usagef("captured response: %v", err)
@@ -110,7 +116,7 @@ func parseLevyCapture(raw []byte, apiSign string) (levyMessage, error) {
 		}
 		return levyMessage{"answer", body, s}, nil
 	}
-	if req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw))); err == nil {
+	if req, err := readRequest(raw); err == nil {
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
 			return levyMessage{}, usagef("captured request body: %v", err)

@@ -95,6 +95,10 @@ func TestLevyVerifyVectors(t *testing.T) {
 	capture := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nApi-Sign: " + v.Response.APISign + "\r\n\r\n" + v.Response.Body
 	r = bz(t, env, []byte(capture), "levy", "verify", "--secret-env", "LEVY_SECRET")
 	wantCode(t, r, exitOK)
+	// As curl -i saves an HTTP/2 answer (lowercase header names).
+	capture = "HTTP/2 200 \r\ncontent-type: application/json\r\napi-sign: " + v.Response.APISign + "\r\n\r\n" + v.Response.Body
+	r = bz(t, env, []byte(capture), "levy", "verify", "--secret-env", "LEVY_SECRET")
+	wantCode(t, r, exitOK)
 
 	for i, rq := range v.Requests {
 		form := url.Values{"req": {rq.Req}, "sign": {rq.Sign}}.Encode()

@@ -72,6 +72,9 @@ var commands = map[string]command{
 	"keys pair":          {"say whether a private and a public key form a pair", keysPair},
 }
 
+// takesArgs lists the commands that take positional arguments (file paths).
+var takesArgs = map[string]bool{"keys inspect": true}
+
 // failure is a check that did not pass; its diagnosis has been printed.
 type failure struct{ msg string }
 
@@ -123,6 +126,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		}
 		return exitUsage
 	}
+	if len(fs.Args()) > 0 && !takesArgs[name] {
+		// The argument is not echoed: it may be a secret typed by mistake.
+		fmt.Fprintf(stderr, "bizapi %s: unexpected argument (input comes from --in FILE or stdin, secrets from --*-env or --*-file)\n", name)
+		return exitUsage
+	}
 	err := do(e, fs.Args())
 	var f *failure
 	switch {
@@ -171,6 +179,11 @@ func inputFlag(fs *flag.FlagSet, what string) *input {
 
 func (in *input) read(e *env) ([]byte, error) {
 	if in.path == "-" || in.path == "" {
+		if f, ok := e.stdin.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				return nil, usagef("no input: give --in FILE or pipe the capture into stdin")
+			}
+		}
 		b, err := io.ReadAll(io.LimitReader(e.stdin, 64<<20))
 		if err != nil {
 			return nil, usagef("read stdin: %v", err)

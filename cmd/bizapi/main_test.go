@@ -159,6 +159,12 @@ func TestUsage(t *testing.T) {
 	wantCode(t, bz(t, nil, nil, "levy", "nope"), exitUsage)
 	wantCode(t, bz(t, nil, nil, "levy"), exitUsage)
 	wantCode(t, bz(t, nil, nil, "levy", "sign", "--secret", "x"), exitUsage) // no such flag
+	// A stray argument (a secret typed by mistake) is refused, not echoed.
+	r = bz(t, map[string]string{"S": "x"}, []byte(`{}`), "evidence", "hash", "--secret-env", "S", "s3cr3t-typed-here")
+	wantCode(t, r, exitUsage)
+	wantAbsent(t, r, "s3cr3t-typed-here")
+	r = bz(t, nil, nil, "levy", "sign", "--secret", "s3cr3t-typed-here")
+	wantAbsent(t, r, "s3cr3t-typed-here")
 	r = bz(t, nil, nil, "version")
 	wantContains(t, r, Version)
 	// A secret variable that is not set is a usage error naming the flag.

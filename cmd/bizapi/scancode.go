@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
@@ -9,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -24,7 +22,7 @@ type scancodeCallback struct {
 
 func parseScancode(raw []byte) (scancodeCallback, error) {
 	var c scancodeCallback
-	if req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw))); err == nil {
+	if req, err := readRequest(raw); err == nil {
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
 			return c, usagef("captured request body: %v", err)
