@@ -23,7 +23,7 @@ trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 fail() { printf 'consumer check: %s\n' "$*" >&2; exit 1; }
 step() { printf -- '--- consumer check: %s\n' "$*"; }
 
-mods=(internal store levy allinpay evidence scancode)
+mods=(internal store levy allinpay evidence scancode cmd/bizapi)
 sdk=github.com/bizapi-cn/go-sdk
 ver() { sed -n 's/^const Version = "\(.*\)"/v\1/p' "$1/go_module_metadata.go"; }
 
@@ -42,7 +42,7 @@ cp -r scripts/consumer/host "$work/host"
 cd "$work/host"
 gets=()
 for m in "${mods[@]}"; do
-  case $m in internal) ;; *) gets+=("$sdk/$m@$(ver "$root/$m")") ;; esac
+  case $m in internal | cmd/*) ;; *) gets+=("$sdk/$m@$(ver "$root/$m")") ;; esac
 done
 step "go get ${gets[*]}"
 go get "${gets[@]}" >"$work/get.log" 2>&1 || fail "go get: $(grep -m1 -E 'go: |invalid|unknown|cannot' "$work/get.log" || tail -1 "$work/get.log")"
@@ -68,5 +68,10 @@ mkdir "$work/copied" && cp "$root/examples/levy/main.go" "$work/copied/" && cd "
 go mod init example.com/copied >/dev/null 2>&1
 go mod tidy >"$work/copied.log" 2>&1 || fail "the copied example does not resolve: $(grep -m1 -E 'go: |not allowed|cannot' "$work/copied.log" || tail -1 "$work/copied.log")"
 go build -o /dev/null . >"$work/copied.log" 2>&1 || fail "the copied example does not build: $(head -1 "$work/copied.log")"
+
+step "go install $sdk/cmd/bizapi@$(ver "$root/cmd/bizapi")"
+GOBIN="$work/bin" go install "$sdk/cmd/bizapi@$(ver "$root/cmd/bizapi")" >"$work/install.log" 2>&1 ||
+  fail "go install bizapi: $(grep -m1 -E 'go: |cannot|replace' "$work/install.log" || tail -1 "$work/install.log")"
+"$work/bin/bizapi" help >/dev/null 2>&1 || fail "the installed bizapi does not run"
 
 step "ok"

@@ -12,7 +12,6 @@ require (
 	golang.org/x/sys v0.35.0 // indirect
 )
 
-replace (
-	github.com/bizapi-cn/go-sdk/internal => ../../internal
-	github.com/bizapi-cn/go-sdk/store => ../../store
-)
+// No replace directives: `go install github.com/bizapi-cn/go-sdk/cmd/bizapi@vX`
+// refuses a module that has any. The workspace builds it against the tree;
+// the consumer check installs it from a proxy made of the tree.
