@@ -103,9 +103,11 @@
 //
 // DownloadBill(ctx, &DownloadBillRequest{BillDate: day}) fetches a day's
 // file, which the platform serves from the next day on (a day not over yet
-// is refused before sending). DownloadBillResponse.Reader returns a
-// BillReader that decodes billData as it reads, one line at a time (a line
-// over 64 KiB is refused), and at the end checks the summary line's count
+// is refused before sending). The answer's billData is streamed to a
+// temporary file (os.TempDir) and its signature checked there, so a bill
+// is never held in memory whole; Close removes the file.
+// DownloadBillResponse.Reader returns a BillReader that decodes it as it
+// reads, one line at a time (a line over 64 KiB is refused), and at the end checks the summary line's count
 // and totals against the rows (ErrBillMismatch). Each row must be of the
 // requested day and add up (total = payment + tips; settlement = total -
 // fee when no exchange is involved). Refund and void rows count against
