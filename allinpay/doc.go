@@ -73,7 +73,9 @@
 // 5xx (only when it never left); WaitFinal(ctx, req, interval) queries at
 // once and then every max(interval, MinQueryInterval) until the result is
 // final (not P000, 9997, 0051, 0033 or 0034), a verified refusal arrives, or
-// ctx ends; transient failures in between are waited out. DownloadBill is
+// ctx ends; transient failures in between are waited out. Its pacing holds
+// across calls of one client: a second WaitFinal right after the first
+// waits out the 10 s. QueryPacer offers the same to a caller's own loop. DownloadBill is
 // retried WithRetries times (2) with backoff.
 //
 // # Notifications
