@@ -527,7 +527,10 @@ func (r *VoidRequest) Validate() error {
 }
 
 // VoidResponse is a void's answer.
-type VoidResponse struct{ Result }
+type VoidResponse struct {
+	Result
+	BankTradeNo string
+}
 
 // Void voids a payment of the same day; never retried once sent.
 //
@@ -543,7 +546,7 @@ func (c *Client) Void(ctx context.Context, r *VoidRequest) (*VoidResponse, error
 	if err != nil {
 		return nil, err
 	}
-	return &VoidResponse{res}, nil
+	return &VoidResponse{Result: res, BankTradeNo: res.Fields["bankTradeNo"]}, nil
 }
 
 // CloseOrderRequest closes an unpaid order (CLOSE_ORDER).
