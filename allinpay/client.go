@@ -24,9 +24,10 @@ var userAgent = "bizapi-cn-go-sdk-allinpay/" + Version + " go/" + strings.TrimPr
 
 // Client calls the Allinpay OATS API. It is safe for concurrent use.
 type Client struct {
-	cfg  config
-	http *resty.Client
-	nv   *NotificationVerifier
+	cfg   config
+	http  *resty.Client
+	nv    *NotificationVerifier
+	pacer QueryPacer // WaitFinal's
 }
 
 // NewClient returns a Client; WithMerchant, WithKeys (or WithPrivateKey

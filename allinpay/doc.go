@@ -73,7 +73,9 @@
 // 5xx (only when it never left); WaitFinal(ctx, req, interval) queries at
 // once and then every max(interval, MinQueryInterval) until the result is
 // final (not P000, 9997, 0051, 0033 or 0034), a verified refusal arrives, or
-// ctx ends; transient failures in between are waited out. DownloadBill is
+// ctx ends; transient failures in between are waited out. Its pacing holds
+// across calls of one client: a second WaitFinal right after the first
+// waits out the 10 s. QueryPacer offers the same to a caller's own loop. DownloadBill is
 // retried WithRetries times (2) with backoff.
 //
 // # Notifications
@@ -103,9 +105,11 @@
 //
 // DownloadBill(ctx, &DownloadBillRequest{BillDate: day}) fetches a day's
 // file, which the platform serves from the next day on (a day not over yet
-// is refused before sending). DownloadBillResponse.Reader returns a
-// BillReader that decodes billData as it reads, one line at a time (a line
-// over 64 KiB is refused), and at the end checks the summary line's count
+// is refused before sending). The answer's billData is streamed to a
+// temporary file (os.TempDir) and its signature checked there, so a bill
+// is never held in memory whole; Close removes the file.
+// DownloadBillResponse.Reader returns a BillReader that decodes it as it
+// reads, one line at a time (a line over 64 KiB is refused), and at the end checks the summary line's count
 // and totals against the rows (ErrBillMismatch). Each row must be of the
 // requested day and add up (total = payment + tips; settlement = total -
 // fee when no exchange is involved). Refund and void rows count against

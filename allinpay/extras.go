@@ -58,15 +58,19 @@ type QueryPacer struct {
 // Wait blocks until outTransNo may be queried again, or ctx ends, and
 // records the query as made now.
 func (p *QueryPacer) Wait(ctx context.Context, outTransNo string) error {
+	return p.wait(ctx, outTransNo, MinQueryInterval)
+}
+
+func (p *QueryPacer) wait(ctx context.Context, outTransNo string, d time.Duration) error {
 	for {
 		p.mu.Lock()
 		if p.last == nil {
 			p.last = map[string]time.Time{}
 		}
 		now := time.Now()
-		next := p.last[outTransNo].Add(MinQueryInterval)
-		if !now.Before(next) {
-			if _, seen := p.last[outTransNo]; !seen {
+		last, seen := p.last[outTransNo]
+		if !seen || !now.Before(last.Add(d)) {
+			if !seen {
 				p.order = append(p.order, outTransNo)
 				if len(p.order) > 10_000 {
 					delete(p.last, p.order[0])
@@ -77,8 +81,9 @@ func (p *QueryPacer) Wait(ctx context.Context, outTransNo string) error {
 			p.mu.Unlock()
 			return nil
 		}
+		wait := last.Add(d).Sub(now)
 		p.mu.Unlock()
-		if err := transport.Sleep(ctx, next.Sub(now)); err != nil {
+		if err := transport.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/mask"
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -389,18 +388,30 @@ func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOr
 // order (§1.5.2.2).
 const MinQueryInterval = 10 * time.Second
 
-// WaitFinal queries the order every interval (at least MinQueryInterval,
-// the first query at once) until its result is final or ctx ends. A query
-// that fails with a transport error, a 5xx or a malformed answer is tried
-// again at the next interval; a definite refusal (*APIError) ends the
-// wait. When ctx ends, the error wraps ctx's error and the last query's
-// error.
+// WaitFinal queries the order every interval (at least MinQueryInterval)
+// until its result is final or ctx ends. The first query goes at once
+// unless this client queried the order less than interval ago (through
+// WaitFinal: its pacing holds across calls). A query that fails with a
+// transport error, a 5xx, a busy platform (9996) or a malformed answer is
+// tried again at the next interval; a verified refusal (*APIError) or a
+// *ValidationError ends the wait. When ctx ends, the error wraps ctx's
+// error and the last query's error.
 func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval time.Duration) (*QueryOrderResponse, error) {
 	if r == nil {
 		return nil, errors.New("allinpay: WaitFinal: nil request")
 	}
 	interval = max(interval, MinQueryInterval)
+	var (
+		last    *QueryOrderResponse
+		lastErr error
+	)
 	for {
+		if err := c.pacer.wait(ctx, r.OriOutTransNo, interval); err != nil {
+			if lastErr != nil {
+				return nil, fmt.Errorf("allinpay: WaitFinal: %w (last query: %w)", err, lastErr)
+			}
+			return last, fmt.Errorf("allinpay: WaitFinal: %w", err)
+		}
 		cp := *r
 		q, err := c.QueryOrder(ctx, &cp)
 		var ae *APIError
@@ -411,12 +422,7 @@ func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval t
 		case errors.As(err, &ae) && ae.Signed && ae.Meaning() != MeaningRetryLater, errors.As(err, &ve):
 			return nil, err // a verified refusal; 9996 (busy) is waited out
 		}
-		if serr := transport.Sleep(ctx, interval); serr != nil {
-			if err != nil {
-				return nil, fmt.Errorf("allinpay: WaitFinal: %w (last query: %w)", serr, err)
-			}
-			return q, fmt.Errorf("allinpay: WaitFinal: %w", serr)
-		}
+		last, lastErr = q, err
 	}
 }
 
@@ -521,7 +527,10 @@ func (r *VoidRequest) Validate() error {
 }
 
 // VoidResponse is a void's answer.
-type VoidResponse struct{ Result }
+type VoidResponse struct {
+	Result
+	BankTradeNo string
+}
 
 // Void voids a payment of the same day; never retried once sent.
 //
@@ -537,7 +546,7 @@ func (c *Client) Void(ctx context.Context, r *VoidRequest) (*VoidResponse, error
 	if err != nil {
 		return nil, err
 	}
-	return &VoidResponse{res}, nil
+	return &VoidResponse{Result: res, BankTradeNo: res.Fields["bankTradeNo"]}, nil
 }
 
 // CloseOrderRequest closes an unpaid order (CLOSE_ORDER).

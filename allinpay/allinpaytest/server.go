@@ -421,7 +421,25 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 	if t != allinpay.TransTypeTransQuery && f["outTransNo"] == "" {
 		return allinpay.ResultCodeOutTransNoMissing, "Merchant order number cannot be null"
 	}
+	if len(f["outTransNo"]) > 32 || len(f["oriOutTransNo"]) > 32 {
+		return allinpay.ResultCodeIllegalParameters, "outTransNo exceeds 32"
+	}
+	if t != allinpay.TransTypeTransQuery && f["notifyUrl"] == "" {
+		// notifyUrl is M for payments, refunds, voids and closes.
+		return allinpay.ResultCodeIllegalParameters, "notifyUrl is required"
+	}
+	if c := f["currency"]; c != "" && !knownCurrency(allinpay.Currency(c)) {
+		return allinpay.ResultCodeIllegalParameters, "currency is not one of §1.8.3"
+	}
 	return "", ""
+}
+
+func knownCurrency(c allinpay.Currency) bool {
+	switch c {
+	case allinpay.CurrencyCNY, allinpay.CurrencyHKD, allinpay.CurrencyUSD, allinpay.CurrencyCAD, allinpay.CurrencySGD:
+		return true
+	}
+	return false
 }
 
 func isPay(t allinpay.TransType) bool {
@@ -518,7 +536,9 @@ func (s *Server) transact(f, out map[string]string) func() {
 			result(out, allinpay.ResultCodeOriginalNotExist, "original transaction doesn't exist.")
 		case o.Status == OrderStatusVoided:
 			result(out, allinpay.ResultCodeOriginalVoided, "original transaction has been voided.")
-		case o.Status != OrderStatusPaid || o.Refunded > 0:
+		case o.Refunded > 0:
+			result(out, allinpay.ResultCodeOriginalVoidOrRefundStarted, "Original transaction has initiated voiding or refunding.")
+		case o.Status != OrderStatusPaid:
 			result(out, allinpay.ResultCodeOriginalAbnormal, "The status of original transaction is abnormal")
 		case o.PaidAt.In(cst).Format("20060102") != now.In(cst).Format("20060102"):
 			result(out, allinpay.ResultCodeNoVoidSupport, "Original transaction doesn't support voiding.")
@@ -541,6 +561,9 @@ func (s *Server) transact(f, out map[string]string) func() {
 			result(out, allinpay.ResultCodeOriginalNotExist, "original transaction doesn't exist.")
 		case o.Status == OrderStatusClosed:
 			result(out, allinpay.ResultCodeOrderClosed, "Order has been closed.")
+		case !strings.HasPrefix(string(o.TransType), "WXPAY_") && !strings.HasPrefix(string(o.TransType), "ALIPAY_"):
+			// §1.5.2.5: "close transaction by QR code payment of Wechat and Alipay".
+			result(out, allinpay.ResultCodeUnauthorized, "unauthorized transaction")
 		case o.Status != OrderStatusPending:
 			result(out, allinpay.ResultCodePaidCannotClose, "Order has been paid and is not allowed to close.")
 		default:
@@ -557,7 +580,8 @@ func (s *Server) transact(f, out map[string]string) func() {
 			return nil
 		}
 		amt, err := allinpay.ParseAmount(f["transAmount"])
-		if err != nil || amt <= 0 || f["currency"] == "" || f["notifyUrl"] == "" {
+		tips, terr := allinpay.ParseAmount(f["tipsAmount"])
+		if err != nil || terr != nil || amt <= 0 || tips < 0 || tips > amt || f["currency"] == "" || f["notifyUrl"] == "" {
 			result(out, allinpay.ResultCodeIllegalParameters, "The request parameters are illegal")
 			return nil
 		}

@@ -87,6 +87,10 @@ func TestServerRules(t *testing.T) {
 		"payment type to downloadbill": {download, func(map[string]string) {}, allinpay.ResultCodeIllegalParameters},
 		"MICROPAY without authCode":    {consume, func(f map[string]string) { f["transType"] = "WXPAY_MICROPAY" }, allinpay.ResultCodeAuthCodeWrong},
 		"requestNo longer than 32":     {consume, func(f map[string]string) { f["requestNo"] = strings.Repeat("1", 33) }, allinpay.ResultCodeIllegalParameters},
+		"outTransNo longer than 32":    {consume, func(f map[string]string) { f["outTransNo"] = strings.Repeat("1", 33) }, allinpay.ResultCodeIllegalParameters},
+		"no notifyUrl":                 {consume, func(f map[string]string) { delete(f, "notifyUrl") }, allinpay.ResultCodeIllegalParameters},
+		"currency XYZ":                 {consume, func(f map[string]string) { f["currency"] = "XYZ" }, allinpay.ResultCodeIllegalParameters},
+		"tips over the amount":         {consume, func(f map[string]string) { f["tipsAmount"] = "101" }, allinpay.ResultCodeIllegalParameters},
 	} {
 		f := payment(s, allinpay.TransTypeWxpayScancode, "O-"+name)
 		c.edit(f)
@@ -148,6 +152,19 @@ func TestServerRefunds(t *testing.T) {
 	v["outTransNo"], v["oriOutTransNo"], v["notifyUrl"] = "V-1", "P-2", "https://m.example.com/n"
 	if got := post(t, s, consume, v); got["resultCode"] != "0000" {
 		t.Fatal(got)
+	}
+	// A void after a partial refund: 0031 (§1.7.2).
+	v1 := header(s, allinpay.TransTypeAlipayCancel)
+	v1["outTransNo"], v1["oriOutTransNo"], v1["notifyUrl"] = "V-9", "P-1", "https://m.example.com/n"
+	if got := post(t, s, consume, v1); got["resultCode"] != string(allinpay.ResultCodeOriginalVoidOrRefundStarted) {
+		t.Errorf("void after a refund: %v; want 0031", got)
+	}
+	// Closing a UnionPay order: §1.5.2.5 closes WeChat and Alipay orders.
+	post(t, s, consume, payment(s, allinpay.TransTypeUnionpayScancode, "U-9"))
+	cl := header(s, allinpay.TransTypeCloseOrder)
+	cl["outTransNo"], cl["oriOutTransNo"], cl["notifyUrl"] = "C-9", "U-9", "https://m.example.com/n"
+	if got := post(t, s, consume, cl); got["resultCode"] != string(allinpay.ResultCodeUnauthorized) {
+		t.Errorf("closing a UnionPay order: %v", got)
 	}
 	q := header(s, allinpay.TransTypeTransQuery)
 	q["oriOutTransNo"] = "P-2"

@@ -225,6 +225,7 @@ func flow(ctx context.Context, w io.Writer, cfg config) error {
 			if err != nil {
 				return err
 			}
+			defer b.Close() // removes the downloaded file
 			br := b.Reader()
 			rows := 0
 			for {

@@ -130,6 +130,7 @@ func Allinpay(ctx context.Context, w io.Writer, cfg AllinpayConfig) error {
 			if err != nil {
 				return err
 			}
+			defer b.Close() // removes the downloaded file
 			br := b.Reader()
 			rows := 0
 			for {

@@ -55,3 +55,27 @@ func TestOutTransNoAndPacer(t *testing.T) {
 		t.Errorf("the same order at once: %v; want it held back 10 s", err)
 	}
 }
+
+// TestWaitFinalPacing (§1.5.2.2, "the interval between each query should
+// not be less than 10 seconds"): a second WaitFinal right after the first
+// does not query the order again before 10 s.
+func TestWaitFinalPacing(t *testing.T) {
+	t.Parallel()
+	srv, c, _, notify := newFlow(t)
+	ctx := context.Background()
+	if _, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "W-1", TransAmount: 1,
+		Currency: allinpay.CurrencyHKD, NotifyURL: notify}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		_, err := c.WaitFinal(short, &allinpay.QueryOrderRequest{OriOutTransNo: "W-1"}, time.Millisecond)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("WaitFinal on a pending order = %v", err)
+		}
+	}
+	if n := srv.Calls(allinpay.TransTypeTransQuery); n != 1 {
+		t.Errorf("%d queries within 200 ms; want 1", n)
+	}
+}

@@ -147,7 +147,7 @@ func TestFlowMicropayVoidClose(t *testing.T) {
 	if _, err := c.CloseOrder(ctx, &allinpay.CloseOrderRequest{OutTransNo: "C-0", OriOutTransNo: "M-1", NotifyURL: notify}); err == nil {
 		t.Error("closing a paid (voided) order succeeded")
 	}
-	if _, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeUnionpayScancode, OutTransNo: "U-1", TransAmount: 5, Currency: allinpay.CurrencyCNY, NotifyURL: notify}); err != nil {
+	if _, err := c.Pay(ctx, &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "U-1", TransAmount: 5, Currency: allinpay.CurrencyCNY, NotifyURL: notify}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.CloseOrder(ctx, &allinpay.CloseOrderRequest{OutTransNo: "C-1", OriOutTransNo: "U-1", NotifyURL: notify}); err != nil {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
@@ -99,6 +101,32 @@ func FuzzResponse(f *testing.F) {
 		}
 		if err == nil {
 			t.Fatalf("accepted an unsigned answer: %+v", q)
+		}
+	})
+}
+
+// FuzzBillAnswer: whatever a bill download answers, DownloadBill returns
+// a typed result or error that prints, never panics, and leaves no
+// temporary file behind.
+func FuzzBillAnswer(f *testing.F) {
+	dir := f.TempDir()
+	f.Setenv("TMPDIR", dir)
+	f.Add([]byte(`{"returnCode":"0000","resultCode":"0000","billData":"U3VtbWFyeQ=="}`))
+	f.Add([]byte(`{"billData":"AB\/C","billData":null}`))
+	f.Add([]byte(`{"a":{"b":["\"}"]},"billData":12}`))
+	mp, pp, _, _ := vectorKeys(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		mt := httpmock.NewMockTransport()
+		mt.RegisterNoResponder(httpmock.NewBytesResponder(200, body))
+		c, _ := allinpay.NewClient(allinpay.WithMerchant("a", "b"), allinpay.WithKeys(mp, pp), allinpay.WithBaseURL(allinpay.TestBaseURL),
+			allinpay.WithHTTPClient(&http.Client{Transport: mt}), allinpay.WithRetries(0))
+		resp, err := c.DownloadBill(context.Background(), &allinpay.DownloadBillRequest{BillDate: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err == nil {
+			t.Fatalf("accepted an unsigned bill: %+v", resp)
+		}
+		_ = err.Error()
+		if left, _ := filepath.Glob(filepath.Join(dir, "allinpay-bill-*")); len(left) != 0 {
+			t.Fatalf("temporary files left: %v", left)
 		}
 	})
 }

@@ -290,6 +290,11 @@ func TestKinds(t *testing.T) {
 			t.Errorf("without %s (M in §1.5.2.6): %v; want ErrMalformedNotification", k, err)
 		}
 	}
+	extra := srv.SignNotification(map[string]string{"transType": "WXPAY_SCANCODE", "outTransNo": "O-1", "transAmount": "500", "currency": "HKD", "transNo": "T1",
+		"paymentAmount": "450", "paymentCurrency": "CNY"})
+	if n, err := allinpay.ParseNotification(context.Background(), c.NotificationVerifier(), nil, extra); err != nil || n.PaymentAmount != 450 || n.PaymentCurrency != allinpay.CurrencyCNY {
+		t.Errorf("paymentAmount/paymentCurrency: %+v, %v", n, err)
+	}
 	body := srv.SignNotification(map[string]string{"transType": "WXPAY_SCANCODE", "outTransNo": "O-1", "transAmount": "5", "currency": "HKD", "transNo": "T1", "payTime": "2024-01-01T12:00:00+08:00"})
 	if n, err := allinpay.ParseNotification(context.Background(), c.NotificationVerifier(), nil, body); err != nil || !n.PayTime.IsZero() || n.PayTime.Raw == "" {
 		t.Errorf("payTime in another shape: %+v, %v; want it kept raw", n, err)
