@@ -250,10 +250,10 @@ func allinpayFailures(t *testing.T, ctx context.Context, cap *capture, log *slog
 	}
 	_, err = allinpay.NewClient(allinpay.WithMerchant(srv.AccessCode, srv.MchNo), allinpay.WithKeys([]byte("-----BEGIN PRIVATE KEY-----\nMIIBroken\n-----END PRIVATE KEY-----"), srv.PlatformPublicKey))
 	cap.err(err)
-	h := c.NotifyHandler(func(context.Context, *allinpay.Notification) error { return nil })
+	h, _ := allinpay.NewNotificationHandler(c.NotificationVerifier(), func(context.Context, *allinpay.Notification) error { return nil })
 	body := srv.SignNotification(map[string]string{"outTransNo": "O-1", "transAmount": "100", "currency": "HKD", "resultCode": "0000", "transNo": "T1"})
 	post(h, "application/x-www-form-urlencoded", nil, bytes.Replace(body, []byte("transAmount=100"), []byte("transAmount=900"), 1))
-	_, err = c.ParseNotify(ctx, "application/x-www-form-urlencoded", bytes.Replace(body, []byte("transAmount=100"), []byte("transAmount=900"), 1))
+	_, err = allinpay.ParseNotification(ctx, c.NotificationVerifier(), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, bytes.Replace(body, []byte("transAmount=100"), []byte("transAmount=900"), 1))
 	cap.err(err)
 }
 
