@@ -98,7 +98,7 @@ func inspectKey(data []byte) (keyInfo, error) {
 		return keyInfo{}, err
 	}
 	_, perr := keys.ParseRSAPublicKey(data)
-	return keyInfo{}, fmt.Errorf("%s holds no RSA or SM2 key we can read (%v; %v)", enc, err, perr)
+	return keyInfo{}, fmt.Errorf("%s holds no RSA or SM2 key we can read (%w; %w)", enc, err, perr)
 }
 
 func keysInspect(fs *flag.FlagSet) func(*env, []string) error {

@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -84,7 +85,7 @@ return {1, cur + 1}`)
 			func() error { _, err := d.Acquire(ctx, benchKey()); return err },
 			func() error {
 				err := rdb.SetArgs(ctx, p+"dedup:"+benchKey(), "c:0123456789abcdef0123456789abcdef", redis.SetArgs{Mode: "NX", Get: true, TTL: 5 * time.Minute}).Err()
-				if err == redis.Nil {
+				if errors.Is(err, redis.Nil) {
 					err = nil
 				}
 				return err

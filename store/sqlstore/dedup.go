@@ -68,12 +68,6 @@ func newToken() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
-// execer is what *sql.DB and *sql.Tx share.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 func affected(res sql.Result, err error) (int64, error) {
 	if err != nil {
 		return 0, err

@@ -146,7 +146,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 			err := o.call(ctx, c, id, remit)
 			n := srv.Calls(string(o.name)) - before
 			tried++
-			ok := true
+			var ok bool
 			switch {
 			case o.query && f.queryOK:
 				ok = err == nil && n == f.wantQuery
