@@ -116,3 +116,32 @@ func TestKitCatchesBrokenStores(t *testing.T) {
 		})
 	}
 }
+
+// sloppyRunner runs fn for every delivery: it records nothing.
+type sloppyRunner struct{}
+
+func (sloppyRunner) RunOnce(ctx context.Context, _ string, fn func(context.Context) error) (bool, error) {
+	if err := fn(ctx); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// TestRunnerKitCatchesASloppyRunner: a Runner that never records a key as
+// done fails the kit (in a child process).
+func TestRunnerKitCatchesASloppyRunner(t *testing.T) {
+	if os.Getenv("STORETEST_RUNNER_BUG") == "1" {
+		storetest.TestRunner(t, func(*testing.T) store.Runner { return sloppyRunner{} })
+		return
+	}
+	if testing.Short() {
+		t.Skip("runs the kit in a child process")
+	}
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerKitCatchesASloppyRunner$", "-test.v")
+	cmd.Env = append(os.Environ(), "STORETEST_RUNNER_BUG=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "runs_once,_then_done") {
+		t.Fatalf("the kit passed a runner that records nothing (err %v):\n%s", err, out)
+	}
+}

@@ -33,6 +33,16 @@ func TestConformance(t *testing.T) {
 					return d
 				})
 			})
+			t.Run("TxDedup as Runner", func(t *testing.T) {
+				storetest.TestRunner(t, func(t *testing.T) store.Runner {
+					db := e.open(t)
+					d, err := sqlstore.NewTxDedup(db, e.dialect, sqlstore.WithTablePrefix(fresh(t, e, db)))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return d
+				})
+			})
 			t.Run("Keys", func(t *testing.T) {
 				storetest.TestKeys(t, func(t *testing.T) store.Keys {
 					db := e.open(t)

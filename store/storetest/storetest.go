@@ -347,3 +347,76 @@ func TestLists(t *testing.T, newStore func(t *testing.T, retention time.Duration
 		}
 	})
 }
+
+// TestRunner checks a store.Runner (a store that runs the host's function
+// itself, in a transaction with its done record). newStore returns a
+// fresh, empty store; each subtest calls it once.
+func TestRunner(t *testing.T, newStore func(t *testing.T) store.Runner) {
+	t.Helper()
+	ctx := context.Background()
+	run := func(t *testing.T, s store.Runner, key string, fn func(context.Context) error, wantRan bool, wantErr error) {
+		t.Helper()
+		ran, err := s.RunOnce(ctx, key, fn)
+		if ran != wantRan || !errors.Is(err, wantErr) || (wantErr == nil && err != nil) {
+			t.Fatalf("RunOnce(%q) = %v, %v; want %v, %v", key, ran, err, wantRan, wantErr)
+		}
+	}
+	ok := func(context.Context) error { return nil }
+	t.Run("runs once, then done", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		calls := 0
+		fn := func(context.Context) error { calls++; return nil }
+		run(t, s, "k", fn, true, nil)
+		run(t, s, "k", fn, false, nil)
+		run(t, s, "other", fn, true, nil)
+		if calls != 2 {
+			t.Fatalf("fn ran %d times; want 2", calls)
+		}
+	})
+	t.Run("a failure is not recorded", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		boom := errors.New("host down")
+		run(t, s, "k", func(context.Context) error { return boom }, false, boom)
+		run(t, s, "k", ok, true, nil)
+	})
+	t.Run("a panic is not recorded", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		func() {
+			defer func() { _ = recover() }()
+			_, _ = s.RunOnce(ctx, "k", func(context.Context) error { panic("host bug") })
+		}()
+		run(t, s, "k", ok, true, nil)
+	})
+	t.Run("concurrent deliveries run once", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		const racers = 8
+		var mu sync.Mutex
+		calls := 0
+		var wg sync.WaitGroup
+		for range racers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.RunOnce(ctx, "k", func(context.Context) error {
+					mu.Lock()
+					calls++
+					mu.Unlock()
+					time.Sleep(50 * time.Millisecond)
+					return nil
+				})
+				if err != nil && !errors.Is(err, store.ErrInFlight) {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if calls != 1 {
+			t.Fatalf("%d concurrent deliveries ran fn %d times; want 1", racers, calls)
+		}
+		run(t, s, "k", ok, false, nil)
+	})
+}
