@@ -39,12 +39,12 @@ func BenchmarkCallback02(b *testing.B) {
 			}
 		}
 	})
-	d, _ := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte(v.SM2PrivateHex), SM2Encoding: scancode.SM2C1C3C2})
+	d, _ := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte(v.SM2PrivateHex), SM2Encoding: scancode.SM2EncodingC1C3C2})
 	ctx := context.Background()
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := scancode.Parse(ctx, "application/x-www-form-urlencoded", body, d); err != nil {
+			if _, err := parse(ctx, "application/x-www-form-urlencoded", body, d); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -53,7 +53,7 @@ func BenchmarkCallback02(b *testing.B) {
 	b.Run("sdk-auto-encoding", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := scancode.Parse(ctx, "application/x-www-form-urlencoded", body, dAuto); err != nil {
+			if _, err := parse(ctx, "application/x-www-form-urlencoded", body, dAuto); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -28,7 +28,7 @@ func fixture(t testing.TB, body scancodetest.Body, enc scancode.SM2Encoding) (sc
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := scancodetest.NewApp(scancodetest.Config{SM2PublicKey: pub, SM2Encoding: enc, Body: body, PlatformCode: "M1100000034"})
+	app, err := scancodetest.NewApp(scancodetest.WithSM2PublicKey(pub), scancodetest.WithSM2Encoding(enc), scancodetest.WithBody(body), scancodetest.WithPlatformCode("M1100000034"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,8 +70,8 @@ func TestParseEveryType(t *testing.T) {
 		{scancode.TypeSignatureValues, `{"TID":"` + testTID + `","signatureValueList":"h1,h2"}`,
 			&scancode.SignatureValues{TID: testTID, SignatureValueList: scancode.SignatureValueList{"h1", "h2"}}},
 	}
-	for _, body := range []scancodetest.Body{scancodetest.Form, scancodetest.JSON} {
-		for _, enc := range []scancode.SM2Encoding{scancode.SM2C1C3C2, scancode.SM2C1C2C3, scancode.SM2ASN1} {
+	for _, body := range []scancodetest.Body{scancodetest.BodyForm, scancodetest.BodyJSON} {
+		for _, enc := range []scancode.SM2Encoding{scancode.SM2EncodingC1C3C2, scancode.SM2EncodingC1C2C3, scancode.SM2EncodingASN1} {
 			d, app := fixture(t, body, enc)
 			for _, c := range cases {
 				env, err := app.Envelope([]byte(c.json))
@@ -79,7 +79,7 @@ func TestParseEveryType(t *testing.T) {
 					t.Fatal(err)
 				}
 				ct, raw, _ := app.Request(c.typ, env)
-				got, err := scancode.Parse(context.Background(), ct, raw, d)
+				got, err := parse(context.Background(), ct, raw, d)
 				if err != nil {
 					t.Errorf("type %s: Parse = %v", c.typ, err)
 					continue
@@ -97,10 +97,10 @@ func TestParseEveryType(t *testing.T) {
 
 func TestParseUnknownTypeKeepsRaw(t *testing.T) {
 	t.Parallel()
-	d, app := fixture(t, scancodetest.JSON, scancode.SM2C1C3C2)
+	d, app := fixture(t, scancodetest.BodyJSON, scancode.SM2EncodingC1C3C2)
 	env, _ := app.Envelope([]byte(`{"tId":"` + testTID + `","newField":1}`))
 	ct, raw, _ := app.Request("99", env)
-	c, err := scancode.Parse(context.Background(), ct, raw, d)
+	c, err := parse(context.Background(), ct, raw, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestParseUnknownTypeKeepsRaw(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	t.Parallel()
-	d, app := fixture(t, scancodetest.Form, scancode.SM2C1C3C2)
+	d, app := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
 	env, _ := app.Envelope([]byte(`{"tId":"x"}`))
 	good := `{"encrypt":"` + env.Encrypt + `","desKey":"` + env.DesKey + `"}`
 	// A flipped byte of the SM2-wrapped desKey: SM2's C3 check refuses it
@@ -124,21 +124,21 @@ func TestParseRejects(t *testing.T) {
 		want           error
 		alt            error // also accepted (SM4-ECB has no MAC: a wrong key's garbage can unpad)
 	}{
-		{"no type", "application/x-www-form-urlencoded", "data=" + good, scancode.ErrMalformed, nil},
-		{"no data", "application/x-www-form-urlencoded", "type=01", scancode.ErrMalformed, nil},
-		{"duplicate type", "application/x-www-form-urlencoded", "type=01&type=02&data=" + good, scancode.ErrMalformed, nil},
-		{"data not JSON", "application/x-www-form-urlencoded", "type=01&data=nope", scancode.ErrMalformed, nil},
-		{"no encrypt", "application/json", `{"type":"01","data":{"desKey":"x"}}`, scancode.ErrMalformed, nil},
-		{"bad JSON body", "application/json", `{"type":`, scancode.ErrMalformed, nil},
-		{"wrong content type", "text/xml", "<x/>", scancode.ErrMalformed, nil},
-		{"invalid UTF-8", "application/json", "{\"type\":\"01\xff\"}", scancode.ErrMalformed, nil},
+		{"no type", "application/x-www-form-urlencoded", "data=" + good, scancode.ErrMalformedCallback, nil},
+		{"no data", "application/x-www-form-urlencoded", "type=01", scancode.ErrMalformedCallback, nil},
+		{"duplicate type", "application/x-www-form-urlencoded", "type=01&type=02&data=" + good, scancode.ErrMalformedCallback, nil},
+		{"data not JSON", "application/x-www-form-urlencoded", "type=01&data=nope", scancode.ErrMalformedCallback, nil},
+		{"no encrypt", "application/json", `{"type":"01","data":{"desKey":"x"}}`, scancode.ErrMalformedCallback, nil},
+		{"bad JSON body", "application/json", `{"type":`, scancode.ErrMalformedCallback, nil},
+		{"wrong content type", "text/xml", "<x/>", scancode.ErrMalformedCallback, nil},
+		{"invalid UTF-8", "application/json", "{\"type\":\"01\xff\"}", scancode.ErrMalformedCallback, nil},
 		{"flipped desKey byte", "application/json", `{"type":"01","data":{"encrypt":"` + env.Encrypt + `","desKey":"` + forgedKey + `"}}`, scancode.ErrDecrypt, nil},
-		{"desKey of another message", "application/json", `{"type":"01","data":{"encrypt":"` + env.Encrypt + `","desKey":"` + mustEnv(t, app).DesKey + `"}}`, scancode.ErrDecrypt, scancode.ErrMalformed},
+		{"desKey of another message", "application/json", `{"type":"01","data":{"encrypt":"` + env.Encrypt + `","desKey":"` + mustEnv(t, app).DesKey + `"}}`, scancode.ErrDecrypt, scancode.ErrMalformedCallback},
 		{"no desKey, no pre-shared key", "application/json", `{"type":"01","data":{"encrypt":"` + env.Encrypt + `"}}`, scancode.ErrDecrypt, nil},
 		{"encrypt not base64", "application/json", `{"type":"01","data":{"encrypt":"!!","desKey":"` + env.DesKey + `"}}`, scancode.ErrDecrypt, nil},
 	}
 	for _, c := range cases {
-		_, err := scancode.Parse(context.Background(), c.ct, []byte(c.body), d)
+		_, err := parse(context.Background(), c.ct, []byte(c.body), d)
 		if !errors.Is(err, c.want) && (c.alt == nil || !errors.Is(err, c.alt)) {
 			t.Errorf("%s: Parse error = %v; want %v", c.name, err, c.want)
 		}
@@ -146,7 +146,7 @@ func TestParseRejects(t *testing.T) {
 			t.Errorf("%s: error echoes ciphertext", c.name)
 		}
 	}
-	if _, err := scancode.Parse(context.Background(), "", []byte("type=01&data="+good), nil); err == nil {
+	if _, err := parse(context.Background(), "", []byte("type=01&data="+good), nil); err == nil {
 		t.Error("Parse with nil Decrypter = nil error")
 	}
 }
@@ -166,7 +166,7 @@ func TestNewDecrypterConfig(t *testing.T) {
 		"empty":          {},
 		"short SM4 key":  {SM4Key: []byte("short")},
 		"bad SM2 key":    {SM2PrivateKey: []byte("nope!")},
-		"CBC without IV": {SM4Key: make([]byte, 16), SM4Mode: scancode.SM4CBC},
+		"CBC without IV": {SM4Key: make([]byte, 16), SM4Mode: scancode.SM4ModeCBC},
 		"bad mode":       {SM4Key: make([]byte, 16), SM4Mode: 9},
 	} {
 		if _, err := scancode.NewDecrypter(cfg); err == nil || !strings.HasPrefix(err.Error(), "scancode: ") {

@@ -11,7 +11,7 @@ import (
 )
 
 // FuzzParse feeds arbitrary bodies to Parse with a real decrypter: it never
-// panics, every error is ErrMalformed or ErrDecrypt, and whatever parses has
+// panics, every error is ErrMalformedCallback or ErrDecrypt, and whatever parses has
 // a JSON object payload.
 func FuzzParse(f *testing.F) {
 	v := loadVectors(f)
@@ -25,9 +25,9 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		c, err := scancode.Parse(context.Background(), ct, body, d)
+		c, err := parse(context.Background(), ct, body, d)
 		if err != nil {
-			if !errors.Is(err, scancode.ErrMalformed) && !errors.Is(err, scancode.ErrDecrypt) {
+			if !errors.Is(err, scancode.ErrMalformedCallback) && !errors.Is(err, scancode.ErrDecrypt) {
 				t.Fatalf("untyped error: %v", err)
 			}
 			return
@@ -53,18 +53,23 @@ func FuzzRoundTrip(f *testing.F) {
 			return
 		}
 		enc := scancode.SM2Encoding(1 + variant%3)
-		mode := scancode.SM4Mode(variant / 3 % 2)
-		app, err := scancodetest.NewApp(scancodetest.Config{SM2PublicKey: pub, SM2Encoding: enc, SM4Mode: mode, IV: iv, Body: scancodetest.Body(variant / 6 % 2)})
+		opts := []scancodetest.AppOption{scancodetest.WithSM2PublicKey(pub), scancodetest.WithSM2Encoding(enc), scancodetest.WithBody(scancodetest.Body(variant / 6 % 2))}
+		cfg := scancode.DecrypterConfig{SM2PrivateKey: priv}
+		if variant/3%2 == 1 {
+			opts = append(opts, scancodetest.WithSM4CBC(iv))
+			cfg.SM4Mode, cfg.IV = scancode.SM4ModeCBC, iv
+		}
+		app, err := scancodetest.NewApp(opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, _ := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: priv, SM4Mode: mode, IV: iv})
+		d, _ := scancode.NewDecrypter(cfg)
 		env, err := app.Envelope([]byte(payload))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ct, body, _ := app.Request("77", env)
-		c, err := scancode.Parse(context.Background(), ct, body, d)
+		c, err := parse(context.Background(), ct, body, d)
 		if err != nil {
 			t.Fatalf("Parse = %v", err)
 		}

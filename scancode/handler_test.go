@@ -38,17 +38,17 @@ func serve(t *testing.T, h http.Handler, ct string, body []byte) (int, string) {
 // after that is acknowledged without calling the host again.
 func TestHandlerAcksOnlyAfterSuccess(t *testing.T) {
 	t.Parallel()
-	d, app := fixture(t, scancodetest.Form, scancode.SM2C1C3C2)
+	d, app := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
 	var calls atomic.Int64
 	failNext := atomic.Bool{}
 	failNext.Store(true)
-	h := scancode.NewHandler(d, func(ctx context.Context, c *scancode.Callback) error {
+	h := newHandler(t, d, func(ctx context.Context, c *scancode.Callback) error {
 		calls.Add(1)
 		if failNext.Swap(false) {
 			return errors.New("database down")
 		}
 		return nil
-	}, scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)))
+	}, scancode.WithDedupStore(memDedup(t)))
 	env, _ := app.Envelope([]byte(`{"tId":"` + testTID + `","isScaned":"01"}`))
 	ct, body, _ := app.Request(scancode.TypeScanStatus, env)
 
@@ -65,10 +65,10 @@ func TestHandlerAcksOnlyAfterSuccess(t *testing.T) {
 
 func TestHandlerRefusals(t *testing.T) {
 	t.Parallel()
-	d, app := fixture(t, scancodetest.JSON, scancode.SM2C1C3C2)
+	d, app := fixture(t, scancodetest.BodyJSON, scancode.SM2EncodingC1C3C2)
 	var logs bytes.Buffer
 	called := false
-	h := scancode.NewHandler(d, func(context.Context, *scancode.Callback) error { called = true; return nil },
+	h := newHandler(t, d, func(context.Context, *scancode.Callback) error { called = true; return nil },
 		scancode.WithMaxBodyBytes(4096), scancode.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	env, _ := app.Envelope([]byte(`{"tId":"x"}`))
 	// Forged: a flipped byte in the SM2-wrapped desKey, which SM2's C3
@@ -112,13 +112,13 @@ func TestHandlerRefusals(t *testing.T) {
 // delivery is being handled is not acknowledged.
 func TestHandlerInFlightNotAcked(t *testing.T) {
 	t.Parallel()
-	d, app := fixture(t, scancodetest.Form, scancode.SM2C1C3C2)
+	d, app := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
 	entered, release := make(chan struct{}), make(chan struct{})
-	h := scancode.NewHandler(d, func(context.Context, *scancode.Callback) error {
+	h := newHandler(t, d, func(context.Context, *scancode.Callback) error {
 		close(entered)
 		<-release
 		return nil
-	}, scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)))
+	}, scancode.WithDedupStore(memDedup(t)))
 	env, _ := app.Envelope([]byte(`{"tId":"` + testTID + `"}`))
 	ct, body, _ := app.Request(scancode.TypeScanStatus, env)
 	done := make(chan string)
@@ -138,18 +138,18 @@ func TestHandlerInFlightNotAcked(t *testing.T) {
 // host handler exactly once and every send ends acknowledged.
 func TestFlowConcurrentDelivery(t *testing.T) {
 	t.Parallel()
-	d, _ := fixture(t, scancodetest.JSON, scancode.SM2C1C3C2)
+	d, _ := fixture(t, scancodetest.BodyJSON, scancode.SM2EncodingC1C3C2)
 	var mu sync.Mutex
 	seen := map[string]int{}
-	h := scancode.NewHandler(d, func(ctx context.Context, c *scancode.Callback) error {
+	h := newHandler(t, d, func(ctx context.Context, c *scancode.Callback) error {
 		mu.Lock()
 		seen[c.EventID()]++
 		mu.Unlock()
 		return nil
-	}, scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)))
+	}, scancode.WithDedupStore(memDedup(t)))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	app2, err := scancodetest.NewApp(scancodetest.Config{ReceiverURL: srv.URL, SM2PublicKey: mustRead(t, "keys/sm2_public.pem"), Body: scancodetest.JSON, PlatformCode: "M1100000034", MaxAttempts: 20})
+	app2, err := scancodetest.NewApp(scancodetest.WithReceiverURL(srv.URL), scancodetest.WithSM2PublicKey(mustRead(t, "keys/sm2_public.pem")), scancodetest.WithBody(scancodetest.BodyJSON), scancodetest.WithPlatformCode("M1100000034"), scancodetest.WithMaxAttempts(20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,16 +175,16 @@ func TestFlowConcurrentDelivery(t *testing.T) {
 // corrupted ciphertext is never acknowledged.
 func TestFakeRetriesAndCorruption(t *testing.T) {
 	t.Parallel()
-	d, _ := fixture(t, scancodetest.Form, scancode.SM2C1C3C2)
+	d, _ := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
 	var calls atomic.Int64
-	srv := httptest.NewServer(scancode.NewHandler(d, func(context.Context, *scancode.Callback) error {
+	srv := httptest.NewServer(newHandler(t, d, func(context.Context, *scancode.Callback) error {
 		if calls.Add(1) < 3 {
 			return errors.New("not yet")
 		}
 		return nil
 	}))
 	defer srv.Close()
-	app, err := scancodetest.NewApp(scancodetest.Config{ReceiverURL: srv.URL, SM2PublicKey: mustRead(t, "keys/sm2_public.pem"), SM2Encoding: scancode.SM2ASN1, MaxAttempts: 5})
+	app, err := scancodetest.NewApp(scancodetest.WithReceiverURL(srv.URL), scancodetest.WithSM2PublicKey(mustRead(t, "keys/sm2_public.pem")), scancodetest.WithSM2Encoding(scancode.SM2EncodingASN1), scancodetest.WithMaxAttempts(5))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestFakeRetriesAndCorruption(t *testing.T) {
 	// A receiver that answers in the wrong format is an error for the fake.
 	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "SUCCESS") }))
 	defer bad.Close()
-	app3, _ := scancodetest.NewApp(scancodetest.Config{ReceiverURL: bad.URL, SM4Key: make([]byte, 16), MaxAttempts: 1})
+	app3, _ := scancodetest.NewApp(scancodetest.WithReceiverURL(bad.URL), scancodetest.WithSM4Key(make([]byte, 16)), scancodetest.WithMaxAttempts(1))
 	if _, err := app3.Send(context.Background(), scancode.TypeScanStatus, map[string]string{"tId": "x"}); err == nil || !strings.Contains(err.Error(), "not {header:{ret,msg},data:null}") {
 		t.Errorf("wrong answer format: err = %v", err)
 	}
