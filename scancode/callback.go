@@ -308,7 +308,9 @@ func checkPlatformCode(p string) error {
 	return nil
 }
 
-func isAlnum(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
 
 // printableMediaType prints a refused media type when it is short and
 // plain, and only its length otherwise: it comes from the network.

@@ -111,6 +111,24 @@ func WithSM2PublicKey(pem []byte) AppOption {
 	}
 }
 
+// WithPlatformPrivateKey encrypts to the public half of the platform's
+// SM2 private key (PEM, base64 or hex), for a program that holds only the
+// private key and drives its own receiver. The real app server holds only
+// the public key: prefer WithSM2PublicKey where you have it.
+func WithPlatformPrivateKey(pem []byte) AppOption {
+	return func(c *config) error {
+		if len(pem) == 0 {
+			return errors.New("WithPlatformPrivateKey: empty key")
+		}
+		priv, err := keys.ParseSM2PrivateKey(pem)
+		if err != nil {
+			return fmt.Errorf("WithPlatformPrivateKey: %s", strings.TrimPrefix(err.Error(), "keys: "))
+		}
+		c.sm2Public = []byte(fmt.Sprintf("04%064x%064x", priv.X, priv.Y))
+		return nil
+	}
+}
+
 // WithSM4Key sets a pre-shared 16-byte SM4 key: no desKey is sent. With
 // WithSM2PublicKey too, the SM2 envelope wins.
 func WithSM4Key(key []byte) AppOption {
