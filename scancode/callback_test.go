@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
@@ -180,5 +182,114 @@ func TestNewDecrypterConfig(t *testing.T) {
 	}
 	if _, err := scancode.ParseSM4Key("too short"); err == nil {
 		t.Error("ParseSM4Key(short) = nil error")
+	}
+}
+
+// TestParseTypeAndPlatformCode: the seed's request tables give
+// "| type | varchar(2) | 是 | 数据类型01 扫码状态 |", so a type of another
+// length is refused, before any decryption; an unknown two-character type
+// is still delivered raw. protocols.md gives "platformCode (11 chars)": a
+// platformCode of another length is refused, an absent one accepted.
+func TestParseTypeAndPlatformCode(t *testing.T) {
+	t.Parallel()
+	var decrypts atomic.Int64
+	plain := []byte(`{"tId":"` + testTID + `"}`)
+	d := scancode.DecrypterFunc(func(context.Context, scancode.Envelope) ([]byte, error) {
+		decrypts.Add(1)
+		return plain, nil
+	})
+	body := func(typ, platform string, withPlatform bool) []byte {
+		v := url.Values{"type": {typ}, "data": {`{"encrypt":"AAAA"}`}}
+		if withPlatform {
+			v.Set("platformCode", platform)
+		}
+		return []byte(v.Encode())
+	}
+	for _, c := range []struct {
+		name, typ, platform string
+		withPlatform, ok    bool
+	}{
+		{"known type", "01", "M1100000034", true, true},
+		{"unknown two digits", "99", "M1100000034", true, true},
+		{"unknown two letters", "ab", "M1100000034", true, true},
+		{"no platformCode", "02", "", false, true},
+		{"empty platformCode", "02", "", true, true},
+		{"type of three", "011", "M1100000034", true, false},
+		{"type of one", "1", "M1100000034", true, false},
+		{"empty type", "", "M1100000034", true, false},
+		{"type with a space", "0 ", "M1100000034", true, false},
+		{"type of two bytes, one rune", "é", "M1100000034", true, false},
+		{"platformCode of ten", "01", "M110000003", true, false},
+		{"platformCode of twelve", "01", "M11000000345", true, false},
+		{"platformCode with a dash", "01", "M11000000-4", true, false},
+	} {
+		before := decrypts.Load()
+		got, err := parse(context.Background(), "application/x-www-form-urlencoded", body(c.typ, c.platform, c.withPlatform), d)
+		if c.ok {
+			if err != nil || string(got.Type) != c.typ || got.PlatformCode != c.platform {
+				t.Errorf("%s: ParseCallback = %v, %v; want type %q platformCode %q", c.name, got, err, c.typ, c.platform)
+			} else if got.Type.Known() != (got.Payload != nil) || string(got.Raw) != string(plain) {
+				t.Errorf("%s: payload %v raw %s", c.name, got.Payload, got.Raw)
+			}
+			continue
+		}
+		if !errors.Is(err, scancode.ErrMalformedCallback) {
+			t.Errorf("%s: ParseCallback error = %v; want ErrMalformedCallback", c.name, err)
+		}
+		if decrypts.Load() != before {
+			t.Errorf("%s: decrypted before the type and platformCode were checked", c.name)
+		}
+	}
+	// The same rules for a JSON body.
+	if _, err := parse(context.Background(), "application/json", []byte(`{"type":"011","data":{"encrypt":"AAAA"}}`), d); !errors.Is(err, scancode.ErrMalformedCallback) {
+		t.Errorf("JSON type 011: %v; want ErrMalformedCallback", err)
+	}
+	if _, err := parse(context.Background(), "application/json", []byte(`{"type":1,"data":{"encrypt":"AAAA"}}`), d); !errors.Is(err, scancode.ErrMalformedCallback) {
+		t.Errorf("JSON type as a number: %v; want ErrMalformedCallback", err)
+	}
+}
+
+// TestParseRefusesAmbiguousPayload: the typed payload matches member names
+// case-insensitively (the seed spells the event ID tId, TId and tid), so a
+// decrypted object with two members alike is refused: its typed view would
+// differ from its raw JSON.
+func TestParseRefusesAmbiguousPayload(t *testing.T) {
+	t.Parallel()
+	for _, plain := range []string{
+		`{"tId":"` + testTID + `","TId":"M1100000034ffffffffffffffffffffffffffffffff"}`,
+		`{"TId":"x","idCard":"1","idCard":"2"}`,
+		`{"TId":"x","IDCARD":"1","idCard":"2"}`,
+		`{"TId":"x","decryptInfoList":[{"key":"a","KEY":"b"}]}`,
+		`{"TId":"x","n":{"a":{"b":1,"B":2}}}`,
+	} {
+		d := scancode.DecrypterFunc(func(context.Context, scancode.Envelope) ([]byte, error) { return []byte(plain), nil })
+		_, err := parse(context.Background(), "", []byte(`type=02&data={"encrypt":"AAAA"}`), d)
+		if !errors.Is(err, scancode.ErrMalformedCallback) {
+			t.Errorf("%s: ParseCallback = %v; want ErrMalformedCallback", plain, err)
+		}
+	}
+	for _, plain := range []string{
+		`{"TId":"x","list":[{"key":"a"},{"key":"b"}],"key":"c"}`, // alike names in different objects
+		`{"TId":"x","a":[1,"a",{"a":1}],"b":{"a":{"a":1}}}`,
+	} {
+		d := scancode.DecrypterFunc(func(context.Context, scancode.Envelope) ([]byte, error) { return []byte(plain), nil })
+		if _, err := parse(context.Background(), "", []byte(`type=02&data={"encrypt":"AAAA"}`), d); err != nil {
+			t.Errorf("%s: ParseCallback = %v; want it accepted", plain, err)
+		}
+	}
+}
+
+// TestParseHostDecrypter: a host Decrypter's error matches ErrDecrypt;
+// a nil header is an empty one.
+func TestParseHostDecrypter(t *testing.T) {
+	t.Parallel()
+	kms := errors.New("kms: unavailable")
+	d := scancode.DecrypterFunc(func(context.Context, scancode.Envelope) ([]byte, error) { return nil, kms })
+	_, err := scancode.ParseCallback(context.Background(), d, nil, []byte(`type=01&data={"encrypt":"AAAA"}`))
+	if !errors.Is(err, scancode.ErrDecrypt) || !errors.Is(err, kms) {
+		t.Errorf("ParseCallback = %v; want ErrDecrypt wrapping the host's error", err)
+	}
+	if _, err := scancode.ParseCallback(context.Background(), nil, nil, []byte(`type=01`)); err == nil {
+		t.Error("ParseCallback(nil Decrypter) = nil error")
 	}
 }

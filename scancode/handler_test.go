@@ -14,7 +14,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/callback"
 	"github.com/bizapi-cn/go-sdk/scancode"
 	"github.com/bizapi-cn/go-sdk/scancode/scancodetest"
 )
@@ -205,5 +207,163 @@ func TestFakeRetriesAndCorruption(t *testing.T) {
 	app3, _ := scancodetest.NewApp(scancodetest.WithReceiverURL(bad.URL), scancodetest.WithSM4Key(make([]byte, 16)), scancodetest.WithMaxAttempts(1))
 	if _, err := app3.Send(context.Background(), scancode.TypeScanStatus, map[string]string{"tId": "x"}); err == nil || !strings.Contains(err.Error(), "not {header:{ret,msg},data:null}") {
 		t.Errorf("wrong answer format: err = %v", err)
+	}
+}
+
+// TestHandlerReadTimeout: a body that stops arriving is cut off by the
+// handler's own read deadline (WithReadTimeout), on a server that sets no
+// timeout at all, and never reaches the host.
+func TestHandlerReadTimeout(t *testing.T) {
+	t.Parallel()
+	d, _ := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
+	var calls atomic.Int64
+	h := newHandler(t, d, func(context.Context, *scancode.Callback) error { calls.Add(1); return nil },
+		scancode.WithReadTimeout(200*time.Millisecond))
+	returned := make(chan time.Duration, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		h.ServeHTTP(w, r)
+		returned <- time.Since(start)
+	}))
+	defer srv.Close()
+	pr, pw := io.Pipe()
+	defer pw.Close() // lets the client go, whatever the handler did
+	go func() { _, _ = pw.Write([]byte("type=01&data=")) }() // and then nothing
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	answer := make(chan string, 1)
+	go func() {
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			answer <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		answer <- string(b)
+	}()
+	select {
+	case d := <-returned:
+		if d > 3*time.Second {
+			t.Errorf("the handler held a stalled body %v; want about the 200 ms read timeout", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the handler still holds a stalled body after 5 s; want it cut off at the 200 ms read timeout")
+	}
+	if got := <-answer; got == ack {
+		t.Error("a stalled body was acknowledged")
+	}
+	if calls.Load() != 0 {
+		t.Error("the host was called for a stalled body")
+	}
+}
+
+// TestHandlerPanicReleasesClaim: a host function that panics does not
+// leave the callback in flight in the dedup store: the redelivery is
+// handled (not answered "busy" for the store's lease), then acknowledged.
+func TestHandlerPanicReleasesClaim(t *testing.T) {
+	t.Parallel()
+	d, app := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
+	var calls atomic.Int64
+	h := newHandler(t, d, func(context.Context, *scancode.Callback) error {
+		if calls.Add(1) == 1 {
+			panic("host bug")
+		}
+		return nil
+	}, scancode.WithDedupStore(memDedup(t)))
+	env, _ := app.Envelope([]byte(`{"tId":"` + testTID + `","isScaned":"01"}`))
+	ct, body, _ := app.Request(scancode.TypeScanStatus, env)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the host's panic was swallowed")
+			}
+		}()
+		serve(t, h, ct, body)
+	}()
+	if code, got := serve(t, h, ct, body); code != http.StatusOK || got != ack {
+		t.Errorf("redelivery after a panic = %d %s; want 200 %s", code, got, ack)
+	}
+	if calls.Load() != 2 {
+		t.Errorf("host calls = %d; want 2 (the panic, then the redelivery)", calls.Load())
+	}
+}
+
+// TestHandlerDedupByDefault: without WithDedupStore a redelivery is still
+// deduplicated (in memory); WithoutDedup hands every delivery to the host.
+func TestHandlerDedupByDefault(t *testing.T) {
+	t.Parallel()
+	d, app := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
+	env, _ := app.Envelope([]byte(`{"tId":"` + testTID + `","isScaned":"01"}`))
+	ct, body, _ := app.Request(scancode.TypeScanStatus, env)
+	for _, c := range []struct {
+		name string
+		opts []scancode.HandlerOption
+		want int64
+	}{
+		{"default", nil, 1},
+		{"WithoutDedup", []scancode.HandlerOption{scancode.WithoutDedup()}, 3},
+		{"WithoutDedup then WithDedupStore", []scancode.HandlerOption{scancode.WithoutDedup(), scancode.WithDedupStore(memDedup(t))}, 1},
+	} {
+		var calls atomic.Int64
+		h := newHandler(t, d, func(context.Context, *scancode.Callback) error { calls.Add(1); return nil }, c.opts...)
+		for range 3 {
+			if code, got := serve(t, h, ct, body); code != http.StatusOK || got != ack {
+				t.Errorf("%s: delivery = %d %s", c.name, code, got)
+			}
+		}
+		if calls.Load() != c.want {
+			t.Errorf("%s: host calls = %d; want %d", c.name, calls.Load(), c.want)
+		}
+	}
+}
+
+// TestNewCallbackHandlerRefuses: a missing decrypter or function and every
+// nonsense option fail at construction, each named, never at the first
+// callback; the defaults are the documented ones.
+func TestNewCallbackHandlerRefuses(t *testing.T) {
+	t.Parallel()
+	d, _ := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
+	fn := func(context.Context, *scancode.Callback) error { return nil }
+	for name, c := range map[string]struct {
+		d    scancode.Decrypter
+		fn   scancode.CallbackFunc
+		opts []scancode.HandlerOption
+		want string
+	}{
+		"nil decrypter":     {nil, fn, nil, "nil Decrypter"},
+		"nil function":      {d, nil, nil, "nil CallbackFunc"},
+		"nil option":        {d, fn, []scancode.HandlerOption{nil}, "nil HandlerOption"},
+		"nil store":         {d, fn, []scancode.HandlerOption{scancode.WithDedupStore(nil)}, "WithDedupStore(nil)"},
+		"zero body limit":   {d, fn, []scancode.HandlerOption{scancode.WithMaxBodyBytes(0)}, "WithMaxBodyBytes(0)"},
+		"negative limit":    {d, fn, []scancode.HandlerOption{scancode.WithMaxBodyBytes(-1)}, "WithMaxBodyBytes(-1)"},
+		"zero read timeout": {d, fn, []scancode.HandlerOption{scancode.WithReadTimeout(0)}, "WithReadTimeout(0s)"},
+		"negative timeout":  {d, fn, []scancode.HandlerOption{scancode.WithReadTimeout(-time.Second)}, "WithReadTimeout(-1s)"},
+		"nil logger":        {d, fn, []scancode.HandlerOption{scancode.WithLogger(nil)}, "WithLogger(nil)"},
+	} {
+		h, err := scancode.NewCallbackHandler(c.d, c.fn, c.opts...)
+		if err == nil || h != nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "scancode: ") {
+			t.Errorf("%s: NewCallbackHandler = %v, %v; want an error naming %s", name, h, err, c.want)
+		}
+	}
+	if _, err := scancode.NewCallbackHandler(nil, nil, scancode.WithLogger(nil)); err == nil ||
+		!strings.Contains(err.Error(), "nil Decrypter") || !strings.Contains(err.Error(), "nil CallbackFunc") || !strings.Contains(err.Error(), "WithLogger(nil)") {
+		t.Errorf("every problem at once: %v", err)
+	}
+	if scancode.DefaultReadTimeout != callback.DefaultReadTimeout {
+		t.Errorf("DefaultReadTimeout = %v; the shared handler's default is %v", scancode.DefaultReadTimeout, callback.DefaultReadTimeout)
+	}
+	// The body limit: DefaultMaxBodyBytes by default, WithMaxBodyBytes when set.
+	for _, c := range []struct {
+		opts  []scancode.HandlerOption
+		limit int
+	}{{nil, scancode.DefaultMaxBodyBytes}, {[]scancode.HandlerOption{scancode.WithMaxBodyBytes(100)}, 100}} {
+		h := newHandler(t, d, fn, c.opts...)
+		if code, _ := serve(t, h, "application/json", bytes.Repeat([]byte(" "), c.limit+1)); code != http.StatusRequestEntityTooLarge {
+			t.Errorf("limit %d: a body one byte over = %d; want 413", c.limit, code)
+		}
+		if code, _ := serve(t, h, "application/json", bytes.Repeat([]byte(" "), c.limit)); code != http.StatusBadRequest {
+			t.Errorf("limit %d: a body at the limit = %d; want 400 (read, then refused as malformed)", c.limit, code)
+		}
 	}
 }
