@@ -11,7 +11,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -92,13 +91,116 @@ func ParseCallback(ctx context.Context, d Decrypter, h http.Header, body []byte)
 }
 
 // decodeEnvelope reads data's {"encrypt","desKey"}; both must be strings
-// and encrypt must be set.
+// and encrypt must be set. The members are base64, so the usual envelope
+// (plain strings, no escapes) is read by plainEnvelope in one linear scan;
+// anything else goes through encoding/json, with the same result.
 func decodeEnvelope(data []byte) (Envelope, error) {
-	var env Envelope
-	if err := json.Unmarshal(data, &env); err != nil || env.Encrypt == "" {
+	env, ok := plainEnvelope(data)
+	if !ok {
+		env = Envelope{}
+		if err := json.Unmarshal(data, &env); err != nil {
+			env.Encrypt = ""
+		}
+	}
+	if env.Encrypt == "" {
 		return Envelope{}, fmt.Errorf("%w: data is not {\"encrypt\":…}", ErrMalformedCallback)
 	}
 	return env, nil
+}
+
+// plainEnvelope reads a JSON object whose members are all strings without
+// escapes or control characters, each name at most once
+// (case-insensitively), matching names as encoding/json does (encrypt and
+// desKey in any case). It reports false for anything else, which
+// decodeEnvelope then hands to encoding/json.
+func plainEnvelope(data []byte) (Envelope, bool) {
+	var env Envelope
+	var seenEnc, seenKey bool
+	p := skipSpace(data, 0)
+	if p >= len(data) || data[p] != '{' {
+		return env, false
+	}
+	p = skipSpace(data, p+1)
+	if p < len(data) && data[p] == '}' {
+		return env, skipSpace(data, p+1) == len(data)
+	}
+	for {
+		name, q, ok := plainString(data, p)
+		if !ok {
+			return env, false
+		}
+		p = skipSpace(data, q)
+		if p >= len(data) || data[p] != ':' {
+			return env, false
+		}
+		val, q, ok := plainString(data, skipSpace(data, p+1))
+		if !ok {
+			return env, false
+		}
+		switch {
+		case bytes.EqualFold(name, []byte("encrypt")):
+			if seenEnc {
+				return env, false
+			}
+			seenEnc, env.Encrypt = true, string(val)
+		case bytes.EqualFold(name, []byte("desKey")):
+			if seenKey {
+				return env, false
+			}
+			seenKey, env.DesKey = true, string(val)
+		}
+		p = skipSpace(data, q)
+		if p >= len(data) {
+			return env, false
+		}
+		switch data[p] {
+		case ',':
+			p = skipSpace(data, p+1)
+		case '}':
+			return env, skipSpace(data, p+1) == len(data)
+		default:
+			return env, false
+		}
+	}
+}
+
+// plainString reads a JSON string at data[p] that holds no escape, no
+// control character and only valid UTF-8; it returns its content and the
+// offset after its closing quote.
+func plainString(data []byte, p int) (s []byte, next int, ok bool) {
+	if p >= len(data) || data[p] != '"' {
+		return nil, 0, false
+	}
+	end := bytes.IndexByte(data[p+1:], '"')
+	if end < 0 {
+		return nil, 0, false
+	}
+	s = data[p+1 : p+1+end]
+	for _, c := range s {
+		if c < 0x20 || c == '\\' || c >= 0x80 {
+			if c >= 0x80 && utf8.Valid(s) && bytes.IndexByte(s, '\\') < 0 && !hasControl(s) {
+				return s, p + 2 + end, true
+			}
+			return nil, 0, false
+		}
+	}
+	return s, p + 2 + end, true
+}
+
+func hasControl(s []byte) bool {
+	for _, c := range s {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+func skipSpace(data []byte, p int) int {
+	for p < len(data) && (data[p] == ' ' || data[p] == '\t' || data[p] == '\n' || data[p] == '\r') {
+		p++
+	}
+	return p
 }
 
 // decodePayload types a decrypted payload.
@@ -264,16 +366,16 @@ func splitJSON(body []byte) (typ string, data []byte, platform string, err error
 }
 
 func splitForm(body []byte) (typ string, data []byte, platform string, err error) {
-	form, err := url.ParseQuery(string(body))
+	vals, count, err := formFields(body)
 	if err != nil {
-		return "", nil, "", fmt.Errorf("%w: body is not a form", ErrMalformedCallback)
+		return "", nil, "", fmt.Errorf("%w: %w", ErrMalformedCallback, err)
 	}
-	for _, k := range []string{"type", "data", "platformCode"} {
-		if len(form[k]) > 1 {
+	for i, k := range []string{"type", "data", "platformCode"} {
+		if count[i] > 1 {
 			return "", nil, "", fmt.Errorf("%w: %s sent more than once", ErrMalformedCallback, k)
 		}
 	}
-	return form.Get("type"), []byte(form.Get("data")), form.Get("platformCode"), nil
+	return string(vals[0]), vals[1], string(vals[2]), nil
 }
 
 // checkType: the seed's every request table says
