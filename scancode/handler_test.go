@@ -227,7 +227,7 @@ func TestHandlerReadTimeout(t *testing.T) {
 	}))
 	defer srv.Close()
 	pr, pw := io.Pipe()
-	defer pw.Close() // lets the client go, whatever the handler did
+	defer pw.Close()                                         // lets the client go, whatever the handler did
 	go func() { _, _ = pw.Write([]byte("type=01&data=")) }() // and then nothing
 	req, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -97,9 +97,11 @@ func TestTIDStoreRoundTrip(t *testing.T) {
 		cs = append(cs, parsed(t, c.typ, c.payload))
 	}
 	backends := map[string]func() scancode.TIDStoreOption{
-		"default":         nil,
-		"host Lists":      func() scancode.TIDStoreOption { return scancode.WithLists(&hostLists{m: map[string][][]byte{}}) },
-		"normalized JSON": func() scancode.TIDStoreOption { return scancode.WithLists(&hostLists{m: map[string][][]byte{}, normalize: true}) },
+		"default":    nil,
+		"host Lists": func() scancode.TIDStoreOption { return scancode.WithLists(&hostLists{m: map[string][][]byte{}}) },
+		"normalized JSON": func() scancode.TIDStoreOption {
+			return scancode.WithLists(&hostLists{m: map[string][][]byte{}, normalize: true})
+		},
 	}
 	for name, opt := range backends {
 		var opts []scancode.TIDStoreOption
