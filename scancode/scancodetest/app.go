@@ -3,6 +3,13 @@
 // scheme and POSTs them to a receiver, checks the answer's format, retries on
 // ret "1" or no answer, and can send duplicates, corrupted ciphertexts and
 // unknown types. It uses no network beyond the receiver URL it is given.
+//
+// NewApp() with no option encrypts to the package's own test key pair, so
+// a receiver under test decrypts with SM2PrivateKeyPEM:
+//
+//	dec, _ := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: scancodetest.SM2PrivateKeyPEM()})
+//	app, _ := scancodetest.NewApp(scancodetest.WithReceiverURL(srv.URL), scancodetest.WithPlatformCode("M1100000034"))
+//	res, err := app.Send(ctx, scancode.TypeScanStatus, scancode.ScanStatus{TID: tid, IsScaned: scancode.ScanStateScanned})
 package scancodetest
 
 import (
