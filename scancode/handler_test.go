@@ -367,3 +367,54 @@ func TestNewCallbackHandlerRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestNewAppRefuses: the fake refuses options the app server would never
+// use, each named, and its default keys pair with SM2PrivateKeyPEM.
+func TestNewAppRefuses(t *testing.T) {
+	t.Parallel()
+	for name, opt := range map[string]scancodetest.AppOption{
+		"nil":                  nil,
+		"receiver not a URL":   scancodetest.WithReceiverURL("::"),
+		"receiver not http":    scancodetest.WithReceiverURL("ftp://x/y"),
+		"platformCode of ten":  scancodetest.WithPlatformCode("M110000003"),
+		"platformCode symbols": scancodetest.WithPlatformCode("M11000000-4"),
+		"empty SM2 key":        scancodetest.WithSM2PublicKey(nil),
+		"bad SM2 key":          scancodetest.WithSM2PublicKey([]byte("nope")),
+		"bad private key":      scancodetest.WithPlatformPrivateKey([]byte("nope")),
+		"short SM4 key":        scancodetest.WithSM4Key([]byte("short")),
+		"auto encoding":        scancodetest.WithSM2Encoding(scancode.SM2EncodingAuto),
+		"short IV":             scancodetest.WithSM4CBC([]byte("iv")),
+		"unknown body":         scancodetest.WithBody(7),
+		"zero attempts":        scancodetest.WithMaxAttempts(0),
+		"negative delay":       scancodetest.WithRetryDelay(-time.Second),
+		"nil client":           scancodetest.WithHTTPClient(nil),
+	} {
+		if _, err := scancodetest.NewApp(opt); err == nil || !strings.HasPrefix(err.Error(), "scancodetest: NewApp: ") {
+			t.Errorf("%s: NewApp = %v; want a named error", name, err)
+		}
+	}
+	d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: scancodetest.SM2PrivateKeyPEM()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, opts := range map[string][]scancodetest.AppOption{
+		"default keys":      nil,
+		"from private half": {scancodetest.WithPlatformPrivateKey(scancodetest.SM2PrivateKeyPEM())},
+	} {
+		app, err := scancodetest.NewApp(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env, _ := app.Envelope([]byte(`{"tId":"` + testTID + `"}`))
+		ct, body, _ := app.Request(scancode.TypeScanStatus, env)
+		if strings.Contains(string(body), "platformCode") {
+			t.Errorf("%s: platformCode sent without WithPlatformCode", name)
+		}
+		if c, err := parse(context.Background(), ct, body, d); err != nil || c.EventID() != testTID {
+			t.Errorf("%s: ParseCallback = %v, %v", name, c, err)
+		}
+		if _, err := app.Send(context.Background(), scancode.TypeScanStatus, map[string]string{"tId": testTID}); err == nil {
+			t.Errorf("%s: Send without WithReceiverURL = nil error", name)
+		}
+	}
+}

@@ -34,8 +34,9 @@ func ackedScan(status int, b []byte) bool { return status == 200 && string(b) ==
 
 // TestReliabilityTamperedCallbacks: callbacks encrypted for another key,
 // with a flipped ciphertext or desKey byte, spliced from two callbacks,
-// truncated, oversized, missing a member, sent twice over, of the wrong
-// content type or not UTF-8 are refused with ErrDecrypt or ErrMalformedCallback,
+// truncated, oversized, missing a member, sent twice over, with a type or
+// platformCode of the wrong length, of the wrong content type or not UTF-8
+// are refused with ErrDecrypt or ErrMalformedCallback,
 // answered ret "1", and never reach the host. (The protocol has no
 // signature: what the outer form says, type and platformCode, is not
 // authenticated; RELIABILITY.md says what that leaves open.)
@@ -76,6 +77,9 @@ func TestReliabilityTamperedCallbacks(t *testing.T) {
 		{Name: "desKey of another callback", ContentType: ct, Body: form("01", scancode.Envelope{DesKey: env2.DesKey, Encrypt: env.Encrypt})},
 		{Name: "data removed", ContentType: ct, Body: []byte("type=02&platformCode=M1100000034"), Want: scancode.ErrMalformedCallback},
 		{Name: "type removed", ContentType: ct, Body: cut(t, body, "&type=01"), Want: scancode.ErrMalformedCallback},
+		{Name: "type of three characters", ContentType: ct, Body: bytes.Replace(body, []byte("type=01"), []byte("type=011"), 1), Want: scancode.ErrMalformedCallback},
+		{Name: "type of one character", ContentType: ct, Body: bytes.Replace(body, []byte("type=01"), []byte("type=1"), 1), Want: scancode.ErrMalformedCallback},
+		{Name: "platformCode of twelve", ContentType: ct, Body: bytes.Replace(body, []byte("platformCode=M1100000034"), []byte("platformCode=M11000000345"), 1), Want: scancode.ErrMalformedCallback},
 		{Name: "data sent twice", ContentType: ct, Body: append(bytes.Clone(body), "&data=x"...), Want: scancode.ErrMalformedCallback},
 		{Name: "truncated body", ContentType: ct, Body: body[:len(body)/2]},
 		{Name: "wrong content type", ContentType: "application/xml", Body: body, Want: scancode.ErrMalformedCallback},
