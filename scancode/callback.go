@@ -46,10 +46,16 @@ func (c *Callback) EventID() string {
 // IdempotencyKey identifies a delivery for deduplication: the type, the tId
 // and a hash of the decrypted content (Raw), all derived from what was
 // decrypted, so a redelivery of the same data matches and a new event under
-// the same tId (02 after 01) does not.
+// the same tId (02 after 01) does not. A tId that could not be a store key
+// (over 64 bytes, control characters) is left out: the hash still tells
+// callbacks apart, and the key stays short.
 func (c *Callback) IdempotencyKey() string {
 	sum := sha256.Sum256(c.Raw)
-	return string(c.Type) + ":" + c.EventID() + ":" + hex.EncodeToString(sum[:12])
+	id := c.EventID()
+	if checkStoreTID(id) != nil {
+		id = ""
+	}
+	return string(c.Type) + ":" + id + ":" + hex.EncodeToString(sum[:12])
 }
 
 // ErrMalformedCallback reports a request that is not a scan callback:

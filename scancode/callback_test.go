@@ -293,3 +293,46 @@ func TestParseHostDecrypter(t *testing.T) {
 		t.Error("ParseCallback(nil Decrypter) = nil error")
 	}
 }
+
+// TestIdempotencyKey: the key is the type, the tId and a hash of the
+// decrypted bytes, so a redelivery (the same plaintext, encrypted afresh
+// under a new SM4 key and sent in the other body encoding) matches, while a
+// new event under the same tId, the same data under another type, or any
+// change of the decrypted content does not.
+func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	payload := `{"TId":"` + testTID + `","personName":"王五"}`
+	key := func(body scancodetest.Body, typ scancode.Type, plain string) string {
+		t.Helper()
+		d, app := fixture(t, body, scancode.SM2EncodingC1C3C2)
+		env, _ := app.Envelope([]byte(plain))
+		ct, raw, _ := app.Request(typ, env)
+		c, err := parse(context.Background(), ct, raw, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.IdempotencyKey()
+	}
+	k := key(scancodetest.BodyForm, scancode.TypeUserInfo, payload)
+	if !strings.HasPrefix(k, "02:"+testTID+":") || len(k) != len("02:"+testTID+":")+24 {
+		t.Errorf("key = %q; want 02:<tId>:<24 hex>", k)
+	}
+	if k2 := key(scancodetest.BodyJSON, scancode.TypeUserInfo, payload); k2 != k {
+		t.Errorf("redelivery key %q; want %q", k2, k)
+	}
+	for name, other := range map[string]string{
+		"another type":       key(scancodetest.BodyForm, scancode.TypeScannerUserInfo, payload),
+		"another event":      key(scancodetest.BodyForm, scancode.TypeUserInfo, `{"TId":"`+testTID+`","personName":"王六"}`),
+		"members reordered":  key(scancodetest.BodyForm, scancode.TypeUserInfo, `{"personName":"王五","TId":"`+testTID+`"}`),
+		"tId spelled tid":    key(scancodetest.BodyForm, scancode.TypeUserInfo, `{"tid":"`+testTID+`","personName":"王五"}`),
+		"white space inside": key(scancodetest.BodyForm, scancode.TypeUserInfo, `{"TId": "`+testTID+`","personName":"王五"}`),
+	} {
+		if other == k {
+			t.Errorf("%s: same key %q", name, k)
+		}
+	}
+	long := scancode.Callback{Type: "99", Raw: []byte(`{"tId":"` + strings.Repeat("a", 100) + `"}`)}
+	if k := long.IdempotencyKey(); strings.Contains(k, "aaaa") || len(k) > 40 {
+		t.Errorf("key of a 100-byte tId = %q; want the tId left out", k)
+	}
+}

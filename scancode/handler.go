@@ -108,7 +108,11 @@ func NewCallbackHandler(d Decrypter, fn CallbackFunc, opts ...HandlerOption) (ht
 		},
 		Key: (*Callback).IdempotencyKey,
 		Attrs: func(c *Callback) []slog.Attr {
-			return []slog.Attr{slog.String("type", string(c.Type)), slog.String("tId", c.EventID())}
+			id := c.EventID()
+			if checkStoreTID(id) != nil {
+				id = lenOf(id) // not a plausible tId: only its length
+			}
+			return []slog.Attr{slog.String("type", string(c.Type)), slog.String("tId", id)}
 		},
 		Ack: func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
