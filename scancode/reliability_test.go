@@ -109,7 +109,7 @@ func TestReliabilityTamperedCallbacks(t *testing.T) {
 }
 
 // TestReliabilityCallbackDelivery: loadtest.Size() callbacks (SM2 + SM4
-// each; 10,000 with RELIABILITY_LONG=1) through NewHandler with duplicates
+// each; 10,000 with RELIABILITY_LONG=1) through NewCallbackHandler with duplicates
 // and a failing host.
 func TestReliabilityCallbackDelivery(t *testing.T) {
 	t.Parallel()
