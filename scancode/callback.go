@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -235,6 +236,7 @@ func decodePayload(typ Type, platform string, plain []byte) (*Callback, error) {
 // reads with another parser. plain is valid JSON.
 func distinctMembers(plain []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(plain))
+	dec.UseNumber() // any number literal is fine here, 1e400 included
 	type frame struct {
 		object bool
 		names  map[string]struct{}
@@ -273,7 +275,7 @@ func distinctMembers(plain []byte) error {
 				if f.names == nil {
 					f.names = make(map[string]struct{})
 				}
-				n := strings.ToLower(t)
+				n := foldName(t)
 				if _, dup := f.names[n]; dup {
 					return fmt.Errorf("%w: decrypted payload has two members named %s", ErrMalformedCallback, printableName(t))
 				}
@@ -286,6 +288,25 @@ func distinctMembers(plain []byte) error {
 			stack[top].key = true // a scalar value was read: a name comes next
 		}
 	}
+}
+
+// foldName maps every rune of s to the smallest rune of its Unicode
+// simple-folding orbit, so that two names are equal under foldName exactly
+// when bytes.EqualFold (encoding/json's rule for matching a member to a
+// field) says so: "ſ" and "s", "K" (Kelvin) and "k" alike.
+func foldName(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < m {
+				m = f
+			}
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
 }
 
 // printableName quotes a member name for an error when it is a short

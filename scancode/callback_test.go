@@ -261,6 +261,8 @@ func TestParseRefusesAmbiguousPayload(t *testing.T) {
 		`{"TId":"x","IDCARD":"1","idCard":"2"}`,
 		`{"TId":"x","decryptInfoList":[{"key":"a","KEY":"b"}]}`,
 		`{"TId":"x","n":{"a":{"b":1,"B":2}}}`,
+		`{"TId":"x","personName":"A","perſonName":"B"}`,    // ſ folds to s, as encoding/json matches names
+		"{\"TId\":\"x\",\"\u212aey\":\"K\",\"key\":\"k\"}", // the Kelvin sign folds to k
 	} {
 		d := scancode.DecrypterFunc(func(context.Context, scancode.Envelope) ([]byte, error) { return []byte(plain), nil })
 		_, err := parse(context.Background(), "", []byte(`type=02&data={"encrypt":"AAAA"}`), d)
@@ -271,6 +273,7 @@ func TestParseRefusesAmbiguousPayload(t *testing.T) {
 	for _, plain := range []string{
 		`{"TId":"x","list":[{"key":"a"},{"key":"b"}],"key":"c"}`, // alike names in different objects
 		`{"TId":"x","a":[1,"a",{"a":1}],"b":{"a":{"a":1}}}`,
+		`{"TId":"x","big":1e400,"n":-0.0}`,
 	} {
 		d := scancode.DecrypterFunc(func(context.Context, scancode.Envelope) ([]byte, error) { return []byte(plain), nil })
 		if _, err := parse(context.Background(), "", []byte(`type=02&data={"encrypt":"AAAA"}`), d); err != nil {

@@ -124,6 +124,9 @@ func (s *TIDStore) Put(ctx context.Context, c *Callback) error {
 	if err := checkPlatformCode(c.PlatformCode); err != nil {
 		return fmt.Errorf("scancode: TIDStore.Put: %w", err)
 	}
+	if _, err := decodePayload(c.Type, c.PlatformCode, c.Raw); err != nil {
+		return fmt.Errorf("scancode: TIDStore.Put: Raw would not read back: %w", err) // Get would refuse it
+	}
 	rec, err := json.Marshal(tidRecord{V: tidRecordVersion, Type: c.Type, PlatformCode: c.PlatformCode, Raw: c.Raw})
 	if err != nil {
 		return fmt.Errorf("scancode: TIDStore.Put: %w", err) // cannot happen: strings and bytes only

@@ -253,6 +253,8 @@ func TestTIDStore(t *testing.T) {
 			"control in tId": {Type: "99", Raw: []byte(`{"tId":"a\nb"}`)},
 			"type of 3":      {Type: "011", Raw: []byte(`{"tId":"` + testTID + `"}`)},
 			"bad platform":   {Type: "01", PlatformCode: "M1", Raw: []byte(`{"tId":"` + testTID + `"}`)},
+			"Raw not JSON":   {Type: "99", Raw: []byte(`{"tId":"` + testTID + `"`)},
+			"Raw ambiguous":  {Type: "99", Raw: []byte(`{"tId":"` + testTID + `","TID":"x"}`)},
 		} {
 			if err := s.Put(ctx, c); err == nil || !strings.HasPrefix(err.Error(), "scancode: TIDStore.Put: ") {
 				t.Errorf("Put(%s) = %v; want a TIDStore.Put error", name, err)
