@@ -108,11 +108,7 @@ func NewCallbackHandler(d Decrypter, fn CallbackFunc, opts ...HandlerOption) (ht
 		},
 		Key: (*Callback).IdempotencyKey,
 		Attrs: func(c *Callback) []slog.Attr {
-			id := c.EventID()
-			if checkStoreTID(id) != nil {
-				id = lenOf(id) // not a plausible tId: only its length
-			}
-			return []slog.Attr{slog.String("type", string(c.Type)), slog.String("tId", id)}
+			return []slog.Attr{slog.String("type", string(c.Type)), slog.String("tId", printableTID(c.EventID()))}
 		},
 		Ack: func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")

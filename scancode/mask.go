@@ -250,7 +250,7 @@ func (c Callback) fields() []field {
 		payload = s.String()
 	}
 	return []field{
-		{"type", string(c.Type)}, {"platformCode", c.PlatformCode}, {"tId", c.EventID()},
+		{"type", string(c.Type)}, {"platformCode", c.PlatformCode}, {"tId", printableTID(c.EventID())},
 		{"payload", payload}, {"raw", lenOf(string(c.Raw))},
 	}
 }
@@ -270,7 +270,7 @@ func (c Callback) LogValue() slog.Value {
 	if c.PlatformCode != "" {
 		attrs = append(attrs, slog.String("platformCode", c.PlatformCode))
 	}
-	if id := c.EventID(); id != "" {
+	if id := printableTID(c.EventID()); id != "" {
 		attrs = append(attrs, slog.String("tId", id))
 	}
 	if lv, ok := c.Payload.(slog.LogValuer); ok && !isNilPayload(c.Payload) {
@@ -303,4 +303,13 @@ func isNilPayload(p Payload) bool {
 		return v == nil
 	}
 	return false
+}
+
+// printableTID is a tId as printed: itself when it could be a store key,
+// else only its length (it came out of a payload and may be anything).
+func printableTID(id string) string {
+	if id != "" && checkStoreTID(id) != nil {
+		return lenOf(id)
+	}
+	return id
 }
