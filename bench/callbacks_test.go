@@ -178,7 +178,7 @@ func BenchmarkCallbackScancode(b *testing.B) {
 			}
 		}
 	})
-	d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte(v.SM2PrivateHex), SM2Encoding: scancode.SM2C1C3C2})
+	d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte(v.SM2PrivateHex), SM2Encoding: scancode.SM2EncodingC1C3C2})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func BenchmarkCallbackScancode(b *testing.B) {
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := scancode.Parse(ctx, "application/x-www-form-urlencoded", body, d); err != nil {
+			if _, err := scancode.ParseCallback(ctx, d, http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, body); err != nil {
 				b.Fatal(err)
 			}
 		}

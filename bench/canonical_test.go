@@ -3,8 +3,8 @@ package bench
 import (
 	"testing"
 
-	"github.com/bizapi-cn/go-sdk/internal/testkit/benchdata"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/benchdata"
 	"github.com/go-pay/gopay"
 )
 

@@ -6,22 +6,39 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strconv"
 	"strings"
 
-	"github.com/bizapi-cn/go-sdk/internal/crypt"
-	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/tjfoc/gmsm/sm2"
 )
 
 // Envelope is the decoded "data" parameter: the ciphertext and, for the
-// digital-envelope scheme, the encrypted symmetric key.
+// digital-envelope scheme, the encrypted symmetric key. It prints only the
+// lengths of both.
 type Envelope struct {
 	Encrypt string `json:"encrypt"`          // base64 SM4 ciphertext of the payload JSON
 	DesKey  string `json:"desKey,omitempty"` // base64 SM2 ciphertext of the SM4 key; optional
 }
 
+// String prints the lengths of the ciphertexts, never their text.
+func (e Envelope) String() string {
+	return "Envelope{encrypt=" + lenOf(e.Encrypt) + " desKey=" + lenOf(e.DesKey) + "}"
+}
+
+// GoString is String, so %#v masks too.
+func (e Envelope) GoString() string { return e.String() }
+
+// LogValue implements slog.LogValuer with the lengths only.
+func (e Envelope) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("encryptLen", len(e.Encrypt)), slog.Int("desKeyLen", len(e.DesKey)))
+}
+
 // Decrypter turns an Envelope into the payload's JSON. Hosts whose platform
-// agreed another scheme with the provider plug their own in.
+// agreed another scheme with the provider plug their own in; an error it
+// returns is wrapped to match ErrDecrypt.
 type Decrypter interface {
 	Decrypt(ctx context.Context, env Envelope) ([]byte, error)
 }
@@ -35,41 +52,96 @@ func (f DecrypterFunc) Decrypt(ctx context.Context, env Envelope) ([]byte, error
 // SM2Encoding is the layout of the SM2 ciphertext in desKey.
 type SM2Encoding int
 
-// SM2 encodings. SM2Auto tries ASN.1, C1C3C2 and C1C2C3 and keeps the one
-// whose SM3 check passes.
+// SM2 encodings. SM2EncodingAuto tries ASN.1, C1C3C2 and C1C2C3 and keeps
+// the one whose SM3 check passes (up to three SM2 decryptions for a forged
+// desKey: set the platform's encoding where it is known).
 const (
-	SM2Auto SM2Encoding = iota
-	SM2C1C3C2
-	SM2C1C2C3
-	SM2ASN1
+	SM2EncodingAuto SM2Encoding = iota
+	SM2EncodingC1C3C2
+	SM2EncodingC1C2C3
+	SM2EncodingASN1
 )
+
+// String names the encoding.
+func (e SM2Encoding) String() string {
+	switch e {
+	case SM2EncodingAuto:
+		return "auto"
+	case SM2EncodingC1C3C2:
+		return "C1C3C2"
+	case SM2EncodingC1C2C3:
+		return "C1C2C3"
+	case SM2EncodingASN1:
+		return "ASN.1"
+	}
+	return "SM2Encoding(" + strconv.Itoa(int(e)) + ")"
+}
 
 // SM4Mode is the block mode of encrypt.
 type SM4Mode int
 
 // SM4 modes; both use PKCS#7 padding.
 const (
-	SM4ECB SM4Mode = iota
-	SM4CBC
+	SM4ModeECB SM4Mode = iota
+	SM4ModeCBC
 )
+
+// String names the mode.
+func (m SM4Mode) String() string {
+	switch m {
+	case SM4ModeECB:
+		return "ECB"
+	case SM4ModeCBC:
+		return "CBC"
+	}
+	return "SM4Mode(" + strconv.Itoa(int(m)) + ")"
+}
 
 // DecrypterConfig configures the built-in decrypter (see protocols.md: the
 // provider's cipher is not public). With SM2PrivateKey set, a callback that
 // carries desKey is a digital envelope: desKey is SM2-decrypted into the
 // SM4 key. With SM4Key set, a callback without desKey is decrypted with that
-// pre-shared key. At least one of the two is required.
+// pre-shared key. At least one of the two is required. It prints whether
+// each key is set, never the key.
 type DecrypterConfig struct {
 	// SM2PrivateKey is the platform's SM2 private key: PEM (PKCS#8 or
 	// SEC1), base64 DER, or 64 hex characters.
 	SM2PrivateKey []byte
 	// SM4Key is a pre-shared 16-byte key (see ParseSM4Key for text forms).
 	SM4Key []byte
-	// SM2Encoding of desKey; SM2Auto by default.
+	// SM2Encoding of desKey; SM2EncodingAuto by default.
 	SM2Encoding SM2Encoding
-	// SM4Mode of encrypt; SM4ECB by default. SM4CBC needs IV.
+	// SM4Mode of encrypt; SM4ModeECB by default. SM4ModeCBC needs IV.
 	SM4Mode SM4Mode
 	// IV is the 16-byte CBC initialisation vector.
 	IV []byte
+}
+
+// String says which keys are set and the scheme, never a key.
+func (c DecrypterConfig) String() string {
+	return "DecrypterConfig{SM2PrivateKey=" + setOrNot(len(c.SM2PrivateKey)) + " SM4Key=" + setOrNot(len(c.SM4Key)) +
+		" SM2Encoding=" + c.SM2Encoding.String() + " SM4Mode=" + c.SM4Mode.String() + " IV=" + setOrNot(len(c.IV)) + "}"
+}
+
+// GoString is String, so %#v masks too.
+func (c DecrypterConfig) GoString() string { return c.String() }
+
+// LogValue implements slog.LogValuer: which keys are set, never a key.
+func (c DecrypterConfig) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("SM2PrivateKey", setOrNot(len(c.SM2PrivateKey))),
+		slog.String("SM4Key", setOrNot(len(c.SM4Key))),
+		slog.String("SM2Encoding", c.SM2Encoding.String()),
+		slog.String("SM4Mode", c.SM4Mode.String()),
+		slog.String("IV", setOrNot(len(c.IV))),
+	)
+}
+
+func setOrNot(n int) string {
+	if n == 0 {
+		return "unset"
+	}
+	return "[set]"
 }
 
 type decrypter struct {
@@ -81,12 +153,12 @@ type decrypter struct {
 }
 
 // NewDecrypter returns the built-in decrypter for cfg, checking the keys
-// once. It is safe for concurrent use.
+// once and naming every problem at once. It is safe for concurrent use.
 func NewDecrypter(cfg DecrypterConfig) (Decrypter, error) {
 	d := &decrypter{enc: cfg.SM2Encoding, mode: cfg.SM4Mode}
 	var problems []string
 	if len(cfg.SM2PrivateKey) > 0 {
-		k, err := keys.ParseSM2PrivateKey(cfg.SM2PrivateKey)
+		k, err := gm.ParseSM2PrivateKey(cfg.SM2PrivateKey)
 		if err != nil {
 			problems = append(problems, "SM2PrivateKey: "+strings.TrimPrefix(err.Error(), "keys: "))
 		}
@@ -101,18 +173,21 @@ func NewDecrypter(cfg DecrypterConfig) (Decrypter, error) {
 	if len(cfg.SM2PrivateKey) == 0 && len(cfg.SM4Key) == 0 {
 		problems = append(problems, "one of SM2PrivateKey and SM4Key is required")
 	}
-	if cfg.SM2Encoding < SM2Auto || cfg.SM2Encoding > SM2ASN1 {
-		problems = append(problems, "SM2Encoding: unknown value")
+	if cfg.SM2Encoding < SM2EncodingAuto || cfg.SM2Encoding > SM2EncodingASN1 {
+		problems = append(problems, "SM2Encoding: unknown value "+strconv.Itoa(int(cfg.SM2Encoding)))
 	}
 	switch cfg.SM4Mode {
-	case SM4ECB:
-	case SM4CBC:
+	case SM4ModeECB:
+		if len(cfg.IV) > 0 {
+			problems = append(problems, "IV: set for ECB, which takes none")
+		}
+	case SM4ModeCBC:
 		if len(cfg.IV) != 16 {
 			problems = append(problems, fmt.Sprintf("IV: is %d bytes, want 16 for CBC", len(cfg.IV)))
 		}
 		d.iv = append([]byte(nil), cfg.IV...)
 	default:
-		problems = append(problems, "SM4Mode: unknown value")
+		problems = append(problems, "SM4Mode: unknown value "+strconv.Itoa(int(cfg.SM4Mode)))
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("scancode: decrypter config: %s", strings.Join(problems, "; "))
@@ -121,30 +196,40 @@ func NewDecrypter(cfg DecrypterConfig) (Decrypter, error) {
 }
 
 // ErrDecrypt reports a callback whose data does not decrypt: wrong key,
-// wrong scheme, or a corrupted or forged ciphertext.
+// wrong scheme, or a corrupted or forged ciphertext. The protocol has no
+// signature, so this is its trust failure (what ErrInvalidSignature is in
+// the other modules).
 var ErrDecrypt = errors.New("scancode: data does not decrypt")
 
+// maxDesKey bounds the base64 desKey: an SM2 ciphertext of a 16-byte key
+// given raw, as hex or as base64 is at most 97+44 bytes (C1C3C2) or about
+// 160 (ASN.1). A longer one is refused before any SM2 work.
+const maxDesKey = 512
+
 func (d *decrypter) Decrypt(_ context.Context, env Envelope) ([]byte, error) {
-	ct, err := base64.StdEncoding.DecodeString(strings.TrimSpace(env.Encrypt))
-	if err != nil || len(ct) == 0 {
-		return nil, fmt.Errorf("%w: encrypt is not base64", ErrDecrypt)
-	}
+	// The cheap refusals first: the key (a fixed-size SM2 decryption)
+	// before the ciphertext (linear in its size).
 	key := d.sm4Key
 	if env.DesKey != "" {
 		if d.priv == nil {
 			return nil, fmt.Errorf("%w: desKey sent but no SM2 private key configured", ErrDecrypt)
 		}
+		var err error
 		if key, err = d.unwrap(env.DesKey); err != nil {
 			return nil, err
 		}
 	} else if key == nil {
 		return nil, fmt.Errorf("%w: no desKey sent and no pre-shared SM4 key configured", ErrDecrypt)
 	}
+	ct, err := base64.StdEncoding.DecodeString(strings.TrimSpace(env.Encrypt))
+	if err != nil || len(ct) == 0 || len(ct)%16 != 0 {
+		return nil, fmt.Errorf("%w: encrypt is not base64 of whole SM4 blocks", ErrDecrypt)
+	}
 	var pt []byte
-	if d.mode == SM4CBC {
-		pt, err = crypt.SM4CBCDecrypt(key, d.iv, ct)
+	if d.mode == SM4ModeCBC {
+		pt, err = gm.SM4CBCDecrypt(key, d.iv, ct)
 	} else {
-		pt, err = crypt.SM4ECBDecrypt(key, ct)
+		pt, err = gm.SM4ECBDecrypt(key, ct)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: encrypt", ErrDecrypt)
@@ -155,20 +240,24 @@ func (d *decrypter) Decrypt(_ context.Context, env Envelope) ([]byte, error) {
 // unwrap SM2-decrypts desKey into the 16-byte SM4 key. The key inside may be
 // raw, or its hex or base64 text.
 func (d *decrypter) unwrap(desKey string) ([]byte, error) {
-	ct, err := base64.StdEncoding.DecodeString(strings.TrimSpace(desKey))
+	desKey = strings.TrimSpace(desKey)
+	if len(desKey) > maxDesKey {
+		return nil, fmt.Errorf("%w: desKey is %d characters, longer than any SM2-wrapped SM4 key", ErrDecrypt, len(desKey))
+	}
+	ct, err := base64.StdEncoding.DecodeString(desKey)
 	if err != nil {
 		return nil, fmt.Errorf("%w: desKey is not base64", ErrDecrypt)
 	}
 	var pt []byte
 	switch d.enc {
-	case SM2C1C3C2:
-		pt, err = crypt.SM2Decrypt(d.priv, ct, crypt.SM2C1C3C2)
-	case SM2C1C2C3:
-		pt, err = crypt.SM2Decrypt(d.priv, ct, crypt.SM2C1C2C3)
-	case SM2ASN1:
-		pt, err = crypt.SM2Decrypt(d.priv, ct, crypt.SM2ASN1)
+	case SM2EncodingC1C3C2:
+		pt, err = gm.SM2Decrypt(d.priv, ct, gm.SM2C1C3C2)
+	case SM2EncodingC1C2C3:
+		pt, err = gm.SM2Decrypt(d.priv, ct, gm.SM2C1C2C3)
+	case SM2EncodingASN1:
+		pt, err = gm.SM2Decrypt(d.priv, ct, gm.SM2ASN1)
 	default:
-		pt, _, err = crypt.SM2DecryptAuto(d.priv, ct)
+		pt, _, err = gm.SM2DecryptAuto(d.priv, ct)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: desKey", ErrDecrypt)
@@ -197,4 +286,12 @@ func ParseSM4Key(s string) ([]byte, error) {
 		return []byte(s), nil
 	}
 	return nil, errors.New("scancode: SM4 key is not 16 bytes raw, 32 hex characters or base64 of 16 bytes")
+}
+
+// lenOf prints a length for a masked field ("" stays empty).
+func lenOf(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "[" + strconv.Itoa(len(s)) + " bytes]"
 }

@@ -5,57 +5,93 @@
 //
 // # Usage
 //
-// Build a Decrypter once from the platform's keys, then mount the handler on
-// the platform's receiveAppLogController/receiveScanData endpoint:
+// Build a Decrypter once from the platform's keys, then mount the handler
+// on the platform's receiveAppLogController/receiveScanData endpoint:
 //
 //	dec, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: pemBytes})
 //	...
-//	h := scancode.NewHandler(dec, func(ctx context.Context, c *scancode.Callback) error {
-//		switch p := c.Payload.(type) {
-//		case *scancode.UserInfo:
-//			return bindUser(ctx, p) // store by p.TID for the front end
-//		}
-//		return nil
-//	}, scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)))
+//	tids, err := scancode.NewTIDStore() // scancode.WithLists(yourRedisLists) for several processes
+//	...
+//	h, err := scancode.NewCallbackHandler(dec, func(ctx context.Context, c *scancode.Callback) error {
+//		return tids.Put(ctx, c) // the front end polls tids.Get(ctx, tId)
+//	}, scancode.WithDedupStore(yourRedisDedup))
+//	...
 //	http.Handle("/receiveAppLogController/receiveScanData", h)
 //
-// Parse does the same for hosts on another framework: it takes the
-// Content-Type and the raw body.
+// ParseCallback does the same for hosts on another web framework: it takes
+// the request's header and raw body.
+//
+// The names follow the SDK's shared table (CONTRIBUTING, "One shape per
+// concept") with Callback, the provider's own word, for what is pushed.
+// There is no Client (the module makes no outbound call), so the verifier
+// of the table is the Decrypter: what decryption needs, and nothing else.
 //
 // # Decryption
 //
-// The provider's cipher is not public. The built-in Decrypter implements the
-// digital envelope the docs describe: desKey, SM2-decrypted with the
+// The provider's cipher is not public. The built-in Decrypter implements
+// the digital envelope the docs describe: desKey, SM2-decrypted with the
 // platform's private key, is the SM4 key under which encrypt was made (SM4
-// with PKCS#7, base64); without desKey, a pre-shared SM4 key is used. The SM2
-// ciphertext layout (C1C3C2, C1C2C3, ASN.1, or Auto, the default) and the SM4
-// mode (ECB, the default, or CBC with an IV) are options. A platform that
-// agreed another scheme plugs its own Decrypter in.
+// with PKCS#7, base64); without desKey, a pre-shared SM4 key is used. The
+// SM2 ciphertext layout (SM2EncodingC1C3C2, SM2EncodingC1C2C3,
+// SM2EncodingASN1, or SM2EncodingAuto, the default) and the SM4 mode
+// (SM4ModeECB, the default, or SM4ModeCBC with an IV) are options. A
+// platform that agreed another scheme plugs its own Decrypter in.
 //
-// # Wire names
+// # Wire names and checks
+//
+// The request has parameters type, data (a JSON string {"encrypt","desKey"})
+// and platformCode, sent as a form or as JSON: both are accepted. type must
+// be two ASCII letters or digits (the seed: "type | varchar(2)") and
+// platformCode, when present, 11 (protocols.md); both are checked before
+// any decryption. An unknown two-character type is delivered with its
+// decrypted JSON in Callback.Raw, never refused.
 //
 // Payload fields carry the seed's names as JSON names. The seed spells the
-// event ID tId (01, 08), TId (02, 03, 05, 06, 09, 13, 14) and tid (12);
-// decoding accepts any spelling, and EventID returns it. The request has
-// parameters type, data (a JSON string {"encrypt","desKey"}) and
-// platformCode, sent as a form or as JSON: both are accepted. An unknown type
-// is delivered with its decrypted JSON in Callback.Raw, never refused.
+// event ID tId (01, 08), TId (02, 03, 05, 06, 09, 13, 14) and tid (12), so
+// names are matched case-insensitively, and EventID returns the tId
+// whatever its spelling. For the same reason a decrypted object with two
+// members whose names differ only in case (or not at all) is refused: its
+// typed payload would differ from the raw JSON.
 //
 // # Callbacks
 //
 // The handler answers {"header":{"ret":"0","msg":"ok"},"data":null} only
-// after the HandlerFunc returned nil, and ret "1" with a short fixed reason
-// otherwise (no payload or key material in it), so the app server retries.
-// With a DedupStore, a duplicate of a handled callback is acknowledged
-// without calling the HandlerFunc again, and a duplicate arriving while the
-// first is being handled is not acknowledged. Callback.IdempotencyKey is the
-// type, the tId and a hash of the content. TIDStore keeps callbacks by tId
-// for the front end; QRCode encodes and parses the QR content.
+// after the CallbackFunc returned nil, and ret "1" with a short fixed
+// reason otherwise (no payload or key material in it), so the app server
+// retries. Deliveries are deduplicated by Callback.IdempotencyKey, the type,
+// the tId and a hash of the decrypted content: in memory by default,
+// across processes with WithDedupStore (any store.Dedup, such as the one a
+// host already runs for the SDK's other modules), or not at all with
+// WithoutDedup. A duplicate of a handled callback is acknowledged without
+// calling the CallbackFunc again; one arriving while the first is being
+// handled is not acknowledged; a CallbackFunc that fails or panics releases
+// the callback, so the redelivery is handled. The body is bounded in size
+// (WithMaxBodyBytes, DefaultMaxBodyBytes) and in time (WithReadTimeout,
+// DefaultReadTimeout) by the handler itself; still give the http.Server its
+// own ReadHeaderTimeout, ReadTimeout and WriteTimeout.
+//
+// TIDStore keeps callbacks by tId for the front end, on any store.Lists.
+// QRCode encodes and parses the QR content; NewTID and ValidateTID make and
+// check a tId.
+//
+// # Trust
+//
+// The protocol has no signature. What decrypts under the platform's key is
+// taken as the app server's: anyone holding the platform's SM2 public key
+// can make such a callback, and the outer form (type, platformCode) is not
+// protected at all, so restrict the endpoint to the app server's addresses
+// and TLS. Refusing junk is cheap: the shapes are checked in linear scans
+// before any decryption, and a forged desKey costs one SM2 decryption
+// (about a millisecond) before the ciphertext is touched.
 //
 // # Errors
 //
-// Parse returns errors matching ErrMalformed (not a scan callback) or
-// ErrDecrypt (the data does not decrypt under the configured keys). Payload
-// types that carry personal data (UserInfo, EncryptionCert) implement
-// slog.LogValuer and mask it.
+// ParseCallback returns errors matching ErrMalformedCallback (not a scan
+// callback) or ErrDecrypt (the data does not decrypt under the configured
+// keys, or a host Decrypter failed); none quotes the body or a key.
+// NewDecrypter, NewCallbackHandler and NewTIDStore name every bad setting
+// at once. Every type that carries personal data (names, ID card and phone
+// numbers, the personal transaction code), a certificate, a signature, a
+// token or a key prints masked through fmt and slog, as a value and as a
+// pointer.
 package scancode

@@ -3,13 +3,13 @@ package scancode
 import (
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"strings"
-
-	"github.com/bizapi-cn/go-sdk/internal/mask"
 )
 
-// Type is the callback's "type" parameter, the kind of data the app shares.
+// Type is the callback's "type" parameter, the kind of data the app shares:
+// two characters (the seed: "type | varchar(2)"). ParseCallback refuses
+// any other length; a two-character type that is not below is delivered
+// with its raw payload.
 type Type string
 
 // The callback types of the seed. The provider's two doc sets differ in
@@ -114,7 +114,8 @@ type ScanStatus struct {
 func (p *ScanStatus) EventID() string { return p.TID }
 
 // UserInfo is types 02, 09 and 13 (13 adds AlgorithmType and
-// CertBelongType). It carries personal data: log it through LogValue.
+// CertBelongType). It carries personal data, masked when it is printed
+// (fmt or slog, value or pointer).
 type UserInfo struct {
 	TID                     string           `json:"TId"`
 	PersonName              string           `json:"personName"`
@@ -143,28 +144,6 @@ type UserInfo struct {
 
 // EventID implements Payload.
 func (p *UserInfo) EventID() string { return p.TID }
-
-// LogValue masks the personal data and drops the token and signature.
-func (p *UserInfo) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("tId", p.TID),
-		slog.String("personName", mask.Name(p.PersonName)),
-		slog.String("telephoneNum", mask.Phone(p.TelephoneNum)),
-		slog.String("idCard", mask.IDCard(p.IDCard)),
-		slog.String("legalName", p.LegalName),
-		slog.String("legalIDCard", mask.IDCard(p.LegalIDCard)),
-		slog.String("managerTelephoneNum", mask.Phone(p.ManagerTelephoneNum)),
-		slog.String("loginUserType", string(p.LoginUserType)),
-		slog.String("accessToken", mask.Secret(p.AccessToken)),
-	)
-}
-
-// String returns a masked one-line form.
-func (p *UserInfo) String() string {
-	return "UserInfo{tId=" + p.TID + " personName=" + mask.Name(p.PersonName) +
-		" telephoneNum=" + mask.Phone(p.TelephoneNum) + " idCard=" + mask.IDCard(p.IDCard) +
-		" loginUserType=" + string(p.LoginUserType) + "}"
-}
 
 // SealWithdrawal is type 03.
 type SealWithdrawal struct {
@@ -200,12 +179,6 @@ type EncryptionCert struct {
 
 // EventID implements Payload.
 func (p *EncryptionCert) EventID() string { return p.TID }
-
-// LogValue masks the phone number.
-func (p *EncryptionCert) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("tId", p.TID), slog.String("encCertSn", p.EncCertSn),
-		slog.String("algorithm", p.Algorithm), slog.String("telephoneNum", mask.Phone(p.TelephoneNum)))
-}
 
 // DecryptInfo is one entry of type 06's decryptInfoList.
 type DecryptInfo struct {

@@ -3,6 +3,13 @@
 // scheme and POSTs them to a receiver, checks the answer's format, retries on
 // ret "1" or no answer, and can send duplicates, corrupted ciphertexts and
 // unknown types. It uses no network beyond the receiver URL it is given.
+//
+// NewApp() with no option encrypts to the package's own test key pair, so
+// a receiver under test decrypts with SM2PrivateKeyPEM:
+//
+//	dec, _ := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: scancodetest.SM2PrivateKeyPEM()})
+//	app, _ := scancodetest.NewApp(scancodetest.WithReceiverURL(srv.URL), scancodetest.WithPlatformCode("M1100000034"))
+//	res, err := app.Send(ctx, scancode.TypeScanStatus, scancode.ScanStatus{TID: tid, IsScaned: scancode.ScanStateScanned})
 package scancodetest
 
 import (
@@ -16,12 +23,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/bizapi-cn/go-sdk/internal/crypt"
-	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/scancode"
 	"github.com/tjfoc/gmsm/sm2"
 )
@@ -31,62 +40,231 @@ type Body int
 
 // Body encodings.
 const (
-	Form Body = iota // application/x-www-form-urlencoded
-	JSON             // application/json, data as a JSON string
+	BodyForm Body = iota // application/x-www-form-urlencoded
+	BodyJSON             // application/json, data as a JSON string
 )
 
-// Config configures an App.
-type Config struct {
-	// ReceiverURL is where callbacks are POSTed.
-	ReceiverURL string
-	// PlatformCode is sent as platformCode (11 characters).
-	PlatformCode string
-	// SM2PublicKey is the platform's SM2 public key (PEM, base64 or hex): a
-	// fresh SM4 key per callback is wrapped into desKey. Without it, SM4Key
-	// is a pre-shared key and no desKey is sent.
-	SM2PublicKey []byte
-	SM4Key       []byte
-	// SM2Encoding of desKey; scancode.SM2Auto means C1C3C2.
-	SM2Encoding scancode.SM2Encoding
-	SM4Mode     scancode.SM4Mode
-	IV          []byte
-	// Body is the request encoding (Form by default).
-	Body Body
-	// MaxAttempts per callback (3 by default); RetryDelay between them.
-	MaxAttempts int
-	RetryDelay  time.Duration
-	HTTPClient  *http.Client
+// String names the encoding.
+func (b Body) String() string {
+	switch b {
+	case BodyForm:
+		return "form"
+	case BodyJSON:
+		return "JSON"
+	}
+	return "Body(" + strconv.Itoa(int(b)) + ")"
+}
+
+// AppOption configures an App. An option refuses a nil, empty, zero or
+// negative value, and a value the app server would never send.
+type AppOption func(*config) error
+
+type config struct {
+	receiverURL  string
+	platformCode string
+	sm2Public    []byte
+	sm4Key       []byte
+	enc          scancode.SM2Encoding
+	mode         scancode.SM4Mode
+	iv           []byte
+	body         Body
+	maxAttempts  int
+	retryDelay   time.Duration
+	httpClient   *http.Client
+}
+
+// WithReceiverURL is where callbacks are POSTed (needed by Send, SendRaw,
+// SendCorrupted and Burst, not by Envelope and Request).
+func WithReceiverURL(u string) AppOption {
+	return func(c *config) error {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("WithReceiverURL(%q): want an http or https URL", u)
+		}
+		c.receiverURL = u
+		return nil
+	}
+}
+
+// WithPlatformCode sets the platformCode parameter, 11 letters or digits
+// (protocols.md: "platformCode (11 chars)"). Without it the parameter is
+// not sent.
+func WithPlatformCode(code string) AppOption {
+	return func(c *config) error {
+		if len(code) != 11 || strings.IndexFunc(code, func(r rune) bool {
+			return !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
+		}) >= 0 {
+			return fmt.Errorf("WithPlatformCode: %d characters, want 11 letters or digits", len(code))
+		}
+		c.platformCode = code
+		return nil
+	}
+}
+
+// WithSM2PublicKey sets the platform's SM2 public key (PEM, base64 or
+// hex): a fresh SM4 key per callback is wrapped into desKey. Without it and
+// without WithSM4Key, the App encrypts to its own test key pair
+// (SM2PublicKeyPEM, whose private half is SM2PrivateKeyPEM).
+func WithSM2PublicKey(pem []byte) AppOption {
+	return func(c *config) error {
+		if len(pem) == 0 {
+			return errors.New("WithSM2PublicKey: empty key")
+		}
+		if _, err := gm.ParseSM2PublicKey(pem); err != nil {
+			return fmt.Errorf("WithSM2PublicKey: %s", strings.TrimPrefix(err.Error(), "keys: "))
+		}
+		c.sm2Public = bytes.Clone(pem)
+		return nil
+	}
+}
+
+// WithPlatformPrivateKey encrypts to the public half of the platform's
+// SM2 private key (PEM, base64 or hex), for a program that holds only the
+// private key and drives its own receiver. The real app server holds only
+// the public key: prefer WithSM2PublicKey where you have it.
+func WithPlatformPrivateKey(pem []byte) AppOption {
+	return func(c *config) error {
+		if len(pem) == 0 {
+			return errors.New("WithPlatformPrivateKey: empty key")
+		}
+		priv, err := gm.ParseSM2PrivateKey(pem)
+		if err != nil {
+			return fmt.Errorf("WithPlatformPrivateKey: %s", strings.TrimPrefix(err.Error(), "keys: "))
+		}
+		c.sm2Public = []byte(fmt.Sprintf("04%064x%064x", priv.X, priv.Y))
+		return nil
+	}
+}
+
+// WithSM4Key sets a pre-shared 16-byte SM4 key: no desKey is sent. With
+// WithSM2PublicKey too, the SM2 envelope wins.
+func WithSM4Key(key []byte) AppOption {
+	return func(c *config) error {
+		if len(key) != 16 {
+			return fmt.Errorf("WithSM4Key: %d bytes, want 16", len(key))
+		}
+		c.sm4Key = bytes.Clone(key)
+		return nil
+	}
+}
+
+// WithSM2Encoding sets desKey's layout (C1C3C2 by default; Auto is not an
+// encoding a sender can use).
+func WithSM2Encoding(e scancode.SM2Encoding) AppOption {
+	return func(c *config) error {
+		switch e {
+		case scancode.SM2EncodingC1C3C2, scancode.SM2EncodingC1C2C3, scancode.SM2EncodingASN1:
+			c.enc = e
+			return nil
+		}
+		return fmt.Errorf("WithSM2Encoding(%v): want C1C3C2, C1C2C3 or ASN.1", e)
+	}
+}
+
+// WithSM4CBC encrypts in CBC mode with the 16-byte iv (ECB by default).
+func WithSM4CBC(iv []byte) AppOption {
+	return func(c *config) error {
+		if len(iv) != 16 {
+			return fmt.Errorf("WithSM4CBC: IV of %d bytes, want 16", len(iv))
+		}
+		c.mode, c.iv = scancode.SM4ModeCBC, bytes.Clone(iv)
+		return nil
+	}
+}
+
+// WithBody sets the request encoding (BodyForm by default).
+func WithBody(b Body) AppOption {
+	return func(c *config) error {
+		if b != BodyForm && b != BodyJSON {
+			return fmt.Errorf("WithBody(%v): want BodyForm or BodyJSON", b)
+		}
+		c.body = b
+		return nil
+	}
+}
+
+// WithMaxAttempts sets how many times a callback is sent before the App
+// gives up (3 by default).
+func WithMaxAttempts(n int) AppOption {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxAttempts(%d): want a positive number", n)
+		}
+		c.maxAttempts = n
+		return nil
+	}
+}
+
+// WithRetryDelay sets the wait between attempts (none by default).
+func WithRetryDelay(d time.Duration) AppOption {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("WithRetryDelay(%v): want a positive duration", d)
+		}
+		c.retryDelay = d
+		return nil
+	}
+}
+
+// WithHTTPClient sets the client callbacks are sent with (one with a
+// 10-second timeout by default).
+func WithHTTPClient(hc *http.Client) AppOption {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient(nil)")
+		}
+		c.httpClient = hc
+		return nil
+	}
 }
 
 // App is a fake app server. It is safe for concurrent use.
 type App struct {
-	cfg  Config
+	cfg  config
 	pub  *sm2.PublicKey
 	sent atomic.Int64
 }
 
-// NewApp checks cfg and returns an App.
-func NewApp(cfg Config) (*App, error) {
+// NewApp returns an App, reporting every option's error at once.
+func NewApp(opts ...AppOption) (*App, error) {
+	cfg := config{enc: scancode.SM2EncodingC1C3C2, maxAttempts: 3}
+	var errs []error
+	for _, o := range opts {
+		if o == nil {
+			errs = append(errs, errors.New("nil AppOption"))
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("scancodetest: NewApp: %w", err)
+	}
+	if cfg.sm2Public == nil && cfg.sm4Key == nil {
+		cfg.sm2Public = SM2PublicKeyPEM()
+	}
 	a := &App{cfg: cfg}
-	if len(cfg.SM2PublicKey) > 0 {
-		pub, err := keys.ParseSM2PublicKey(cfg.SM2PublicKey)
+	if cfg.sm2Public != nil {
+		pub, err := gm.ParseSM2PublicKey(cfg.sm2Public)
 		if err != nil {
-			return nil, fmt.Errorf("scancodetest: %w", err)
+			return nil, fmt.Errorf("scancodetest: NewApp: %w", err)
 		}
 		a.pub = pub
-	} else if len(cfg.SM4Key) != 16 {
-		return nil, errors.New("scancodetest: need SM2PublicKey or a 16-byte SM4Key")
 	}
-	if cfg.SM4Mode == scancode.SM4CBC && len(cfg.IV) != 16 {
-		return nil, errors.New("scancodetest: CBC needs a 16-byte IV")
-	}
-	if a.cfg.MaxAttempts <= 0 {
-		a.cfg.MaxAttempts = 3
-	}
-	if a.cfg.HTTPClient == nil {
-		a.cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	if a.cfg.httpClient == nil {
+		a.cfg.httpClient = &http.Client{Timeout: 10 * time.Second}
 	}
 	return a, nil
+}
+
+// String describes the App without its keys.
+func (a *App) String() string {
+	scheme := "pre-shared SM4 " + a.cfg.mode.String()
+	if a.pub != nil {
+		scheme = "SM2 " + a.cfg.enc.String() + " + SM4 " + a.cfg.mode.String()
+	}
+	return fmt.Sprintf("scancodetest.App{receiver=%q platformCode=%q %s body=%v}", a.cfg.receiverURL, a.cfg.platformCode, scheme, a.cfg.body)
 }
 
 // Requests returns how many HTTP requests the App has sent.
@@ -99,29 +277,29 @@ func (a *App) Envelope(payload any) (scancode.Envelope, error) {
 	if err != nil {
 		return scancode.Envelope{}, err
 	}
-	key := a.cfg.SM4Key
+	key := a.cfg.sm4Key
 	var env scancode.Envelope
 	if a.pub != nil {
 		key = make([]byte, 16)
 		_, _ = rand.Read(key)
-		enc := crypt.SM2C1C3C2
-		switch a.cfg.SM2Encoding {
-		case scancode.SM2C1C2C3:
-			enc = crypt.SM2C1C2C3
-		case scancode.SM2ASN1:
-			enc = crypt.SM2ASN1
+		enc := gm.SM2C1C3C2
+		switch a.cfg.enc {
+		case scancode.SM2EncodingC1C2C3:
+			enc = gm.SM2C1C2C3
+		case scancode.SM2EncodingASN1:
+			enc = gm.SM2ASN1
 		}
-		wrapped, err := crypt.SM2Encrypt(a.pub, key, enc)
+		wrapped, err := gm.SM2Encrypt(a.pub, key, enc)
 		if err != nil {
 			return env, err
 		}
 		env.DesKey = base64.StdEncoding.EncodeToString(wrapped)
 	}
 	var ct []byte
-	if a.cfg.SM4Mode == scancode.SM4CBC {
-		ct, err = crypt.SM4CBCEncrypt(key, a.cfg.IV, plain)
+	if a.cfg.mode == scancode.SM4ModeCBC {
+		ct, err = gm.SM4CBCEncrypt(key, a.cfg.iv, plain)
 	} else {
-		ct, err = crypt.SM4ECBEncrypt(key, plain)
+		ct, err = gm.SM4ECBEncrypt(key, plain)
 	}
 	if err != nil {
 		return env, err
@@ -140,17 +318,27 @@ func toJSON(payload any) ([]byte, error) {
 	return json.Marshal(payload)
 }
 
-// Request builds the HTTP body and Content-Type for one callback.
+// Request builds the HTTP body and Content-Type for one callback. It sends
+// typ as given, so a test can build a request the app server would not
+// send (a type of another length); platformCode is sent only when
+// WithPlatformCode was given.
 func (a *App) Request(typ scancode.Type, env scancode.Envelope) (contentType string, body []byte, err error) {
 	data, err := json.Marshal(env)
 	if err != nil {
 		return "", nil, err
 	}
-	if a.cfg.Body == JSON {
-		b, err := json.Marshal(map[string]string{"type": string(typ), "data": string(data), "platformCode": a.cfg.PlatformCode})
+	if a.cfg.body == BodyJSON {
+		m := map[string]string{"type": string(typ), "data": string(data)}
+		if a.cfg.platformCode != "" {
+			m["platformCode"] = a.cfg.platformCode
+		}
+		b, err := json.Marshal(m)
 		return "application/json", b, err
 	}
-	form := url.Values{"type": {string(typ)}, "data": {string(data)}, "platformCode": {a.cfg.PlatformCode}}
+	form := url.Values{"type": {string(typ)}, "data": {string(data)}}
+	if a.cfg.platformCode != "" {
+		form.Set("platformCode", a.cfg.platformCode)
+	}
 	return "application/x-www-form-urlencoded", []byte(form.Encode()), nil
 }
 
@@ -203,12 +391,17 @@ func (a *App) SendCorrupted(ctx context.Context, typ scancode.Type, payload any)
 func (a *App) SendRaw(ctx context.Context, contentType string, body []byte) (Result, error) {
 	var res Result
 	var lastErr error
-	for res.Attempts < a.cfg.MaxAttempts {
-		if res.Attempts > 0 && a.cfg.RetryDelay > 0 {
+	if a.cfg.receiverURL == "" {
+		return res, errors.New("scancodetest: no receiver URL (WithReceiverURL)")
+	}
+	for res.Attempts < a.cfg.maxAttempts {
+		if res.Attempts > 0 && a.cfg.retryDelay > 0 {
+			t := time.NewTimer(a.cfg.retryDelay)
 			select {
 			case <-ctx.Done():
+				t.Stop()
 				return res, ctx.Err()
-			case <-time.After(a.cfg.RetryDelay):
+			case <-t.C:
 			}
 		}
 		res.Attempts++
@@ -232,13 +425,13 @@ func (a *App) SendRaw(ctx context.Context, contentType string, body []byte) (Res
 // post sends once and validates the answer: exactly
 // {"header":{"ret":"0"|"1","msg":…},"data":null}.
 func (a *App) post(ctx context.Context, contentType string, body []byte) (Answer, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.cfg.ReceiverURL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.cfg.receiverURL, bytes.NewReader(body))
 	if err != nil {
 		return Answer{}, err
 	}
 	req.Header.Set("Content-Type", contentType)
 	a.sent.Add(1)
-	resp, err := a.cfg.HTTPClient.Do(req)
+	resp, err := a.cfg.httpClient.Do(req)
 	if err != nil {
 		return Answer{}, err
 	}

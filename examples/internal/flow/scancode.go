@@ -13,10 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bizapi-cn/go-sdk/internal/gm"
-
-	"github.com/bizapi-cn/go-sdk/internal/mask"
-	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/scancode"
 	"github.com/bizapi-cn/go-sdk/scancode/scancodetest"
 )
@@ -45,20 +41,13 @@ func Step(w io.Writer, name string, fn func() error) error {
 
 // Scancode starts a receiver, drives the fake app server through a login
 // scan (01 then 02) and a signing (13 then 14) against it, and prints each
-// typed payload with personal data masked.
+// callback the same way, personal data masked.
 func Scancode(ctx context.Context, w io.Writer, cfg ScancodeConfig) error {
 	w = locked(w)
 	privPEM := cfg.SM2PrivateKey
 	if privPEM == nil {
-		var err error
-		if privPEM, err = testvectors.Read("keys/sm2_private.pem"); err != nil {
-			return fmt.Errorf("load test key: %w", err)
-		}
-		fmt.Fprintln(w, "  using the SM2 test key (set SCANCODE_SM2_PRIVATE_KEY for yours)")
-	}
-	priv, err := gm.ParseSM2PrivateKey(privPEM)
-	if err != nil {
-		return fmt.Errorf("SCANCODE_SM2_PRIVATE_KEY: %w", err)
+		privPEM = scancodetest.SM2PrivateKeyPEM()
+		fmt.Fprintln(w, "  using the fake app's SM2 test key (set SCANCODE_SM2_PRIVATE_KEY for yours)")
 	}
 	dec, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: privPEM, SM4Key: cfg.SM4Key})
 	if err != nil {
@@ -67,14 +56,20 @@ func Scancode(ctx context.Context, w io.Writer, cfg ScancodeConfig) error {
 
 	var mu sync.Mutex
 	got := map[scancode.Type]*scancode.Callback{}
-	store := scancode.NewMemoryTIDStore(0, nil)
-	h := scancode.NewHandler(dec, func(ctx context.Context, c *scancode.Callback) error {
+	tids, err := scancode.NewTIDStore()
+	if err != nil {
+		return err
+	}
+	h, err := scancode.NewCallbackHandler(dec, func(ctx context.Context, c *scancode.Callback) error {
 		mu.Lock()
 		got[c.Type] = c
 		mu.Unlock()
-		fmt.Fprintf(w, "  received type %s: %s\n", c.Type, describe(c))
-		return store.Put(ctx, c)
-	}, scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)), scancode.WithLogger(orDiscard(cfg.Logger)))
+		fmt.Fprintf(w, "  received %v\n", c)
+		return tids.Put(ctx, c)
+	}, scancode.WithLogger(orDiscard(cfg.Logger)))
+	if err != nil {
+		return err
+	}
 
 	addr := cfg.Addr
 	if addr == "" {
@@ -84,14 +79,14 @@ func Scancode(ctx context.Context, w io.Writer, cfg ScancodeConfig) error {
 	if err != nil {
 		return fmt.Errorf("listen on SCANCODE_ADDR %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	url := "http://" + ln.Addr().String() + "/receiveAppLogController/receiveScanData"
 	fmt.Fprintf(w, "  receiver listening on %s\n", url)
 
-	pubHex := fmt.Sprintf("04%064x%064x", priv.X, priv.Y)
-	app, err := scancodetest.NewApp(scancodetest.Config{ReceiverURL: url, PlatformCode: "M1100000034", SM2PublicKey: []byte(pubHex)})
+	app, err := scancodetest.NewApp(scancodetest.WithReceiverURL(url), scancodetest.WithPlatformCode("M1100000034"),
+		scancodetest.WithPlatformPrivateKey(privPEM))
 	if err != nil {
 		return err
 	}
@@ -128,7 +123,7 @@ func Scancode(ctx context.Context, w io.Writer, cfg ScancodeConfig) error {
 		{"signing: 13 signer info", send(scancode.TypeSignerUserInfo, signer)},
 		{"signing: 14 signature values", send(scancode.TypeSignatureValues, scancode.SignatureValues{TID: tid, UseStatus: scancode.UseStatusUsed, SignatureValueList: scancode.SignatureValueList{"MEUCIQ-sig-1", "MEUCIQ-sig-2"}})},
 		{"front end: query by tId", func() error {
-			cs, err := store.Get(ctx, tid)
+			cs, err := tids.Get(ctx, tid)
 			if err != nil {
 				return err
 			}
@@ -154,22 +149,4 @@ func Scancode(ctx context.Context, w io.Writer, cfg ScancodeConfig) error {
 		fmt.Fprintln(w, "  skipped: waiting for the real app server (set SCANCODE_ADDR to listen for it)")
 	}
 	return nil
-}
-
-// describe prints a payload with personal data masked.
-func describe(c *scancode.Callback) string {
-	switch p := c.Payload.(type) {
-	case *scancode.ScanStatus:
-		return fmt.Sprintf("ScanStatus{tId=%s isScaned=%s}", p.TID, p.IsScaned)
-	case *scancode.UserInfo:
-		return p.String()
-	case *scancode.SignatureValues:
-		return fmt.Sprintf("SignatureValues{tId=%s useStatus=%s values=%d}", p.TID, p.UseStatus, len(p.SignatureValueList))
-	case *scancode.EncryptionCert:
-		return fmt.Sprintf("EncryptionCert{tId=%s telephoneNum=%s}", p.TID, mask.Phone(p.TelephoneNum))
-	case nil:
-		return fmt.Sprintf("unknown type, %d bytes of JSON", len(c.Raw))
-	default:
-		return fmt.Sprintf("%T{tId=%s}", p, p.EventID())
-	}
 }

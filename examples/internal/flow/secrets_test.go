@@ -316,9 +316,12 @@ func scancodeFailures(t *testing.T, ctx context.Context, cap *capture, log *slog
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := scancode.NewHandler(d, func(context.Context, *scancode.Callback) error { return nil }, scancode.WithLogger(log))
-	app, _ := scancodetest.NewApp(scancodetest.Config{SM2PublicKey: read(t, "sm2_public.pem"), PlatformCode: "M1100000034"})
-	other, _ := scancodetest.NewApp(scancodetest.Config{SM4Key: []byte("fedcba9876543210"), PlatformCode: "M1100000034"})
+	h, err := scancode.NewCallbackHandler(d, func(context.Context, *scancode.Callback) error { return nil }, scancode.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := scancodetest.NewApp(scancodetest.WithSM2PublicKey(read(t, "sm2_public.pem")), scancodetest.WithPlatformCode("M1100000034"))
+	other, _ := scancodetest.NewApp(scancodetest.WithSM4Key([]byte("fedcba9876543210")), scancodetest.WithPlatformCode("M1100000034"))
 	payload := []byte(`{"TId":"M110000003458be5bb800ad450e99a26537ca2d1850","personName":"王五","telephoneNum":"13900139000","idCard":"110101199003074477"}`)
 	for _, a := range []*scancodetest.App{app, other} {
 		env, _ := a.Envelope(payload)
@@ -327,7 +330,7 @@ func scancodeFailures(t *testing.T, ctx context.Context, cap *capture, log *slog
 		env.Encrypt = base64.StdEncoding.EncodeToString(raw)
 		ct, body, _ := a.Request(scancode.TypeUserInfo, env)
 		post(h, ct, nil, body)
-		_, err := scancode.Parse(ctx, ct, body, d)
+		_, err := scancode.ParseCallback(ctx, d, http.Header{"Content-Type": {ct}}, body)
 		cap.err(err)
 	}
 	_, err = scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte("not a key 0123456789abcdef")})

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/scancode"
+	"github.com/bizapi-cn/go-sdk/store"
 )
 
 func loadVectors(t testing.TB) testvectors.Scancode {
@@ -45,13 +47,13 @@ func TestVectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	desKeys := map[scancode.SM2Encoding]string{
-		scancode.SM2ASN1: v.DesKey.ASN1B64, scancode.SM2C1C3C2: v.DesKey.C1C3C2B64, scancode.SM2C1C2C3: v.DesKey.C1C2C3B64,
+		scancode.SM2EncodingASN1: v.DesKey.ASN1B64, scancode.SM2EncodingC1C3C2: v.DesKey.C1C3C2B64, scancode.SM2EncodingC1C2C3: v.DesKey.C1C2C3B64,
 	}
 	ctx := context.Background()
 	for _, m := range v.Messages {
-		mode, iv := scancode.SM4ECB, []byte(nil)
+		mode, iv := scancode.SM4ModeECB, []byte(nil)
 		if m.Mode == "CBC" {
-			mode, iv = scancode.SM4CBC, mustHex(t, m.IVHex)
+			mode, iv = scancode.SM4ModeCBC, mustHex(t, m.IVHex)
 		}
 		var want map[string]any
 		if err := json.Unmarshal([]byte(m.Payload), &want); err != nil {
@@ -72,12 +74,12 @@ func TestVectors(t *testing.T) {
 		}
 		for _, key := range [][]byte{pemKey, []byte(v.SM2PrivateHex)} {
 			for enc, desKey := range desKeys {
-				for _, cfgEnc := range []scancode.SM2Encoding{enc, scancode.SM2Auto} {
+				for _, cfgEnc := range []scancode.SM2Encoding{enc, scancode.SM2EncodingAuto} {
 					d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: key, SM2Encoding: cfgEnc, SM4Mode: mode, IV: iv})
 					if err != nil {
 						t.Fatal(err)
 					}
-					c, err := scancode.Parse(ctx, "application/x-www-form-urlencoded", formBody(m.Type, m.EncryptB64, desKey), d)
+					c, err := parse(ctx, "application/x-www-form-urlencoded", formBody(m.Type, m.EncryptB64, desKey), d)
 					check(m.Type+"/"+m.Mode+"/envelope", c, err)
 				}
 			}
@@ -86,7 +88,7 @@ func TestVectors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := scancode.Parse(ctx, "", formBody(m.Type, m.EncryptB64, ""), d)
+		c, err := parse(ctx, "", formBody(m.Type, m.EncryptB64, ""), d)
 		check(m.Type+"/"+m.Mode+"/pre-shared", c, err)
 	}
 }
@@ -105,12 +107,12 @@ func tidKey(m map[string]any) string {
 func TestVectorsWrongEncodingFails(t *testing.T) {
 	t.Parallel()
 	v := loadVectors(t)
-	d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte(v.SM2PrivateHex), SM2Encoding: scancode.SM2C1C2C3})
+	d, err := scancode.NewDecrypter(scancode.DecrypterConfig{SM2PrivateKey: []byte(v.SM2PrivateHex), SM2Encoding: scancode.SM2EncodingC1C2C3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := v.Messages[0]
-	_, err = scancode.Parse(context.Background(), "", formBody(m.Type, m.EncryptB64, v.DesKey.C1C3C2B64), d)
+	_, err = parse(context.Background(), "", formBody(m.Type, m.EncryptB64, v.DesKey.C1C3C2B64), d)
 	if err == nil {
 		t.Fatal("Parse with the wrong SM2 encoding = nil error")
 	}
@@ -123,4 +125,29 @@ func mustRead(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// parse is ParseCallback with the Content-Type given as a string.
+func parse(ctx context.Context, ct string, body []byte, d scancode.Decrypter) (*scancode.Callback, error) {
+	return scancode.ParseCallback(ctx, d, http.Header{"Content-Type": {ct}}, body)
+}
+
+// newHandler is NewCallbackHandler for a test: an error fails it.
+func newHandler(t testing.TB, d scancode.Decrypter, fn scancode.CallbackFunc, opts ...scancode.HandlerOption) http.Handler {
+	t.Helper()
+	h, err := scancode.NewCallbackHandler(d, fn, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// memDedup is a fresh in-memory dedup store.
+func memDedup(t testing.TB) store.Dedup {
+	t.Helper()
+	s, err := store.NewMemoryDedup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

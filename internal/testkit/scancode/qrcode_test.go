@@ -1,11 +1,8 @@
 package scancode_test
 
 import (
-	"context"
 	"encoding/base64"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/bizapi-cn/go-sdk/scancode"
 	"github.com/google/go-cmp/cmp"
@@ -53,36 +50,5 @@ func TestTID(t *testing.T) {
 	}
 	if _, err := scancode.NewTID("short"); err == nil {
 		t.Error("NewTID(short) = nil error")
-	}
-}
-
-func TestMemoryTIDStore(t *testing.T) {
-	t.Parallel()
-	now := time.Unix(1_700_000_000, 0)
-	s := scancode.NewMemoryTIDStore(time.Minute, func() time.Time { return now })
-	ctx := context.Background()
-	c1 := &scancode.Callback{Type: scancode.TypeScanStatus, Payload: &scancode.ScanStatus{TID: testTID}}
-	c2 := &scancode.Callback{Type: scancode.TypeUserInfo, Payload: &scancode.UserInfo{TID: testTID}}
-	_ = s.Put(ctx, c1)
-	_ = s.Put(ctx, c2)
-	got, _ := s.Get(ctx, testTID)
-	if len(got) != 2 || got[0] != c1 || got[1] != c2 {
-		t.Fatalf("Get = %v; want [01 02] in order", got)
-	}
-	now = now.Add(2 * time.Minute)
-	if got, _ := s.Get(ctx, testTID); got != nil {
-		t.Errorf("Get after expiry = %v; want nil", got)
-	}
-}
-
-func TestUserInfoMasking(t *testing.T) {
-	t.Parallel()
-	u := &scancode.UserInfo{TID: "t", PersonName: "王小五", TelephoneNum: "13900139000", IDCard: "110101199003074477", AccessToken: "secret-token"}
-	for _, s := range []string{u.String(), u.LogValue().String()} {
-		for _, leak := range []string{"小五", "13900139000", "110101199003074477", "secret-token"} {
-			if strings.Contains(s, leak) {
-				t.Errorf("%q leaks %q", s, leak)
-			}
-		}
 	}
 }

@@ -13,9 +13,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/bizapi-cn/go-sdk/internal/crypt"
-	"github.com/bizapi-cn/go-sdk/internal/loadtest"
-	"github.com/bizapi-cn/go-sdk/internal/tampertest"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
+	"github.com/bizapi-cn/go-sdk/internal/testkit/loadtest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/tampertest"
 	"github.com/bizapi-cn/go-sdk/scancode"
 	"github.com/bizapi-cn/go-sdk/scancode/scancodetest"
 	"github.com/tjfoc/gmsm/sm2"
@@ -34,17 +35,18 @@ func ackedScan(status int, b []byte) bool { return status == 200 && string(b) ==
 
 // TestReliabilityTamperedCallbacks: callbacks encrypted for another key,
 // with a flipped ciphertext or desKey byte, spliced from two callbacks,
-// truncated, oversized, missing a member, sent twice over, of the wrong
-// content type or not UTF-8 are refused with ErrDecrypt or ErrMalformed,
+// truncated, oversized, missing a member, sent twice over, with a type or
+// platformCode of the wrong length, of the wrong content type or not UTF-8
+// are refused with ErrDecrypt or ErrMalformedCallback,
 // answered ret "1", and never reach the host. (The protocol has no
 // signature: what the outer form says, type and platformCode, is not
 // authenticated; RELIABILITY.md says what that leaves open.)
 func TestReliabilityTamperedCallbacks(t *testing.T) {
 	t.Parallel()
-	d, app := fixture(t, scancodetest.Form, scancode.SM2C1C3C2)
+	d, app := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
 	var calls atomic.Int64
-	h := scancode.NewHandler(d, func(context.Context, *scancode.Callback) error { calls.Add(1); return nil },
-		scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)))
+	h := newHandler(t, d, func(context.Context, *scancode.Callback) error { calls.Add(1); return nil },
+		scancode.WithDedupStore(memDedup(t)))
 	payload := []byte(`{"tId":"` + testTID + `","isScaned":"01","qRCodeType":"06"}`)
 	env, _ := app.Envelope(payload)
 	ct, body, _ := app.Request(scancode.TypeScanStatus, env)
@@ -61,12 +63,12 @@ func TestReliabilityTamperedCallbacks(t *testing.T) {
 	other, _ := sm2.GenerateKey(rand.Reader)
 	key := make([]byte, 16)
 	_, _ = rand.Read(key)
-	wrapped, _ := crypt.SM2Encrypt(&other.PublicKey, key, crypt.SM2C1C3C2)
-	ctOther, _ := crypt.SM4ECBEncrypt(key, payload)
+	wrapped, _ := gm.SM2Encrypt(&other.PublicKey, key, gm.SM2C1C3C2)
+	ctOther, _ := gm.SM4ECBEncrypt(key, payload)
 	wrongKey := scancode.Envelope{DesKey: base64.StdEncoding.EncodeToString(wrapped), Encrypt: base64.StdEncoding.EncodeToString(ctOther)}
 	env2, _ := app.Envelope([]byte(`{"tId":"` + testTID + `","isScaned":"02"}`))
 	either := func(err error) bool {
-		return errors.Is(err, scancode.ErrDecrypt) || errors.Is(err, scancode.ErrMalformed)
+		return errors.Is(err, scancode.ErrDecrypt) || errors.Is(err, scancode.ErrMalformedCallback)
 	}
 	cases := []tampertest.Case{
 		{Name: "encrypted for another key", ContentType: ct, Body: form("01", wrongKey), Want: scancode.ErrDecrypt},
@@ -74,18 +76,21 @@ func TestReliabilityTamperedCallbacks(t *testing.T) {
 		{Name: "flipped ciphertext byte (first block)", ContentType: ct, Body: form("01", scancode.Envelope{DesKey: env.DesKey, Encrypt: flip(env.Encrypt, func(int) int { return 3 })})},
 		{Name: "flipped desKey byte", ContentType: ct, Body: form("01", scancode.Envelope{DesKey: flip(env.DesKey, func(n int) int { return n - 5 }), Encrypt: env.Encrypt}), Want: scancode.ErrDecrypt},
 		{Name: "desKey of another callback", ContentType: ct, Body: form("01", scancode.Envelope{DesKey: env2.DesKey, Encrypt: env.Encrypt})},
-		{Name: "data removed", ContentType: ct, Body: []byte("type=02&platformCode=M1100000034"), Want: scancode.ErrMalformed},
-		{Name: "type removed", ContentType: ct, Body: cut(t, body, "&type=01"), Want: scancode.ErrMalformed},
-		{Name: "data sent twice", ContentType: ct, Body: append(bytes.Clone(body), "&data=x"...), Want: scancode.ErrMalformed},
+		{Name: "data removed", ContentType: ct, Body: []byte("type=02&platformCode=M1100000034"), Want: scancode.ErrMalformedCallback},
+		{Name: "type removed", ContentType: ct, Body: cut(t, body, "&type=01"), Want: scancode.ErrMalformedCallback},
+		{Name: "type of three characters", ContentType: ct, Body: bytes.Replace(body, []byte("type=01"), []byte("type=011"), 1), Want: scancode.ErrMalformedCallback},
+		{Name: "type of one character", ContentType: ct, Body: bytes.Replace(body, []byte("type=01"), []byte("type=1"), 1), Want: scancode.ErrMalformedCallback},
+		{Name: "platformCode of twelve", ContentType: ct, Body: bytes.Replace(body, []byte("platformCode=M1100000034"), []byte("platformCode=M11000000345"), 1), Want: scancode.ErrMalformedCallback},
+		{Name: "data sent twice", ContentType: ct, Body: append(bytes.Clone(body), "&data=x"...), Want: scancode.ErrMalformedCallback},
 		{Name: "truncated body", ContentType: ct, Body: body[:len(body)/2]},
-		{Name: "wrong content type", ContentType: "application/xml", Body: body, Want: scancode.ErrMalformed},
-		{Name: "invalid UTF-8", ContentType: ct, Body: append(bytes.Clone(body), "&x=\xff"...), Want: scancode.ErrMalformed},
-		{Name: "empty body", ContentType: ct, Body: nil, Want: scancode.ErrMalformed},
+		{Name: "wrong content type", ContentType: "application/xml", Body: body, Want: scancode.ErrMalformedCallback},
+		{Name: "invalid UTF-8", ContentType: ct, Body: append(bytes.Clone(body), "&x=\xff"...), Want: scancode.ErrMalformedCallback},
+		{Name: "empty body", ContentType: ct, Body: nil, Want: scancode.ErrMalformedCallback},
 		{Name: "oversized", ContentType: ct, Body: tampertest.Oversized(body, scancode.DefaultMaxBodyBytes), HandlerOnly: true, WantStatus: http.StatusRequestEntityTooLarge},
 	}
 	refused, tried := tampertest.Run(t, tampertest.Target{
 		Parse: func(ctx context.Context, ct string, _ http.Header, b []byte) error {
-			_, err := scancode.Parse(ctx, ct, b, d)
+			_, err := parse(ctx, ct, b, d)
 			if err != nil && !either(err) {
 				return fmt.Errorf("untyped: %w", err)
 			}
@@ -105,14 +110,14 @@ func TestReliabilityTamperedCallbacks(t *testing.T) {
 }
 
 // TestReliabilityCallbackDelivery: loadtest.Size() callbacks (SM2 + SM4
-// each; 10,000 with RELIABILITY_LONG=1) through NewHandler with duplicates
+// each; 10,000 with RELIABILITY_LONG=1) through NewCallbackHandler with duplicates
 // and a failing host.
 func TestReliabilityCallbackDelivery(t *testing.T) {
 	t.Parallel()
-	d, app := fixture(t, scancodetest.Form, scancode.SM2C1C3C2)
+	d, app := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
 	run := loadtest.New(loadtest.Config{Burst: 100, Duplicates: 0.1, FailRate: 0.1, Seed: 17, Acked: ackedScan})
-	h := scancode.NewHandler(d, func(ctx context.Context, c *scancode.Callback) error { return run.Host(ctx, c.EventID()) },
-		scancode.WithDedupStore(scancode.NewMemoryDedupStore(0)))
+	h := newHandler(t, d, func(ctx context.Context, c *scancode.Callback) error { return run.Host(ctx, c.EventID()) },
+		scancode.WithDedupStore(memDedup(t)))
 	notes := make([]loadtest.Note, loadtest.Size())
 	for i := range notes {
 		tid := fmt.Sprintf("M1100000034%032x", i)
