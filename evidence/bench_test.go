@@ -25,7 +25,7 @@ func BenchmarkDownloadMemory(b *testing.B) {
 	})
 	c := newClient(b, nil, evidence.WithHTTPClient(srv.Client()))
 	benchdata.ReportPeak(b, size, func() error {
-		n, err := c.Download(context.Background(), evidence.File{URL: srv.URL + "/DA1_tax_0.pdf", Key: fileKey}, io.Discard)
+		n, err := c.Download(context.Background(), evidence.RemoteFile{URL: srv.URL + "/DA1_tax_0.pdf", Key: fileKey}, io.Discard)
 		if err == nil && n != size {
 			return fmt.Errorf("downloaded %d bytes", n)
 		}
@@ -54,10 +54,10 @@ func BenchmarkUploadProtocolMemory(b *testing.B) {
 	}))
 	defer srv.Close()
 	c := newClient(b, nil, evidence.WithHTTPClient(srv.Client()), evidence.WithBaseURL(srv.URL))
-	file := evidence.ProtocolFile{Name: "agreement.pdf", Open: func() (io.ReadCloser, error) { return io.NopCloser(benchdata.PDF(size)), nil }}
+	file := evidence.File{Name: "agreement.pdf", Size: size, Open: func() (io.ReadCloser, error) { return io.NopCloser(benchdata.PDF(size)), nil }}
 	benchdata.ReportPeak(b, size, func() error {
-		ok, err := c.UploadUserProtocol(context.Background(), "110101199003074477", "tax", []evidence.ProtocolFile{file})
-		if err == nil && !ok {
+		res, err := c.UploadUserProtocol(context.Background(), &evidence.UploadUserProtocolRequest{IDNo: "110101199003074477", Site: "tax", Files: []evidence.File{file}})
+		if err == nil && !res.Result {
 			return errors.New("result false")
 		}
 		return err

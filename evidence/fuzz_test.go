@@ -74,7 +74,7 @@ func FuzzResponse(f *testing.F) {
 		mu.Lock()
 		status, body = st, b
 		mu.Unlock()
-		s, err := c.GetStatus(ctx, "DA1")
+		s, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"})
 		if err == nil {
 			_ = s.Final()
 			_, _ = s.SubStatus()
@@ -82,7 +82,7 @@ func FuzzResponse(f *testing.F) {
 				t.Fatalf("accepted %q without an errorCode 0", b)
 			}
 		}
-		files, err := c.GetOriginalFiles(ctx, "DA1")
+		files, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: "DA1"})
 		if err == nil {
 			for _, f := range files.List(time.Time{}) {
 				_ = f.Class()
@@ -98,7 +98,7 @@ func FuzzResponse(f *testing.F) {
 		} else if files != nil {
 			t.Fatalf("error %v with a value", err)
 		}
-		if _, err := c.GetParseResult(ctx, "DA1"); err != nil && err.Error() == "" {
+		if _, err := c.GetParseResult(ctx, &evidence.GetParseResultRequest{DaID: "DA1"}); err != nil && err.Error() == "" {
 			t.Fatal("empty error")
 		}
 	})

@@ -83,7 +83,9 @@ func TestWaitFinal(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"errorCode":0,"data":{"daId":"DA1","daStatus":10,"authorizedTs":1700000000000}}`), nil
 	})
 	c := newClient(t, mt)
-	s, err := c.WaitFinal(context.Background(), "DA1", time.Millisecond, time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	s, err := c.WaitFinal(ctx, &evidence.GetStatusRequest{DaID: "DA1"}, time.Millisecond)
 	if err != nil || !s.Downloadable() || n.Load() != 3 {
 		t.Errorf("WaitFinal = %+v, %v after %d polls", s, err, n.Load())
 	}
