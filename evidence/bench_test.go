@@ -25,7 +25,7 @@ func BenchmarkDownloadMemory(b *testing.B) {
 	})
 	c := newClient(b, nil, evidence.WithHTTPClient(srv.Client()))
 	benchdata.ReportPeak(b, size, func() error {
-		n, err := c.Download(context.Background(), evidence.RemoteFile{URL: srv.URL + "/DA1_tax_0.pdf", Key: fileKey}, io.Discard)
+		n, err := c.Download(context.Background(), evidence.RemoteFile{URL: srv.URL + "/DA1_tax_0.pdf", FileKey: fileKey}, io.Discard)
 		if err == nil && n != size {
 			return fmt.Errorf("downloaded %d bytes", n)
 		}

@@ -347,7 +347,7 @@ func TestDownload(t *testing.T) {
 	ctx := context.Background()
 	file := func(p, key string) evidence.RemoteFile {
 		// A COS URL that signs the x-cos- names (the vectors' headers).
-		return evidence.RemoteFile{URL: srv.URL + p + "?q-sign-algorithm=sha1&q-header-list=host%3Bx-cos-server-side-encryption-customer-key", Key: key, Authorized: now.Add(-9 * 24 * time.Hour)}
+		return evidence.RemoteFile{URL: srv.URL + p + "?q-sign-algorithm=sha1&q-header-list=host%3Bx-cos-server-side-encryption-customer-key", FileKey: key, Authorized: now.Add(-9 * 24 * time.Hour)}
 	}
 	var buf bytes.Buffer
 	n, err := c.Download(ctx, file("/f.pdf", fileKey), &buf)
@@ -368,7 +368,7 @@ func TestDownload(t *testing.T) {
 	if _, err := c.Download(ctx, old, io.Discard); !errors.Is(err, evidence.ErrRetentionExpired) {
 		t.Errorf("11-day-old file: %v; want ErrRetentionExpired", err)
 	}
-	if _, err := c.Download(ctx, evidence.RemoteFile{URL: "relative/x", Key: fileKey}, io.Discard); err == nil {
+	if _, err := c.Download(ctx, evidence.RemoteFile{URL: "relative/x", FileKey: fileKey}, io.Discard); err == nil {
 		t.Error("relative URL accepted")
 	}
 }

@@ -210,4 +210,5 @@ const (
 	AccessWaySDK                 AccessWay = "sdk"
 	AccessWayH5                  AccessWay = "h5"
 )
+
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -29,9 +29,9 @@ var ErrBadFileKey = errors.New("evidence: COS refused the SSE-C key")
 // RemoteFile is one downloadable file: its presigned URL, the SSE-C key
 // and the name the URL carries.
 type RemoteFile struct {
-	URL  string
-	Key  string // base64 SSE-C key (fileKey); empty when the bucket has no SSE-C
-	Name string // the object name, e.g. "…_app-tax-income_income1.html"
+	URL     string
+	FileKey string // base64 SSE-C key; empty when the bucket has no SSE-C
+	Name    string // the object name, e.g. "…_app-tax-income_income1.html"
 	// Authorized is the session's authorization time; when set, Download
 	// refuses a file past the retention without calling COS.
 	Authorized time.Time
@@ -43,7 +43,7 @@ func (f RemoteFile) Class() FileClass { return ClassifyFile(f.Name) }
 func fileList(urls []string, key string, authorized time.Time) []RemoteFile {
 	out := make([]RemoteFile, 0, len(urls))
 	for _, u := range urls {
-		out = append(out, RemoteFile{URL: u, Key: key, Name: FileName(u), Authorized: authorized})
+		out = append(out, RemoteFile{URL: u, FileKey: key, Name: FileName(u), Authorized: authorized})
 	}
 	return out
 }
@@ -86,12 +86,12 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 		cancel()
 		return nil, errors.New("evidence: download: bad URL")
 	}
-	if f.Key != "" {
+	if f.FileKey != "" {
 		if req.URL.Scheme != "https" && !loopback(req.URL.Hostname()) {
 			cancel()
 			return nil, ErrInsecureDownload
 		}
-		h, err := ssec.FromFileKey(f.Key)
+		h, err := ssec.FromFileKey(f.FileKey)
 		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("evidence: download: %w", err)

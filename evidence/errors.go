@@ -132,6 +132,9 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
+	if e.Err == nil {
+		return "evidence: " + e.Operation + " " + e.Key + ": outcome unknown"
+	}
 	return "evidence: " + e.Operation + " " + e.Key + ": outcome unknown: " + strings.TrimPrefix(e.Err.Error(), "evidence: ")
 }
 

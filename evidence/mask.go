@@ -79,7 +79,7 @@ func (r StartAcquisitionResponse) LogValue() slog.Value { return slog.AnyValue(r
 type plainRemoteFile RemoteFile
 
 func (f RemoteFile) masked() plainRemoteFile {
-	f.URL, f.Key = maskURL(f.URL), mask.Secret(f.Key)
+	f.URL, f.FileKey = maskURL(f.URL), mask.Secret(f.FileKey)
 	return plainRemoteFile(f)
 }
 

@@ -24,16 +24,16 @@ import (
 // typed ext members are sent in ext together with anything in Ext; a
 // typed member wins over the same key in Ext.
 type StartAcquisitionRequest struct {
-	BizScenario string // "general" (the default; the only documented value)
-	Site        Site   // ≤ 32
-	BizNo       string // ≤ 60
-	OpenID      string // ≤ 128 (plaintext)
-	IDNo        string // the user's identity number (see the package doc)
-	UserName    string // the user's real name after KYC
-	UserClaim   string // ≤ 128 bytes: how the user was identified
-	UA          string // the user's browser User-Agent (a fixed value if unknown)
-	Width       int    // the user's visible area in pixels, > 0
-	Height      int    // > 0
+	BizScenario string    // "general" (the default; the only documented value)
+	Site        Site      // ≤ 32
+	BizNo       string    // ≤ 60
+	OpenID      string    // ≤ 128 (plaintext)
+	IDNo        string    // the user's identity number (see the package doc)
+	UserName    string    // the user's real name after KYC
+	UserClaim   string    // ≤ 128 bytes: how the user was identified
+	UA          string    // the user's browser User-Agent (a fixed value if unknown)
+	Width       int       // the user's visible area in pixels, > 0
+	Height      int       // > 0
 	AccessWay   AccessWay // AccessWayH5 when empty: the only one supported now
 
 	// ChildSites are the items of a parent site (app-alipay-any,
@@ -340,7 +340,9 @@ func (s *GetStatusResponse) Downloadable() bool {
 }
 
 // Parsed reports that parse results may be pulled too (jsonResult 10).
-func (s *GetStatusResponse) Parsed() bool { return s.Downloadable() && s.JSONResult == JSONResultSuccess }
+func (s *GetStatusResponse) Parsed() bool {
+	return s.Downloadable() && s.JSONResult == JSONResultSuccess
+}
 
 // Final reports a final daStatus (10 success, or a final failure).
 func (s *GetStatusResponse) Final() bool { return s.DaStatus.IsFinal() }

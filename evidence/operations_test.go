@@ -62,7 +62,9 @@ func operations() []operation {
 			func(func(string) string) string {
 				return `{"daStatus":44,"daId":"DA1","bizNo":"B1","jsonResult":5,"authorizedTs":0,"ext":{"daSubStatus":"100408","childDaList":[{"daId":"DA1-1","site":"app-alipay-huabei","daStatus":"44","daSubStatus":"100408"}]}}`
 			},
-			func(ctx context.Context, c *evidence.Client) (any, error) { return c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"}) },
+			func(ctx context.Context, c *evidence.Client) (any, error) {
+				return c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"})
+			},
 			func(t *testing.T, got any) {
 				s := got.(*evidence.GetStatusResponse)
 				sub, ok := s.SubStatus()
@@ -77,7 +79,9 @@ func operations() []operation {
 					enc("https://cos.example/DA1_app-alipay-any_idcard.xml?sign=y") + `"],"ext":{"fileKey":"` + enc("MDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3ODlBQkNERUY=") +
 					`","pdfPassword":["` + enc("074477") + `"],"dl":[{"fileName":"huabei.xml","dlResult":1,"type":"xml"}]}}`
 			},
-			func(ctx context.Context, c *evidence.Client) (any, error) { return c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: "DA1"}) },
+			func(ctx context.Context, c *evidence.Client) (any, error) {
+				return c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: "DA1"})
+			},
 			func(t *testing.T, got any) {
 				f := got.(*evidence.GetOriginalFilesResponse)
 				list := f.List(fixedTime())
@@ -90,7 +94,9 @@ func operations() []operation {
 			func(enc func(string) string) string {
 				return `{"jsonResult":10,"jsonFileUrl":["` + enc("https://cos.example/DA1_parsed.zip?sign=z") + `"],"ext":{"fileKey":"` + enc("MDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3ODlBQkNERUY=") + `"}}`
 			},
-			func(ctx context.Context, c *evidence.Client) (any, error) { return c.GetParseResult(ctx, &evidence.GetParseResultRequest{DaID: "DA1"}) },
+			func(ctx context.Context, c *evidence.Client) (any, error) {
+				return c.GetParseResult(ctx, &evidence.GetParseResultRequest{DaID: "DA1"})
+			},
 			func(t *testing.T, got any) {
 				r := got.(*evidence.GetParseResultResponse)
 				if r.JSONResult != evidence.JSONResultSuccess || r.List(fixedTime())[0].Name != "DA1_parsed.zip" {
@@ -112,7 +118,8 @@ func operations() []operation {
 			}},
 		{"get-recon-file", "/api/efp/get-recon-file", true, false,
 			func(func(string) string) string { return `{"fileUrl":"https://cos.example/recon/20240519.csv"}` },
-			func(ctx context.Context, c *evidence.Client) (any, error) { return c.GetReconFile(ctx, &evidence.GetReconFileRequest{Date: fixedTime().AddDate(0, 0, -1)})
+			func(ctx context.Context, c *evidence.Client) (any, error) {
+				return c.GetReconFile(ctx, &evidence.GetReconFileRequest{Date: fixedTime().AddDate(0, 0, -1)})
 			},
 			func(t *testing.T, got any) {
 				if got.(*evidence.GetReconFileResponse).FileURL != "https://cos.example/recon/20240519.csv" {

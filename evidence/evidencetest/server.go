@@ -127,38 +127,38 @@ type Server struct {
 	operator      *rsa.PrivateKey
 	forger        *rsa.PrivateKey
 
-	mu        sync.Mutex
-	aesKey    []byte
-	keysIssued int
-	nonces    map[string]bool
-	answers   map[evidence.ErrorCode]int
-	bizNos    map[string]bool
-	clock     func() time.Time
-	notifyURL string
-	sessions  map[string]*session
-	files     map[string][]byte // COS object name → content
-	protocols map[string]int    // idNo|site → uploads
+	mu           sync.Mutex
+	aesKey       []byte
+	keysIssued   int
+	nonces       map[string]bool
+	answers      map[evidence.ErrorCode]int
+	bizNos       map[string]bool
+	clock        func() time.Time
+	notifyURL    string
+	sessions     map[string]*session
+	files        map[string][]byte // COS object name → content
+	protocols    map[string]int    // idNo|site → uploads
 	protocolBody map[string][]byte
-	fileKey   string
-	seq       int
-	pushes    sync.WaitGroup
-	faults    fault.Queue
-	nfaults   fault.Queue
-	calls     map[string]int
-	delivered map[string]int
-	attempts  int
+	fileKey      string
+	seq          int
+	pushes       sync.WaitGroup
+	faults       fault.Queue
+	nfaults      fault.Queue
+	calls        map[string]int
+	delivered    map[string]int
+	attempts     int
 }
 
 type session struct {
 	DaID, BizNo, Site, IDNo string
-	DaStatus          int
-	DaSubStatus       string
-	Entered           bool
-	AuthorizedTs      int64
-	Started           time.Time
-	History           []int
-	Files             []string
-	Parsed            string // COS object of the parse-result zip
+	DaStatus                int
+	DaSubStatus             string
+	Entered                 bool
+	AuthorizedTs            int64
+	Started                 time.Time
+	History                 []int
+	Files                   []string
+	Parsed                  string // COS object of the parse-result zip
 }
 
 // NewServer starts a fake on 127.0.0.1.
@@ -225,7 +225,11 @@ func (s *Server) Inject(f Fault) {
 func (s *Server) FailNext(n int) { s.Inject(Fault{Kind: FaultStatus500, Count: n}) }
 
 // Calls returns how many calls reached an operation (evidence.Operation*).
-func (s *Server) Calls(operation string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[operation] }
+func (s *Server) Calls(operation string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[operation]
+}
 
 // Answers returns how many answers carried errorCode code.
 func (s *Server) Answers(code evidence.ErrorCode) int {
