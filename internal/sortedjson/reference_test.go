@@ -42,7 +42,7 @@ func appendValue(dst []byte, dec *json.Decoder, depth int) ([]byte, error) {
 	case json.Delim:
 		switch t {
 		case '{':
-			var members []member
+			var members []refMember
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
@@ -56,12 +56,12 @@ func appendValue(dst []byte, dec *json.Decoder, depth int) ([]byte, error) {
 				if err != nil {
 					return dst, err
 				}
-				members = append(members, member{key: k, val: v})
+				members = append(members, refMember{key: k, val: v})
 			}
 			if _, err := dec.Token(); err != nil {
 				return dst, fmt.Errorf("sortedjson: %w", err)
 			}
-			slices.SortFunc(members, func(a, b member) int { return strings.Compare(a.key, b.key) })
+			slices.SortFunc(members, func(a, b refMember) int { return strings.Compare(a.key, b.key) })
 			dst = append(dst, '{')
 			for i, m := range members {
 				if i > 0 {
@@ -120,4 +120,9 @@ func FuzzScannerMatchesTokens(f *testing.F) {
 			t.Fatalf("scanner %q, tokens %q", got, want)
 		}
 	})
+}
+
+type refMember struct {
+	key string
+	val []byte
 }

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -61,11 +60,17 @@ type scanner struct {
 	in  []byte
 	i   int
 	tmp []byte // unescaped string scratch
+	// Per nesting depth, reused: the open object's members and the buffer
+	// their keys and values are written to. One object is open per depth
+	// at a time, so nothing is allocated per member once warm.
+	bufs    [][]byte
+	members [][]member
 }
 
+// member is one object member: key and value as ranges of the depth's
+// buffer.
 type member struct {
-	key string
-	val []byte
+	k0, k1, v0, v1 int
 }
 
 func (s *scanner) space() {
@@ -91,12 +96,16 @@ func (s *scanner) value(dst []byte, depth int) ([]byte, error) {
 	switch c := s.in[s.i]; {
 	case c == '{':
 		s.i++
-		var members []member
 		s.space()
 		if s.i < len(s.in) && s.in[s.i] == '}' {
 			s.i++
 			return append(dst, '{', '}'), nil
 		}
+		for len(s.bufs) <= depth {
+			s.bufs = append(s.bufs, nil)
+			s.members = append(s.members, nil)
+		}
+		buf, members := s.bufs[depth][:0], s.members[depth][:0]
 		for {
 			s.space()
 			if s.i >= len(s.in) || s.in[s.i] != '"' {
@@ -106,18 +115,22 @@ func (s *scanner) value(dst []byte, depth int) ([]byte, error) {
 			if err != nil {
 				return dst, err
 			}
-			key := string(k)
+			var m member
+			m.k0 = len(buf)
+			buf = append(buf, k...)
+			m.k1 = len(buf)
 			s.space()
 			if s.i >= len(s.in) || s.in[s.i] != ':' {
 				return dst, errSyntax
 			}
 			s.i++
 			s.space()
-			v, err := s.value(nil, depth+1)
-			if err != nil {
+			m.v0 = len(buf)
+			if buf, err = s.value(buf, depth+1); err != nil {
 				return dst, err
 			}
-			members = append(members, member{key: key, val: v})
+			m.v1 = len(buf)
+			members = append(members, m)
 			s.space()
 			if s.i >= len(s.in) {
 				return dst, errSyntax
@@ -132,18 +145,20 @@ func (s *scanner) value(dst []byte, depth int) ([]byte, error) {
 			s.i++
 			break
 		}
-		slices.SortFunc(members, func(a, b member) int { return strings.Compare(a.key, b.key) })
+		s.bufs[depth], s.members[depth] = buf, members
+		key := func(m member) []byte { return buf[m.k0:m.k1] }
+		slices.SortFunc(members, func(a, b member) int { return bytes.Compare(key(a), key(b)) })
 		dst = append(dst, '{')
 		for i, m := range members {
 			if i > 0 {
-				if m.key == members[i-1].key {
+				if bytes.Equal(key(m), key(members[i-1])) {
 					return dst, errors.New("sortedjson: duplicate key")
 				}
 				dst = append(dst, ',')
 			}
-			dst = AppendString(dst, m.key)
+			dst = appendStringBytes(dst, key(m))
 			dst = append(dst, ':')
-			dst = append(dst, m.val...)
+			dst = append(dst, buf[m.v0:m.v1]...)
 		}
 		return append(dst, '}'), nil
 	case c == '[':
