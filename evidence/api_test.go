@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -497,5 +498,18 @@ func TestMasking(t *testing.T) {
 	fmt.Fprintf(&buf, "%v %+v %s", n, &n, n)
 	if strings.Contains(buf.String(), "SECRET") {
 		t.Errorf("leaked: %s", buf.String())
+	}
+}
+
+// TestReturnPage: the H5 return page's parameters (en h5.md), including
+// the front end's −60000 fallback.
+func TestReturnPage(t *testing.T) {
+	t.Parallel()
+	p, err := evidence.ParseReturnPage(url.Values{"bizNo": {"B1"}, "daId": {"DA1"}, "daStatus": {"-60000"}, "site": {"chrome-govhk-tax"}, "attach_url": {"x"}})
+	if err != nil || p.DaStatus != evidence.DaStatusFrontEndError || p.Site != evidence.SiteHKTax || p.URLAttach != "x" {
+		t.Errorf("ParseReturnPage = %+v, %v", p, err)
+	}
+	if _, err := evidence.ParseReturnPage(url.Values{"daStatus": {"x"}, "daId": {"D"}}); err == nil {
+		t.Error("bad daStatus accepted")
 	}
 }

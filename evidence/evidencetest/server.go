@@ -1,14 +1,25 @@
 // Package evidencetest is an in-process fake of the DECS service, like
-// net/http/httptest: it checks DECSHASH on every call, issues a field key
-// wrapped with the integrator's public key (RSA PKCS#1 v1.5, or SM2 in the
-// national suite), runs sessions through daStatus 0 → 5 → 8 → 10 (or a
-// chosen failure with its daSubStatus) on an injectable clock, pushes
-// notifications signed like the operator's (DECSHASH + DECSSIGN), and
+// net/http/httptest, as strict as the service's docs: it checks DECSHASH
+// and the envelope on every call (appId, a nonce of 32 letters and digits
+// never used before, Content-Type application/json), refuses a start-vdi-x
+// without every required member or over the documented lengths (−45001),
+// with accessWay other than "h5" or bizScenario other than "general", for
+// an unknown site (−50002) or a bizNo used before (−45027); issues a NEW
+// field key on every update-aes-key (and RotateKey) and refuses fields
+// under any older one (−43037); answers pulls with the documented codes
+// (−43024 unknown daId, −44062 in progress, −44021 failed, −44017 before
+// the user agreement was uploaded); checks the H5 entry sign as the docs
+// form it, lets the link be opened once within its 8 minutes (else daStatus
+// 21 or 24); runs sessions through daStatus 0 → 5 → 8 → 10 (or a chosen
+// failure with its daSubStatus) on an injectable clock; pushes signed
+// notifications (DECSHASH + DECSSIGN, a 32-character nonce) only once the
+// agreement was uploaded; types childDaList members as strings; and
 // serves files from a COS-like endpoint that enforces the SSE-C headers
-// (400) and link expiry (403). Faults can be injected into API calls
-// (delay, 5xx, dropped connection, processed-then-dropped, truncated
-// answer) and into notifications (bad signature, duplicates). Its keys are
-// the project's public test keys.
+// its URLs sign (x-amz- by default, x-cos- with WithCOSHeaders; 400) and
+// link expiry (403). Faults can be injected into API calls (delay, 5xx,
+// dropped connection, processed-then-dropped, truncated answer) and into
+// notifications (bad signature, duplicates). Its keys are the project's
+// public test keys.
 package evidencetest
 
 import (
@@ -55,7 +66,7 @@ type FaultKind int
 const (
 	// FaultDelay holds the answer for Fault.Delay (or until the client
 	// gives up).
-	FaultDelay FaultKind = iota + fault.KindDelay
+	FaultDelay FaultKind = iota + 1 // the values of internal/fault's kinds
 	// FaultStatus500 answers HTTP 500 without processing.
 	FaultStatus500
 	// FaultDropConnection closes the connection without processing.
