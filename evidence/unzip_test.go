@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -66,6 +67,20 @@ func TestUnzip(t *testing.T) {
 	}
 	if _, err := evidence.Unzip(ok, t.TempDir(), evidence.UnzipLimits{MaxTotalBytes: 5}); !errors.Is(err, evidence.ErrUnsafeZip) {
 		t.Errorf("over total: %v", err)
+	}
+	// Many entries each within the per-entry ratio add up past the
+	// archive's: refused under the default limits, and what was extracted
+	// before the refusal is removed.
+	small := map[string][]byte{}
+	for i := range 100 {
+		small[fmt.Sprintf("e%03d", i)] = make([]byte, 1<<20)
+	}
+	out := t.TempDir()
+	if _, err := evidence.Unzip(writeZip(t, small, nil), out, evidence.UnzipLimits{}); !errors.Is(err, evidence.ErrUnsafeZip) {
+		t.Errorf("100 × 1 MiB in a small zip: %v", err)
+	}
+	if left, _ := os.ReadDir(out); len(left) != 0 {
+		t.Errorf("%d files left after the refusal", len(left))
 	}
 }
 
