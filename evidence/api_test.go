@@ -513,3 +513,50 @@ func TestReturnPage(t *testing.T) {
 		t.Error("bad daStatus accepted")
 	}
 }
+
+// TestFetchRecon: the reconciliation file is fetched and parsed by the
+// docs' columns; the bizNo of a start is found in it.
+func TestFetchRecon(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := fakeClient(t, nil, evidence.SuiteRSA)
+	ctx := context.Background()
+	agree(t, c, "tax")
+	st, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-recon"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = srv
+	rows, err := c.FetchRecon(ctx, &evidence.GetReconFileRequest{Date: time.Now().AddDate(0, 0, -2)})
+	if err != nil || len(rows) != 1 || rows[0].BizNo != "B-recon" || rows[0].DaID != st.DaID || !rows[0].AgreementUploaded || rows[0].AccessWay != evidence.AccessWayH5 {
+		t.Errorf("FetchRecon = %+v, %v", rows, err)
+	}
+	if strings.Join(evidence.ReconColumns, ",") != evidencetest.ReconHeader {
+		t.Error("the fake's recon header is not the docs' columns")
+	}
+	if _, err := evidence.ParseRecon(strings.NewReader("da_id,da_status\nD1,x\n")); err == nil {
+		t.Error("bad da_status accepted")
+	}
+}
+
+// TestDownloadLimit: WithMaxDownloadBytes refuses a longer file, whether
+// it declares its length or not.
+func TestDownloadLimit(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/chunked" {
+			w.(http.Flusher).Flush()
+		}
+		_, _ = w.Write(make([]byte, 1000))
+	}))
+	defer srv.Close()
+	c := newClient(t, httpmock.NewMockTransport(), evidence.WithHTTPClient(srv.Client()), evidence.WithMaxDownloadBytes(999))
+	for _, p := range []string{"/sized", "/chunked"} {
+		if _, err := c.Download(context.Background(), evidence.RemoteFile{URL: srv.URL + p}, io.Discard); !errors.Is(err, evidence.ErrDownloadTooLarge) {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	c2 := newClient(t, httpmock.NewMockTransport(), evidence.WithHTTPClient(srv.Client()), evidence.WithMaxDownloadBytes(1000))
+	if n, err := c2.Download(context.Background(), evidence.RemoteFile{URL: srv.URL + "/chunked"}, io.Discard); err != nil || n != 1000 {
+		t.Errorf("at the limit: %d, %v", n, err)
+	}
+}

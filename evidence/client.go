@@ -87,6 +87,7 @@ type config struct {
 	maxBody                    int64
 	retries                    int
 	keys                       store.Keys
+	maxDownload                int64
 }
 
 // WithApp sets the appId (8 characters) and appKey the operator issued.
@@ -259,6 +260,18 @@ func WithMaxResponseBytes(n int64) Option {
 			return fmt.Errorf("WithMaxResponseBytes(%d): want > 0", n)
 		}
 		c.maxBody = n
+		return nil
+	}
+}
+
+// WithMaxDownloadBytes bounds what Download and Open read of one file
+// (no limit by default): a longer body ends in ErrDownloadTooLarge.
+func WithMaxDownloadBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxDownloadBytes(%d): want > 0", n)
+		}
+		c.maxDownload = n
 		return nil
 	}
 }

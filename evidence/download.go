@@ -114,8 +114,10 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 		return nil, fmt.Errorf("evidence: download: %w", err)
 	}
 	switch {
+	case resp.StatusCode == http.StatusOK && c.cfg.maxDownload > 0 && resp.ContentLength > c.cfg.maxDownload:
+		err = ErrDownloadTooLarge
 	case resp.StatusCode == http.StatusOK:
-		return &cancelBody{ReadCloser: resp.Body, cancel: cancel}, nil
+		return &cancelBody{ReadCloser: resp.Body, cancel: cancel, left: c.cfg.maxDownload, limited: c.cfg.maxDownload > 0}, nil
 	case resp.StatusCode == http.StatusForbidden:
 		err = ErrLinkExpired
 	case resp.StatusCode == http.StatusBadRequest:
@@ -129,9 +131,33 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 	return nil, err
 }
 
+// ErrDownloadTooLarge reports a file over WithMaxDownloadBytes.
+var ErrDownloadTooLarge = errors.New("evidence: download: file over the size limit")
+
 type cancelBody struct {
 	io.ReadCloser
-	cancel context.CancelFunc
+	cancel  context.CancelFunc
+	left    int64
+	limited bool
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	if !b.limited {
+		return b.ReadCloser.Read(p)
+	}
+	if b.left <= 0 {
+		var one [1]byte
+		if n, _ := b.ReadCloser.Read(one[:]); n > 0 {
+			return 0, ErrDownloadTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 func (b *cancelBody) Close() error {

@@ -190,3 +190,17 @@ func FuzzUnzip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRecon: any CSV ends in rows or an error that prints.
+func FuzzParseRecon(f *testing.F) {
+	f.Add([]byte("da_id,biz_no,da_status\nD1,B1,10\n"))
+	f.Add([]byte("\ufeffda_id,\"a\nD1\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rows, err := evidence.ParseRecon(bytes.NewReader(b))
+		if err != nil {
+			_ = err.Error()
+			return
+		}
+		_ = fmt.Sprint(rows)
+	})
+}

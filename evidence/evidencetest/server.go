@@ -406,8 +406,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case strings.HasPrefix(r.URL.Path, "/recon/"):
 		w.Header().Set("Content-Type", "text/csv")
-		// The columns of the docs' "Get Daily Bill".
+		// The columns of the docs' "Get Daily Bill", a row per session.
 		_, _ = io.WriteString(w, ReconHeader+"\n")
+		s.mu.Lock()
+		ids := make([]string, 0, len(s.sessions))
+		for id := range s.sessions {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			ss := s.sessions[id]
+			agreed := "N"
+			if s.protocols[ss.IDNo+"|"+ss.Site] > 0 {
+				agreed = "Y"
+			}
+			fmt.Fprintf(w, "%s,%s,%s,%s,,h5,%d,%s,%d,0,%d,Y,N,%s,%s\n", ss.DaID, ss.BizNo, s.AppID, ss.Site, ss.DaStatus, ss.DaSubStatus,
+				jsonResult(ss), ss.AuthorizedTs, agreed, ss.Started.Format("2006-01-02 15:04:05"))
+		}
+		s.mu.Unlock()
 		return
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 20<<20))
@@ -779,7 +795,7 @@ func (s *Server) presign(name string) string {
 
 // ReconHeader is the header row of the fake's reconciliation CSV: the
 // docs' columns.
-const ReconHeader = "da_id,biz_no,app_id,site,original_site,access_way,da_status,da_sub_status,authorized_ts,json_result,create_time"
+const ReconHeader = "da_id,biz_no,app_id,site,original_site,access_way,da_status,da_sub_status,json_result,cert_result,authorize_time,charge_flag,charge_package,user_protocol_upload_flag,create_time"
 
 func (s *Server) cos(w http.ResponseWriter, r *http.Request) {
 	exp, _ := strconv.ParseInt(r.URL.Query().Get("expires"), 10, 64)
