@@ -560,3 +560,27 @@ func TestDownloadLimit(t *testing.T) {
 		t.Errorf("at the limit: %d, %v", n, err)
 	}
 }
+
+// TestSiteAvailability: polled state, and −48025 closes a site until the
+// next poll.
+func TestSiteAvailability(t *testing.T) {
+	t.Parallel()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, base+"/api/config/get-sites-state", httpmock.NewStringResponder(200,
+		`{"errorCode":0,"data":[{"status":"1","site":"chrome-govhk-tax"},{"status":0,"site":"chrome-chiyubank-jyj"}]}`))
+	a, err := evidence.NewSiteAvailability(newClient(t, mt), evidence.SiteHKTax, evidence.SiteChiyuBank)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Refresh(context.Background()); err != nil || !a.Available(evidence.SiteHKTax) || a.Available(evidence.SiteChiyuBank) || a.Updated().IsZero() {
+		t.Fatalf("after Refresh: %v", err)
+	}
+	a.Observe(evidence.SiteHKTax, &evidence.APIError{Code: evidence.ErrorCodeSourceUnavailable})
+	if a.Available(evidence.SiteHKTax) {
+		t.Error("−48025 did not close the site")
+	}
+	_ = a.Refresh(context.Background())
+	if !a.Available(evidence.SiteHKTax) {
+		t.Error("the next poll did not reopen it")
+	}
+}

@@ -45,7 +45,7 @@ func TestSites(t *testing.T) {
 			t.Errorf("%s children = %v; want %v", s.Site, s.ChildSites, w)
 		}
 	}
-	if !evidence.ValidChildSite(evidence.SiteAlipayData, evidence.ChildAlipayQuota) || evidence.ValidChildSite(evidence.SiteAlipay, evidence.ChildAlipayQuota) {
+	if !evidence.ValidChildSite(evidence.SiteAlipayData, evidence.ChildSiteAlipayQuota) || evidence.ValidChildSite(evidence.SiteAlipay, evidence.ChildSiteAlipayQuota) {
 		t.Error("app-alipay-quota belongs to app-alipaydata-any only")
 	}
 	if _, ok := evidence.Site("no-such-site").Info(); ok {
@@ -55,7 +55,7 @@ func TestSites(t *testing.T) {
 	s := evidence.Sites()
 	s[0].ChildSites = append(s[0].ChildSites, "x")
 	s[31].ChildSites[0] = "changed"
-	if evidence.SiteAlipay.ChildSites()[0] != evidence.ChildSesameCredit || len(evidence.SiteTax.ChildSites()) != 0 {
+	if evidence.SiteAlipay.ChildSites()[0] != evidence.ChildSiteSesameCredit || len(evidence.SiteTax.ChildSites()) != 0 {
 		t.Error("Sites leaked the catalogue")
 	}
 	if info, _ := evidence.SiteHKTax.Info(); info.Generation != evidence.GenerationCurrent || info.NameZH == "" || info.Lists != "en, zh" {

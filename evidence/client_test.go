@@ -382,7 +382,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 func TestStartRequestExt(t *testing.T) {
 	t.Parallel()
 	bad := fill(&evidence.StartAcquisitionRequest{Site: evidence.SiteAlipayData, BizNo: "B1", OpenID: "u", TmriValidDays: -1,
-		ChildSites: []evidence.ChildSite{evidence.ChildSesameCredit, evidence.ChildHuabei}})
+		ChildSites: []evidence.ChildSite{evidence.ChildSiteSesameCredit, evidence.ChildSiteHuabei}})
 	var ve *evidence.ValidationError
 	if err := bad.Validate(); !errors.As(err, &ve) || len(ve.Fields) != 2 || ve.Fields[0].Field != "ext.childSites[1]" || ve.Fields[1].Field != "ext.tmriValidDays" {
 		t.Errorf("Validate = %v; want ext.childSites[1] (huabei is not a child of app-alipaydata-any) and ext.tmriValidDays", err)
@@ -407,7 +407,7 @@ func TestStartRequestExt(t *testing.T) {
 	})
 	c := newClient(t, mt)
 	_, err := c.StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: evidence.SiteTraffic12123, BizNo: "B1", OpenID: "u",
-		ChildSites: []evidence.ChildSite{evidence.ChildDriverLicense}, TmriValidDays: 30, CompanyFullName: "某某有限公司",
+		ChildSites: []evidence.ChildSite{evidence.ChildSiteDriverLicense}, TmriValidDays: 30, CompanyFullName: "某某有限公司",
 		Ext: map[string]any{"attach": "overridden", "custom": 1}, Attach: "typed"}))
 	if err != nil {
 		t.Fatal(err)

@@ -40,7 +40,7 @@ func operations() []operation {
 			func(ctx context.Context, c *evidence.Client) (any, error) {
 				return c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "app-alipay-any", BizNo: "B-2024-0001", OpenID: "open-1", IDNo: "110101199003074477",
 					UserName: "张三", AccessWay: evidence.AccessWayH5, UA: "Mozilla/5.0", Width: 390, Height: 844,
-					ChildSites: []evidence.ChildSite{evidence.ChildSesameCredit, evidence.ChildHuabei}, Attach: "a&b<c>"}))
+					ChildSites: []evidence.ChildSite{evidence.ChildSiteSesameCredit, evidence.ChildSiteHuabei}, Attach: "a&b<c>"}))
 			},
 			func(t *testing.T, got any) {
 				r := got.(*evidence.StartAcquisitionResponse)

@@ -61,15 +61,15 @@ type ChildSite string
 // Child sites of chrome-gjj-any, app-alipay-any, app-alipaydata-any and
 // app-tmri-any.
 const (
-	ChildHousingFundPayments ChildSite = "chrome-gjj-jnjl"   // payment details
-	ChildSesameCredit        ChildSite = "app-alipay-cr"     // Sesame Credit
-	ChildHuabei              ChildSite = "app-alipay-huabei" // Huabei
-	ChildJiebei              ChildSite = "app-alipay-jiebei" // Jiebei
-	ChildMyBankLoan          ChildSite = "app-alipay-wsd"    // MyBank Loan
-	ChildAlipayQuota         ChildSite = "app-alipay-quota"  // Huabei + Jiebei quota (app-alipaydata-any)
-	ChildVehicleLicense      ChildSite = "app-tmri-xsz"      // vehicle license
-	ChildDriverLicense       ChildSite = "app-tmri-jsz"      // driver's license
-	ChildSafeDrivingRecord   ChildSite = "app-tmri-jsjl"     // safe driving record (about 5 min)
+	ChildSiteHousingFundPayments ChildSite = "chrome-gjj-jnjl"   // payment details
+	ChildSiteSesameCredit        ChildSite = "app-alipay-cr"     // Sesame Credit
+	ChildSiteHuabei              ChildSite = "app-alipay-huabei" // Huabei
+	ChildSiteJiebei              ChildSite = "app-alipay-jiebei" // Jiebei
+	ChildSiteMyBankLoan          ChildSite = "app-alipay-wsd"    // MyBank Loan
+	ChildSiteAlipayQuota         ChildSite = "app-alipay-quota"  // Huabei + Jiebei quota (app-alipaydata-any)
+	ChildSiteVehicleLicense      ChildSite = "app-tmri-xsz"      // vehicle license
+	ChildSiteDriverLicense       ChildSite = "app-tmri-jsz"      // driver's license
+	ChildSiteSafeDrivingRecord   ChildSite = "app-tmri-jsjl"     // safe driving record (about 5 min)
 )
 
 // Source is where a site's data comes from.
@@ -187,7 +187,7 @@ var siteTable = []SiteInfo{
 	{Site: SiteHousingFund, OfficialName: "Housing Provident Fund Information (Payment Details / Loan Details / Authorization Information, as chosen)",
 		Description: "Multiple Housing Provident Fund Items", AccessWays: allWays,
 		Files: "html: 1+n, asynchronous download by the childSites passed; chrome-gjj-any_baseInfo.html basic information, chrome-gjj-any_jnjl.html payment records",
-		Async: true, Source: SourcePCWebpage, ChildSites: []ChildSite{ChildHousingFundPayments}},
+		Async: true, Source: SourcePCWebpage, ChildSites: []ChildSite{ChildSiteHousingFundPayments}},
 	{Site: SiteGovHousingFund, OfficialName: "Housing Provident Fund Query Results", Description: "National Government Service App - Housing Provident Fund", AccessWays: allWays,
 		Files: "xml: 1~n, one file per housing provident fund centre (status and balance)", FaceRecognition: true, Source: SourceMobileApp},
 	{Site: SiteGovDriverLicense, OfficialName: "Driver's License", Description: "National Government Service App - Driver's License", AccessWays: allWays,
@@ -198,17 +198,17 @@ var siteTable = []SiteInfo{
 		Files: "html: 3, asynchronous download (20 s); suffix income1 current year, income2 T-1, income3 T-2", Async: true, Source: SourceMobileApp},
 	{Site: SiteAlipay, OfficialName: "Alipay Information (Sesame Credit, Huabei, Jiebei, MyBank Loan, as chosen)", Description: "Alipay App - Multiple Items", AccessWays: allWays,
 		Files: "xml: 3~6 incl. ID page and personal information page, asynchronous download (30-40 s); suffixes jiebei, huabei, cr, wsd, personal, idcard",
-		Async: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSesameCredit, ChildHuabei, ChildJiebei, ChildMyBankLoan}},
+		Async: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSiteSesameCredit, ChildSiteHuabei, ChildSiteJiebei, ChildSiteMyBankLoan}},
 	{Site: SiteAlipayData, OfficialName: "Alipay Information (Sesame Credit, Huabei and Jiebei, as chosen)", Description: "Alipay App - Multiple Items", AccessWays: allWays,
 		Files: "zip: 1, unpacked into 3~5 xml incl. ID page and personal information page, asynchronous download (30-40 s); suffixes cr, jiebei, huabei, personal, idcard",
-		Async: true, Zip: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSesameCredit, ChildAlipayQuota}},
+		Async: true, Zip: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSiteSesameCredit, ChildSiteAlipayQuota}},
 	{Site: SiteAlipayMyBank, OfficialName: "Alipay - MyBank Loan", Description: "Alipay - MyBank Loan", AccessWays: allWays,
 		Files: "xml: 3 incl. ID page and personal information page, asynchronous download (30-40 s), parsed file is a zip; suffixes wsd, personal, idcard",
 		Async: true, Zip: true, Source: SourceMobileApp},
 	{Site: SiteTraffic12123, OfficialName: "Electronic Driver's License, Vehicle License, Safe Driving Record, etc. (as chosen)",
 		Description: "12123 App - Multiple Items (Vehicle License, Driver's License, Safe Driving Record)", AccessWays: allWays,
 		Files: "zip: 1, asynchronous download (30 s~6 min; the safe driving record needs 5 min), parsed file is a zip; jsjl-aqjsjl safe driving record PDF",
-		Async: true, Zip: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildVehicleLicense, ChildDriverLicense, ChildSafeDrivingRecord}},
+		Async: true, Zip: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSiteVehicleLicense, ChildSiteDriverLicense, ChildSiteSafeDrivingRecord}},
 	{Site: SiteTrafficInsurance, OfficialName: "Compulsory Traffic Insurance Policy", Description: "Compulsory Traffic Insurance Policy", AccessWays: []string{"Miniapp", "SDK", "H5"},
 		Files: "app-jst-bd-jqx_0.pdf, index increment naming", Source: SourceMobileApp},
 	{Site: SiteMarriageCertified, OfficialName: "Marriage Certificate", Description: "Marriage Certificate (Marriage Certificate, Divorce Certificate)", AccessWays: []string{"Miniapp", "SDK", "H5"},
