@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -582,5 +583,71 @@ func TestSiteAvailability(t *testing.T) {
 	_ = a.Refresh(context.Background())
 	if !a.Available(evidence.SiteHKTax) {
 		t.Error("the next poll did not reopen it")
+	}
+}
+
+// TestFakeRefusesOldClientHabits: what the client used to send, and the
+// fake (like the service) refuses: the agreement as base64 text inside
+// the cipher, an unknown site, and an entry link opened twice (daStatus
+// 24, "re-entry").
+func TestFakeRefusesOldClientHabits(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := fakeClient(t, nil, evidence.SuiteRSA)
+	if err := c.RotateFieldKey(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	enc := fakeEnc(t, srv)
+	old := enc(base64.StdEncoding.EncodeToString([]byte("%PDF-1.4 x"))) // base64(AES(base64(pdf)))
+	if code := rawCall(t, srv, evidence.OperationUploadUserProtocol, map[string]any{"idNo": enc("1"), "site": "tax",
+		"files": []map[string]string{{"name": "a.pdf", "content": old}}}); code != -45001 {
+		t.Errorf("agreement as base64 text: errorCode %d; want -45001", code)
+	}
+	good := map[string]any{"bizScenario": "general", "site": "no-such-site", "bizNo": "B-site", "openId": enc("u"), "idNo": enc("1"),
+		"userName": enc("n"), "userClaim": "face", "ua": "UA", "width": 390, "height": 844, "accessWay": "h5"}
+	if code := rawCall(t, srv, evidence.OperationStartAcquisition, good); code != -50002 {
+		t.Errorf("unknown site: errorCode %d; want -50002", code)
+	}
+	ctx := context.Background()
+	st, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-twice"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{200, http.StatusGone} {
+		resp, err := http.Get(st.RedirectURL)
+		if err != nil || resp.StatusCode != want {
+			t.Fatalf("entry %d: %v, %v; want %d", i, resp, err, want)
+		}
+		resp.Body.Close()
+	}
+	if s, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: st.DaID}); err != nil || s.DaStatus != evidence.DaStatusReentered {
+		t.Errorf("after a second entry: %+v, %v; want daStatus 24", s, err)
+	}
+	// An escaped sign (the old client's) does not verify on the H5 entry.
+	st2, _ := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-esc"}))
+	i := strings.Index(st2.RedirectURL, "&sign=")
+	escaped := st2.RedirectURL[:i+6] + url.QueryEscape(st2.RedirectURL[i+6:])
+	if escaped != st2.RedirectURL {
+		if resp, err := http.Get(escaped); err != nil || resp.StatusCode != http.StatusForbidden {
+			t.Errorf("escaped sign: %v, %v; want 403", resp, err)
+		}
+	}
+}
+
+// TestNotificationCaseFold: a verified body whose members differ only in
+// case is refused: encoding/json would pick one of them, so the typed
+// view could differ from what the host reads in Raw.
+func TestNotificationCaseFold(t *testing.T) {
+	t.Parallel()
+	v, _ := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", "k"), evidence.WithInsecureNotificationHashOnly())
+	body := []byte(`{"data":{"DAID":"other","daId":"D1","daStatus":10},"func":"daFailed"}`)
+	m := hmac.New(sha256.New, []byte("k"))
+	m.Write(body)
+	m.Write([]byte("k"))
+	_, err := evidence.ParseNotification(context.Background(), v, http.Header{"Decshash": {hex.EncodeToString(m.Sum(nil))}}, body)
+	if !errors.Is(err, evidence.ErrMalformedNotification) {
+		t.Errorf("case-folded duplicate: %v", err)
+	}
+	if _, err := evidence.ParseNotification(context.Background(), &evidence.NotificationVerifier{}, nil, body); err == nil {
+		t.Error("zero verifier accepted")
 	}
 }

@@ -129,8 +129,8 @@ func NewNotificationVerifier(opts ...Option) (*NotificationVerifier, error) {
 // is the body put in canonical form (one linear scan) and hashed again.
 // Nothing is decoded before it verified.
 func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Header, body []byte) (*Notification, error) {
-	if v == nil {
-		return nil, errors.New("evidence: ParseNotification: nil verifier")
+	if v == nil || v.mac == nil {
+		return nil, errors.New("evidence: ParseNotification: no verifier (use NewNotificationVerifier)")
 	}
 	got := strings.ToUpper(strings.TrimSpace(h.Get("DECSHASH")))
 	if len(got) != 2*v.mac.Size() {
@@ -161,6 +161,13 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 	}
 	if !utf8.Valid(body) {
 		return nil, fmt.Errorf("%w: body is not UTF-8", ErrMalformedNotification)
+	}
+	// The typed view must be the signed view: encoding/json matches keys
+	// without regard to case, so members that differ only in case
+	// ("daId" and "DAID") would let the decoder pick one.
+	var tree any
+	if err := json.Unmarshal(body, &tree); err != nil || foldedDuplicate(tree) {
+		return nil, fmt.Errorf("%w: not JSON, or members that differ only in case", ErrMalformedNotification)
 	}
 	var n struct {
 		Func Func   `json:"func"`
@@ -240,8 +247,8 @@ var nackMessage = map[callback.Reason]string{
 // otherwise an errorCode −1 document with a non-2xx status, and the
 // operator delivers again. Mount it on any path.
 func NewNotificationHandler(v *NotificationVerifier, fn NotificationFunc, opts ...HandlerOption) (http.Handler, error) {
-	if v == nil {
-		return nil, errors.New("evidence: NewNotificationHandler: nil verifier")
+	if v == nil || v.mac == nil {
+		return nil, errors.New("evidence: NewNotificationHandler: no verifier (use NewNotificationVerifier)")
 	}
 	if fn == nil {
 		return nil, errors.New("evidence: NewNotificationHandler: nil NotificationFunc")
@@ -278,4 +285,27 @@ func NewNotificationHandler(v *NotificationVerifier, fn NotificationFunc, opts .
 			_, _ = io.WriteString(w, `{"errorCode":-1,"errorMessage":"`+nackMessage[why]+`"}`)
 		},
 	}, nil
+}
+
+// foldedDuplicate reports an object, at any depth, with two keys equal
+// under case folding.
+func foldedDuplicate(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		seen := make(map[string]bool, len(t))
+		for k, x := range t {
+			f := strings.ToLower(k)
+			if seen[f] || foldedDuplicate(x) {
+				return true
+			}
+			seen[f] = true
+		}
+	case []any:
+		for _, x := range t {
+			if foldedDuplicate(x) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -163,8 +163,11 @@ const LinkValidity = 8 * time.Minute
 type StartAcquisitionResponse struct {
 	DaID        string
 	RedirectURL string
+	// IssuedAt is when the answer arrived, on the client's clock: the docs
+	// measure the polling fallback from it (FinalPollWindow).
+	IssuedAt time.Time
 	// LinkExpires is when RedirectURL stops opening: LinkValidity after
-	// the answer arrived, on the client's clock.
+	// IssuedAt.
 	LinkExpires time.Time
 	Metadata    Metadata
 }
@@ -219,7 +222,8 @@ func (c *Client) StartAcquisition(ctx context.Context, r *StartAcquisitionReques
 	if err != nil {
 		return nil, err
 	}
-	res := &StartAcquisitionResponse{DaID: *out.DaID, RedirectURL: *out.RedirectURL, LinkExpires: c.cfg.now().Add(LinkValidity), Metadata: md}
+	now := c.cfg.now()
+	res := &StartAcquisitionResponse{DaID: *out.DaID, RedirectURL: *out.RedirectURL, IssuedAt: now, LinkExpires: now.Add(LinkValidity), Metadata: md}
 	res.Metadata.RequestID = res.DaID
 	if c.cfg.rsaPriv != nil && c.cfg.suite == SuiteRSA {
 		signed, err := c.SignEntryURL(res.RedirectURL, way)
