@@ -651,3 +651,28 @@ func TestNotificationCaseFold(t *testing.T) {
 		t.Error("zero verifier accepted")
 	}
 }
+
+// TestReconcileStart: a start whose answer was lost is found by its bizNo
+// in the reconciliation file, in one call.
+func TestReconcileStart(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := fakeClient(t, nil, evidence.SuiteRSA, evidence.WithRetries(0))
+	ctx := context.Background()
+	if err := c.RotateFieldKey(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(evidencetest.Fault{Kind: evidencetest.FaultProcessThenDrop})
+	_, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-lost"}))
+	if !errors.Is(err, evidence.ErrOutcomeUnknown) {
+		t.Fatalf("start: %v", err)
+	}
+	day := time.Now().AddDate(0, 0, -2) // a day whose file exists (the fake lists every session)
+	row, err := c.ReconcileStart(ctx, err, day)
+	if err != nil || row.BizNo != "B-lost" || row.DaID == "" {
+		t.Fatalf("ReconcileStart = %+v, %v", row, err)
+	}
+	_, err = c.ReconcileStart(ctx, &evidence.OutcomeUnknownError{Operation: evidence.OperationStartAcquisition, Key: "B-never"}, day)
+	if !errors.Is(err, evidence.ErrNotInRecon) {
+		t.Errorf("unknown bizNo: %v", err)
+	}
+}

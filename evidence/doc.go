@@ -59,8 +59,8 @@
 // matching ErrOutcomeUnknown, keyed by the bizNo of a start or the site of
 // an upload. DECS answers carry no signature: their integrity is TLS's.
 // The docs have no query by bizNo, so a start is reconciled from the
-// notifications (they carry bizNo) or the next day's reconciliation file
-// (GetReconFile), and a new attempt takes a new bizNo (the docs warn that
+// notifications (they carry bizNo) or, in one call, from the next day's
+// reconciliation file (ReconcileStart), and a new attempt takes a new bizNo (the docs warn that
 // repeated starts end the user's session). Uploading an agreement again is
 // harmless, and is its reconciliation.
 //

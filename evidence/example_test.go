@@ -140,9 +140,9 @@ func ExampleParseNotification() {
 }
 
 // Example_outcomeUnknown: a start whose answer was lost is not repeated.
-// The docs have no query by bizNo, so the session is reconciled from the
-// notifications (they carry bizNo) or the next day's reconciliation file;
-// a new attempt takes a new bizNo.
+// The docs have no query by bizNo: ReconcileStart finds the session in the
+// reconciliation file of the day (or the notifications, which carry
+// bizNo, tell first).
 func Example_outcomeUnknown() {
 	srv, _ := evidencetest.NewServer()
 	defer srv.Close()
@@ -151,9 +151,6 @@ func Example_outcomeUnknown() {
 	req := &evidence.StartAcquisitionRequest{Site: evidence.SiteTaxIncome, BizNo: "B-lost", OpenID: "user-1",
 		IDNo: "110101199003074477", UserName: "张三", UserClaim: "The user completed face recognition",
 		UA: "Mozilla/5.0", Width: 390, Height: 844}
-	if _, err := c.GetSitesState(ctx, &evidence.GetSitesStateRequest{Sites: []evidence.Site{req.Site}}); err != nil {
-		log.Fatal(err)
-	}
 	if err := c.RotateFieldKey(ctx); err != nil { // fetch the key before the fault
 		log.Fatal(err)
 	}
@@ -162,15 +159,16 @@ func Example_outcomeUnknown() {
 	var ou *evidence.OutcomeUnknownError
 	if errors.As(err, &ou) {
 		fmt.Println("outcome unknown for bizNo", ou.Key)
-		// Reconcile: wait for the notification carrying this bizNo, or
-		// read it from the reconciliation file the next day.
-		req.BizNo = "B-lost-2"
-		st, err := c.StartAcquisition(ctx, req)
-		fmt.Println(err == nil && st.DaID != "")
+		// Once the day's file exists (ReconReadyAt); the fake has it at once.
+		row, err := c.ReconcileStart(ctx, err, time.Now().AddDate(0, 0, -2))
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("the service opened a session:", row.DaID != "")
 	}
 	// Output:
 	// outcome unknown for bizNo B-lost
-	// true
+	// the service opened a session: true
 }
 
 // Example_customStore plugs the host's own field-key store in: any

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ReconColumns are the reconciliation CSV's columns (en main.md, "Get
@@ -117,4 +118,31 @@ func (c *Client) FetchRecon(ctx context.Context, r *GetReconFileRequest) ([]Reco
 		return nil, fmt.Errorf("evidence: recon: HTTP %d", resp.StatusCode)
 	}
 	return ParseRecon(io.LimitReader(resp.Body, c.cfg.maxBody))
+}
+
+// ErrNotInRecon reports a bizNo the reconciliation file of the day does
+// not list: the start did not open a session that day.
+var ErrNotInRecon = errors.New("evidence: not in the reconciliation file")
+
+// ReconcileStart is the one-call reconciliation of a start that ended in
+// ErrOutcomeUnknown: it looks the error's bizNo up in the reconciliation
+// file of day (the day of the start, fetched once the file exists: see
+// ReconReadyAt). It returns the session's row, or ErrNotInRecon when the
+// service opened none. The docs have no query by bizNo; before the file
+// exists, the notifications (they carry bizNo) are the only other source.
+func (c *Client) ReconcileStart(ctx context.Context, unknown error, day time.Time) (*ReconRow, error) {
+	var ou *OutcomeUnknownError
+	if !errors.As(unknown, &ou) || ou.Operation != OperationStartAcquisition || ou.Key == "" {
+		return nil, errors.New("evidence: ReconcileStart: not the OutcomeUnknownError of a start")
+	}
+	rows, err := c.FetchRecon(ctx, &GetReconFileRequest{Date: day})
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if rows[i].BizNo == ou.Key {
+			return &rows[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: bizNo %s", ErrNotInRecon, ou.Key)
 }
