@@ -676,3 +676,24 @@ func TestReconcileStart(t *testing.T) {
 		t.Errorf("unknown bizNo: %v", err)
 	}
 }
+
+// TestStartGatewayCodes: an errorCode from in front of the service (in a
+// 5xx, or −48007, the load balancer's) does not prove the start was not
+// acted on: outcome unknown, the code still reachable.
+func TestStartGatewayCodes(t *testing.T) {
+	t.Parallel()
+	v := docs(t)
+	for _, tc := range []struct {
+		status int
+		body   string
+	}{{502, `{"errorCode":-45001,"errorMessage":"x"}`}, {200, `{"errorCode":-48007,"errorMessage":"ExternalLBError"}`}} {
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", httpmock.NewStringResponder(200, `{"errorCode":0,"data":{"aeskey":"`+v.AESKey.EncryptedB64+`"}}`))
+		mt.RegisterResponder(http.MethodPost, base+"/api/das/start-vdi-x", httpmock.NewStringResponder(tc.status, tc.body))
+		_, err := newClient(t, mt).StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-8"}))
+		var ae *evidence.APIError
+		if !errors.Is(err, evidence.ErrOutcomeUnknown) || !errors.As(err, &ae) {
+			t.Errorf("%d %s: %v", tc.status, tc.body, err)
+		}
+	}
+}
