@@ -177,7 +177,7 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	// The test keys are embedded in internal/testvectors: they are there in
 	// -trimpath and vendored builds too.
 	read := func(n string) []byte { return testvectors.MustRead("keys/" + n) }
-	s := &Server{AppID: "IDAkEBvb", AppKey: "evidencetest-app-key-0123456789abcdef", NotifyPublicKey: read("platform_rsa_public.pem"),
+	s := &Server{AppID: "IDAkEBvb", AppKey: "evidencetest-app-key-of-64-bytes-as-the-docs-say-123456789abcdef", NotifyPublicKey: read("platform_rsa_public.pem"),
 		clock: time.Now, sessions: map[string]*session{}, files: map[string][]byte{}, protocols: map[string]int{}, protocolBody: map[string][]byte{},
 		calls: map[string]int{}, delivered: map[string]int{}, nonces: map[string]bool{}, answers: map[evidence.ErrorCode]int{}, bizNos: map[string]bool{}}
 	for _, o := range opts {
