@@ -14,11 +14,10 @@ import (
 	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
 )
 
-// The example's session: the seed's income-tax site (the fake knows it;
-// against a real host use a site of the current list, e.g.
-// evidence.SiteHKTax) and a sample identity number.
+// The example's session: a site of the current docs and a sample identity
+// number.
 const (
-	exampleSite = evidence.SiteTaxIncome
+	exampleSite = evidence.SiteHKTax
 	exampleIDNo = "110101199003074477"
 )
 
@@ -101,7 +100,7 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 		}},
 		{"start acquisition for " + string(exampleSite), func() error {
 			r, err := c.StartAcquisition(ctx, &evidence.StartAcquisitionRequest{Site: exampleSite, BizNo: fmt.Sprintf("EX%d", time.Now().Unix()),
-				OpenID: "example-user", IDNo: exampleIDNo, UserName: "张三", UserClaim: "The user completed face recognition",
+				OpenID: "example-user", IDNo: exampleIDNo, UserName: "Chan Tai Man", UserClaim: "The user completed face recognition",
 				UA: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)", Width: 390, Height: 844})
 			if err == nil {
 				daID = r.DaID
