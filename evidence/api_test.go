@@ -697,3 +697,13 @@ func TestStartGatewayCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultPDFPassword(t *testing.T) {
+	t.Parallel()
+	if got := evidence.DefaultPDFPassword("110101199003074477"); got != "074477" {
+		t.Errorf("DefaultPDFPassword = %q", got)
+	}
+	if got := evidence.DefaultPDFPassword("123"); got != "" {
+		t.Errorf("short idNo: %q", got)
+	}
+}

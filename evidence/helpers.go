@@ -55,3 +55,14 @@ func ParseReturnPage(query url.Values) (ReturnPage, error) {
 	}
 	return p, nil
 }
+
+// DefaultPDFPassword is the password of a PDF the pull answer gives no
+// pdfPassword for: the last 6 characters of the user's ID number (en
+// main.md: pdfPassword is "returned only if it is not the last 6 digits of
+// the ID card"). It returns "" for an idNo shorter than 6.
+func DefaultPDFPassword(idNo string) string {
+	if len(idNo) < 6 {
+		return ""
+	}
+	return idNo[len(idNo)-6:]
+}
