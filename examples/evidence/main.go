@@ -33,6 +33,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
@@ -95,7 +96,21 @@ func fromEnv() (config, error) {
 	return cfg, nil
 }
 
-func run(ctx context.Context, w io.Writer) error {
+// lockedWriter serializes writes: the notification handler prints from the
+// server's goroutines while the flow prints from its own.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func run(ctx context.Context, out io.Writer) error {
+	w := &lockedWriter{w: out}
 	cfg, err := fromEnv()
 	if err != nil {
 		return err
