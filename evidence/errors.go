@@ -135,7 +135,8 @@ func (e *OutcomeUnknownError) Error() string {
 	if e.Err == nil {
 		return "evidence: " + e.Operation + " " + e.Key + ": outcome unknown"
 	}
-	return "evidence: " + e.Operation + " " + e.Key + ": outcome unknown: " + strings.TrimPrefix(e.Err.Error(), "evidence: ")
+	cause := strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "evidence: "), e.Operation+": ")
+	return "evidence: " + e.Operation + " " + e.Key + ": outcome unknown: " + cause
 }
 
 // Unwrap returns ErrOutcomeUnknown and the cause.
