@@ -707,3 +707,35 @@ func TestDefaultPDFPassword(t *testing.T) {
 		t.Errorf("short idNo: %q", got)
 	}
 }
+
+// TestSeparateKeyCachesFight: the wrong client for the fake's key rule.
+// Two processes that keep the field key each for itself (separate
+// stores) invalidate each other: every fetch makes the service refuse
+// the other's key, so calls meet −43037 in turn.
+func TestSeparateKeyCachesFight(t *testing.T) {
+	t.Parallel()
+	srv, err := evidencetest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	newC := func() *evidence.Client {
+		c, err := evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithBaseURL(srv.URL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := newC(), newC()
+	ctx := context.Background()
+	for i := range 3 {
+		for _, c := range []*evidence.Client{a, b} {
+			if _, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: fmt.Sprintf("F-%d-%p", i, c)})); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := srv.Answers(evidence.ErrorCodeAESDecrypt); n < 4 {
+		t.Errorf("separate caches: %d × −43037; want them to fight (≥ 4)", n)
+	}
+}
