@@ -12,8 +12,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/levy"
 	"github.com/bizapi-cn/go-sdk/scancode"
+	"net/http"
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/internal/gm"
@@ -137,13 +139,17 @@ func BenchmarkCallbackEvidence(b *testing.B) {
 			}
 		}
 	})
-	c := newEvidenceClient(b)
+	v, err := newEvidenceClient(b).NotificationVerifier()
+	if err != nil {
+		b.Fatal(err)
+	}
 	sigB64 := base64.StdEncoding.EncodeToString(sig)
+	hdr := http.Header{"Decshash": {string(hash)}, "Decssign": {sigB64}}
 	ctx := context.Background()
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if n, err := c.ParseNotification(ctx, string(hash), sigB64, decsNotice); err != nil || n.Data.DaStatus != 10 {
+			if n, err := evidence.ParseNotification(ctx, v, hdr, decsNotice); err != nil || n.Data.DaStatus != 10 {
 				b.Fatal(err)
 			}
 		}

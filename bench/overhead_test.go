@@ -83,7 +83,7 @@ func BenchmarkCallEvidence(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if s, err := sdk.GetStatus(ctx, "DA1"); err != nil || !s.Downloadable() {
+				if s, err := sdk.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"}); err != nil || !s.Downloadable() {
 					b.Fatal(s, err)
 				}
 			}

@@ -12,7 +12,9 @@ import (
 // its name and file formats; the four parents have the spec's children.
 func TestSites(t *testing.T) {
 	t.Parallel()
-	want := []string{"tax", "cscse", "chsi", "xlcx", "chrome-chsi-xw", "chrome-zwfw-diploma", "bjbdc", "shbdc", "chrome-tjbdc",
+	// The current docs' sites (en and zh appendix), then the seed's.
+	want := []string{"chrome-chiyubank-jyj", "chrome-govhk-tax", "chrome-shopee-data", "chrome-bpjs-data", "chrome-shopee-info",
+		"hwapp-tokopedia-info", "hwapp-bpjs-ynsb", "chrome-djp-data", "hwapp-dana-info", "tax", "cscse", "chsi", "xlcx", "chrome-chsi-xw", "chrome-zwfw-diploma", "bjbdc", "shbdc", "chrome-tjbdc",
 		"chrome-cdzjryb-bdc", "sipub", "chsixj", "taxe", "taxeat", "chrome-lfbdc-bdc", "chrome-ncsbdc-bdc", "bjsb", "chrome-gjj-any",
 		"app-gjzwfw-gjj", "app-gjzwfw-jsz", "app-jszwfw", "app-tax-income", "app-alipay-any", "app-alipaydata-any", "app-alipay-wsd",
 		"app-tmri-any", "app-jst-bd", "app-gjzwfw-hyzj"}
@@ -43,7 +45,7 @@ func TestSites(t *testing.T) {
 			t.Errorf("%s children = %v; want %v", s.Site, s.ChildSites, w)
 		}
 	}
-	if !evidence.ValidChildSite(evidence.SiteAlipayData, evidence.ChildAlipayQuota) || evidence.ValidChildSite(evidence.SiteAlipay, evidence.ChildAlipayQuota) {
+	if !evidence.ValidChildSite(evidence.SiteAlipayData, evidence.ChildSiteAlipayQuota) || evidence.ValidChildSite(evidence.SiteAlipay, evidence.ChildSiteAlipayQuota) {
 		t.Error("app-alipay-quota belongs to app-alipaydata-any only")
 	}
 	if _, ok := evidence.Site("no-such-site").Info(); ok {
@@ -52,9 +54,15 @@ func TestSites(t *testing.T) {
 	// Sites returns a copy: changing it does not change the catalogue.
 	s := evidence.Sites()
 	s[0].ChildSites = append(s[0].ChildSites, "x")
-	s[22].ChildSites[0] = "changed"
-	if evidence.SiteAlipay.ChildSites()[0] != evidence.ChildSesameCredit || len(evidence.SiteTax.ChildSites()) != 0 {
+	s[31].ChildSites[0] = "changed"
+	if evidence.SiteAlipay.ChildSites()[0] != evidence.ChildSiteSesameCredit || len(evidence.SiteTax.ChildSites()) != 0 {
 		t.Error("Sites leaked the catalogue")
+	}
+	if info, _ := evidence.SiteHKTax.Info(); info.Generation != evidence.GenerationCurrent || info.NameZH == "" || info.Lists != "en, zh" {
+		t.Errorf("chrome-govhk-tax = %+v", info)
+	}
+	if info, _ := evidence.SiteTax.Info(); info.Generation != evidence.GenerationSeed {
+		t.Errorf("tax = %+v", info)
 	}
 	if info, _ := evidence.SiteMarriageCertified.Info(); !info.FaceRecognition || !info.Zip || !info.Async {
 		t.Errorf("app-gjzwfw-hyzj = %+v", info)

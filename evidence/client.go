@@ -3,6 +3,7 @@ package evidence
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/cipher"
 	"crypto/rsa"
 	"encoding/base64"
@@ -13,9 +14,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/ssec"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
+	"github.com/bizapi-cn/go-sdk/store"
 	"github.com/go-resty/resty/v2"
 	"github.com/tjfoc/gmsm/sm2"
 )
@@ -36,9 +38,11 @@ type Suite int
 
 // Suites.
 const (
-	// SuiteRSA: HMAC-SHA256 DECSHASH, AES-128-ECB fields, RSA-wrapped key.
+	// SuiteRSA: HMAC-SHA256 DECSHASH, AES-128-ECB fields, RSA-wrapped key
+	// (the current docs).
 	SuiteRSA Suite = iota
-	// SuiteSM: HMAC-SM3 DECSHASH, SM4-ECB fields, SM2-wrapped key (§11).
+	// SuiteSM: HMAC-SM3 DECSHASH, SM4-ECB fields, SM2-wrapped key, as the
+	// seed's §11 describes it. The current public docs no longer have it.
 	SuiteSM
 )
 
@@ -51,7 +55,19 @@ const (
 	KeyWrapOAEP
 )
 
-// Option configures a Client.
+// Operations: the DECS paths, as APIError.Operation and the fake name them.
+const (
+	OperationUpdateAESKey       = "/api/das/update-aes-key"
+	OperationStartAcquisition   = "/api/das/start-vdi-x"
+	OperationUploadUserProtocol = "/api/das/upload-user-protocol-x"
+	OperationGetStatus          = "/api/das/get-da-status"
+	OperationGetOriginalFiles   = "/api/efp/get-original-files-x"
+	OperationGetParseResult     = "/api/efp/get-parse-result-x"
+	OperationGetSitesState      = "/api/config/get-sites-state"
+	OperationGetReconFile       = "/api/efp/get-recon-file"
+)
+
+// Option configures a Client or a NotificationVerifier.
 type Option func(*config) error
 
 type config struct {
@@ -61,7 +77,8 @@ type config struct {
 	oaep                       crypt.OAEP
 	rsaPriv                    *rsa.PrivateKey
 	sm2Priv                    *sm2.PrivateKey
-	notifyPub                  *rsa.PublicKey
+	notifyPubs                 []*rsa.PublicKey
+	hashOnly                   bool
 	hc                         *http.Client
 	now                        func() time.Time
 	nonce                      func() string
@@ -69,13 +86,15 @@ type config struct {
 	timeout                    time.Duration
 	maxBody                    int64
 	retries                    int
+	keys                       store.Keys
+	maxDownload                int64
 }
 
 // WithApp sets the appId (8 characters) and appKey the operator issued.
 func WithApp(appID, appKey string) Option {
 	return func(c *config) error {
 		if len(appID) != 8 || appKey == "" {
-			return errors.New("evidence: WithApp: appId must be 8 characters and appKey non-empty")
+			return errors.New("WithApp: appId must be 8 characters and appKey non-empty")
 		}
 		c.appID, c.appKey = appID, appKey
 		return nil
@@ -83,7 +102,8 @@ func WithApp(appID, appKey string) Option {
 }
 
 // WithPrivateKey sets the integrator's private key, which unwraps the field
-// key: RSA (PEM or base64 PKCS#1/PKCS#8) for SuiteRSA, SM2 for SuiteSM.
+// key and signs the H5 entry URL: RSA (PEM or base64 PKCS#1/PKCS#8) for
+// SuiteRSA, SM2 for SuiteSM. A notification receiver does not need it.
 func WithPrivateKey(pem []byte) Option {
 	return func(c *config) error {
 		if k, err := keys.ParseRSAPrivateKey(pem); err == nil {
@@ -92,31 +112,47 @@ func WithPrivateKey(pem []byte) Option {
 		}
 		k, err := keys.ParseSM2PrivateKey(pem)
 		if err != nil {
-			return fmt.Errorf("evidence: private key is neither RSA nor SM2: %w", err)
+			return fmt.Errorf("WithPrivateKey: neither RSA nor SM2: %w", err)
 		}
 		c.sm2Priv = k
 		return nil
 	}
 }
 
-// WithNotifyPublicKey sets the operator's public key that signs
-// notifications (DECSSIGN).
-func WithNotifyPublicKey(pem []byte) Option {
+// WithNotifyPublicKey adds the operator's public keys that sign
+// notifications (DECSSIGN). Several may be given (or the option repeated):
+// a notification verifies under any of them, so a key rotation needs no
+// restart at a precise moment.
+func WithNotifyPublicKey(pems ...[]byte) Option {
 	return func(c *config) error {
-		k, err := keys.ParseRSAPublicKey(pem)
-		if err != nil {
-			return fmt.Errorf("evidence: notify public key: %w", err)
+		if len(pems) == 0 {
+			return errors.New("WithNotifyPublicKey: no key")
 		}
-		c.notifyPub = k
+		for i, p := range pems {
+			k, err := keys.ParseRSAPublicKey(p)
+			if err != nil {
+				return fmt.Errorf("WithNotifyPublicKey: key %d: %w", i, err)
+			}
+			c.notifyPubs = append(c.notifyPubs, k)
+		}
 		return nil
 	}
+}
+
+// WithInsecureNotificationHashOnly accepts notifications on DECSHASH alone,
+// without DECSSIGN. The docs call the signature check optional for
+// integrators who were not given the operator's key; DECSHASH is a MAC
+// under the appKey, so anyone holding the appKey (every process that calls
+// the API) can forge a notification. Prefer WithNotifyPublicKey.
+func WithInsecureNotificationHashOnly() Option {
+	return func(c *config) error { c.hashOnly = true; return nil }
 }
 
 // WithBaseURL sets the API host.
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
 		if !validate.HTTPURL(u) {
-			return errors.New("evidence: WithBaseURL: want an absolute http(s) URL")
+			return errors.New("WithBaseURL: want an absolute http(s) URL")
 		}
 		c.baseURL = strings.TrimRight(u, "/")
 		return nil
@@ -124,34 +160,93 @@ func WithBaseURL(u string) Option {
 }
 
 // WithSuite selects SuiteRSA (default) or SuiteSM.
-func WithSuite(s Suite) Option { return func(c *config) error { c.suite = s; return nil } }
+func WithSuite(s Suite) Option {
+	return func(c *config) error {
+		if s != SuiteRSA && s != SuiteSM {
+			return fmt.Errorf("WithSuite(%d): unknown suite", int(s))
+		}
+		c.suite = s
+		return nil
+	}
+}
 
-// WithOAEP unwraps the aesKey with RSA-OAEP instead of PKCS#1 v1.5.
-func WithOAEP(o crypt.OAEP) Option {
-	return func(c *config) error { c.wrap, c.oaep = KeyWrapOAEP, o; return nil }
+// WithOAEP unwraps the aesKey with RSA-OAEP instead of PKCS#1 v1.5 (the
+// provider documents PKCS#1 v1.5). hash is OAEP's hash (crypto.SHA1 or
+// crypto.SHA256, linked into the program), mgfHash MGF1's (0: the same).
+func WithOAEP(hash, mgfHash crypto.Hash) Option {
+	return func(c *config) error {
+		if !hash.Available() || mgfHash != 0 && !mgfHash.Available() {
+			return errors.New("WithOAEP: hash not available (import crypto/sha1 or crypto/sha256)")
+		}
+		c.wrap, c.oaep = KeyWrapOAEP, crypt.OAEP{Hash: hash, MGFHash: mgfHash}
+		return nil
+	}
 }
 
 // WithHTTPClient sets the *http.Client (redirects are never followed).
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) error { c.hc = hc; return nil } }
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient(nil)")
+		}
+		c.hc = hc
+		return nil
+	}
+}
 
 // WithClock sets the clock.
-func WithClock(now func() time.Time) Option { return func(c *config) error { c.now = now; return nil } }
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("WithClock(nil)")
+		}
+		c.now = now
+		return nil
+	}
+}
 
-// WithNonce sets the nonce source (32 alphanumerics by default; tests).
-func WithNonce(f func() string) Option { return func(c *config) error { c.nonce = f; return nil } }
+// WithNonce sets the nonce source (tests): it must give 32 letters and
+// digits, a new one every call (the client refuses anything else before
+// sending).
+func WithNonce(f func() string) Option {
+	return func(c *config) error {
+		if f == nil {
+			return errors.New("WithNonce(nil)")
+		}
+		c.nonce = f
+		return nil
+	}
+}
 
-// WithLogger logs calls at debug level (never keys or personal data).
-func WithLogger(l *slog.Logger) Option { return func(c *config) error { c.log = l; return nil } }
+// WithLogger logs calls at debug level (never keys or personal data), and
+// the notification handler's refusals.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("WithLogger(nil)")
+		}
+		c.log = l
+		return nil
+	}
+}
 
 // WithTimeout bounds a call whose context has no deadline (30 s default).
-func WithTimeout(d time.Duration) Option { return func(c *config) error { c.timeout = d; return nil } }
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("WithTimeout(%v): want a positive duration", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
 
 // WithRetries sets how many times a call that is safe to repeat is retried
 // (2 by default; 0 disables).
 func WithRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return errors.New("evidence: WithRetries: n must be ≥ 0")
+			return fmt.Errorf("WithRetries(%d): want ≥ 0", n)
 		}
 		c.retries = n
 		return nil
@@ -162,35 +257,94 @@ func WithRetries(n int) Option {
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return errors.New("evidence: WithMaxResponseBytes: n must be > 0")
+			return fmt.Errorf("WithMaxResponseBytes(%d): want > 0", n)
 		}
 		c.maxBody = n
 		return nil
 	}
 }
 
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) error { c.ua = ua; return nil } }
+// WithMaxDownloadBytes bounds what Download and Open read of one file
+// (no limit by default): a longer body ends in ErrDownloadTooLarge.
+func WithMaxDownloadBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxDownloadBytes(%d): want > 0", n)
+		}
+		c.maxDownload = n
+		return nil
+	}
+}
 
-// Client calls the DECS API. It is safe for concurrent use; the field key
-// is fetched once and shared.
+// WithUserAgent sets the User-Agent header (by default
+// bizapi-cn-go-sdk-evidence/<Version> go/<go version>).
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		if ua == "" || strings.ContainsAny(ua, "\r\n") {
+			return errors.New("WithUserAgent: want a non-empty single line")
+		}
+		c.ua = ua
+		return nil
+	}
+}
+
+// WithFieldKeyStore shares the application's field key through s: every
+// process of one app must use the same key, since each update-aes-key
+// makes the service issue a new one and refuse the old (−43037). The
+// default is an in-memory store of this Client only; give all processes
+// one shared store (Redis, SQL) so that they fetch one key between them.
+// The store holds the key as the service sent it, wrapped with the
+// integrator's public key.
+func WithFieldKeyStore(s store.Keys) Option {
+	return func(c *config) error {
+		if s == nil {
+			return errors.New("WithFieldKeyStore(nil)")
+		}
+		c.keys = s
+		return nil
+	}
+}
+
+func defaultConfig() config {
+	return config{now: time.Now, nonce: func() string { return nonce.Alnum(32) }, timeout: transport.DefaultTimeout,
+		maxBody: 10 << 20, retries: 2, ua: "bizapi-cn-go-sdk-evidence/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go")}
+}
+
+func applyOptions(cfg *config, opts []Option) error {
+	var errs []error
+	for _, o := range opts {
+		if o == nil {
+			errs = append(errs, errors.New("nil Option"))
+			continue
+		}
+		if err := o(cfg); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("evidence: %w", err)
+	}
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// Client calls the DECS API. It is safe for concurrent use.
 type Client struct {
 	cfg  config
 	http *resty.Client
 	mac  *sign.HMAC
-
-	mu     sync.Mutex
-	aesKey []byte
+	fk   fieldKeys
+	nv   *NotificationVerifier // nil without a notify key
 }
 
 // NewClient returns a Client; WithApp, WithPrivateKey and WithBaseURL are
-// required (WithNotifyPublicKey for notifications).
+// required (a notification receiver needs only NewNotificationVerifier).
 func NewClient(opts ...Option) (*Client, error) {
-	cfg := config{now: time.Now, nonce: func() string { return nonce.Alnum(32) }, timeout: transport.DefaultTimeout, maxBody: 10 << 20, retries: 2, ua: "bizapi-cn-go-sdk-evidence"}
-	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	cfg := defaultConfig()
+	if err := applyOptions(&cfg, opts); err != nil {
+		return nil, err
 	}
 	var missing []string
 	if cfg.appID == "" {
@@ -199,36 +353,59 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.baseURL == "" {
 		missing = append(missing, "WithBaseURL")
 	}
-	if cfg.suite == SuiteRSA && cfg.rsaPriv == nil || cfg.suite == SuiteSM && cfg.sm2Priv == nil {
-		missing = append(missing, "WithPrivateKey (of the suite's kind)")
+	if cfg.suite == SuiteRSA && cfg.rsaPriv == nil {
+		missing = append(missing, "WithPrivateKey (RSA)")
+	}
+	if cfg.suite == SuiteSM && cfg.sm2Priv == nil {
+		missing = append(missing, "WithPrivateKey (SM2)")
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("evidence: NewClient: missing %v", missing)
+		return nil, fmt.Errorf("evidence: NewClient: missing %s", strings.Join(missing, ", "))
 	}
-	if cfg.log == nil {
-		cfg.log = slog.New(slog.DiscardHandler)
+	if cfg.keys == nil {
+		cfg.keys = store.NewMemoryKeys()
 	}
-	c := &Client{cfg: cfg, http: transport.NewResty(cfg.hc)}
-	if cfg.suite == SuiteSM {
-		c.mac = sign.NewHMACSM3([]byte(cfg.appKey))
-	} else {
-		c.mac = sign.NewHMACSHA256([]byte(cfg.appKey))
+	c := &Client{cfg: cfg, http: transport.NewResty(cfg.hc), mac: newMAC(cfg)}
+	c.fk.name = "evidence/field-key/" + cfg.appID
+	if len(cfg.notifyPubs) > 0 || cfg.hashOnly {
+		c.nv = &NotificationVerifier{cfg: cfg, mac: c.mac}
 	}
 	return c, nil
 }
 
-// DECSHash returns the DECSHASH of a body: uppercase hex of
-// HMAC(appKey, sortedJSON(body) + appKey).
-func (c *Client) DECSHash(sorted []byte) string {
-	msg := make([]byte, 0, len(sorted)+len(c.cfg.appKey))
-	msg = append(append(msg, sorted...), c.cfg.appKey...)
-	return c.mac.UpperHex(msg)
+func newMAC(cfg config) *sign.HMAC {
+	if cfg.suite == SuiteSM {
+		return sign.NewHMACSM3([]byte(cfg.appKey))
+	}
+	return sign.NewHMACSHA256([]byte(cfg.appKey))
 }
 
-// Body returns the exact request bytes for arg: the sorted compact JSON of
-// {"v":"1.0.0","auth":{"appId","nonce"},"arg":arg}.
-func (c *Client) Body(arg any) ([]byte, error) {
-	return c.body(arg, c.cfg.nonce())
+// NotificationVerifier returns the verifier of the client's options, or an
+// error when it has no notify public key (WithNotifyPublicKey).
+func (c *Client) NotificationVerifier() (*NotificationVerifier, error) {
+	if c.nv == nil {
+		return nil, errors.New("evidence: NotificationVerifier: missing WithNotifyPublicKey")
+	}
+	return c.nv, nil
+}
+
+// decsHash returns the DECSHASH of a body: uppercase hex of
+// HMAC(appKey, sortedJSON(body) + appKey).
+func decsHash(mac *sign.HMAC, appKey string, sorted []byte) string {
+	h := mac.New()
+	h.Write(sorted)
+	h.Write([]byte(appKey))
+	return string(sign.AppendUpperHex(make([]byte, 0, 64), h.Sum(nil)))
+}
+
+func (c *Client) newNonce() (string, error) {
+	n := c.cfg.nonce()
+	if len(n) != 32 || strings.IndexFunc(n, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) >= 0 {
+		return "", errors.New("evidence: the nonce source did not give 32 letters and digits")
+	}
+	return n, nil
 }
 
 func (c *Client) body(arg any, nonce string) ([]byte, error) {
@@ -281,73 +458,77 @@ type answer struct {
 // safePaths are the calls that change nothing at the provider: they may
 // be repeated after an ambiguous failure. start-vdi-x opens a session and
 // upload-user-protocol-x stores an agreement: never repeated then.
+// update-aes-key issues a new key, but repeating it only issues another.
 var safePaths = map[string]bool{
-	pathUpdateAESKey: true, pathStatus: true, pathOriginalFiles: true,
-	pathParseResult: true, pathSitesState: true, pathReconFile: true,
+	OperationUpdateAESKey: true, OperationGetStatus: true, OperationGetOriginalFiles: true,
+	OperationGetParseResult: true, OperationGetSitesState: true, OperationGetReconFile: true,
 }
 
-// API paths.
-const (
-	pathUpdateAESKey  = "/api/das/update-aes-key"
-	pathStart         = "/api/das/start-vdi-x"
-	pathUpload        = "/api/das/upload-user-protocol-x"
-	pathStatus        = "/api/das/get-da-status"
-	pathOriginalFiles = "/api/efp/get-original-files-x"
-	pathParseResult   = "/api/efp/get-parse-result-x"
-	pathSitesState    = "/api/config/get-sites-state"
-	pathReconFile     = "/api/efp/get-recon-file"
-)
-
-// post sends arg to path and decodes data into out.
-func (c *Client) post(ctx context.Context, path string, arg, out any) error {
-	return c.exchange(ctx, path, func(ctx context.Context) (*http.Request, error) {
-		body, err := c.Body(arg)
+// post sends arg to path and decodes data into out; key is what an
+// OutcomeUnknownError names.
+func (c *Client) post(ctx context.Context, path, key string, arg, out any) (Metadata, error) {
+	return c.exchange(ctx, path, key, func(ctx context.Context) (*http.Request, error) {
+		n, err := c.newNonce()
+		if err != nil {
+			return nil, err
+		}
+		body, err := c.body(arg, n)
 		if err != nil {
 			return nil, fmt.Errorf("evidence: %s: %w", path, err)
 		}
-		return c.newRequest(ctx, path, bytes.NewReader(body), c.DECSHash(body))
+		return c.newRequest(ctx, path, bytes.NewReader(body), decsHash(c.mac, c.cfg.appKey, body))
 	}, out)
 }
 
 // exchange sends the request build makes (a fresh nonce and hash per
 // attempt) and decodes data into out, with the retry rules: a request
 // that provably never left is retried; a query is also retried after a
-// 5xx, a lost answer or a retryable errorCode; a call that changes state
-// returns ErrOutcomeUnknown when its outcome is ambiguous. An error of
-// build (nothing was sent) is returned as is.
-func (c *Client) exchange(ctx context.Context, path string, build func(context.Context) (*http.Request, error), out any) error {
+// 5xx, a lost answer or a retryable errorCode. A call that changes state
+// gets an *OutcomeUnknownError for anything but a complete DECS answer
+// (an errorCode, or data that decodes in full). An error of build
+// (nothing was sent) is returned as is.
+func (c *Client) exchange(ctx context.Context, path, key string, build func(context.Context) (*http.Request, error), out any) (Metadata, error) {
 	ctx, cancel := transport.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
 	safe := safePaths[path]
 	for attempt := 1; ; attempt++ {
 		req, err := build(ctx)
 		if err != nil {
-			return err
+			return Metadata{}, err
 		}
-		status, err := c.send(ctx, path, req, out)
+		md, err := c.send(ctx, path, req, out)
 		if err == nil {
-			return nil
+			return md, nil
 		}
-		// An errorCode is an answer, whatever the HTTP status: only a
-		// query with a retryable code is sent again.
-		verdict := transport.Judge(ctx, status, err, safe)
-		if ae := (*APIError)(nil); errors.As(err, &ae) {
-			verdict = transport.Stop
-			if safe && ae.Code.Retryable() && !ae.Code.KeyExpired() {
-				verdict = transport.Retry
+		var ae *APIError
+		isAPI := errors.As(err, &ae)
+		if !safe {
+			switch {
+			case isAPI && md.StatusCode/100 == 2 && ae.Code != ErrorCodeNetwork:
+				return md, err // a definite refusal
+			// An errorCode in a 5xx, or −48007 (the docs: the external
+			// load balancer's error), may come from in front of the
+			// service: not a definite answer.
+			case md.StatusCode == 0 && transport.NotSent(err) && attempt <= c.cfg.retries:
+			case md.StatusCode == 0 && transport.NotSent(err):
+				return md, err
+			default:
+				return md, &OutcomeUnknownError{Operation: path, Key: key, Err: err}
+			}
+		} else {
+			verdict := transport.Judge(ctx, md.StatusCode, err, true)
+			if isAPI {
+				verdict = transport.Stop
+				if ae.Code.Retryable() && !ae.Code.KeyExpired() {
+					verdict = transport.Retry
+				}
+			}
+			if verdict == transport.Stop || attempt > c.cfg.retries {
+				return md, err
 			}
 		}
-		switch verdict {
-		case transport.Unknown:
-			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
-		case transport.Stop:
-			return err
-		}
-		if attempt > c.cfg.retries {
-			return err
-		}
 		if err := transport.Sleep(ctx, transport.Backoff(attempt)); err != nil {
-			return fmt.Errorf("evidence: %s: %w", path, err)
+			return md, fmt.Errorf("evidence: %s: %w", path, err)
 		}
 	}
 }
@@ -359,116 +540,72 @@ func (c *Client) newRequest(ctx context.Context, path string, body io.Reader, ha
 		return nil, fmt.Errorf("evidence: %s: %w", path, err)
 	}
 	req.Header = http.Header{
-		"Content-Type": {"application/json;charset=UTF-8"},
+		"Content-Type": {"application/json"},
 		"Decshash":     {hash},
 		"User-Agent":   {c.cfg.ua},
 	}
 	return req, nil
 }
 
-// send is one exchange; status is 0 when no (complete) answer arrived.
-// It goes straight to the *http.Client that resty configured (same
-// transport, no redirects): resty's per-request middleware (header
-// parsing, content-type sniffing) was a third of the SDK's overhead on a
-// 30 µs call, and the body is already final bytes.
-func (c *Client) send(ctx context.Context, path string, req *http.Request, out any) (int, error) {
+// send is one exchange; Metadata.StatusCode is 0 when no (complete)
+// answer arrived. It goes straight to the *http.Client that resty
+// configured (same transport, no redirects): resty's per-request
+// middleware was a third of the SDK's overhead on a 30 µs call, and the
+// body is already final bytes.
+func (c *Client) send(ctx context.Context, path string, req *http.Request, out any) (Metadata, error) {
 	resp, err := c.http.GetClient().Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return 0, fmt.Errorf("evidence: %s: %w", path, err)
+		return Metadata{}, fmt.Errorf("evidence: %s: %w", path, err)
 	}
 	raw, err := transport.ReadAnswer(resp.Body, c.cfg.maxBody)
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", resp.StatusCode))
 	if err != nil {
-		return 0, fmt.Errorf("evidence: %s: %w", path, err) // incomplete: as ambiguous as no answer
+		return Metadata{}, fmt.Errorf("evidence: %s: %w", path, err) // incomplete: as ambiguous as no answer
 	}
-	return resp.StatusCode, decodeAnswer(path, resp.StatusCode, raw, out)
+	md := Metadata{StatusCode: resp.StatusCode, Header: resp.Header}
+	return md, decodeAnswer(path, md, raw, out)
 }
 
 // decodeAnswer decodes a response document: errorCode ≠ 0 is *APIError,
-// a non-JSON non-2xx answer *transport.StatusError.
-func decodeAnswer(path string, status int, raw []byte, out any) error {
-	// One pass: errorCode, errorMessage and data straight into out.
-	a := answerInto{Data: out}
-	if out == nil {
-		a.Data = &json.RawMessage{}
-	}
-	if err := json.Unmarshal(raw, &a); err == nil && a.ErrorCode != nil {
-		if *a.ErrorCode != 0 {
-			return &APIError{Path: path, Code: ErrorCode(*a.ErrorCode), Message: a.ErrorMessage, HTTPStatus: status}
-		}
-		if status/100 != 2 {
-			return fmt.Errorf("evidence: %s: %w", path, &transport.StatusError{StatusCode: status})
-		}
-		return nil
-	}
-	// Something did not decode: find out what, in two passes.
+// a non-JSON or non-2xx answer *HTTPError, a 2xx answer whose data does
+// not decode ErrMalformedResponse.
+func decodeAnswer(path string, md Metadata, raw []byte, out any) error {
 	var b answer
 	if err := json.Unmarshal(raw, &b); err != nil || b.ErrorCode == nil {
-		if status/100 != 2 {
-			return fmt.Errorf("evidence: %s: %w", path, &transport.StatusError{StatusCode: status})
+		if md.StatusCode/100 != 2 {
+			return &HTTPError{Operation: path, Metadata: md}
 		}
 		return fmt.Errorf("evidence: %s: %w", path, ErrMalformedResponse)
 	}
 	if *b.ErrorCode != 0 {
-		return &APIError{Path: path, Code: ErrorCode(*b.ErrorCode), Message: b.ErrorMessage, HTTPStatus: status}
+		return &APIError{Operation: path, Code: ErrorCode(*b.ErrorCode), Message: b.ErrorMessage, Metadata: md}
 	}
-	if status/100 != 2 {
-		return fmt.Errorf("evidence: %s: %w", path, &transport.StatusError{StatusCode: status})
+	if md.StatusCode/100 != 2 {
+		return &HTTPError{Operation: path, Metadata: md}
 	}
 	if out != nil && len(b.Data) > 0 && string(b.Data) != "null" {
 		if err := json.Unmarshal(b.Data, out); err != nil {
-			return fmt.Errorf("evidence: %s: %w: data: %v", path, ErrMalformedResponse, err)
+			return fmt.Errorf("evidence: %s: %w: data: %s", path, ErrMalformedResponse, jsonErrText(err))
 		}
 	}
 	return nil
 }
 
-type answerInto struct {
-	ErrorCode    *int   `json:"errorCode"`
-	ErrorMessage string `json:"errorMessage"`
-	Data         any    `json:"data"`
-}
-
-// fieldKey returns the cached field key, fetching it on first use, or
-// again when the cached key is still stale (the one a call just failed
-// with): concurrent calls that fail together refresh once.
-func (c *Client) fieldKey(ctx context.Context, stale []byte) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.aesKey != nil && (stale == nil || !bytes.Equal(c.aesKey, stale)) {
-		return c.aesKey, nil
+// jsonErrText describes a decode error without the value that caused it.
+func jsonErrText(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return "field " + te.Field + " has the wrong type"
 	}
-	var out struct {
-		AESKey string `json:"aeskey"`
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return "syntax error"
 	}
-	if err := c.post(ctx, pathUpdateAESKey, map[string]any{}, &out); err != nil {
-		return nil, err
-	}
-	wrapped, err := base64.StdEncoding.DecodeString(out.AESKey)
-	if err != nil || len(wrapped) == 0 {
-		return nil, errors.New("evidence: update-aes-key: aeskey is not base64")
-	}
-	var key []byte
-	switch {
-	case c.cfg.suite == SuiteSM:
-		key, _, err = crypt.SM2DecryptAuto(c.cfg.sm2Priv, wrapped)
-	case c.cfg.wrap == KeyWrapOAEP:
-		key, err = crypt.DecryptOAEP(c.cfg.rsaPriv, wrapped, c.cfg.oaep)
-	default:
-		key, err = crypt.DecryptPKCS1v15(c.cfg.rsaPriv, wrapped)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("evidence: update-aes-key: the key does not unwrap with this private key: %w", err)
-	}
-	if len(key) != 16 {
-		return nil, fmt.Errorf("evidence: update-aes-key: unwrapped key is %d bytes, want 16", len(key))
-	}
-	c.aesKey = key
-	return key, nil
+	return "does not decode"
 }
 
 func (c *Client) encrypt(key []byte, s string) (string, error) {
@@ -540,21 +677,21 @@ func (c *Client) block(key []byte) (cipher.Block, error) {
 	return crypt.NewAES(key)
 }
 
-// withKey runs fn with the field key and runs it once more with a fresh
-// key when the cached one is stale: the provider says it could not decrypt
+// withKey runs fn with the application's field key and runs it once more
+// when that key is refused: the provider says it could not decrypt
 // (−43037, −44050), or an encrypted field of its answer does not decrypt
 // (another process of the same app fetched a new key). Only the queries
 // have encrypted answers, so a second attempt after an answer arrived is
-// always a query's.
+// always a query's; a start refused with −43037 was not acted on.
 func (c *Client) withKey(ctx context.Context, fn func(key []byte) error) error {
-	key, err := c.fieldKey(ctx, nil)
+	v, key, err := c.fk.get(ctx, c, 0)
 	if err != nil {
 		return err
 	}
 	err = fn(key)
 	var ae *APIError
 	if (errors.As(err, &ae) && ae.Code.KeyExpired()) || errors.Is(err, ErrFieldDecrypt) {
-		if key, err = c.fieldKey(ctx, key); err != nil {
+		if _, key, err = c.fk.get(ctx, c, v); err != nil {
 			return err
 		}
 		return fn(key)

@@ -13,7 +13,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -104,7 +103,7 @@ func TestFieldKeyAndFiles(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"errorCode":0,"errorMessage":"OK","data":{"daId":"DA1","site":"tax","fileUrl":["`+encURL+`"],"ext":{"fileKey":"`+encFileKey+`","pdfPassword":["`+v.AESField.CiphertextB64+`"]}}}`), nil
 	})
 	c := newClient(t, mt)
-	f, err := c.GetOriginalFiles(context.Background(), "DA1")
+	f, err := c.GetOriginalFiles(context.Background(), &evidence.GetOriginalFilesRequest{DaID: "DA1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +170,7 @@ func TestAnswerFieldsUnderAnotherKey(t *testing.T) {
 				}
 				return httpmock.NewStringResponse(200, answer(tc.first)), nil
 			})
-			f, err := newClient(t, mt).GetOriginalFiles(context.Background(), "DA1")
+			f, err := newClient(t, mt).GetOriginalFiles(context.Background(), &evidence.GetOriginalFilesRequest{DaID: "DA1"})
 			switch {
 			case tc.field == "" && (err != nil || f.FileURLs[0] != "https://cos.example/f/a.pdf" || len(f.FileKey) != 44 || f.PDFPasswords[0] != ""):
 				t.Errorf("GetOriginalFiles = %+v, %v; want the second answer", f, err)
@@ -200,7 +199,7 @@ func TestStartSignsEntryURL(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"errorCode":0,"data":{"daId":"DA9","redirectUrl":"https://h5.example/entry?daId=DA9"}}`), nil
 	})
 	c := newClient(t, mt)
-	out, err := c.StartAcquisition(context.Background(), &evidence.StartRequest{Site: "tax", BizNo: "B1", OpenID: "user-1", IDNo: "110101199003074477"})
+	out, err := c.StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B1", OpenID: "user-1", IDNo: "110101199003074477"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,13 +211,16 @@ func TestStartSignsEntryURL(t *testing.T) {
 		t.Fatalf("RedirectURL = %s; want a sign", out.RedirectURL)
 	}
 	priv, _ := keys.ParseRSAPrivateKey([]byte(v.AESKey.PrivateKeyPKCS8B64))
-	unesc, _ := url.QueryUnescape(out.RedirectURL[i+6:])
-	sig, _ := base64.StdEncoding.DecodeString(unesc)
+	// The docs' H5 example appends the base64 signature as is (+ / = kept).
+	sig, err := base64.StdEncoding.DecodeString(out.RedirectURL[i+6:])
+	if err != nil {
+		t.Errorf("sign is not raw base64: %s", out.RedirectURL[i+6:])
+	}
 	sum := sha256.Sum256([]byte(out.RedirectURL[:i]))
 	if err := rsa.VerifyPKCS1v15(&priv.PublicKey, crypto.SHA256, sum[:], sig); err != nil {
 		t.Errorf("entry URL sign does not verify: %v", err)
 	}
-	if _, err := c.StartAcquisition(context.Background(), &evidence.StartRequest{}); !errors.As(err, new(*evidence.ValidationError)) {
+	if _, err := c.StartAcquisition(context.Background(), &evidence.StartAcquisitionRequest{}); !errors.As(err, new(*evidence.ValidationError)) {
 		t.Errorf("empty request: %v", err)
 	}
 }
@@ -343,8 +345,9 @@ func TestDownload(t *testing.T) {
 	now := time.Date(2024, 5, 20, 10, 0, 0, 0, time.UTC)
 	c := newClient(t, httpmock.NewMockTransport(), evidence.WithHTTPClient(srv.Client()), evidence.WithClock(func() time.Time { return now }))
 	ctx := context.Background()
-	file := func(p, key string) evidence.File {
-		return evidence.File{URL: srv.URL + p, Key: key, Authorized: now.Add(-9 * 24 * time.Hour)}
+	file := func(p, key string) evidence.RemoteFile {
+		// A COS URL that signs the x-cos- names (the vectors' headers).
+		return evidence.RemoteFile{URL: srv.URL + p + "?q-sign-algorithm=sha1&q-header-list=host%3Bx-cos-server-side-encryption-customer-key", FileKey: key, Authorized: now.Add(-9 * 24 * time.Hour)}
 	}
 	var buf bytes.Buffer
 	n, err := c.Download(ctx, file("/f.pdf", fileKey), &buf)
@@ -365,7 +368,7 @@ func TestDownload(t *testing.T) {
 	if _, err := c.Download(ctx, old, io.Discard); !errors.Is(err, evidence.ErrRetentionExpired) {
 		t.Errorf("11-day-old file: %v; want ErrRetentionExpired", err)
 	}
-	if _, err := c.Download(ctx, evidence.File{URL: "relative/x", Key: fileKey}, io.Discard); err == nil {
+	if _, err := c.Download(ctx, evidence.RemoteFile{URL: "relative/x", FileKey: fileKey}, io.Discard); err == nil {
 		t.Error("relative URL accepted")
 	}
 }
@@ -378,13 +381,13 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // before anything is sent; typed ext members are merged over Ext.
 func TestStartRequestExt(t *testing.T) {
 	t.Parallel()
-	bad := &evidence.StartRequest{Site: evidence.SiteAlipayData, BizNo: "B1", OpenID: "u", TmriValidDays: -1,
-		ChildSites: []evidence.ChildSite{evidence.ChildSesameCredit, evidence.ChildHuabei}}
+	bad := fill(&evidence.StartAcquisitionRequest{Site: evidence.SiteAlipayData, BizNo: "B1", OpenID: "u", TmriValidDays: -1,
+		ChildSites: []evidence.ChildSite{evidence.ChildSiteSesameCredit, evidence.ChildSiteHuabei}})
 	var ve *evidence.ValidationError
 	if err := bad.Validate(); !errors.As(err, &ve) || len(ve.Fields) != 2 || ve.Fields[0].Field != "ext.childSites[1]" || ve.Fields[1].Field != "ext.tmriValidDays" {
 		t.Errorf("Validate = %v; want ext.childSites[1] (huabei is not a child of app-alipaydata-any) and ext.tmriValidDays", err)
 	}
-	unknown := &evidence.StartRequest{Site: "a-new-site", BizNo: "B1", OpenID: "u", ChildSites: []evidence.ChildSite{"a-new-child"}}
+	unknown := fill(&evidence.StartAcquisitionRequest{Site: "a-new-site", BizNo: "B1", OpenID: "u", ChildSites: []evidence.ChildSite{"a-new-child"}})
 	if err := unknown.Validate(); err != nil {
 		t.Errorf("a site the catalogue does not list yet: %v; want it sent as is", err)
 	}
@@ -403,9 +406,9 @@ func TestStartRequestExt(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"errorCode":0,"data":{"daId":"DA1","redirectUrl":"https://h5.example/e?d=1"}}`), nil
 	})
 	c := newClient(t, mt)
-	_, err := c.StartAcquisition(context.Background(), &evidence.StartRequest{Site: evidence.SiteTraffic12123, BizNo: "B1", OpenID: "u",
-		ChildSites: []evidence.ChildSite{evidence.ChildDriverLicense}, TmriValidDays: 30, CompanyFullName: "某某有限公司",
-		Ext: map[string]any{"attach": "overridden", "custom": 1}, Attach: "typed"})
+	_, err := c.StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: evidence.SiteTraffic12123, BizNo: "B1", OpenID: "u",
+		ChildSites: []evidence.ChildSite{evidence.ChildSiteDriverLicense}, TmriValidDays: 30, CompanyFullName: "某某有限公司",
+		Ext: map[string]any{"attach": "overridden", "custom": 1}, Attach: "typed"}))
 	if err != nil {
 		t.Fatal(err)
 	}

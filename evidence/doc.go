@@ -1,74 +1,171 @@
 // Package evidence is a client for the DECS (Data Express Chain System)
-// evidence and data-acquisition service: a host starts a session for a
-// data type (site), the user completes it in the operator's clean
-// environment, and the host is notified and pulls the files.
+// evidence and data-acquisition service: a host uploads the user's signed
+// agreement, starts a session for a data type (site), the user completes
+// it in the operator's clean environment, and the host is notified and
+// pulls the files.
 //
 // # Calls
 //
-// Every call is a POST of {"v","auth":{"appId","nonce"},"arg"} as sorted
-// compact JSON with a fresh 32-character nonce, and a DECSHASH header
-// (uppercase hex HMAC of the body + appKey) over exactly the bytes sent.
-// Fields the protocol encrypts (openId, idNo, userName, agreement
-// contents; fileUrl, fileKey and pdfPassword in answers) are encrypted and
-// decrypted by the client with the field key it fetches from
-// update-aes-key, unwraps with the integrator's private key, caches, and
-// refreshes once when a call fails with −43037/−44050 or when a field of an
-// answer does not open under the cached key (another process of the same
-// app fetched a new one). ECB has no MAC, so an opened field must also be
-// UTF-8, and a fileUrl an http(s) URL and a fileKey 32 bytes of base64;
-// what still does not open is ErrFieldDecrypt, naming the field.
+// Every call is (c *Client) VerbNoun(ctx, *VerbNounRequest)
+// (*VerbNounResponse, error); every response carries Metadata (HTTP
+// status, headers; RequestID is the daId where there is one: DECS answers
+// have no request number). On the wire it is a POST of
+// {"v","auth":{"appId","nonce"},"arg"} as sorted compact JSON with a
+// fresh nonce of 32 letters and digits, Content-Type application/json,
+// and a DECSHASH header (uppercase hex HMAC of the body + appKey) over
+// exactly the bytes sent. The default User-Agent is
+// bizapi-cn-go-sdk-evidence/<Version> go/<version>.
 //
-// Two crypto suites: SuiteRSA (HMAC-SHA256, AES-128-ECB fields, the key
-// wrapped with RSA PKCS#1 v1.5 as documented, or RSA-OAEP with WithOAEP)
-// and SuiteSM (HMAC-SM3, SM4-ECB, SM2-wrapped key; seed §11). DECSSIGN on
-// notifications is SHA256withRSA in both: the national suite's reference
-// document is not public, and it changes only the hash, cipher and wrap.
-//
-// Operations: StartAcquisition (start-vdi-x; the entry URL comes back
-// signed for H5/SDK entry), UploadUserProtocol (streamed), GetStatus,
+// Operations: UploadUserProtocol (streamed), StartAcquisition
+// (start-vdi-x; the entry URL comes back signed), GetStatus,
 // GetOriginalFiles, GetParseResult, GetSitesState, GetReconFile, and
 // WaitFinal, the polling fallback for a notification that never came.
 //
-// # Retries
+// # The field key
+//
+// Fields the protocol encrypts (openId, idNo, userName, agreement
+// contents; fileUrl, fileKey and pdfPassword in answers) use the field key
+// that update-aes-key issues. Each update-aes-key makes the service issue
+// a new key and refuse the old one (−43037), and the docs ask for one key
+// "stored and used by all other systems". So the key lives in a
+// store.Keys (WithFieldKeyStore; in memory by default): a client fetches
+// one only when the store has none or the stored one was refused, and
+// claims the fetch by compare-and-swap first (a "fetching" marker with a
+// deadline), so N processes that meet −43037 together cause one
+// update-aes-key. Within a process the fetch is single-flight, no mutex is
+// held across the network, and a waiter leaves when its context ends. The
+// store holds the key as the service sent it, wrapped with the
+// integrator's public key. RotateFieldKey is the one deliberate rotation.
+// ECB has no MAC, so an opened field must also be UTF-8, a fileUrl an
+// http(s) URL and a fileKey 32 bytes of base64; a field that does not open
+// is treated like −43037 once, then is ErrFieldDecrypt, naming the field.
+//
+// Two crypto suites: SuiteRSA (HMAC-SHA256, AES-128-ECB fields, the key
+// wrapped with RSA PKCS#1 v1.5 as documented, or RSA-OAEP with WithOAEP)
+// and SuiteSM (HMAC-SM3, SM4-ECB, SM2-wrapped key), kept as the seed's §11
+// describes it: the current public docs no longer have the national
+// suite. Its entry-URL signature is not documented: SignEntryURL returns
+// an error on it, and StartAcquisition returns the URL unsigned. DECSSIGN
+// on notifications is SHA256withRSA in both.
+//
+// # Outcome unknown
 //
 // Queries are retried (WithRetries, 2 by default) after a transport error,
 // a 5xx or a retryable errorCode, with a new nonce each time.
 // start-vdi-x and upload-user-protocol-x change state: they are retried
-// only when the request provably never left, and otherwise fail with
-// ErrOutcomeUnknown.
-//
-// # Files
-//
-// Files.List, ParseResult.List and Notification.Files give File values;
-// Download and Open stream one with the three SSE-C headers (memory does
-// not grow with the file), refuse a file past the 10-day Retention, and
-// report 403 as ErrLinkExpired (pull again: links last 5 minutes) and 400
-// as ErrBadFileKey. Unzip extracts zip results, refusing path traversal,
-// links and zip bombs. ClassifyFile tells what a file holds from the name
-// suffixes the appendix lists.
-//
-// # Domain
-//
-// Sites (§2.1: official names, file formats, childSites), DaStatus (§3.1:
-// IsFinal, IsSuccess, IsValidOperation, Mode, the Beehive 23-hour rule),
-// JSONResult (§3.2), AccessWay (§4) and the daSubStatus tables of §9
-// (LookupSubStatus: scenario and suggested handling) are typed data.
+// only when the request provably never left. Anything but a complete DECS
+// answer (lost, cut short, a 5xx, an HTML page, data that does not decode
+// in full, such as a daId that is a number) is an *OutcomeUnknownError
+// matching ErrOutcomeUnknown, keyed by the bizNo of a start or the site of
+// an upload. DECS answers carry no signature: their integrity is TLS's.
+// The docs have no query by bizNo, so a start is reconciled from the
+// notifications (they carry bizNo) or, in one call, from the next day's
+// reconciliation file (ReconcileStart), and a new attempt takes a new bizNo (the docs warn that
+// repeated starts end the user's session). Uploading an agreement again is
+// harmless, and is its reconciliation.
 //
 // # Notifications
 //
-// ParseNotification verifies DECSHASH (constant time) and DECSSIGN with
-// the operator's key before decoding; NotificationHandler answers exactly
-// {"errorCode":0,"errorMessage":"OK"} only after the host's function
-// succeeded, and a DedupStore makes a redelivery a no-op. Unknown funcs
-// are delivered with their raw body.
+// A receiver needs only NewNotificationVerifier(WithApp,
+// WithNotifyPublicKey): never the private key. Several notify keys may be
+// given, so a rotation needs no restart at a precise moment; a missing
+// key fails at construction. ParseNotification(ctx, v, header, body)
+// works from any web framework; NewNotificationHandler answers exactly
+// {"errorCode":0,"errorMessage":"OK"} only after the host's
+// NotificationFunc returned nil, deduplicating in memory by default
+// (WithDedupStore, WithoutDedup, WithMaxBodyBytes, WithReadTimeout).
+//
+// Unauthenticated bytes get bounded, linear work: DECSSIGN is checked
+// first, over the DECSHASH header alone; then the HMAC over the raw body;
+// only a body that is not already the sorted form the operator hashed is
+// canonicalized (one scan) and hashed again. A forged 1 MiB notification
+// is refused in about 8 ms of CPU (BenchmarkForgedNotification).
+// IdempotencyKey is the func plus a SHA-256 of the verified data member in
+// canonical form.
+//
+// DECSSIGN is verified by default. The docs call its check optional for
+// integrators who were not given the key: WithInsecureNotificationHashOnly
+// accepts DECSHASH alone, which anyone holding the appKey can forge.
+//
+// The docs ask for a fast acknowledgement (a slow answer is resent): let
+// the NotificationFunc enqueue the notification durably (a queue, an
+// outbox table) and return; process it from there.
+//
+// # Files
+//
+// GetOriginalFilesResponse.List, GetParseResultResponse.List and
+// Notification.Files give RemoteFile values; Download and Open stream one
+// with the three SSE-C headers (memory does not grow with the file), never
+// send an SSE-C key over plain http (but to a loopback host), bound the
+// wait for the answer headers by WithTimeout, refuse a file past the
+// 10-day Retention, and report 403 as ErrLinkExpired (pull again: links
+// last 5 minutes) and 400 as ErrBadFileKey. Unzip extracts zip results,
+// refusing path traversal, links and zip bombs. ClassifyFile tells what a
+// file holds from the name suffixes the appendix lists. File (FileFromPath,
+// FileFromBytes) is a file to upload.
+//
+// # Domain
+//
+// Sites (the current docs' sites, en and zh, and the seed's mainland
+// generation, each marked; an unknown site is sent as given), DaStatus
+// (IsFinal, IsSuccess, IsValidOperation, Mode), JSONResult (with 100 and
+// 101), AccessWay and the daSubStatus tables (LookupSubStatus) are typed
+// data.
 //
 // # Errors
 //
-// An errorCode other than 0 is an *APIError (ErrorCode.Retryable,
-// ErrorCode.KeyExpired); bad input is a *ValidationError naming every
-// field, before anything is sent; a notification that does not verify is
-// ErrInvalidSignature; an answer that is not the response document is
-// ErrMalformedResponse.
+// An errorCode other than 0 is an *APIError (Operation, Code, Message,
+// Metadata; ErrorCode.Retryable, KeyExpired, RetryParseLater, Final); an
+// answer that is not the DECS document is an *HTTPError (both have
+// HTTPStatusCode); bad input is a *ValidationError whose FieldErrors name
+// every field, before anything is sent; a notification that does not
+// verify is ErrInvalidSignature (trust failures only); a verified one that
+// does not decode is ErrMalformedNotification; a 2xx answer that is not
+// the response document is ErrMalformedResponse.
 //
-// evidencetest is an in-process fake of the service for tests.
+// # Masking
+//
+// Requests and answers with personal data (openId, idNo, userName) or
+// secrets (fileKey, PDF passwords, presigned URLs, the entry link) mask
+// themselves in fmt and slog, as values and pointers.
+//
+// # Doc conflicts decided
+//
+//   - idNo: the en docs want a PRC ID card number (−45030/−45031), the zh
+//     docs (2025-05) any unique user identity for the newer regions. The
+//     client requires it and checks no format; the service decides.
+//   - The agreement upload is commented out of the zh docs (2025-05), yet
+//     both languages make notifications depend on it and en documents it:
+//     the client offers it, the example and fake require it.
+//   - SSE-C header names: the code samples use x-amz- (2026-03), the sample
+//     URL still signs x-cos-. The client uses the names the presigned URL
+//     signs (q-header-list or X-Amz-SignedHeaders), x-cos- for a COS
+//     signature that lists none, x-amz- otherwise.
+//   - Agreement content: the client sends base64(cipher(file bytes)), as
+//     the docs' sample does (the seed's wording read as base64 first).
+//   - The H5 entry sign is appended as is (the H5 example keeps + / =);
+//     the miniapp ways get it URL-escaped, as the older miniapp docs did.
+//   - Site names: en chrome-shopee-data and chrome-bpjs-data, zh
+//     chrome-shopee-info and hwapp-bpjs-ynsb: all are in the catalogue,
+//     each marked with its list.
+//   - jsonResult 5: "parsing in progress" (main) vs "parsing failed when
+//     daStatus is 10" (appendix): WaitFinal treats it as not final, so it
+//     waits until ctx ends.
+//   - Recon time: generated at 03:30 (main), fetch after 04:00 (zh h5):
+//     GetReconFile refuses a day before 04:00 China time the next day.
+//   - Parse fallback (14 days) vs retention (10 days): retention wins for
+//     downloads; ErrorCode.RetryParseLater marks the codes to retry.
+//   - bizNo length: 60 in start-vdi-x (checked), 128 in notifications
+//     (accepted).
+//   - Lengths without a unit are counted in characters; "(byte)" ones
+//     (userClaim, attach) in UTF-8 bytes; openId's 128 is its plaintext.
+//   - The en fallback text "daStatus=0 and authorizedTs>0" is read as 10.
+//   - The en request example omits accessWay: the client sends "h5" when
+//     it is empty.
+//   - The start error codes name no "missing member" code: the fake uses
+//     −45001 with the member's name, as an independent implementation of
+//     the docs does.
+//
+// evidencetest is an in-process fake of the service, as strict as its
+// docs, for tests.
 package evidence

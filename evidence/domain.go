@@ -1,6 +1,11 @@
 package evidence
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
 
 // DaStatus is a session state (appendix §3.1).
 type DaStatus int
@@ -135,7 +140,59 @@ const (
 	JSONResultNotRequired  JSONResult = 11
 	JSONResultNoUserData   JSONResult = 12
 	JSONResultNameMismatch JSONResult = 13
+	JSONResultRecoverable  JSONResult = 100 // non-terminal: parsing may still succeed
+	JSONResultFailed       JSONResult = 101 // terminal failure
 )
+
+// Final reports a jsonResult after which parsing will not change: 10, 11,
+// 12, 13 and 101 (5 and 100 may still move).
+func (j JSONResult) Final() bool {
+	switch j {
+	case JSONResultSuccess, JSONResultNotRequired, JSONResultNoUserData, JSONResultNameMismatch, JSONResultFailed:
+		return true
+	}
+	return false
+}
+
+// UnmarshalJSON accepts a number or a string of digits: the docs type
+// childDaList[].daStatus as String and data.daStatus as Int.
+func (s *DaStatus) UnmarshalJSON(b []byte) error {
+	n, err := intOrString(b)
+	if err != nil {
+		return fmt.Errorf("evidence: daStatus: %w", err)
+	}
+	*s = DaStatus(n)
+	return nil
+}
+
+// UnmarshalJSON accepts a number or a string of digits.
+func (j *JSONResult) UnmarshalJSON(b []byte) error {
+	n, err := intOrString(b)
+	if err != nil {
+		return fmt.Errorf("evidence: jsonResult: %w", err)
+	}
+	*j = JSONResult(n)
+	return nil
+}
+
+// intOrString decodes 10, "10" or null (0).
+func intOrString(b []byte) (int, error) {
+	s := string(b)
+	if s == "null" {
+		return 0, nil
+	}
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+		if s == "" {
+			return 0, nil
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, errors.New("want an integer or a string of digits")
+	}
+	return n, nil
+}
 
 // AccessWay is how the user enters (appendix §4).
 type AccessWay string
@@ -153,3 +210,5 @@ const (
 	AccessWaySDK                 AccessWay = "sdk"
 	AccessWayH5                  AccessWay = "h5"
 )
+
+func itoa(n int) string { return strconv.Itoa(n) }

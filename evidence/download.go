@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -25,24 +26,24 @@ var ErrLinkExpired = errors.New("evidence: download link expired: pull the files
 // ErrBadFileKey is a 400 from COS: the SSE-C key or its MD5 is wrong.
 var ErrBadFileKey = errors.New("evidence: COS refused the SSE-C key")
 
-// File is one downloadable file: its presigned URL, the SSE-C key and the
-// name the URL carries.
-type File struct {
-	URL  string
-	Key  string // base64 SSE-C key (fileKey); empty when the bucket has no SSE-C
-	Name string // the object name, e.g. "…_app-tax-income_income1.html"
+// RemoteFile is one downloadable file: its presigned URL, the SSE-C key
+// and the name the URL carries.
+type RemoteFile struct {
+	URL     string
+	FileKey string // base64 SSE-C key; empty when the bucket has no SSE-C
+	Name    string // the object name, e.g. "…_app-tax-income_income1.html"
 	// Authorized is the session's authorization time; when set, Download
 	// refuses a file past the retention without calling COS.
 	Authorized time.Time
 }
 
 // Class classifies the file by its name (ClassifyFile).
-func (f File) Class() FileClass { return ClassifyFile(f.Name) }
+func (f RemoteFile) Class() FileClass { return ClassifyFile(f.Name) }
 
-func fileList(urls []string, key string, authorized time.Time) []File {
-	out := make([]File, 0, len(urls))
+func fileList(urls []string, key string, authorized time.Time) []RemoteFile {
+	out := make([]RemoteFile, 0, len(urls))
 	for _, u := range urls {
-		out = append(out, File{URL: u, Key: key, Name: FileName(u), Authorized: authorized})
+		out = append(out, RemoteFile{URL: u, FileKey: key, Name: FileName(u), Authorized: authorized})
 	}
 	return out
 }
@@ -63,37 +64,60 @@ func FileName(rawURL string) string {
 	return name
 }
 
+// ErrInsecureDownload reports a file with an SSE-C key whose URL is not
+// https: the key would cross the network in clear. (Loopback hosts are
+// allowed, for tests.)
+var ErrInsecureDownload = errors.New("evidence: download: refusing to send an SSE-C key over plain HTTP")
+
 // Open GETs a file's presigned URL with the SSE-C headers of its key and
-// returns the body to stream; the caller closes it. It fails with
+// returns the body to stream; the caller closes it. The header names
+// follow the URL's signed-header list (x-cos- or x-amz-; x-amz-, the
+// current docs' names, when it lists neither). It fails with
 // ErrRetentionExpired before any request when the file is past Retention,
-// ErrLinkExpired on 403 and ErrBadFileKey on 400.
-func (c *Client) Open(ctx context.Context, f File) (io.ReadCloser, error) {
+// ErrLinkExpired on 403 and ErrBadFileKey on 400; the answer's headers
+// must come within the client's timeout (WithTimeout).
+func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) {
 	if !f.Authorized.IsZero() && c.cfg.now().Sub(f.Authorized) > Retention {
 		return nil, ErrRetentionExpired
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
-	if err != nil || req.URL.Host == "" {
+	if err != nil || req.URL.Host == "" || (req.URL.Scheme != "https" && req.URL.Scheme != "http") {
+		cancel()
 		return nil, errors.New("evidence: download: bad URL")
 	}
-	if f.Key != "" {
-		h, err := ssec.FromFileKey(f.Key)
-		if err != nil {
-			return nil, fmt.Errorf("evidence: %w", err)
+	if f.FileKey != "" {
+		if req.URL.Scheme != "https" && !loopback(req.URL.Hostname()) {
+			cancel()
+			return nil, ErrInsecureDownload
 		}
-		h.Apply(req.Header)
+		h, err := ssec.FromFileKey(f.FileKey)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("evidence: download: %w", err)
+		}
+		h.ApplyPrefix(req.Header, ssec.PrefixFor(f.URL))
 	}
 	req.Header.Set("User-Agent", c.cfg.ua)
+	headers := time.AfterFunc(c.cfg.timeout, cancel)
 	resp, err := c.http.GetClient().Do(req)
+	stopped := headers.Stop()
 	if err != nil {
+		cancel()
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL carries a signature: keep it out of errors
 		}
+		if !stopped {
+			err = fmt.Errorf("no answer headers within %v: %w", c.cfg.timeout, err)
+		}
 		return nil, fmt.Errorf("evidence: download: %w", err)
 	}
 	switch {
+	case resp.StatusCode == http.StatusOK && c.cfg.maxDownload > 0 && resp.ContentLength > c.cfg.maxDownload:
+		err = ErrDownloadTooLarge
 	case resp.StatusCode == http.StatusOK:
-		return resp.Body, nil
+		return &cancelBody{ReadCloser: resp.Body, cancel: cancel, left: c.cfg.maxDownload, limited: c.cfg.maxDownload > 0}, nil
 	case resp.StatusCode == http.StatusForbidden:
 		err = ErrLinkExpired
 	case resp.StatusCode == http.StatusBadRequest:
@@ -103,13 +127,57 @@ func (c *Client) Open(ctx context.Context, f File) (io.ReadCloser, error) {
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 	resp.Body.Close()
+	cancel()
 	return nil, err
+}
+
+// ErrDownloadTooLarge reports a file over WithMaxDownloadBytes.
+var ErrDownloadTooLarge = errors.New("evidence: download: file over the size limit")
+
+type cancelBody struct {
+	io.ReadCloser
+	cancel  context.CancelFunc
+	left    int64
+	limited bool
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	if !b.limited {
+		return b.ReadCloser.Read(p)
+	}
+	if b.left <= 0 {
+		var one [1]byte
+		if n, _ := b.ReadCloser.Read(one[:]); n > 0 {
+			return 0, ErrDownloadTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Download streams a file into w (memory independent of its size) and
 // returns the bytes written. A body shorter than its Content-Length is an
 // error (io.ErrUnexpectedEOF), never a silent partial file.
-func (c *Client) Download(ctx context.Context, f File, w io.Writer) (int64, error) {
+func (c *Client) Download(ctx context.Context, f RemoteFile, w io.Writer) (int64, error) {
 	rc, err := c.Open(ctx, f)
 	if err != nil {
 		return 0, err

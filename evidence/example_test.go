@@ -2,18 +2,27 @@ package evidence_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
+	"github.com/bizapi-cn/go-sdk/store"
 )
 
-// ExampleClient_StartAcquisition starts a session on the fake service,
-// lets it finish, takes the daUserAuthorized notification and downloads
-// the files it lists, each with its classification.
+// ExampleClient_StartAcquisition uploads the user's agreement, starts a
+// session with every member the docs require, lets it finish on the fake
+// service, takes the daUserAuthorized notification and downloads the
+// files it lists, each with its classification.
 func ExampleClient_StartAcquisition() {
 	srv, err := evidencetest.NewServer()
 	if err != nil {
@@ -25,18 +34,35 @@ func ExampleClient_StartAcquisition() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	v, err := c.NotificationVerifier()
+	if err != nil {
+		log.Fatal(err)
+	}
 	authorized := make(chan *evidence.Notification, 1)
-	recv := httptest.NewServer(c.NotificationHandler(func(_ context.Context, n *evidence.Notification) error {
+	h, err := evidence.NewNotificationHandler(v, func(_ context.Context, n *evidence.Notification) error {
 		if n.Func == evidence.FuncDaUserAuthorized {
 			authorized <- n
 		}
 		return nil
-	}, evidence.NewMemoryDedupStore(0)))
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	recv := httptest.NewServer(h)
 	defer recv.Close()
 	srv.SetNotifyURL(recv.URL)
 
 	ctx := context.Background()
-	st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: evidence.SiteTaxIncome, BizNo: "B-example", OpenID: "user-1"})
+	_, err = c.UploadUserProtocol(ctx, &evidence.UploadUserProtocolRequest{IDNo: "110101199003074477", Site: evidence.SiteTaxIncome,
+		Files: []evidence.File{evidence.FileFromBytes("agreement.pdf", []byte("%PDF-1.4 signed agreement"))}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	st, err := c.StartAcquisition(ctx, &evidence.StartAcquisitionRequest{
+		Site: evidence.SiteTaxIncome, BizNo: "B-example", OpenID: "user-1",
+		IDNo: "110101199003074477", UserName: "张三", UserClaim: "The user completed face recognition",
+		UA: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)", Width: 390, Height: 844,
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -55,6 +81,124 @@ func ExampleClient_StartAcquisition() {
 	// personal income tax details, current year, 21 bytes
 	// personal income tax details, year T-1, 23 bytes
 	// personal income tax details, year T-2, 23 bytes
+}
+
+// ExampleNewClient builds a production client: keys from files, the
+// host's *http.Client and logger, and the field key shared by every
+// process of the app (here the in-memory store; use a Redis or SQL
+// store.Keys in production).
+func ExampleNewClient() {
+	dir, _ := os.MkdirTemp("", "keys")
+	defer os.RemoveAll(dir)
+	srv, _ := evidencetest.NewServer()
+	defer srv.Close()
+	_ = os.WriteFile(filepath.Join(dir, "private.pem"), srv.PrivateKey, 0o600) // as deployed
+
+	privateKey, err := os.ReadFile(filepath.Join(dir, "private.pem"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := evidence.NewClient(
+		evidence.WithApp(srv.AppID, srv.AppKey),
+		evidence.WithPrivateKey(privateKey),
+		evidence.WithBaseURL(srv.URL), // the operator's host
+		evidence.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		evidence.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		evidence.WithFieldKeyStore(store.NewMemoryKeys()),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	st, err := c.GetSitesState(context.Background(), &evidence.GetSitesStateRequest{Sites: []evidence.Site{evidence.SiteTaxIncome}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(st.Sites[0].Site, st.Sites[0].Available())
+	// Output: app-tax-income true
+}
+
+// ExampleParseNotification verifies a notification inside another web
+// framework: only the appKey and the operator's public key are needed,
+// never the private key.
+func ExampleParseNotification() {
+	srv, _ := evidencetest.NewServer()
+	defer srv.Close()
+	v, err := evidence.NewNotificationVerifier(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithNotifyPublicKey(srv.NotifyPublicKey))
+	if err != nil {
+		log.Fatal(err)
+	}
+	body, hash, sig := srv.Notification(evidence.FuncDaFailed, map[string]any{"daId": "DA1", "bizNo": "B1", "daStatus": 25})
+
+	// In the framework's handler: its header map and the raw body.
+	header := http.Header{"Content-Type": {"application/json"}, "Decshash": {hash}, "Decssign": {sig}}
+	n, err := evidence.ParseNotification(context.Background(), v, header, body)
+	if err != nil {
+		log.Fatal(err) // answer non-2xx: the operator delivers again
+	}
+	fmt.Println(n.Func, n.Data.DaID, n.Data.DaStatus)
+	// Output: daFailed DA1 user terminated
+}
+
+// Example_outcomeUnknown: a start whose answer was lost is not repeated.
+// The docs have no query by bizNo: ReconcileStart finds the session in the
+// reconciliation file of the day (or the notifications, which carry
+// bizNo, tell first).
+func Example_outcomeUnknown() {
+	srv, _ := evidencetest.NewServer()
+	defer srv.Close()
+	c, _ := evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithBaseURL(srv.URL))
+	ctx := context.Background()
+	req := &evidence.StartAcquisitionRequest{Site: evidence.SiteTaxIncome, BizNo: "B-lost", OpenID: "user-1",
+		IDNo: "110101199003074477", UserName: "张三", UserClaim: "The user completed face recognition",
+		UA: "Mozilla/5.0", Width: 390, Height: 844}
+	if err := c.RotateFieldKey(ctx); err != nil { // fetch the key before the fault
+		log.Fatal(err)
+	}
+	srv.Inject(evidencetest.Fault{Kind: evidencetest.FaultProcessThenDrop})
+	_, err := c.StartAcquisition(ctx, req)
+	var ou *evidence.OutcomeUnknownError
+	if errors.As(err, &ou) {
+		fmt.Println("outcome unknown for bizNo", ou.Key)
+		// Once the day's file exists (ReconReadyAt); the fake has it at once.
+		row, err := c.ReconcileStart(ctx, err, time.Now().AddDate(0, 0, -2))
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("the service opened a session:", row.DaID != "")
+	}
+	// Output:
+	// outcome unknown for bizNo B-lost
+	// the service opened a session: true
+}
+
+// Example_customStore plugs the host's own field-key store in: any
+// store.Keys (here a wrapper that counts loads); the same store serves
+// every process of the application.
+func Example_customStore() {
+	srv, _ := evidencetest.NewServer()
+	defer srv.Close()
+	shared := &countingKeys{Keys: store.NewMemoryKeys()}
+	for i := 0; i < 2; i++ { // two processes
+		c, _ := evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey),
+			evidence.WithBaseURL(srv.URL), evidence.WithFieldKeyStore(shared))
+		_, err := c.GetOriginalFiles(context.Background(), &evidence.GetOriginalFilesRequest{DaID: "DA-none"})
+		fmt.Println(err != nil)
+	}
+	fmt.Println("update-aes-key calls:", srv.Calls(evidence.OperationUpdateAESKey))
+	// Output:
+	// true
+	// true
+	// update-aes-key calls: 1
+}
+
+type countingKeys struct {
+	store.Keys
+	loads atomic.Int64
+}
+
+func (k *countingKeys) Load(ctx context.Context, name string) (store.Versioned, error) {
+	k.loads.Add(1)
+	return k.Keys.Load(ctx, name)
 }
 
 // ExampleLookupSubStatus explains a failed session to the user.

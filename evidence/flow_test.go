@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -20,11 +21,11 @@ import (
 // suites are the two crypto suites every flow runs in.
 var suites = []struct {
 	name  string
-	fake  []evidencetest.Option
+	fake  []evidencetest.ServerOption
 	suite evidence.Suite
 }{
 	{"RSA", nil, evidence.SuiteRSA},
-	{"SM", []evidencetest.Option{evidencetest.WithSM()}, evidence.SuiteSM},
+	{"SM", []evidencetest.ServerOption{evidencetest.WithSM()}, evidence.SuiteSM},
 }
 
 // recorder collects handled notifications.
@@ -46,7 +47,7 @@ func (r *recorder) handle(_ context.Context, n *evidence.Notification) error {
 	return nil
 }
 
-func (r *recorder) byFunc(fn string) []*evidence.Notification {
+func (r *recorder) byFunc(fn evidence.Func) []*evidence.Notification {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []*evidence.Notification
@@ -60,7 +61,7 @@ func (r *recorder) byFunc(fn string) []*evidence.Notification {
 
 // fakeClient starts a fake in the suite, a client for it and a
 // notification receiver.
-func fakeClient(t *testing.T, fake []evidencetest.Option, suite evidence.Suite, opts ...evidence.Option) (*evidencetest.Server, *evidence.Client, *recorder) {
+func fakeClient(t *testing.T, fake []evidencetest.ServerOption, suite evidence.Suite, opts ...evidence.Option) (*evidencetest.Server, *evidence.Client, *recorder) {
 	t.Helper()
 	srv, err := evidencetest.NewServer(fake...)
 	if err != nil {
@@ -91,11 +92,12 @@ func TestFlowSession(t *testing.T) {
 			t.Parallel()
 			srv, c, rec := fakeClient(t, s.fake, s.suite)
 			ctx := context.Background()
-			ok, err := c.UploadUserProtocol(ctx, "110101199003074477", "app-tax-income", []evidence.ProtocolFile{{Name: "agreement.pdf", Content: []byte("%PDF-1.4 signed")}})
-			if err != nil || !ok || srv.Protocols("110101199003074477", "app-tax-income") != 1 {
-				t.Fatalf("UploadUserProtocol = %v, %v", ok, err)
+			res, err := c.UploadUserProtocol(ctx, &evidence.UploadUserProtocolRequest{IDNo: "110101199003074477", Site: "app-tax-income", Files: []evidence.File{evidence.FileFromBytes("agreement.pdf", []byte("%PDF-1.4 signed"))}})
+			if err != nil || !res.Result || srv.Protocols("110101199003074477", "app-tax-income") != 1 ||
+				string(srv.Protocol("110101199003074477", "app-tax-income")) != "%PDF-1.4 signed" {
+				t.Fatalf("UploadUserProtocol = %v, %v", res, err)
 			}
-			st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "app-tax-income", BizNo: "B-1", OpenID: "user-1", IDNo: "110101199003074477", UserName: "张三"})
+			st, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "app-tax-income", BizNo: "B-1", OpenID: "user-1", IDNo: "110101199003074477", UserName: "张三"}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +105,7 @@ func TestFlowSession(t *testing.T) {
 				if _, err := srv.Step(st.DaID, nil); err != nil {
 					t.Fatal(err)
 				}
-				got, err := c.GetStatus(ctx, st.DaID)
+				got, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: st.DaID})
 				if err != nil || got.DaStatus != want || got.Final() || got.Downloadable() {
 					t.Fatalf("GetStatus = %+v, %v; want %d, not final", got, err, want)
 				}
@@ -112,7 +114,7 @@ func TestFlowSession(t *testing.T) {
 				t.Fatal(err)
 			}
 			srv.WaitNotifications()
-			if h := srv.History(st.DaID); !slices.Equal(h, []int{0, 5, 8, 10}) {
+			if h := srv.History(st.DaID); !slices.Equal(h, []evidence.DaStatus{0, 5, 8, 10}) {
 				t.Errorf("history = %v", h)
 			}
 			auth := rec.byFunc(evidence.FuncDaUserAuthorized)
@@ -120,11 +122,11 @@ func TestFlowSession(t *testing.T) {
 			if len(auth) != 1 || len(parsed) != 1 || auth[0].Data.DaID != st.DaID || !auth[0].Data.DaStatus.IsSuccess() {
 				t.Fatalf("notifications: %d daUserAuthorized, %d daFileParsed", len(auth), len(parsed))
 			}
-			status, err := c.GetStatus(ctx, st.DaID)
+			status, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: st.DaID})
 			if err != nil || !status.Downloadable() || !status.Parsed() {
 				t.Fatalf("GetStatus = %+v, %v", status, err)
 			}
-			files, err := c.GetOriginalFiles(ctx, st.DaID)
+			files, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: st.DaID})
 			if err != nil || len(files.FileURLs) != 3 || len(files.FileKey) != 44 || files.PDFPasswords[0] != "074477" || len(files.Results) != 3 {
 				t.Fatalf("GetOriginalFiles = %+v, %v", files, err)
 			}
@@ -143,8 +145,8 @@ func TestFlowSession(t *testing.T) {
 			if _, err := c.Download(ctx, auth[0].Files()[0], io.Discard); err != nil {
 				t.Errorf("download from the notification: %v", err)
 			}
-			pr, err := c.GetParseResult(ctx, st.DaID)
-			if err != nil || pr.JSONResult != evidence.JSONResultSuccess || len(pr.JSONFileURL) != 1 {
+			pr, err := c.GetParseResult(ctx, &evidence.GetParseResultRequest{DaID: st.DaID})
+			if err != nil || pr.JSONResult != evidence.JSONResultSuccess || len(pr.JSONFileURLs) != 1 {
 				t.Fatalf("GetParseResult = %+v, %v", pr, err)
 			}
 			dir := t.TempDir()
@@ -165,7 +167,7 @@ func TestFlowSession(t *testing.T) {
 				t.Errorf("expired link: %v", err)
 			}
 			srv.RotateKey()
-			if _, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-2", OpenID: "user-2"}); err != nil {
+			if _, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-2", OpenID: "user-2"})); err != nil {
 				t.Errorf("start after the key rotated: %v (the client must refresh once)", err)
 			}
 			if n := srv.Calls("/api/das/update-aes-key"); n != 2 {
@@ -174,7 +176,7 @@ func TestFlowSession(t *testing.T) {
 			// Rotated again (another process of the app fetched a key): the
 			// answer's fields are under the new key, which the client fetches.
 			srv.RotateKey()
-			again, err := c.GetOriginalFiles(ctx, st.DaID)
+			again, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: st.DaID})
 			if err != nil || len(again.FileURLs) != len(files.FileURLs) || again.FileKey != files.FileKey || again.PDFPasswords[0] != "074477" {
 				t.Errorf("GetOriginalFiles after the key rotated = %+v, %v", again, err)
 			}
@@ -195,7 +197,7 @@ func TestFlowFailure(t *testing.T) {
 			t.Parallel()
 			srv, c, rec := fakeClient(t, s.fake, s.suite)
 			ctx := context.Background()
-			st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-1", OpenID: "u"})
+			st, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-1", OpenID: "u"}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -209,25 +211,39 @@ func TestFlowFailure(t *testing.T) {
 			if !ok || sub.Scenario != "System maintenance" || !sub.RetryLater {
 				t.Errorf("notification SubStatus = %+v, %v", sub, ok)
 			}
-			status, err := c.GetStatus(ctx, st.DaID)
+			status, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: st.DaID})
 			if err != nil || !status.Final() || status.DaStatus.IsSuccess() || status.DaStatus.IsValidOperation() {
 				t.Fatalf("GetStatus = %+v, %v", status, err)
 			}
 			if sub, ok := status.SubStatus(); !ok || sub.Code != 81530 {
 				t.Errorf("status SubStatus = %+v, %v", sub, ok)
 			}
-			if _, err := c.GetOriginalFiles(ctx, st.DaID); !isCode(err, evidence.CodeNoRecordA) {
+			if _, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: st.DaID}); !isCode(err, evidence.ErrorCodeDaFailed) {
 				t.Errorf("files of a failed session: %v", err)
 			}
 
-			st2, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-2", OpenID: "u"})
+			st2, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-2", OpenID: "u"}))
 			if err != nil {
 				t.Fatal(err)
 			}
+			// An opened link times out after the clean environment's 10
+			// minutes (20); one never opened after its 8 (21, vcode
+			// expired). Only the RSA suite signs the entry URL.
+			want := evidence.DaStatusVcodeExpired
+			if s.suite == evidence.SuiteRSA {
+				resp, err := http.Get(st2.RedirectURL)
+				if err != nil || resp.StatusCode != 200 {
+					t.Fatalf("entry: %v, %v", resp, err)
+				}
+				resp.Body.Close()
+				want = evidence.DaStatusTimeout
+			}
 			srv.Advance(11 * time.Minute)
-			final, err := c.WaitFinal(ctx, st2.DaID, time.Millisecond, time.Second)
-			if err != nil || final.DaStatus != evidence.DaStatusTimeout || !final.DaStatus.IsValidOperation() {
-				t.Errorf("WaitFinal = %+v, %v; want daStatus 20", final, err)
+			wctx, cancel := context.WithTimeout(ctx, time.Second)
+			defer cancel()
+			final, err := c.WaitFinal(wctx, &evidence.GetStatusRequest{DaID: st2.DaID}, time.Millisecond)
+			if err != nil || final.DaStatus != want || !final.DaStatus.IsValidOperation() {
+				t.Errorf("WaitFinal = %+v, %v; want daStatus %d", final, err, want)
 			}
 		})
 	}
@@ -245,7 +261,7 @@ func TestFlowNotificationFaults(t *testing.T) {
 	t.Parallel()
 	srv, c, rec := fakeClient(t, nil, evidence.SuiteRSA)
 	ctx := context.Background()
-	st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-1", OpenID: "u"})
+	st, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-1", OpenID: "u"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +271,7 @@ func TestFlowNotificationFaults(t *testing.T) {
 	if n := len(rec.byFunc(evidence.FuncDaFailed)); n != 0 || srv.Delivered(evidence.FuncDaFailed) != 0 || srv.PushAttempts() != 8 {
 		t.Errorf("forged daFailed: handled %d, acknowledged %d, %d attempts; want 0, 0, 8", n, srv.Delivered(evidence.FuncDaFailed), srv.PushAttempts())
 	}
-	st2, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-2", OpenID: "u"})
+	st2, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-2", OpenID: "u"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -36,6 +40,37 @@ func FuzzParseNotification(f *testing.F) {
 		if !errors.Is(err, evidence.ErrInvalidSignature) && err.Error() == "" {
 			t.Fatal("empty error")
 		}
+	})
+}
+
+// FuzzParseVerified: with DECSHASH-only verification and a correct hash,
+// every body reaches the decoder; whatever it returns prints safely (no
+// panic in Error) and a verified notification has a kind and a key.
+func FuzzParseVerified(f *testing.F) {
+	f.Add([]byte(`{"func":"daFailed","v":"2.0.0","data":{"daId":"x","ext":{"childDaList":[{"daStatus":"10"}]}}}`))
+	f.Add([]byte(`{"func":"daFailed","data":{"daStatus":"x1"}}`))
+	f.Add([]byte(`{"func":"daFailed","data":{"daStatus":1e400,"authorizedTs":"1"}}`))
+	v, err := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", "k"), evidence.WithInsecureNotificationHashOnly())
+	if err != nil {
+		f.Fatal(err)
+	}
+	mac := func(b []byte) string {
+		m := hmac.New(sha256.New, []byte("k"))
+		m.Write(b)
+		m.Write([]byte("k"))
+		return strings.ToUpper(hex.EncodeToString(m.Sum(nil)))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		n, err := evidence.ParseNotification(context.Background(), v, http.Header{"Decshash": {mac(body)}}, body)
+		if err != nil {
+			_ = err.Error()
+			_ = fmt.Sprintf("%v %+v", err, err)
+			return
+		}
+		if n.Func == "" || !strings.HasPrefix(n.IdempotencyKey(), string(n.Func)+":") {
+			t.Fatalf("verified notification without kind or key: %+v", n)
+		}
+		_ = fmt.Sprintf("%v %+v %s", n, *n, n.Data)
 	})
 }
 
@@ -74,7 +109,7 @@ func FuzzResponse(f *testing.F) {
 		mu.Lock()
 		status, body = st, b
 		mu.Unlock()
-		s, err := c.GetStatus(ctx, "DA1")
+		s, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"})
 		if err == nil {
 			_ = s.Final()
 			_, _ = s.SubStatus()
@@ -82,7 +117,7 @@ func FuzzResponse(f *testing.F) {
 				t.Fatalf("accepted %q without an errorCode 0", b)
 			}
 		}
-		files, err := c.GetOriginalFiles(ctx, "DA1")
+		files, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: "DA1"})
 		if err == nil {
 			for _, f := range files.List(time.Time{}) {
 				_ = f.Class()
@@ -97,8 +132,10 @@ func FuzzResponse(f *testing.F) {
 			}
 		} else if files != nil {
 			t.Fatalf("error %v with a value", err)
+		} else if err != nil {
+			_ = err.Error()
 		}
-		if _, err := c.GetParseResult(ctx, "DA1"); err != nil && err.Error() == "" {
+		if _, err := c.GetParseResult(ctx, &evidence.GetParseResultRequest{DaID: "DA1"}); err != nil && err.Error() == "" {
 			t.Fatal("empty error")
 		}
 	})
@@ -151,5 +188,19 @@ func FuzzUnzip(f *testing.F) {
 				t.Fatalf("wrote %s outside the target folder", e.Name())
 			}
 		}
+	})
+}
+
+// FuzzParseRecon: any CSV ends in rows or an error that prints.
+func FuzzParseRecon(f *testing.F) {
+	f.Add([]byte("da_id,biz_no,da_status\nD1,B1,10\n"))
+	f.Add([]byte("\ufeffda_id,\"a\nD1\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rows, err := evidence.ParseRecon(bytes.NewReader(b))
+		if err != nil {
+			_ = err.Error()
+			return
+		}
+		_ = fmt.Sprint(rows)
 	})
 }

@@ -32,11 +32,11 @@ func TestResponseSizeLimit(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newClient(t, nil, evidence.WithHTTPClient(srv.Client()), evidence.WithBaseURL(srv.URL), evidence.WithMaxResponseBytes(64<<10), evidence.WithRetries(1))
-	if _, err := c.GetStatus(context.Background(), "DA1"); !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 2 {
+	if _, err := c.GetStatus(context.Background(), &evidence.GetStatusRequest{DaID: "DA1"}); !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 2 {
 		t.Errorf("status: %v after %d requests", err, calls.Load())
 	}
 	calls.Store(0)
-	_, err := c.StartAcquisition(context.Background(), &evidence.StartRequest{Site: "tax", BizNo: "B1", OpenID: "u"})
+	_, err := c.StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B1", OpenID: "u"}))
 	if !errors.Is(err, evidence.ErrOutcomeUnknown) || !errors.Is(err, transport.ErrBodyTooLarge) || calls.Load() != 1 {
 		t.Errorf("start: %v after %d requests", err, calls.Load())
 	}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/internal/golden"
-	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/jarcoal/httpmock"
 )
 
@@ -39,12 +38,12 @@ func operations() []operation {
 				return `{"daId":"de1uahd81493120767678877696","redirectUrl":"https://h5.example/entry?daId=de1uahd81493120767678877696"}`
 			},
 			func(ctx context.Context, c *evidence.Client) (any, error) {
-				return c.StartAcquisition(ctx, &evidence.StartRequest{Site: "app-alipay-any", BizNo: "B-2024-0001", OpenID: "open-1", IDNo: "110101199003074477",
+				return c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "app-alipay-any", BizNo: "B-2024-0001", OpenID: "open-1", IDNo: "110101199003074477",
 					UserName: "张三", AccessWay: evidence.AccessWayH5, UA: "Mozilla/5.0", Width: 390, Height: 844,
-					ChildSites: []evidence.ChildSite{evidence.ChildSesameCredit, evidence.ChildHuabei}, Attach: "a&b<c>"})
+					ChildSites: []evidence.ChildSite{evidence.ChildSiteSesameCredit, evidence.ChildSiteHuabei}, Attach: "a&b<c>"}))
 			},
 			func(t *testing.T, got any) {
-				r := got.(*evidence.StartResponse)
+				r := got.(*evidence.StartAcquisitionResponse)
 				if r.DaID != "de1uahd81493120767678877696" || !strings.Contains(r.RedirectURL, "&sign=") {
 					t.Errorf("StartResponse = %+v", r)
 				}
@@ -52,23 +51,25 @@ func operations() []operation {
 		{"upload-user-protocol-x", "/api/das/upload-user-protocol-x", false, true,
 			func(func(string) string) string { return `{"result":true}` },
 			func(ctx context.Context, c *evidence.Client) (any, error) {
-				return c.UploadUserProtocol(ctx, "110101199003074477", "tax", []evidence.ProtocolFile{{Name: "agreement.pdf", Content: []byte("%PDF-1.4\n%signed\n%%EOF\n")}})
+				return c.UploadUserProtocol(ctx, &evidence.UploadUserProtocolRequest{IDNo: "110101199003074477", Site: "tax", Files: []evidence.File{evidence.FileFromBytes("agreement.pdf", []byte("%PDF-1.4\n%signed\n%%EOF\n"))}})
 			},
 			func(t *testing.T, got any) {
-				if got != true {
-					t.Errorf("result = %v", got)
+				if r := got.(*evidence.UploadUserProtocolResponse); !r.Result || r.Metadata.StatusCode != 200 {
+					t.Errorf("result = %+v", got)
 				}
 			}},
 		{"get-da-status", "/api/das/get-da-status", true, false,
 			func(func(string) string) string {
-				return `{"daStatus":44,"daId":"DA1","bizNo":"B1","jsonResult":5,"authorizedTs":0,"ext":{"daSubStatus":"100408","childDaList":[{"daId":"DA1-1","site":"app-alipay-huabei","daStatus":44,"daSubStatus":100408}]}}`
+				return `{"daStatus":44,"daId":"DA1","bizNo":"B1","jsonResult":5,"authorizedTs":0,"ext":{"daSubStatus":"100408","childDaList":[{"daId":"DA1-1","site":"app-alipay-huabei","daStatus":"44","daSubStatus":"100408"}]}}`
 			},
-			func(ctx context.Context, c *evidence.Client) (any, error) { return c.GetStatus(ctx, "DA1") },
+			func(ctx context.Context, c *evidence.Client) (any, error) {
+				return c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"})
+			},
 			func(t *testing.T, got any) {
-				s := got.(*evidence.Status)
+				s := got.(*evidence.GetStatusResponse)
 				sub, ok := s.SubStatus()
 				if s.DaStatus != evidence.DaStatusSourceBusinessFailV || !s.Final() || s.Downloadable() || !ok || sub.Item != "Ant Credit Pay (Huabei)" ||
-					len(s.Ext.ChildDaList) != 1 || s.Ext.ChildDaList[0].DaSubStatus != "100408" {
+					len(s.Ext.ChildDaList) != 1 || s.Ext.ChildDaList[0].DaSubStatus != "100408" || s.Ext.ChildDaList[0].DaStatus != 44 {
 					t.Errorf("Status = %+v (sub %+v)", s, sub)
 				}
 			}},
@@ -78,9 +79,11 @@ func operations() []operation {
 					enc("https://cos.example/DA1_app-alipay-any_idcard.xml?sign=y") + `"],"ext":{"fileKey":"` + enc("MDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3ODlBQkNERUY=") +
 					`","pdfPassword":["` + enc("074477") + `"],"dl":[{"fileName":"huabei.xml","dlResult":1,"type":"xml"}]}}`
 			},
-			func(ctx context.Context, c *evidence.Client) (any, error) { return c.GetOriginalFiles(ctx, "DA1") },
+			func(ctx context.Context, c *evidence.Client) (any, error) {
+				return c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: "DA1"})
+			},
 			func(t *testing.T, got any) {
-				f := got.(*evidence.Files)
+				f := got.(*evidence.GetOriginalFilesResponse)
 				list := f.List(fixedTime())
 				if len(list) != 2 || list[0].Class().Kind != evidence.FileKindHuabei || list[1].Class().Kind != evidence.FileKindIDCard ||
 					f.PDFPasswords[0] != "074477" || f.Results[0].DlResult != "1" || len(f.FileKey) != 44 {
@@ -91,9 +94,11 @@ func operations() []operation {
 			func(enc func(string) string) string {
 				return `{"jsonResult":10,"jsonFileUrl":["` + enc("https://cos.example/DA1_parsed.zip?sign=z") + `"],"ext":{"fileKey":"` + enc("MDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3ODlBQkNERUY=") + `"}}`
 			},
-			func(ctx context.Context, c *evidence.Client) (any, error) { return c.GetParseResult(ctx, "DA1") },
+			func(ctx context.Context, c *evidence.Client) (any, error) {
+				return c.GetParseResult(ctx, &evidence.GetParseResultRequest{DaID: "DA1"})
+			},
 			func(t *testing.T, got any) {
-				r := got.(*evidence.ParseResult)
+				r := got.(*evidence.GetParseResultResponse)
 				if r.JSONResult != evidence.JSONResultSuccess || r.List(fixedTime())[0].Name != "DA1_parsed.zip" {
 					t.Errorf("ParseResult = %+v", r)
 				}
@@ -103,19 +108,21 @@ func operations() []operation {
 				return `[{"status":"1","site":"tax","description":"ok"},{"status":"0","site":"app-tmri-any","description":"维护中"}]`
 			},
 			func(ctx context.Context, c *evidence.Client) (any, error) {
-				return c.GetSitesState(ctx, "tax", "app-tmri-any")
+				return c.GetSitesState(ctx, &evidence.GetSitesStateRequest{Sites: []evidence.Site{"tax", "app-tmri-any"}})
 			},
 			func(t *testing.T, got any) {
-				s := got.([]evidence.SiteState)
+				s := got.(*evidence.GetSitesStateResponse).Sites
 				if len(s) != 2 || !s[0].Available() || s[1].Available() {
 					t.Errorf("SitesState = %+v", s)
 				}
 			}},
 		{"get-recon-file", "/api/efp/get-recon-file", true, false,
 			func(func(string) string) string { return `{"fileUrl":"https://cos.example/recon/20240519.csv"}` },
-			func(ctx context.Context, c *evidence.Client) (any, error) { return c.GetReconFile(ctx, "20240519") },
+			func(ctx context.Context, c *evidence.Client) (any, error) {
+				return c.GetReconFile(ctx, &evidence.GetReconFileRequest{Date: fixedTime().AddDate(0, 0, -1)})
+			},
 			func(t *testing.T, got any) {
-				if got != "https://cos.example/recon/20240519.csv" {
+				if got.(*evidence.GetReconFileResponse).FileURL != "https://cos.example/recon/20240519.csv" {
 					t.Errorf("recon URL = %v", got)
 				}
 			}},
@@ -156,7 +163,7 @@ func TestOperations(t *testing.T) {
 			var sent []byte
 			var hash string
 			c, mt := setup(func(r *http.Request) (*http.Response, error) {
-				if ct := r.Header.Get("Content-Type"); ct != "application/json;charset=UTF-8" {
+				if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 					t.Errorf("Content-Type = %q", ct)
 				}
 				sent = readBody(r)
@@ -183,7 +190,7 @@ func TestOperations(t *testing.T) {
 			// errorCode: typed, never retried
 			c, mt = setup(httpmock.NewStringResponder(200, `{"errorCode":-44009,"errorMessage":"no record","data":null}`))
 			_, err = op.call(ctx, c)
-			if !isCode(err, evidence.CodeNoRecordA) || calls(mt) != 1 {
+			if !isCode(err, evidence.ErrorCodeNoRecord) || calls(mt) != 1 {
 				t.Errorf("errorCode: %v after %d calls; want *APIError -44009 after 1", err, calls(mt))
 			}
 
@@ -198,9 +205,9 @@ func TestOperations(t *testing.T) {
 			c, mt = setup(httpmock.NewStringResponder(502, "<html>bad gateway</html>"))
 			_, err = op.call(ctx, c)
 			checkAmbiguous(t, "502", op.safe, err, calls(mt))
-			var se *transport.StatusError
-			if op.safe && (!errors.As(err, &se) || se.StatusCode != 502 || strings.Contains(err.Error(), "html")) {
-				t.Errorf("502: %v; want *transport.StatusError 502 without the body", err)
+			var he *evidence.HTTPError
+			if !errors.As(err, &he) || he.HTTPStatusCode() != 502 || strings.Contains(err.Error(), "html") {
+				t.Errorf("502: %v; want *evidence.HTTPError 502 without the body", err)
 			}
 
 			// lost answer (reset after the request left)

@@ -113,15 +113,15 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	}
 	ops := []op{
 		{"status", "/api/das/get-da-status", true, func(ctx context.Context, c *evidence.Client, daID string) error {
-			_, err := c.GetStatus(ctx, daID)
+			_, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: daID})
 			return err
 		}},
 		{"start", "/api/das/start-vdi-x", false, func(ctx context.Context, c *evidence.Client, _ string) error {
-			_, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-fault", OpenID: "u"})
+			_, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-fault", OpenID: "u"}))
 			return err
 		}},
 		{"upload", "/api/das/upload-user-protocol-x", false, func(ctx context.Context, c *evidence.Client, _ string) error {
-			_, err := c.UploadUserProtocol(ctx, "110101199003074477", "tax", []evidence.ProtocolFile{{Name: "a.pdf", Content: []byte("%PDF-1.4 x")}})
+			_, err := c.UploadUserProtocol(ctx, &evidence.UploadUserProtocolRequest{IDNo: "110101199003074477", Site: "tax", Files: []evidence.File{evidence.FileFromBytes("a.pdf", []byte("%PDF-1.4 x"))}})
 			return err
 		}},
 	}
@@ -146,7 +146,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 		for _, o := range ops {
 			srv, c, _ := fakeClient(t, nil, evidence.SuiteRSA)
 			ctx := context.Background()
-			st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B-0", OpenID: "u"}) // also fetches the key
+			st, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-0", OpenID: "u"})) // also fetches the key
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +188,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	defer tlsSrv.Close()
 	c, _ := evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithBaseURL(tlsSrv.URL),
 		evidence.WithRetries(2), evidence.WithHTTPClient(fault.SystemRootsClient()))
-	_, err = c.StartAcquisition(context.Background(), &evidence.StartRequest{Site: "tax", BizNo: "B-tls", OpenID: "u"})
+	_, err = c.StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-tls", OpenID: "u"}))
 	var cert *tls.CertificateVerificationError
 	tried++
 	// start-vdi-x first fetches the field key: that query is what the
@@ -200,9 +200,10 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	}
 	// A download cut off mid-file is an error, never a short file.
 	srv2, c2, _ := fakeClient(t, nil, evidence.SuiteRSA)
-	st, _ := c2.StartAcquisition(context.Background(), &evidence.StartRequest{Site: "tax", BizNo: "B-dl", OpenID: "u"})
+	agree(t, c2, "tax")
+	st, _ := c2.StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-dl", OpenID: "u"}))
 	_ = srv2.Complete(st.DaID, map[string][]byte{"tax_0.pdf": bytes.Repeat([]byte("%PDF"), 1<<16)})
-	files, _ := c2.GetOriginalFiles(context.Background(), st.DaID)
+	files, _ := c2.GetOriginalFiles(context.Background(), &evidence.GetOriginalFilesRequest{DaID: st.DaID})
 	cut := &cutWriter{limit: 1 << 10}
 	_, err = c2.Download(context.Background(), files.List(time.Time{})[0], cut)
 	tried++

@@ -6,7 +6,24 @@ import "slices"
 // site argument).
 type Site string
 
-// Sites of §2.1, in the table's order.
+// The current docs' sites (en and zh appendix, 2026): Hong Kong and
+// Indonesia. The en and zh lists name two Indonesian sites differently
+// (chrome-shopee-data / chrome-shopee-info, chrome-bpjs-data /
+// hwapp-bpjs-ynsb): both are kept, each marked with its list.
+const (
+	SiteChiyuBank     Site = "chrome-chiyubank-jyj" // Chiyu Bank transaction records (HK)
+	SiteHKTax         Site = "chrome-govhk-tax"     // tax payment e-receipt (HK)
+	SiteShopeeData    Site = "chrome-shopee-data"   // Shopee e-commerce data (en)
+	SiteBPJSData      Site = "chrome-bpjs-data"     // BPJS data (en)
+	SiteShopeeInfo    Site = "chrome-shopee-info"   // Shopee data (zh)
+	SiteTokopediaInfo Site = "hwapp-tokopedia-info" // Tokopedia data (zh)
+	SiteBPJSSocial    Site = "hwapp-bpjs-ynsb"      // Indonesian social security (zh)
+	SiteDJPData       Site = "chrome-djp-data"      // Indonesian personal tax (zh)
+	SiteDanaInfo      Site = "hwapp-dana-info"      // Dana transactions (zh)
+)
+
+// Sites of the seed's §2.1 (the older, mainland generation), in the
+// table's order.
 const (
 	SiteTax               Site = "tax"
 	SiteCSCSE             Site = "cscse"
@@ -44,15 +61,15 @@ type ChildSite string
 // Child sites of chrome-gjj-any, app-alipay-any, app-alipaydata-any and
 // app-tmri-any.
 const (
-	ChildHousingFundPayments ChildSite = "chrome-gjj-jnjl"   // payment details
-	ChildSesameCredit        ChildSite = "app-alipay-cr"     // Sesame Credit
-	ChildHuabei              ChildSite = "app-alipay-huabei" // Huabei
-	ChildJiebei              ChildSite = "app-alipay-jiebei" // Jiebei
-	ChildMyBankLoan          ChildSite = "app-alipay-wsd"    // MyBank Loan
-	ChildAlipayQuota         ChildSite = "app-alipay-quota"  // Huabei + Jiebei quota (app-alipaydata-any)
-	ChildVehicleLicense      ChildSite = "app-tmri-xsz"      // vehicle license
-	ChildDriverLicense       ChildSite = "app-tmri-jsz"      // driver's license
-	ChildSafeDrivingRecord   ChildSite = "app-tmri-jsjl"     // safe driving record (about 5 min)
+	ChildSiteHousingFundPayments ChildSite = "chrome-gjj-jnjl"   // payment details
+	ChildSiteSesameCredit        ChildSite = "app-alipay-cr"     // Sesame Credit
+	ChildSiteHuabei              ChildSite = "app-alipay-huabei" // Huabei
+	ChildSiteJiebei              ChildSite = "app-alipay-jiebei" // Jiebei
+	ChildSiteMyBankLoan          ChildSite = "app-alipay-wsd"    // MyBank Loan
+	ChildSiteAlipayQuota         ChildSite = "app-alipay-quota"  // Huabei + Jiebei quota (app-alipaydata-any)
+	ChildSiteVehicleLicense      ChildSite = "app-tmri-xsz"      // vehicle license
+	ChildSiteDriverLicense       ChildSite = "app-tmri-jsz"      // driver's license
+	ChildSiteSafeDrivingRecord   ChildSite = "app-tmri-jsjl"     // safe driving record (about 5 min)
 )
 
 // Source is where a site's data comes from.
@@ -86,15 +103,53 @@ type SiteInfo struct {
 	FaceRecognition bool
 	Source          Source
 	ChildSites      []ChildSite
+	// Generation tells which list the site comes from: GenerationCurrent
+	// (the current docs) or GenerationSeed (the seed's mainland sites).
+	Generation Generation
+	// Region is the current docs' country or region ("" for the seed's).
+	Region string
+	// NameZH is the zh appendix's name, where it has one.
+	NameZH string
+	// Lists is "en", "zh" or "en, zh": which appendix lists the site.
+	Lists string
 }
+
+// Generation is which site list a site comes from.
+type Generation int
+
+// Generations.
+const (
+	GenerationSeed    Generation = iota // the seed's mainland sites
+	GenerationCurrent                   // the current docs' sites
+)
 
 var (
 	allWays = []string{"Weixin Miniapp", "SDK", "H5"}
 	miniH5  = []string{"Weixin Miniapp", "H5"}
 )
 
-// siteTable is §2.1. It is the one place the catalogue is written.
+// siteTable is the catalogue: the current docs' sites first, then the
+// seed's §2.1. It is the one place the catalogue is written.
 var siteTable = []SiteInfo{
+	{Site: SiteChiyuBank, OfficialName: "Chiyu banking transaction records", NameZH: "集友银行流水", Description: "Chiyu Bank Website", AccessWays: []string{"H5"},
+		Files: "csv: 1 (zip)", Zip: true, Source: SourcePCWebpage, Generation: GenerationCurrent, Region: "Hong Kong SAR, China", Lists: "en, zh"},
+	{Site: SiteHKTax, OfficialName: "Tax payment e-receipt (HK)", NameZH: "电子缴税凭证（香港地区）", Description: "Hongkong Personal Tax Website", AccessWays: []string{"H5"},
+		Files: "pdf: 1 (zip)", Zip: true, Source: SourcePCWebpage, Generation: GenerationCurrent, Region: "Hong Kong SAR, China", Lists: "en, zh"},
+	{Site: SiteShopeeData, OfficialName: "Shopee e-commerce data", Description: "Personal profile, address, payment information, Shopee coins, order details", AccessWays: []string{"H5"},
+		Files: "html: 5 (zip)", Zip: true, Source: SourcePCWebpage, Generation: GenerationCurrent, Region: "Indonesia", Lists: "en"},
+	{Site: SiteBPJSData, OfficialName: "BPJS data", Description: "KARTU DIGITAL, Saldo JHT, Detail Saldo JHT", AccessWays: []string{"H5"},
+		Files: "html: 3 (zip)", Zip: true, Source: SourcePCWebpage, Generation: GenerationCurrent, Region: "Indonesia", Lists: "en"},
+	{Site: SiteShopeeInfo, OfficialName: "Shopee data", NameZH: "虾皮网数据", Description: "Personal profile, address, payment information, Shopee coins, orders", AccessWays: []string{"H5"},
+		Files: "html (zip)", Zip: true, Source: SourcePCWebpage, Generation: GenerationCurrent, Region: "Indonesia", Lists: "zh"},
+	{Site: SiteTokopediaInfo, OfficialName: "Tokopedia data", NameZH: "Tokopedia数据", Description: "Personal profile, address, payment information, orders", AccessWays: []string{"H5"},
+		Files: "html (zip)", Zip: true, Source: SourceMobileApp, Generation: GenerationCurrent, Region: "Indonesia", Lists: "zh"},
+	{Site: SiteBPJSSocial, OfficialName: "Indonesian social security data", NameZH: "印尼社保数据", Description: "Electronic card, social security details", AccessWays: []string{"H5"},
+		Files: "xml: 2 (zip)", Zip: true, Source: SourceMobileApp, Generation: GenerationCurrent, Region: "Indonesia", Lists: "zh"},
+	{Site: SiteDJPData, OfficialName: "Indonesian personal tax data", NameZH: "印尼个税数据", Description: "Personal information, taxes paid, tax returns", AccessWays: []string{"H5"},
+		Files: "html (zip)", Zip: true, Source: SourcePCWebpage, Generation: GenerationCurrent, Region: "Indonesia", Lists: "zh"},
+	{Site: SiteDanaInfo, OfficialName: "Dana transaction data", NameZH: "Dana 交易数据", Description: "Personal information, transaction details", AccessWays: []string{"H5"},
+		Files: "html: 2-N (zip)", Zip: true, Source: SourceMobileApp, Generation: GenerationCurrent, Region: "Indonesia", Lists: "zh"},
+
 	{Site: SiteTax, OfficialName: "Personal Tax Record", Description: "Individual Electronic Tax Bureau PC Webpage", AccessWays: allWays,
 		Files: "PDF: 1, password is the last 6 digits of the ID number", Source: SourcePCWebpage},
 	{Site: SiteCSCSE, OfficialName: "Overseas Academic Degree Certification", Description: "Overseas Diploma (CSCSE)", AccessWays: allWays,
@@ -132,7 +187,7 @@ var siteTable = []SiteInfo{
 	{Site: SiteHousingFund, OfficialName: "Housing Provident Fund Information (Payment Details / Loan Details / Authorization Information, as chosen)",
 		Description: "Multiple Housing Provident Fund Items", AccessWays: allWays,
 		Files: "html: 1+n, asynchronous download by the childSites passed; chrome-gjj-any_baseInfo.html basic information, chrome-gjj-any_jnjl.html payment records",
-		Async: true, Source: SourcePCWebpage, ChildSites: []ChildSite{ChildHousingFundPayments}},
+		Async: true, Source: SourcePCWebpage, ChildSites: []ChildSite{ChildSiteHousingFundPayments}},
 	{Site: SiteGovHousingFund, OfficialName: "Housing Provident Fund Query Results", Description: "National Government Service App - Housing Provident Fund", AccessWays: allWays,
 		Files: "xml: 1~n, one file per housing provident fund centre (status and balance)", FaceRecognition: true, Source: SourceMobileApp},
 	{Site: SiteGovDriverLicense, OfficialName: "Driver's License", Description: "National Government Service App - Driver's License", AccessWays: allWays,
@@ -143,17 +198,17 @@ var siteTable = []SiteInfo{
 		Files: "html: 3, asynchronous download (20 s); suffix income1 current year, income2 T-1, income3 T-2", Async: true, Source: SourceMobileApp},
 	{Site: SiteAlipay, OfficialName: "Alipay Information (Sesame Credit, Huabei, Jiebei, MyBank Loan, as chosen)", Description: "Alipay App - Multiple Items", AccessWays: allWays,
 		Files: "xml: 3~6 incl. ID page and personal information page, asynchronous download (30-40 s); suffixes jiebei, huabei, cr, wsd, personal, idcard",
-		Async: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSesameCredit, ChildHuabei, ChildJiebei, ChildMyBankLoan}},
+		Async: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSiteSesameCredit, ChildSiteHuabei, ChildSiteJiebei, ChildSiteMyBankLoan}},
 	{Site: SiteAlipayData, OfficialName: "Alipay Information (Sesame Credit, Huabei and Jiebei, as chosen)", Description: "Alipay App - Multiple Items", AccessWays: allWays,
 		Files: "zip: 1, unpacked into 3~5 xml incl. ID page and personal information page, asynchronous download (30-40 s); suffixes cr, jiebei, huabei, personal, idcard",
-		Async: true, Zip: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSesameCredit, ChildAlipayQuota}},
+		Async: true, Zip: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSiteSesameCredit, ChildSiteAlipayQuota}},
 	{Site: SiteAlipayMyBank, OfficialName: "Alipay - MyBank Loan", Description: "Alipay - MyBank Loan", AccessWays: allWays,
 		Files: "xml: 3 incl. ID page and personal information page, asynchronous download (30-40 s), parsed file is a zip; suffixes wsd, personal, idcard",
 		Async: true, Zip: true, Source: SourceMobileApp},
 	{Site: SiteTraffic12123, OfficialName: "Electronic Driver's License, Vehicle License, Safe Driving Record, etc. (as chosen)",
 		Description: "12123 App - Multiple Items (Vehicle License, Driver's License, Safe Driving Record)", AccessWays: allWays,
 		Files: "zip: 1, asynchronous download (30 s~6 min; the safe driving record needs 5 min), parsed file is a zip; jsjl-aqjsjl safe driving record PDF",
-		Async: true, Zip: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildVehicleLicense, ChildDriverLicense, ChildSafeDrivingRecord}},
+		Async: true, Zip: true, Source: SourceMobileApp, ChildSites: []ChildSite{ChildSiteVehicleLicense, ChildSiteDriverLicense, ChildSiteSafeDrivingRecord}},
 	{Site: SiteTrafficInsurance, OfficialName: "Compulsory Traffic Insurance Policy", Description: "Compulsory Traffic Insurance Policy", AccessWays: []string{"Miniapp", "SDK", "H5"},
 		Files: "app-jst-bd-jqx_0.pdf, index increment naming", Source: SourceMobileApp},
 	{Site: SiteMarriageCertified, OfficialName: "Marriage Certificate", Description: "Marriage Certificate (Marriage Certificate, Divorce Certificate)", AccessWays: []string{"Miniapp", "SDK", "H5"},

@@ -144,7 +144,7 @@ func SubStatuses() []SubStatus { return append([]SubStatus(nil), subStatusTable.
 
 // SubStatus explains the failure of a session: the §9 row of its daStatus
 // and daSubStatus.
-func (s *Status) SubStatus() (SubStatus, bool) {
+func (s *GetStatusResponse) SubStatus() (SubStatus, bool) {
 	return LookupSubStatusString(s.DaStatus, string(s.Ext.DaSubStatus))
 }
 

@@ -13,8 +13,12 @@ import (
 // UnzipLimits bound what Unzip extracts.
 type UnzipLimits struct {
 	MaxEntries    int   // 1000 by default
-	MaxTotalBytes int64 // 1 GiB by default (uncompressed)
-	MaxRatio      int64 // per-entry uncompressed/compressed, 200 by default
+	MaxTotalBytes int64 // 1 GiB by default (bytes actually written)
+	// MaxRatio bounds uncompressed/compressed, 200 by default, per entry
+	// and for the whole archive: the bytes written in all may not exceed
+	// the archive's size × MaxRatio (+ 1 MiB), so many small entries or
+	// entries sharing one compressed stream cannot add up to a bomb.
+	MaxRatio int64
 }
 
 // ErrUnsafeZip reports an archive Unzip refuses: a path that escapes the
@@ -23,8 +27,9 @@ var ErrUnsafeZip = errors.New("evidence: unsafe zip archive")
 
 // Unzip extracts the zip archive at src (parsed results, 12123 and Alipay
 // data) into dir, refusing path traversal, absolute paths, symbolic links
-// and zip bombs. It returns the extracted files' paths.
-func Unzip(src, dir string, lim UnzipLimits) ([]string, error) {
+// and zip bombs. It returns the extracted files' paths; when it refuses an
+// entry, it removes what it had extracted, so nothing half-trusted stays.
+func Unzip(src, dir string, lim UnzipLimits) (out []string, err error) {
 	if lim.MaxEntries <= 0 {
 		lim.MaxEntries = 1000
 	}
@@ -34,11 +39,26 @@ func Unzip(src, dir string, lim UnzipLimits) ([]string, error) {
 	if lim.MaxRatio <= 0 {
 		lim.MaxRatio = 200
 	}
+	st, err := os.Stat(src)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: unzip: %w", err)
+	}
+	if byRatio := st.Size()*lim.MaxRatio + 1<<20; byRatio < lim.MaxTotalBytes {
+		lim.MaxTotalBytes = byRatio
+	}
 	r, err := zip.OpenReader(src)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: unzip: %w", err)
 	}
 	defer r.Close()
+	defer func() {
+		if err != nil {
+			for _, p := range out {
+				os.Remove(p)
+			}
+			out = nil
+		}
+	}()
 	if len(r.File) > lim.MaxEntries {
 		return nil, fmt.Errorf("%w: %d entries, at most %d", ErrUnsafeZip, len(r.File), lim.MaxEntries)
 	}
@@ -46,7 +66,6 @@ func Unzip(src, dir string, lim UnzipLimits) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
 	var total int64
 	for _, f := range r.File {
 		name := filepath.FromSlash(f.Name)
@@ -98,6 +117,7 @@ func extract(f *zip.File, target string, lim UnzipLimits, budget int64) (int64, 
 		err = cerr
 	}
 	if err != nil {
+		os.Remove(target)
 		return n, fmt.Errorf("evidence: unzip: %w", err)
 	}
 	if n > maxOut {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -67,6 +68,20 @@ func TestUnzip(t *testing.T) {
 	if _, err := evidence.Unzip(ok, t.TempDir(), evidence.UnzipLimits{MaxTotalBytes: 5}); !errors.Is(err, evidence.ErrUnsafeZip) {
 		t.Errorf("over total: %v", err)
 	}
+	// Many entries each within the per-entry ratio add up past the
+	// archive's: refused under the default limits, and what was extracted
+	// before the refusal is removed.
+	small := map[string][]byte{}
+	for i := range 100 {
+		small[fmt.Sprintf("e%03d", i)] = make([]byte, 1<<20)
+	}
+	out := t.TempDir()
+	if _, err := evidence.Unzip(writeZip(t, small, nil), out, evidence.UnzipLimits{}); !errors.Is(err, evidence.ErrUnsafeZip) {
+		t.Errorf("100 × 1 MiB in a small zip: %v", err)
+	}
+	if left, _ := os.ReadDir(out); len(left) != 0 {
+		t.Errorf("%d files left after the refusal", len(left))
+	}
 }
 
 func TestWaitFinal(t *testing.T) {
@@ -83,7 +98,9 @@ func TestWaitFinal(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"errorCode":0,"data":{"daId":"DA1","daStatus":10,"authorizedTs":1700000000000}}`), nil
 	})
 	c := newClient(t, mt)
-	s, err := c.WaitFinal(context.Background(), "DA1", time.Millisecond, time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	s, err := c.WaitFinal(ctx, &evidence.GetStatusRequest{DaID: "DA1"}, time.Millisecond)
 	if err != nil || !s.Downloadable() || n.Load() != 3 {
 		t.Errorf("WaitFinal = %+v, %v after %d polls", s, err, n.Load())
 	}

@@ -5,11 +5,12 @@ import (
 	"context"
 	"crypto/cipher"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"strconv"
+	"path/filepath"
 
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
@@ -17,58 +18,89 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
-// ProtocolFile is one signed agreement PDF of an upload: either Content,
-// or Open for a file that should not be held in memory.
-type ProtocolFile struct {
-	Name    string
-	Content []byte // the plaintext PDF
-	// Open returns the PDF. It is called twice per attempt: once to
-	// compute DECSHASH, once to send; both reads must give the same bytes.
+// File is a file to upload. Open is called once per pass over the body
+// (twice per attempt: once for DECSHASH, once to send), and every call
+// must give the same bytes.
+type File struct {
+	Name string
+	Size int64 // bytes; -1 when unknown
 	Open func() (io.ReadCloser, error)
 }
 
-// ProtocolFileFromPath is a ProtocolFile read from disk when sent.
-func ProtocolFileFromPath(name, path string) ProtocolFile {
-	return ProtocolFile{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
-}
-
-func (f ProtocolFile) open() (io.ReadCloser, error) {
-	if f.Open != nil {
-		return f.Open()
+// FileFromPath is a File read from disk when sent, named after the path's
+// last element.
+func FileFromPath(path string) (File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return File{}, fmt.Errorf("evidence: FileFromPath: %w", err)
 	}
-	return io.NopCloser(bytes.NewReader(f.Content)), nil
+	if !st.Mode().IsRegular() {
+		return File{}, errors.New("evidence: FileFromPath: not a regular file")
+	}
+	return File{Name: filepath.Base(path), Size: st.Size(), Open: func() (io.ReadCloser, error) { return os.Open(path) }}, nil
 }
 
-// UploadUserProtocol uploads the user's signed agreement PDFs for a site
-// (the seed's "interface 3.4"), before the user finishes the session. The
-// body is streamed: each file goes through base64, the field cipher and
-// base64 again on its way to the wire, so memory does not grow with the
-// file. It is never retried once sent: an ambiguous failure is
-// ErrOutcomeUnknown (uploading the same agreement again is harmless).
-//
-// DECS API: /api/das/upload-user-protocol-x.
-func (c *Client) UploadUserProtocol(ctx context.Context, idNo, site string, files []ProtocolFile) (bool, error) {
+// FileFromBytes is a File held in memory.
+func FileFromBytes(name string, b []byte) File {
+	return File{Name: name, Size: int64(len(b)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }}
+}
+
+// UploadUserProtocolRequest is upload-user-protocol-x: the user's signed
+// agreement PDFs for a site. IDNo is plaintext here; the client encrypts
+// it.
+type UploadUserProtocolRequest struct {
+	IDNo  string
+	Site  Site
+	Files []File
+}
+
+// UploadUserProtocolResponse is upload-user-protocol-x's answer.
+type UploadUserProtocolResponse struct {
+	Result   bool
+	Metadata Metadata
+}
+
+// Validate reports every bad field.
+func (r *UploadUserProtocolRequest) Validate() error {
 	var v validate.Collector
-	v.Required("idNo", idNo)
-	v.Required("site", site)
-	if len(files) == 0 {
+	v.Required("idNo", r.IDNo)
+	if v.Required("site", string(r.Site)) {
+		v.MaxRunes("site", string(r.Site), 32)
+	}
+	if len(r.Files) == 0 {
 		v.Addf("files", "is required")
 	}
-	for i, f := range files {
-		if f.Name == "" || len(f.Content) == 0 && f.Open == nil {
-			v.Addf("files["+strconv.Itoa(i)+"]", "needs a name and content")
-		} else if f.Open == nil && !bytes.HasPrefix(f.Content, []byte("%PDF")) {
-			v.Addf("files["+strconv.Itoa(i)+"]", "is not a PDF")
+	for i, f := range r.Files {
+		if f.Name == "" || f.Open == nil {
+			v.Addf("files["+itoa(i)+"]", "needs a name and Open")
 		}
 	}
-	if !v.OK() {
-		return false, &ValidationError{Fields: v.Problems()}
+	return validationError(OperationUploadUserProtocol, v)
+}
+
+// UploadUserProtocol uploads the user's signed agreement PDFs for a site,
+// before the user finishes the session: the docs make notifications
+// depend on it (see the package doc on its status in the zh docs). Each
+// file's raw bytes go through the field cipher and base64 on their way to
+// the wire, so memory does not grow with the file. It is never repeated
+// once it may have arrived: an ambiguous failure is an
+// *OutcomeUnknownError keyed by the site; uploading the same agreement
+// again is harmless, and is the reconciling step.
+//
+// DECS API: /api/das/upload-user-protocol-x.
+func (c *Client) UploadUserProtocol(ctx context.Context, r *UploadUserProtocolRequest) (*UploadUserProtocolResponse, error) {
+	if r == nil {
+		return nil, &ValidationError{Operation: OperationUploadUserProtocol, Fields: []FieldError{{Field: "request", Message: "is required"}}}
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
 	}
 	var out struct {
-		Result bool `json:"result"`
+		Result *bool `json:"result"`
 	}
+	var md Metadata
 	err := c.withKey(ctx, func(key []byte) error {
-		encID, err := c.encrypt(key, idNo)
+		encID, err := c.encrypt(key, r.IDNo)
 		if err != nil {
 			return err
 		}
@@ -77,16 +109,24 @@ func (c *Client) UploadUserProtocol(ctx context.Context, idNo, site string, file
 			return err
 		}
 		write := func(w io.Writer, nonce string) error {
-			return c.writeUploadBody(w, nonce, encID, site, files, block)
+			return c.writeUploadBody(w, nonce, encID, string(r.Site), r.Files, block)
 		}
-		return c.postStream(ctx, pathUpload, write, &out)
+		md, err = c.postStream(ctx, OperationUploadUserProtocol, string(r.Site), write, &out)
+		if err == nil && out.Result == nil {
+			err = &OutcomeUnknownError{Operation: OperationUploadUserProtocol, Key: string(r.Site),
+				Err: fmt.Errorf("evidence: %s: %w: no result", OperationUploadUserProtocol, ErrMalformedResponse)}
+		}
+		return err
 	})
-	return out.Result, err
+	if err != nil {
+		return nil, err
+	}
+	return &UploadUserProtocolResponse{Result: *out.Result, Metadata: md}, nil
 }
 
-// writeUploadBody writes exactly what Body would produce for the upload
+// writeUploadBody writes exactly what body would produce for the upload
 // arg (sorted keys, compact), with each file's content streamed.
-func (c *Client) writeUploadBody(w io.Writer, nonce, encID, site string, files []ProtocolFile, block cipher.Block) error {
+func (c *Client) writeUploadBody(w io.Writer, nonce, encID, site string, files []File, block cipher.Block) error {
 	if _, err := io.WriteString(w, `{"arg":{"files":[`); err != nil {
 		return err
 	}
@@ -114,21 +154,18 @@ func (c *Client) writeUploadBody(w io.Writer, nonce, encID, site string, files [
 	return err
 }
 
-// encryptFile writes base64(cipher(base64(pdf))) of one file.
-func encryptFile(w io.Writer, f ProtocolFile, block cipher.Block) error {
-	src, err := f.open()
+// encryptFile writes base64(cipher(file bytes)) of one file, as the docs'
+// sample does (encrypt the file stream, then base64).
+func encryptFile(w io.Writer, f File, block cipher.Block) error {
+	src, err := f.Open()
 	if err != nil {
 		return fmt.Errorf("evidence: agreement %s: %w", f.Name, err)
 	}
 	defer src.Close()
 	outer := base64.NewEncoder(base64.StdEncoding, w)
 	ecb := crypt.NewECBWriter(block, outer)
-	inner := base64.NewEncoder(base64.StdEncoding, ecb)
-	if _, err := io.Copy(inner, src); err != nil {
+	if _, err := io.Copy(ecb, src); err != nil {
 		return fmt.Errorf("evidence: agreement %s: %w", f.Name, err)
-	}
-	if err := inner.Close(); err != nil {
-		return err
 	}
 	if err := ecb.Close(); err != nil {
 		return err
@@ -151,9 +188,12 @@ func (c *counter) Write(p []byte) (int, error) {
 // DECSHASH and the length, the second streams the same bytes. Retries
 // follow exchange (the upload changes state: only a request that provably
 // never left is sent again).
-func (c *Client) postStream(ctx context.Context, path string, write func(io.Writer, string) error, out any) error {
-	return c.exchange(ctx, path, func(ctx context.Context) (*http.Request, error) {
-		nonce := c.cfg.nonce()
+func (c *Client) postStream(ctx context.Context, path, key string, write func(io.Writer, string) error, out any) (Metadata, error) {
+	return c.exchange(ctx, path, key, func(ctx context.Context) (*http.Request, error) {
+		nonce, err := c.newNonce()
+		if err != nil {
+			return nil, err
+		}
 		h := c.mac.New()
 		cw := &counter{w: h}
 		if err := write(cw, nonce); err != nil {

@@ -9,29 +9,37 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
-// WaitFinal polls get-da-status every interval (60 s when 0) until the
-// session is final or timeout (20 min when 0) passes: the fallback for a
-// notification that never came. A transient failure (transport error,
-// 5xx, retryable errorCode) does not end the wait; any other error does.
-func (c *Client) WaitFinal(ctx context.Context, daID string, interval, timeout time.Duration) (*Status, error) {
+// WaitFinal polls get-da-status every interval (60 s when 0, as the docs
+// recommend) until the session is final, bounded by ctx alone (the docs
+// poll for at most 20 minutes after the daId was issued: give ctx that
+// deadline). A success is final only with authorizedTs > 0 and a final
+// jsonResult (or none expected): files and parse results can then be
+// pulled. A transient failure (transport error, 5xx, retryable
+// errorCode) does not end the wait; any other error does.
+func (c *Client) WaitFinal(ctx context.Context, r *GetStatusRequest, interval time.Duration) (*GetStatusResponse, error) {
+	if r == nil {
+		r = &GetStatusRequest{}
+	}
+	if err := daIDRequired(OperationGetStatus, r.DaID); err != nil {
+		return nil, err
+	}
 	if interval <= 0 {
 		interval = time.Minute
 	}
-	if timeout <= 0 {
-		timeout = 20 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	var last *GetStatusResponse
 	for {
-		s, err := c.GetStatus(ctx, daID)
-		if err == nil && s.Final() {
-			return s, nil
+		s, err := c.GetStatus(ctx, r)
+		if err == nil {
+			last = s
+			if s.Final() && (s.DaStatus != DaStatusSuccess || s.AuthorizedTs > 0 && (s.JSONResult == 0 || s.JSONResult.Final())) {
+				return s, nil
+			}
 		}
 		if err != nil && ctx.Err() == nil && !transient(err) {
-			return s, err
+			return last, err
 		}
 		if serr := transport.Sleep(ctx, interval); serr != nil {
-			return s, fmt.Errorf("evidence: WaitFinal %s: %w", daID, serr)
+			return last, fmt.Errorf("evidence: WaitFinal %s: %w", r.DaID, serr)
 		}
 	}
 }

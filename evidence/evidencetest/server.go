@@ -1,14 +1,25 @@
 // Package evidencetest is an in-process fake of the DECS service, like
-// net/http/httptest: it checks DECSHASH on every call, issues a field key
-// wrapped with the integrator's public key (RSA PKCS#1 v1.5, or SM2 in the
-// national suite), runs sessions through daStatus 0 → 5 → 8 → 10 (or a
-// chosen failure with its daSubStatus) on an injectable clock, pushes
-// notifications signed like the operator's (DECSHASH + DECSSIGN), and
+// net/http/httptest, as strict as the service's docs: it checks DECSHASH
+// and the envelope on every call (appId, a nonce of 32 letters and digits
+// never used before, Content-Type application/json), refuses a start-vdi-x
+// without every required member or over the documented lengths (−45001),
+// with accessWay other than "h5" or bizScenario other than "general", for
+// an unknown site (−50002) or a bizNo used before (−45027); issues a NEW
+// field key on every update-aes-key (and RotateKey) and refuses fields
+// under any older one (−43037); answers pulls with the documented codes
+// (−43024 unknown daId, −44062 in progress, −44021 failed, −44017 before
+// the user agreement was uploaded); checks the H5 entry sign as the docs
+// form it, lets the link be opened once within its 8 minutes (else daStatus
+// 21 or 24); runs sessions through daStatus 0 → 5 → 8 → 10 (or a chosen
+// failure with its daSubStatus) on an injectable clock; pushes signed
+// notifications (DECSHASH + DECSSIGN, a 32-character nonce) only once the
+// agreement was uploaded; types childDaList members as strings; and
 // serves files from a COS-like endpoint that enforces the SSE-C headers
-// (400) and link expiry (403). Faults can be injected into API calls
-// (delay, 5xx, dropped connection, processed-then-dropped, truncated
-// answer) and into notifications (bad signature, duplicates). Its keys are
-// the project's public test keys.
+// its URLs sign (x-amz- by default, x-cos- with WithCOSHeaders; 400) and
+// link expiry (403). Faults can be injected into API calls (delay, 5xx,
+// dropped connection, processed-then-dropped, truncated answer) and into
+// notifications (bad signature, duplicates). Its keys are the project's
+// public test keys.
 package evidencetest
 
 import (
@@ -23,9 +34,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -33,7 +46,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
+	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/fault"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
@@ -51,7 +66,7 @@ type FaultKind int
 const (
 	// FaultDelay holds the answer for Fault.Delay (or until the client
 	// gives up).
-	FaultDelay FaultKind = iota + fault.KindDelay
+	FaultDelay FaultKind = iota + 1 // the values of internal/fault's kinds
 	// FaultStatus500 answers HTTP 500 without processing.
 	FaultStatus500
 	// FaultDropConnection closes the connection without processing.
@@ -83,15 +98,29 @@ type Fault struct {
 	Delay time.Duration
 }
 
-// Option configures the fake.
-type Option func(*Server)
+// ServerOption configures the fake.
+type ServerOption func(*Server) error
 
 // WithSM runs the national-crypto suite: HMAC-SM3 DECSHASH, SM4-ECB fields
 // and an SM2-wrapped field key. DECSSIGN stays SHA256withRSA.
-func WithSM() Option { return func(s *Server) { s.sm = true } }
+func WithSM() ServerOption { return func(s *Server) error { s.sm = true; return nil } }
 
 // WithClock sets the fake's clock (time.Now by default); Advance moves it.
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
+func WithClock(now func() time.Time) ServerOption {
+	return func(s *Server) error {
+		if now == nil {
+			return errors.New("evidencetest: WithClock(nil)")
+		}
+		s.clock = now
+		return nil
+	}
+}
+
+// WithCOSHeaders makes the fake's presigned URLs sign the x-cos- SSE-C
+// header names (q-header-list), as the docs' sample URL does; by default
+// they sign the x-amz- names (X-Amz-SignedHeaders) of the docs' code
+// samples. The COS endpoint accepts only the names its URLs sign.
+func WithCOSHeaders() ServerOption { return func(s *Server) error { s.cosNames = true; return nil } }
 
 // Server is the fake DECS service.
 type Server struct {
@@ -103,50 +132,61 @@ type Server struct {
 	PrivateKey, NotifyPublicKey []byte
 
 	sm            bool
+	cosNames      bool
 	integrator    *rsa.PublicKey
 	integratorSM2 *sm2.PublicKey
 	operator      *rsa.PrivateKey
 	forger        *rsa.PrivateKey
 
-	mu        sync.Mutex
-	aesKey    []byte
-	stale     bool // the key was rotated and the client has not fetched it yet
-	clock     func() time.Time
-	notifyURL string
-	sessions  map[string]*session
-	files     map[string][]byte // COS object name → content
-	protocols map[string]int    // idNo|site → uploads
-	fileKey   string
-	seq       int
-	pushes    sync.WaitGroup
-	faults    fault.Queue
-	nfaults   fault.Queue
-	calls     map[string]int
-	delivered map[string]int
-	attempts  int
+	mu           sync.Mutex
+	aesKey       []byte
+	keysIssued   int
+	nonces       map[string]bool
+	answers      map[evidence.ErrorCode]int
+	bizNos       map[string]bool
+	clock        func() time.Time
+	notifyURL    string
+	sessions     map[string]*session
+	files        map[string][]byte // COS object name → content
+	protocols    map[string]int    // idNo|site → uploads
+	protocolBody map[string][]byte
+	fileKey      string
+	seq          int
+	pushes       sync.WaitGroup
+	faults       fault.Queue
+	nfaults      fault.Queue
+	calls        map[string]int
+	delivered    map[string]int
+	attempts     int
 }
 
 type session struct {
-	DaID, BizNo, Site string
-	DaStatus          int
-	DaSubStatus       string
-	AuthorizedTs      int64
-	Started           time.Time
-	History           []int
-	Files             []string
-	Parsed            string // COS object of the parse-result zip
+	DaID, BizNo, Site, IDNo string
+	DaStatus                int
+	DaSubStatus             string
+	Entered                 bool
+	AuthorizedTs            int64
+	Started                 time.Time
+	History                 []int
+	Files                   []string
+	Parsed                  string // COS object of the parse-result zip
 }
 
 // NewServer starts a fake on 127.0.0.1.
-func NewServer(opts ...Option) (*Server, error) {
+func NewServer(opts ...ServerOption) (*Server, error) {
 	// The test keys are embedded in internal/testvectors: they are there in
 	// -trimpath and vendored builds too.
 	read := func(n string) []byte { return testvectors.MustRead("keys/" + n) }
-	s := &Server{AppID: "IDAkEBvb", AppKey: "evidencetest-app-key-0123456789abcdef", NotifyPublicKey: read("platform_rsa_public.pem"),
-		clock: time.Now, sessions: map[string]*session{}, files: map[string][]byte{}, protocols: map[string]int{},
-		calls: map[string]int{}, delivered: map[string]int{}}
+	s := &Server{AppID: "IDAkEBvb", AppKey: "evidencetest-app-key-of-64-bytes-as-the-docs-say-123456789abcdef", NotifyPublicKey: read("platform_rsa_public.pem"),
+		clock: time.Now, sessions: map[string]*session{}, files: map[string][]byte{}, protocols: map[string]int{}, protocolBody: map[string][]byte{},
+		calls: map[string]int{}, delivered: map[string]int{}, nonces: map[string]bool{}, answers: map[evidence.ErrorCode]int{}, bizNos: map[string]bool{}}
 	for _, o := range opts {
-		o(s)
+		if o == nil {
+			return nil, errors.New("evidencetest: nil ServerOption")
+		}
+		if err := o(s); err != nil {
+			return nil, err
+		}
 	}
 	var err error
 	if s.sm {
@@ -166,8 +206,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	if s.forger, err = keys.ParseRSAPrivateKey(read("merchant_rsa_private_pkcs1.pem")); err != nil {
 		return nil, err
 	}
-	s.aesKey = make([]byte, 16)
-	_, _ = rand.Read(s.aesKey)
+	s.newKeyLocked()
 	fk := make([]byte, 32)
 	_, _ = rand.Read(fk)
 	s.fileKey = base64.StdEncoding.EncodeToString(fk)
@@ -196,31 +235,57 @@ func (s *Server) Inject(f Fault) {
 // FailNext makes the next n API calls answer HTTP 500.
 func (s *Server) FailNext(n int) { s.Inject(Fault{Kind: FaultStatus500, Count: n}) }
 
-// Calls returns how many calls reached path.
-func (s *Server) Calls(path string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[path] }
+// Calls returns how many calls reached an operation (evidence.Operation*).
+func (s *Server) Calls(operation string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[operation]
+}
+
+// Answers returns how many answers carried errorCode code.
+func (s *Server) Answers(code evidence.ErrorCode) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answers[code]
+}
 
 // Delivered returns how many notifications of func fn were answered with
 // the exact OK document.
-func (s *Server) Delivered(fn string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.delivered[fn] }
+func (s *Server) Delivered(fn evidence.Func) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.delivered[string(fn)]
+}
 
 // PushAttempts returns how many notification requests were sent.
 func (s *Server) PushAttempts() int { s.mu.Lock(); defer s.mu.Unlock(); return s.attempts }
 
 // Protocols returns how many agreements were uploaded for (idNo, site).
-func (s *Server) Protocols(idNo, site string) int {
+func (s *Server) Protocols(idNo string, site evidence.Site) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.protocols[idNo+"|"+site]
+	return s.protocols[idNo+"|"+string(site)]
+}
+
+// Protocol returns the last agreement uploaded for (idNo, site), as the
+// service decrypted it.
+func (s *Server) Protocol(idNo string, site evidence.Site) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.protocolBody[idNo+"|"+string(site)]
 }
 
 // History returns the daStatus values a session went through.
-func (s *Server) History(daID string) []int {
+func (s *Server) History(daID string) []evidence.DaStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var out []evidence.DaStatus
 	if ss := s.sessions[daID]; ss != nil {
-		return append([]int(nil), ss.History...)
+		for _, st := range ss.History {
+			out = append(out, evidence.DaStatus(st))
+		}
 	}
-	return nil
+	return out
 }
 
 // FieldKey returns the current field key (aesKey or SM4 key), for tests
@@ -237,16 +302,23 @@ func (s *Server) FileKey() string { return s.fileKey }
 // WaitNotifications waits for every push so far.
 func (s *Server) WaitNotifications() { s.pushes.Wait() }
 
-// RotateKey issues a new field key: calls encrypted under the old one get
-// −43037 until the client fetches the new one. The fake does not rely on
-// the old ciphertext failing to unpad under the new key (ECB has no MAC:
-// about one field in 256 would unpad to garbage and pass), so every
-// encrypted field is refused until update-aes-key is called again.
+// RotateKey issues a new field key, as update-aes-key does: fields
+// encrypted under the old one are refused (−43037) from then on, and the
+// client has to learn the new key (its fetch makes yet another one).
 func (s *Server) RotateKey() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.newKeyLocked()
+}
+
+// KeysIssued returns how many field keys the fake issued (one at start,
+// one per update-aes-key and RotateKey).
+func (s *Server) KeysIssued() int { s.mu.Lock(); defer s.mu.Unlock(); return s.keysIssued }
+
+func (s *Server) newKeyLocked() {
+	s.aesKey = make([]byte, 16)
 	_, _ = rand.Read(s.aesKey)
-	s.stale = true
+	s.keysIssued++
 }
 
 // Advance moves the fake's clock (link expiry, session timeout).
@@ -293,9 +365,17 @@ func (s *Server) enc(v string) string {
 }
 
 func (s *Server) dec(v string) (string, bool) {
+	pt, ok := s.decBytes(v)
+	return string(pt), ok && utf8.Valid(pt)
+}
+
+// decBytes opens a field under the current key only: a field under an
+// older key is refused as the service refuses it (about one in 256 would
+// still unpad: the text fields must be UTF-8 too).
+func (s *Server) decBytes(v string) ([]byte, bool) {
 	ct, err := base64.StdEncoding.DecodeString(v)
-	if err != nil || s.stale {
-		return "", false
+	if err != nil || len(ct) == 0 {
+		return nil, false
 	}
 	var pt []byte
 	if s.sm {
@@ -303,7 +383,7 @@ func (s *Server) dec(v string) (string, bool) {
 	} else {
 		pt, err = crypt.AESECBDecrypt(s.aesKey, ct)
 	}
-	return string(pt), err == nil
+	return pt, err == nil
 }
 
 func (s *Server) wrapKey() string {
@@ -321,9 +401,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(r.URL.Path, "/cos/"):
 		s.cos(w, r)
 		return
+	case r.URL.Path == "/entry":
+		s.entry(w, r)
+		return
 	case strings.HasPrefix(r.URL.Path, "/recon/"):
 		w.Header().Set("Content-Type", "text/csv")
-		_, _ = io.WriteString(w, "daId,bizNo,site,daStatus,startTime\n")
+		// The columns of the docs' "Get Daily Bill", a row per session.
+		_, _ = io.WriteString(w, ReconHeader+"\n")
+		s.mu.Lock()
+		ids := make([]string, 0, len(s.sessions))
+		for id := range s.sessions {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			ss := s.sessions[id]
+			agreed := "N"
+			if s.protocols[ss.IDNo+"|"+ss.Site] > 0 {
+				agreed = "Y"
+			}
+			fmt.Fprintf(w, "%s,%s,%s,%s,,h5,%d,%s,%d,0,%d,Y,N,%s,%s\n", ss.DaID, ss.BizNo, s.AppID, ss.Site, ss.DaStatus, ss.DaSubStatus,
+				jsonResult(ss), ss.AuthorizedTs, agreed, ss.Started.Format("2006-01-02 15:04:05"))
+		}
+		s.mu.Unlock()
 		return
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 20<<20))
@@ -340,6 +440,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := httptest.NewRecorder()
 	s.handle(rec, r, body)
+	var ans struct {
+		ErrorCode int `json:"errorCode"`
+	}
+	if json.Unmarshal(rec.Body.Bytes(), &ans) == nil && ans.ErrorCode != 0 {
+		s.mu.Lock()
+		s.answers[evidence.ErrorCode(ans.ErrorCode)]++
+		s.mu.Unlock()
+	}
 	switch {
 	case hasFault && FaultKind(flt.Kind) == FaultProcessThenDrop:
 		fault.Drop(w)
@@ -359,8 +467,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		// The docs: "the content-type is always application/json".
+		http.Error(w, "unsupported media type", http.StatusUnsupportedMediaType)
+		return
+	}
 	if h := s.Hash(body); h == "" || !hmac.Equal([]byte(h), []byte(r.Header.Get("DECSHASH"))) {
-		reply(w, -50005, "DECSHASH mismatch", nil)
+		reply(w, -50005, "SignInvalid", nil)
 		return
 	}
 	var req struct {
@@ -371,67 +484,75 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 		} `json:"auth"`
 		Arg map[string]any `json:"arg"`
 	}
-	if json.Unmarshal(body, &req) != nil || req.Auth.AppID != s.AppID || len(req.Auth.Nonce) != 32 || req.V != "1.0.0" {
-		reply(w, -50001, "bad request envelope", nil)
+	if json.Unmarshal(body, &req) != nil || req.Auth.AppID != s.AppID || !alnum32(req.Auth.Nonce) || req.V != "1.0.0" {
+		reply(w, -50001, "bad request envelope (appId, nonce of 32 letters and digits, v)", nil)
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// "a different value is required for each call"
+	if s.nonces[req.Auth.Nonce] {
+		reply(w, -50001, "nonce used before", nil)
+		return
+	}
+	s.nonces[req.Auth.Nonce] = true
 	arg := req.Arg
 	str := func(k string) string { v, _ := arg[k].(string); return v }
 	switch r.URL.Path {
-	case "/api/das/update-aes-key":
-		s.stale = false
+	case evidence.OperationUpdateAESKey:
+		s.newKeyLocked()
 		reply(w, 0, "OK", map[string]string{"aeskey": s.wrapKey()})
-	case "/api/das/start-vdi-x":
-		if str("site") == "" || str("bizNo") == "" || len([]rune(str("bizNo"))) > 60 {
-			reply(w, -50002, "invalid site or bizNo", nil)
-			return
-		}
-		for _, k := range []string{"openId", "idNo", "userName"} {
-			if _, present := arg[k]; !present && k != "openId" {
-				continue
-			}
-			if _, ok := s.dec(str(k)); !ok {
-				reply(w, -43037, "aes decrypt failed", nil)
-				return
-			}
-		}
-		s.seq++
-		id := fmt.Sprintf("DA%010d", s.seq)
-		s.sessions[id] = &session{DaID: id, BizNo: str("bizNo"), Site: str("site"), Started: s.clock(), History: []int{0}}
-		reply(w, 0, "OK", map[string]string{"daId": id, "redirectUrl": s.URL + "/entry?daId=" + id})
-	case "/api/das/upload-user-protocol-x":
+	case evidence.OperationStartAcquisition:
+		s.start(w, arg, str)
+	case evidence.OperationUploadUserProtocol:
 		id, ok := s.dec(str("idNo"))
 		files, _ := arg["files"].([]any)
-		if !ok || str("site") == "" || len(files) == 0 {
-			reply(w, -43037, "aes decrypt failed or files missing", nil)
+		if !ok {
+			reply(w, -43037, "AES_DECRYPT_EXCEPTION", nil)
 			return
 		}
+		if str("site") == "" || len(files) == 0 {
+			reply(w, -45001, "site and files required", nil)
+			return
+		}
+		var last []byte
 		for _, f := range files {
 			m, _ := f.(map[string]any)
 			c, _ := m["content"].(string)
-			pt, ok := s.dec(c)
-			raw, err := base64.StdEncoding.DecodeString(pt)
-			if !ok || err != nil || !bytes.HasPrefix(raw, []byte("%PDF")) {
-				reply(w, -43037, "file content does not decrypt to a PDF", nil)
+			name, _ := m["name"].(string)
+			// The docs: the file's bytes encrypted, then base64.
+			raw, ok := s.decBytes(c)
+			if !ok || name == "" {
+				reply(w, -43037, "AES_DECRYPT_EXCEPTION", nil)
 				return
 			}
+			if !bytes.HasPrefix(raw, []byte("%PDF")) {
+				reply(w, -45001, "file content is not a PDF", nil)
+				return
+			}
+			last = raw
 		}
 		s.protocols[id+"|"+str("site")]++
+		s.protocolBody[id+"|"+str("site")] = last
 		reply(w, 0, "OK", map[string]bool{"result": true})
-	case "/api/das/get-da-status":
+	case evidence.OperationGetStatus:
 		ss := s.session(str("daId"))
 		if ss == nil {
-			reply(w, -44009, "no record", nil)
+			reply(w, -43024, "NO_DB_RECORD_EXCEPTION", nil)
 			return
 		}
+		ext := map[string]any{"daSubStatus": ss.DaSubStatus}
+		if ss.Site == "app-alipay-any" {
+			// N-in-1: children as the docs type them, strings.
+			ext["childDaList"] = []map[string]string{{"daId": ss.DaID + "C1", "site": "app-alipay-huabei",
+				"daStatus": strconv.Itoa(ss.DaStatus), "daSubStatus": ss.DaSubStatus}}
+		}
 		reply(w, 0, "OK", map[string]any{"daStatus": ss.DaStatus, "daId": ss.DaID, "bizNo": ss.BizNo, "jsonResult": jsonResult(ss),
-			"authorizedTs": ss.AuthorizedTs, "ext": map[string]any{"daSubStatus": ss.DaSubStatus}})
-	case "/api/efp/get-original-files-x":
-		ss := s.session(str("daId"))
-		if ss == nil || ss.DaStatus != 10 {
-			reply(w, -44009, "no record", nil)
+			"browsingSite": ss.Site, "appId": s.AppID, "authorizedTs": ss.AuthorizedTs, "ext": ext})
+	case evidence.OperationGetOriginalFiles:
+		ss, code, msg := s.pullable(str("daId"))
+		if ss == nil {
+			reply(w, code, msg, nil)
 			return
 		}
 		urls := []string{}
@@ -442,23 +563,31 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 		}
 		reply(w, 0, "OK", map[string]any{"daId": ss.DaID, "bizNo": ss.BizNo, "site": ss.Site, "fileUrl": urls,
 			"ext": map[string]any{"fileKey": s.enc(s.fileKey), "pdfPassword": []string{s.enc("074477")}, "dl": dl}})
-	case "/api/efp/get-parse-result-x":
-		ss := s.session(str("daId"))
-		if ss == nil || ss.DaStatus != 10 || ss.Parsed == "" {
-			reply(w, -44009, "no record", nil)
+	case evidence.OperationGetParseResult:
+		ss, code, msg := s.pullable(str("daId"))
+		if ss == nil {
+			reply(w, code, msg, nil)
 			return
 		}
-		reply(w, 0, "OK", map[string]any{"jsonResult": 10, "jsonFileUrl": []string{s.enc(s.presign(ss.Parsed))},
-			"ext": map[string]any{"fileKey": s.enc(s.fileKey)}})
-	case "/api/config/get-sites-state":
+		if ss.Parsed == "" {
+			reply(w, -44062, "DA_IN_PROGRESS_EXCEPTION", nil)
+			return
+		}
+		reply(w, 0, "OK", map[string]any{"daId": ss.DaID, "bizNo": ss.BizNo, "site": ss.Site, "jsonResult": 10,
+			"jsonFileUrl": []string{s.enc(s.presign(ss.Parsed))}, "ext": map[string]any{"fileKey": s.enc(s.fileKey)}})
+	case evidence.OperationGetSitesState:
 		list, _ := arg["sites"].([]any)
+		if len(list) == 0 {
+			reply(w, -45001, "sites required", nil)
+			return
+		}
 		out := []map[string]string{}
 		for _, v := range list {
 			site, _ := v.(string)
 			out = append(out, map[string]string{"status": "1", "site": site, "description": "available"})
 		}
 		reply(w, 0, "OK", out)
-	case "/api/efp/get-recon-file":
+	case evidence.OperationGetReconFile:
 		d := str("date")
 		if len(d) != 8 {
 			reply(w, -50001, "bad date", nil)
@@ -468,6 +597,118 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	default:
 		reply(w, -50001, "unknown interface", nil)
 	}
+}
+
+func alnum32(n string) bool {
+	if len(n) != 32 {
+		return false
+	}
+	for _, c := range n {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// start is start-vdi-x with the docs' rules (en main.md, "Start Data
+// Fetching"): every required member present, the documented lengths,
+// width and height positive integers, accessWay "h5", bizScenario
+// "general", the encrypted members under the current key, a known site,
+// a bizNo not used before. The caller holds s.mu.
+func (s *Server) start(w http.ResponseWriter, arg map[string]any, str func(string) string) {
+	for _, k := range []string{"bizScenario", "site", "bizNo", "openId", "idNo", "userName", "userClaim", "ua", "accessWay"} {
+		if str(k) == "" {
+			reply(w, -45001, k+" required", nil)
+			return
+		}
+	}
+	for _, k := range []string{"width", "height"} {
+		n, ok := arg[k].(float64)
+		if !ok || n <= 0 || n != float64(int64(n)) {
+			reply(w, -45001, k+" must be a positive integer", nil)
+			return
+		}
+	}
+	limits := []struct {
+		k     string
+		n     int
+		bytes bool
+	}{{"bizScenario", 32, false}, {"site", 32, false}, {"bizNo", 60, false}, {"userClaim", 128, true}}
+	for _, l := range limits {
+		if n := utf8.RuneCountInString(str(l.k)); l.bytes && len(str(l.k)) > l.n || !l.bytes && n > l.n {
+			reply(w, -45001, l.k+" too long", nil)
+			return
+		}
+	}
+	if str("bizScenario") != "general" || str("accessWay") != "h5" {
+		reply(w, -45001, `bizScenario must be "general" and accessWay "h5"`, nil)
+		return
+	}
+	plain := map[string]string{}
+	for _, k := range []string{"openId", "idNo", "userName"} {
+		v, ok := s.dec(str(k))
+		if !ok {
+			reply(w, -43037, "AES_DECRYPT_EXCEPTION", nil)
+			return
+		}
+		plain[k] = v
+	}
+	if utf8.RuneCountInString(plain["openId"]) > 128 {
+		reply(w, -45001, "openId too long", nil)
+		return
+	}
+	if ext, ok := arg["ext"].(map[string]any); ok {
+		es := func(k string) string { v, _ := ext[k].(string); return v }
+		if len(es("attach")) > 128 || utf8.RuneCountInString(es("urlattach")) > 12 {
+			reply(w, -45001, "ext.attach or ext.urlattach too long", nil)
+			return
+		}
+		if d, ok := ext["tmriValidDays"].(float64); ok && (d < 1 || d > 90) {
+			reply(w, -45001, "ext.tmriValidDays must be 1-90", nil)
+			return
+		}
+	}
+	if !knownSite(str("site")) {
+		reply(w, -50002, "SiteInvalid", nil)
+		return
+	}
+	if s.bizNos[str("bizNo")] {
+		reply(w, -45027, "ExistingDownloadingDaTask", nil)
+		return
+	}
+	s.bizNos[str("bizNo")] = true
+	s.seq++
+	id := fmt.Sprintf("DA%010d", s.seq)
+	s.sessions[id] = &session{DaID: id, BizNo: str("bizNo"), Site: str("site"), IDNo: plain["idNo"], Started: s.clock(), History: []int{0}}
+	reply(w, 0, "OK", map[string]string{"daId": id, "redirectUrl": s.URL + "/entry?daId=" + id + "&accessWay=h5"})
+}
+
+// knownSite: the SDK's catalogue (current and seed generations).
+func knownSite(site string) bool {
+	_, ok := evidence.Site(site).Info()
+	return ok
+}
+
+// pullable returns a session whose files may be pulled, or the code the
+// service answers: −43024 unknown daId, −44062 in progress, −44021 failed
+// (final), −44028 not authorized, −44017 no agreement. The caller holds
+// s.mu.
+func (s *Server) pullable(daID string) (*session, int, string) {
+	ss := s.session(daID)
+	switch {
+	case ss == nil:
+		return nil, -43024, "NO_DB_RECORD_EXCEPTION"
+	case ss.DaStatus != 10 && evidence.DaStatus(ss.DaStatus).IsFinal():
+		return nil, -44021, "DA_FAILED_EXCEPTION"
+	case ss.DaStatus != 10:
+		return nil, -44062, "DA_IN_PROGRESS_EXCEPTION"
+	case ss.AuthorizedTs == 0:
+		return nil, -44028, "DA_NOT_AUTHORIZED_EXCEPTION"
+	case s.protocols[ss.IDNo+"|"+ss.Site] == 0:
+		return nil, -44017, "NOT_RECEIVED_USER_PROTOCOL_EXCEPTION"
+	}
+	return ss, 0, ""
 }
 
 func jsonResult(ss *session) int {
@@ -483,20 +724,78 @@ func jsonResult(ss *session) int {
 // session returns a session, timing it out first when it has waited in
 // daStatus 0 past the clean environment's 10 minutes (daStatus 20). The
 // caller holds s.mu.
+//
+// A link never opened ends after its 8 minutes in 21 (vcode expired).
 func (s *Server) session(id string) *session {
 	ss := s.sessions[id]
-	if ss != nil && ss.DaStatus == 0 && s.clock().Sub(ss.Started) > 10*time.Minute {
-		ss.DaStatus = 20
-		ss.History = append(ss.History, 20)
-		s.pushLocked("daFailed", map[string]any{"bizAppId": s.AppID, "daId": ss.DaID, "bizNo": ss.BizNo, "site": ss.Site, "daStatus": 20, "ext": map[string]any{}})
+	end := 0
+	switch {
+	case ss == nil || ss.DaStatus != 0:
+	case !ss.Entered && s.clock().Sub(ss.Started) > evidence.LinkValidity:
+		end = 21
+	case s.clock().Sub(ss.Started) > 10*time.Minute:
+		end = 20
+	}
+	if end != 0 {
+		ss.DaStatus = end
+		ss.History = append(ss.History, end)
+		s.pushLocked("daFailed", map[string]any{"bizAppId": s.AppID, "daId": ss.DaID, "bizNo": ss.BizNo, "site": ss.Site, "daStatus": end, "ext": map[string]any{}})
 	}
 	return ss
 }
 
-// presign returns a COS URL valid for 5 minutes on the fake's clock.
-func (s *Server) presign(name string) string {
-	return fmt.Sprintf("%s/cos/%s?q-sign-time=%d%%3B%d&expires=%d", s.URL, name, s.clock().Unix(), s.clock().Add(5*time.Minute).Unix(), s.clock().Add(5*time.Minute).Unix())
+// entry is the H5 entry page: it checks the sign the docs append to the
+// redirectUrl (base64 of SHA256withRSA over the URL, appended as is), and
+// that the link is opened once and within 8 minutes; a second opening
+// ends the session (daStatus 24).
+func (s *Server) entry(w http.ResponseWriter, r *http.Request) {
+	raw := r.URL.RawQuery
+	i := strings.LastIndex(raw, "&sign=")
+	if i < 0 {
+		http.Error(w, "sign missing", http.StatusForbidden)
+		return
+	}
+	signed := s.URL + r.URL.Path + "?" + raw[:i]
+	sig, err := base64.StdEncoding.DecodeString(raw[i+len("&sign="):])
+	sum := sha256.Sum256([]byte(signed))
+	if err != nil || s.integrator == nil || rsa.VerifyPKCS1v15(s.integrator, crypto.SHA256, sum[:], sig) != nil {
+		http.Error(w, "sign does not verify", http.StatusForbidden)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := s.session(r.URL.Query().Get("daId"))
+	switch {
+	case ss == nil:
+		http.NotFound(w, r)
+	case ss.DaStatus == 21:
+		http.Error(w, "the link has expired", http.StatusGone)
+	case ss.Entered:
+		if ss.DaStatus == 0 {
+			ss.DaStatus = 24
+			ss.History = append(ss.History, 24)
+			s.pushLocked("daFailed", map[string]any{"bizAppId": s.AppID, "daId": ss.DaID, "bizNo": ss.BizNo, "site": ss.Site, "daStatus": 24, "ext": map[string]any{}})
+		}
+		http.Error(w, "the link has expired", http.StatusGone)
+	default:
+		ss.Entered = true
+		_, _ = io.WriteString(w, "<html>clean environment</html>")
+	}
 }
+
+// presign returns a COS URL valid for 5 minutes on the fake's clock,
+// signing the SSE-C header names of the fake's mode.
+func (s *Server) presign(name string) string {
+	list := "X-Amz-SignedHeaders=host%3Bx-amz-server-side-encryption-customer-algorithm%3Bx-amz-server-side-encryption-customer-key%3Bx-amz-server-side-encryption-customer-key-md5"
+	if s.cosNames {
+		list = "q-sign-algorithm=sha1&q-header-list=host%3Bx-cos-server-side-encryption-customer-algorithm%3Bx-cos-server-side-encryption-customer-key%3Bx-cos-server-side-encryption-customer-key-md5"
+	}
+	return fmt.Sprintf("%s/cos/%s?q-sign-time=%d%%3B%d&%s&expires=%d", s.URL, name, s.clock().Unix(), s.clock().Add(5*time.Minute).Unix(), list, s.clock().Add(5*time.Minute).Unix())
+}
+
+// ReconHeader is the header row of the fake's reconciliation CSV: the
+// docs' columns.
+const ReconHeader = "da_id,biz_no,app_id,site,original_site,access_way,da_status,da_sub_status,json_result,cert_result,authorize_time,charge_flag,charge_package,user_protocol_upload_flag,create_time"
 
 func (s *Server) cos(w http.ResponseWriter, r *http.Request) {
 	exp, _ := strconv.ParseInt(r.URL.Query().Get("expires"), 10, 64)
@@ -509,8 +808,12 @@ func (s *Server) cos(w http.ResponseWriter, r *http.Request) {
 	}
 	raw, _ := base64.StdEncoding.DecodeString(s.fileKey)
 	sum := md5.Sum(raw)
-	if r.Header.Get(ssec.HeaderAlgorithm) != "AES256" || r.Header.Get(ssec.HeaderKey) != s.fileKey ||
-		r.Header.Get(ssec.HeaderKeyMD5) != base64.StdEncoding.EncodeToString(sum[:]) {
+	p := ssec.PrefixAmz
+	if s.cosNames {
+		p = ssec.PrefixCOS
+	}
+	if r.Header.Get(p+"server-side-encryption-customer-algorithm") != "AES256" || r.Header.Get(p+"server-side-encryption-customer-key") != s.fileKey ||
+		r.Header.Get(p+"server-side-encryption-customer-key-MD5") != base64.StdEncoding.EncodeToString(sum[:]) {
 		http.Error(w, "<Error><Code>InvalidArgument</Code><Message>SSE-C key</Message></Error>", http.StatusBadRequest)
 		return
 	}
@@ -543,7 +846,7 @@ func SampleFiles(site string) map[string][]byte {
 // Step moves a session one state along 0 → 5 → 8 → 10 and returns the new
 // daStatus; at 10 it stores files (SampleFiles of the site when nil) and a
 // parse-result zip and pushes daUserAuthorized and daFileParsed.
-func (s *Server) Step(daID string, files map[string][]byte) (int, error) {
+func (s *Server) Step(daID string, files map[string][]byte) (evidence.DaStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss := s.sessions[daID]
@@ -576,15 +879,19 @@ func (s *Server) Step(daID string, files map[string][]byte) (int, error) {
 		s.files[ss.Parsed] = parsedZip(ss.Site, names)
 		data := map[string]any{"bizAppId": s.AppID, "daId": daID, "bizNo": ss.BizNo, "site": ss.Site, "daStatus": 10, "fileUrlList": urls,
 			"jsonResult": 11, "authorizedTs": ss.AuthorizedTs, "ext": map[string]any{"fileKey": s.fileKey, "pdfPassword": []string{"074477"}}}
-		s.pushLocked("daUserAuthorized", data)
 		parsed := map[string]any{"bizAppId": s.AppID, "daId": daID, "bizNo": ss.BizNo, "site": ss.Site, "daStatus": 10,
 			"fileUrlList": []string{s.presign(ss.Parsed)}, "jsonResult": 10, "authorizedTs": ss.AuthorizedTs, "ext": map[string]any{"fileKey": s.fileKey}}
-		s.pushLocked("daFileParsed", parsed)
+		// The docs: notifications need the user's authorization and the
+		// user agreement uploaded.
+		if s.protocols[ss.IDNo+"|"+ss.Site] > 0 {
+			s.pushLocked("daUserAuthorized", data)
+			s.pushLocked("daFileParsed", parsed)
+		}
 	default:
-		return ss.DaStatus, fmt.Errorf("evidencetest: session %s is final (%d)", daID, ss.DaStatus)
+		return evidence.DaStatus(ss.DaStatus), fmt.Errorf("evidencetest: session %s is final (%d)", daID, ss.DaStatus)
 	}
 	ss.History = append(ss.History, ss.DaStatus)
-	return ss.DaStatus, nil
+	return evidence.DaStatus(ss.DaStatus), nil
 }
 
 func parsedZip(site string, names []string) []byte {
@@ -619,14 +926,14 @@ func (s *Server) Complete(daID string, files map[string][]byte) error {
 }
 
 // Fail ends a session in daStatus with daSubStatus and pushes daFailed.
-func (s *Server) Fail(daID string, daStatus int, daSubStatus string) {
+func (s *Server) Fail(daID string, daStatus evidence.DaStatus, daSubStatus evidence.Code) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss := s.sessions[daID]
-	data := map[string]any{"bizAppId": s.AppID, "daId": daID, "daStatus": daStatus, "ext": map[string]any{"daSubStatus": daSubStatus}}
+	data := map[string]any{"bizAppId": s.AppID, "daId": daID, "daStatus": int(daStatus), "ext": map[string]any{"daSubStatus": string(daSubStatus)}}
 	if ss != nil {
-		ss.DaStatus, ss.DaSubStatus = daStatus, daSubStatus
-		ss.History = append(ss.History, daStatus)
+		ss.DaStatus, ss.DaSubStatus = int(daStatus), string(daSubStatus)
+		ss.History = append(ss.History, int(daStatus))
 		data["bizNo"], data["site"] = ss.BizNo, ss.Site
 	}
 	s.pushLocked("daFailed", data)
@@ -634,8 +941,8 @@ func (s *Server) Fail(daID string, daStatus int, daSubStatus string) {
 
 // Notification returns a signed notification as the operator sends it:
 // body, DECSHASH and DECSSIGN.
-func (s *Server) Notification(fn string, data map[string]any) (body []byte, decsHash, decsSign string) {
-	body, _ = json.Marshal(map[string]any{"func": fn, "v": "2.0.0", "auth": map[string]string{"nonce": fmt.Sprint(time.Now().UnixNano())}, "data": data})
+func (s *Server) Notification(fn evidence.Func, data map[string]any) (body []byte, decsHash, decsSign string) {
+	body, _ = sortedjson.Marshal(map[string]any{"func": fn, "v": "2.0.0", "auth": map[string]string{"nonce": nonce32()}, "data": data})
 	return body, s.Hash(body), s.sign(s.Hash(body), s.operator)
 }
 
@@ -647,7 +954,7 @@ func (s *Server) sign(h string, k *rsa.PrivateKey) string {
 
 // pushLocked posts a signed notification in the background, retrying with
 // backoff until the exact OK answer (8 attempts). The caller holds s.mu.
-func (s *Server) pushLocked(fn string, data map[string]any) {
+func (s *Server) pushLocked(fn evidence.Func, data map[string]any) {
 	target := s.notifyURL
 	if target == "" {
 		return
@@ -666,7 +973,7 @@ func (s *Server) pushLocked(fn string, data map[string]any) {
 		s.pushes.Add(1)
 		go func() {
 			defer s.pushes.Done()
-			s.deliver(fn, target, body, hash, sig)
+			s.deliver(string(fn), target, body, hash, sig)
 		}()
 	}
 }
@@ -696,4 +1003,15 @@ func (s *Server) deliver(fn, target string, body []byte, hash, sig string) {
 			return
 		}
 	}
+}
+
+// nonce32 is a notification's auth.nonce: 32 letters and digits.
+func nonce32() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 // Header names, as COS documents them.
@@ -42,10 +44,46 @@ func FromFileKey(fileKey string) (Headers, error) {
 }
 
 // Apply sets the three headers on h.
-func (s Headers) Apply(h http.Header) {
-	h.Set(HeaderAlgorithm, s.Algorithm)
-	h.Set(HeaderKey, s.Key)
-	h.Set(HeaderKeyMD5, s.KeyMD5)
+func (s Headers) Apply(h http.Header) { s.ApplyPrefix(h, PrefixCOS) }
+
+// Header name prefixes: COS's own, and the S3-compatible names the DECS
+// docs' samples use since 2026-03-06.
+const (
+	PrefixCOS = "x-cos-"
+	PrefixAmz = "x-amz-"
+)
+
+// ApplyPrefix sets the three headers under prefix (PrefixCOS or
+// PrefixAmz).
+func (s Headers) ApplyPrefix(h http.Header, prefix string) {
+	h.Set(prefix+"server-side-encryption-customer-algorithm", s.Algorithm)
+	h.Set(prefix+"server-side-encryption-customer-key", s.Key)
+	h.Set(prefix+"server-side-encryption-customer-key-MD5", s.KeyMD5)
+}
+
+// PrefixFor chooses the header prefix a presigned URL was signed for: the
+// names in its signed-header list (COS q-header-list, S3
+// X-Amz-SignedHeaders); PrefixAmz, the current docs' names, when the list
+// names neither.
+func PrefixFor(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return PrefixAmz
+	}
+	q := u.Query()
+	for _, list := range []string{q.Get("q-header-list"), q.Get("X-Amz-SignedHeaders")} {
+		list = strings.ToLower(list)
+		switch {
+		case strings.Contains(list, PrefixCOS+"server-side-encryption-customer"):
+			return PrefixCOS
+		case strings.Contains(list, PrefixAmz+"server-side-encryption-customer"):
+			return PrefixAmz
+		}
+	}
+	if q.Get("q-sign-algorithm") != "" && q.Get("q-header-list") == "" {
+		return PrefixCOS // a COS signature that lists no headers: COS's names
+	}
+	return PrefixAmz
 }
 
 // Map returns the headers by their documented names.

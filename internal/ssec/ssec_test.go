@@ -51,3 +51,25 @@ func TestRejectsBadKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestPrefixFor(t *testing.T) {
+	t.Parallel()
+	for u, want := range map[string]string{
+		// The docs' sample URL (en main.md:746) signs x-cos- names.
+		"https://b.cos.ap-hongkong.myqcloud.com/o.pdf?q-sign-algorithm=sha1&q-header-list=host%3Bx-cos-server-side-encryption-customer-algorithm%3Bx-cos-server-side-encryption-customer-key%3Bx-cos-server-side-encryption-customer-key-md5&q-signature=x": ssec.PrefixCOS,
+		"https://s3.example/o.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-SignedHeaders=host%3Bx-amz-server-side-encryption-customer-algorithm&X-Amz-Signature=x":                                                                                            ssec.PrefixAmz,
+		"https://s3.example/o.pdf?X-Amz-SignedHeaders=host":               ssec.PrefixAmz,
+		"https://b.cos.example/o.pdf?q-sign-algorithm=sha1&q-signature=x": ssec.PrefixCOS,
+		"https://example/o.pdf": ssec.PrefixAmz,
+		"::not a url":           ssec.PrefixAmz,
+	} {
+		if got := ssec.PrefixFor(u); got != want {
+			t.Errorf("PrefixFor(%q) = %q; want %q", u, got, want)
+		}
+	}
+	h := http.Header{}
+	ssec.Headers{Algorithm: "AES256", Key: "k", KeyMD5: "m"}.ApplyPrefix(h, ssec.PrefixAmz)
+	if h.Get("x-amz-server-side-encryption-customer-key-MD5") != "m" || len(h) != 3 {
+		t.Fatalf("ApplyPrefix: %v", h)
+	}
+}

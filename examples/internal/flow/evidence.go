@@ -14,6 +14,13 @@ import (
 	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
 )
 
+// The example's session: a site of the current docs and a sample identity
+// number.
+const (
+	exampleSite = evidence.SiteHKTax
+	exampleIDNo = "110101199003074477"
+)
+
 // EvidenceConfig is the evidence example's configuration (EVIDENCE_*).
 type EvidenceConfig struct {
 	BaseURL, AppID, AppKey      string // empty BaseURL: the in-process fake
@@ -58,15 +65,23 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 	if err != nil {
 		return err
 	}
+	v, err := c.NotificationVerifier()
+	if err != nil {
+		return err
+	}
 	got := make(chan *evidence.Notification, 4)
-	defer serve(ln, c.NotificationHandler(func(_ context.Context, n *evidence.Notification) error {
+	h, err := evidence.NewNotificationHandler(v, func(_ context.Context, n *evidence.Notification) error {
 		fmt.Fprintf(w, "  notification %s for %s verified (daStatus %d)\n", n.Func, n.Data.DaID, n.Data.DaStatus)
 		select {
 		case got <- n:
 		default:
 		}
 		return nil
-	}, evidence.NewMemoryDedupStore(0)))()
+	})
+	if err != nil {
+		return err
+	}
+	defer serve(ln, h)()
 
 	var daID string
 	dir, err := os.MkdirTemp("", "evidence-example")
@@ -78,8 +93,15 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 		name string
 		fn   func() error
 	}{
-		{"start acquisition for tax", func() error {
-			r, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: fmt.Sprintf("EX%d", time.Now().Unix()), OpenID: "example-user"})
+		{"upload the user's agreement", func() error {
+			_, err := c.UploadUserProtocol(ctx, &evidence.UploadUserProtocolRequest{IDNo: exampleIDNo, Site: exampleSite,
+				Files: []evidence.File{evidence.FileFromBytes("agreement.pdf", []byte("%PDF-1.4 example agreement\n%%EOF\n"))}})
+			return err
+		}},
+		{"start acquisition for " + string(exampleSite), func() error {
+			r, err := c.StartAcquisition(ctx, &evidence.StartAcquisitionRequest{Site: exampleSite, BizNo: fmt.Sprintf("EX%d", time.Now().Unix()),
+				OpenID: "example-user", IDNo: exampleIDNo, UserName: "Chan Tai Man", UserClaim: "The user completed face recognition",
+				UA: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)", Width: 390, Height: 844})
 			if err == nil {
 				daID = r.DaID
 				fmt.Fprintf(w, "  daId %s, entry URL %s\n", r.DaID, r.RedirectURL)
@@ -115,7 +137,7 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 			}
 		}},
 		{"download the files", func() error {
-			s, err := c.GetStatus(ctx, daID)
+			s, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: daID})
 			if err != nil {
 				return err
 			}
@@ -126,11 +148,11 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 				fmt.Fprintf(w, "  skipped: daStatus %d (%s) is not downloadable\n", s.DaStatus, s.DaStatus)
 				return nil
 			}
-			files, err := c.GetOriginalFiles(ctx, daID)
+			files, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: daID})
 			if err != nil {
 				return err
 			}
-			site, _ := evidence.Site(files.Site).Info()
+			site, _ := files.Site.Info()
 			for _, f := range files.List(s.Authorized()) {
 				_, n, err := downloadTo(ctx, c, f, dir)
 				if err != nil {
@@ -149,7 +171,7 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 				fmt.Fprintf(w, "  parse results: jsonResult %d, none to pull\n", s.JSONResult)
 				return nil
 			}
-			pr, err := c.GetParseResult(ctx, daID)
+			pr, err := c.GetParseResult(ctx, &evidence.GetParseResultRequest{DaID: daID})
 			if err != nil {
 				return err
 			}
@@ -180,7 +202,7 @@ func Evidence(ctx context.Context, w io.Writer, cfg EvidenceConfig) error {
 // downloadTo writes f into dir under its object name (evidence.FileName
 // keeps it inside dir), or a made-up one when the URL has none, and
 // returns the file's path.
-func downloadTo(ctx context.Context, c *evidence.Client, f evidence.File, dir string) (string, int64, error) {
+func downloadTo(ctx context.Context, c *evidence.Client, f evidence.RemoteFile, dir string) (string, int64, error) {
 	name := f.Name
 	if name == "" {
 		name = fmt.Sprintf("file-%d", time.Now().UnixNano())

@@ -1,0 +1,68 @@
+package evidence
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// The pull schedules the docs ask integrators to follow after a
+// notification (en main.md, "Notification"): original files at 0 s, 10 s
+// and 60 s; parse results at 5 s, 1 min and 10 min; then, for parse
+// results, the fallback within ParseFallbackWindow.
+var (
+	OriginalFilesRetrySchedule = []time.Duration{0, 10 * time.Second, time.Minute}
+	ParseRetrySchedule         = []time.Duration{5 * time.Second, time.Minute, 10 * time.Minute}
+)
+
+// ParseFallbackWindow is how long parse results may still be retried
+// (14 days; the files themselves are kept Retention, 10 days).
+const ParseFallbackWindow = 14 * 24 * time.Hour
+
+// FinalPollWindow is how long the docs poll get-da-status after the daId
+// was issued when no notification came (20 minutes, every 60 s): give
+// WaitFinal a context with this deadline from the start answer.
+const FinalPollWindow = 20 * time.Minute
+
+// ReturnPage is what the H5 return page receives in its query (en h5.md):
+// bizNo, daId, daStatus, site, and attach_url when the start sent
+// urlattach. The docs warn that the front end's values may be wrong:
+// confirm with GetStatus before acting on them.
+type ReturnPage struct {
+	BizNo     string
+	DaID      string
+	DaStatus  DaStatus
+	Site      Site
+	URLAttach string
+	Status    string // "status", when present
+}
+
+// ParseReturnPage reads the return page's query parameters. It checks
+// only their form; the values come from the user's browser.
+func ParseReturnPage(query url.Values) (ReturnPage, error) {
+	p := ReturnPage{BizNo: query.Get("bizNo"), DaID: query.Get("daId"), Site: Site(query.Get("site")),
+		URLAttach: query.Get("attach_url"), Status: query.Get("status")}
+	if s := query.Get("daStatus"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return ReturnPage{}, errors.New("evidence: return page: daStatus is not an integer")
+		}
+		p.DaStatus = DaStatus(n)
+	}
+	if p.DaID == "" && p.BizNo == "" {
+		return ReturnPage{}, errors.New("evidence: return page: neither daId nor bizNo")
+	}
+	return p, nil
+}
+
+// DefaultPDFPassword is the password of a PDF the pull answer gives no
+// pdfPassword for: the last 6 characters of the user's ID number (en
+// main.md: pdfPassword is "returned only if it is not the last 6 digits of
+// the ID card"). It returns "" for an idNo shorter than 6.
+func DefaultPDFPassword(idNo string) string {
+	if len(idNo) < 6 {
+		return ""
+	}
+	return idNo[len(idNo)-6:]
+}

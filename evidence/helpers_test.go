@@ -1,0 +1,46 @@
+package evidence_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bizapi-cn/go-sdk/evidence"
+)
+
+// agree uploads the user's agreement for site: the service sends
+// notifications and serves files only after it (en main.md:1355).
+func agree(t testing.TB, c *evidence.Client, site evidence.Site) {
+	t.Helper()
+	_, err := c.UploadUserProtocol(context.Background(), &evidence.UploadUserProtocolRequest{IDNo: "110101199003074477", Site: site,
+		Files: []evidence.File{evidence.FileFromBytes("agreement.pdf", []byte("%PDF-1.4 agreement"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fill completes a start request with the members the docs mark
+// required, keeping what r sets.
+func fill(r *evidence.StartAcquisitionRequest) *evidence.StartAcquisitionRequest {
+	if r.OpenID == "" {
+		r.OpenID = "user-1"
+	}
+	if r.IDNo == "" {
+		r.IDNo = "110101199003074477"
+	}
+	if r.UserName == "" {
+		r.UserName = "张三"
+	}
+	if r.UserClaim == "" {
+		r.UserClaim = "The user completed face recognition"
+	}
+	if r.UA == "" {
+		r.UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)"
+	}
+	if r.Width == 0 {
+		r.Width = 750
+	}
+	if r.Height == 0 {
+		r.Height = 1334
+	}
+	return r
+}
