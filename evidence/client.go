@@ -20,6 +20,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
@@ -110,7 +112,7 @@ func WithPrivateKey(pem []byte) Option {
 			c.rsaPriv = k
 			return nil
 		}
-		k, err := keys.ParseSM2PrivateKey(pem)
+		k, err := gm.ParseSM2PrivateKey(pem)
 		if err != nil {
 			return fmt.Errorf("WithPrivateKey: neither RSA nor SM2: %w", err)
 		}
@@ -375,7 +377,7 @@ func NewClient(opts ...Option) (*Client, error) {
 
 func newMAC(cfg config) *sign.HMAC {
 	if cfg.suite == SuiteSM {
-		return sign.NewHMACSM3([]byte(cfg.appKey))
+		return gm.NewHMACSM3([]byte(cfg.appKey))
 	}
 	return sign.NewHMACSHA256([]byte(cfg.appKey))
 }
@@ -672,7 +674,7 @@ func (c *Client) openFiles(key []byte, path, urlField string, urls []string, fil
 // block is the field cipher of the suite: AES (SuiteRSA) or SM4 (SuiteSM).
 func (c *Client) block(key []byte) (cipher.Block, error) {
 	if c.cfg.suite == SuiteSM {
-		return crypt.NewSM4(key)
+		return gm.NewSM4(key)
 	}
 	return crypt.NewAES(key)
 }

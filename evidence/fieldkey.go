@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/gm"
+
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/store"
@@ -176,7 +178,7 @@ func (c *Client) unwrapKey(aeskey string) ([]byte, error) {
 	var key []byte
 	switch {
 	case c.cfg.suite == SuiteSM:
-		key, _, err = crypt.SM2DecryptAuto(c.cfg.sm2Priv, wrapped)
+		key, _, err = gm.SM2DecryptAuto(c.cfg.sm2Priv, wrapped)
 	case c.cfg.wrap == KeyWrapOAEP:
 		key, err = crypt.DecryptOAEP(c.cfg.rsaPriv, wrapped, c.cfg.oaep)
 	default:

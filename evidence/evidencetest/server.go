@@ -51,6 +51,7 @@ import (
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/fault"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
 	"github.com/bizapi-cn/go-sdk/internal/ssec"
@@ -191,7 +192,7 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	var err error
 	if s.sm {
 		s.PrivateKey = read("sm2_private.pem")
-		if s.integratorSM2, err = keys.ParseSM2PublicKey(read("sm2_public.pem")); err != nil {
+		if s.integratorSM2, err = gm.ParseSM2PublicKey(read("sm2_public.pem")); err != nil {
 			return nil, err
 		}
 	} else {
@@ -357,7 +358,7 @@ func reply(w http.ResponseWriter, code int, msg string, data any) {
 func (s *Server) enc(v string) string {
 	var ct []byte
 	if s.sm {
-		ct, _ = crypt.SM4ECBEncrypt(s.aesKey, []byte(v))
+		ct, _ = gm.SM4ECBEncrypt(s.aesKey, []byte(v))
 	} else {
 		ct, _ = crypt.AESECBEncrypt(s.aesKey, []byte(v))
 	}
@@ -379,7 +380,7 @@ func (s *Server) decBytes(v string) ([]byte, bool) {
 	}
 	var pt []byte
 	if s.sm {
-		pt, err = crypt.SM4ECBDecrypt(s.aesKey, ct)
+		pt, err = gm.SM4ECBDecrypt(s.aesKey, ct)
 	} else {
 		pt, err = crypt.AESECBDecrypt(s.aesKey, ct)
 	}
@@ -389,7 +390,7 @@ func (s *Server) decBytes(v string) ([]byte, bool) {
 func (s *Server) wrapKey() string {
 	var ct []byte
 	if s.sm {
-		ct, _ = crypt.SM2Encrypt(s.integratorSM2, s.aesKey, crypt.SM2C1C3C2)
+		ct, _ = gm.SM2Encrypt(s.integratorSM2, s.aesKey, gm.SM2C1C3C2)
 	} else {
 		ct, _ = rsa.EncryptPKCS1v15(rand.Reader, s.integrator, s.aesKey)
 	}
