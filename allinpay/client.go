@@ -168,7 +168,7 @@ func (c *Client) call(ctx context.Context, o op, req any) (Fields, Metadata, err
 			return f, meta, nil
 		}
 		if o.state {
-			if transport.NotSent(err) && m.StatusCode == 0 && attempt <= c.cfg.retries {
+			if transport.NotSent(err) && !transport.Untrusted(err) && m.StatusCode == 0 && attempt <= c.cfg.retries {
 				if serr := transport.Sleep(ctx, transport.Backoff(attempt)); serr == nil {
 					continue
 				}

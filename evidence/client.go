@@ -511,7 +511,7 @@ func (c *Client) exchange(ctx context.Context, path, key string, build func(cont
 			// An errorCode in a 5xx, or −48007 (the docs: the external
 			// load balancer's error), may come from in front of the
 			// service: not a definite answer.
-			case md.StatusCode == 0 && transport.NotSent(err) && attempt <= c.cfg.retries:
+			case md.StatusCode == 0 && transport.NotSent(err) && !transport.Untrusted(err) && attempt <= c.cfg.retries:
 			case md.StatusCode == 0 && transport.NotSent(err):
 				return md, err
 			default:

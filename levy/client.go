@@ -217,6 +217,9 @@ func (c *Client) exchange(ctx context.Context, op Operation, key string, out any
 			return md, be.err // never complete: the provider cannot have acted on it
 		}
 		notSent := md.StatusCode == 0 && transport.NotSent(err)
+		if notSent && transport.Untrusted(err) {
+			return md, err // a certificate that does not verify: never retried
+		}
 		retry := replayable && attempt <= c.cfg.retries && ctx.Err() == nil
 		if op.ChangesState() {
 			if !notSent {

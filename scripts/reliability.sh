@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go test -race -count=1 -v -timeout 60m -run 'Reliability|NoSecrets' \
-  ./internal/testkit/levy/ ./internal/testkit/allinpay/ ./evidence/ ./internal/testkit/scancode/ ./examples/internal/flow/ >reliability.out 2>&1 || {
+  ./internal/testkit/levy/ ./internal/testkit/allinpay/ ./internal/testkit/evidence/ ./internal/testkit/scancode/ ./examples/internal/flow/ >reliability.out 2>&1 || {
   grep -E -- '--- FAIL|FAIL|panic' reliability.out || true
   echo "reliability: tests failed; see reliability.out" >&2
   exit 1

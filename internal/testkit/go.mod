@@ -18,6 +18,7 @@ require (
 
 require (
 	github.com/bizapi-cn/go-sdk/allinpay v0.1.0
+	github.com/bizapi-cn/go-sdk/evidence v0.1.0
 	github.com/bizapi-cn/go-sdk/scancode v0.1.0
 	github.com/go-resty/resty/v2 v2.17.2 // indirect
 	golang.org/x/net v0.43.0 // indirect
@@ -33,3 +34,5 @@ replace github.com/bizapi-cn/go-sdk/levy => ../../levy
 replace github.com/bizapi-cn/go-sdk/allinpay => ../../allinpay
 
 replace github.com/bizapi-cn/go-sdk/scancode => ../../scancode
+
+replace github.com/bizapi-cn/go-sdk/evidence => ../../evidence

@@ -258,8 +258,13 @@ func allinpayFailures(t *testing.T, ctx context.Context, cap *capture, log *slog
 }
 
 func evidenceFailures(t *testing.T, ctx context.Context, cap *capture, log *slog.Logger, secrets *[]secret) {
+	const site, idNo = evidence.SiteHKTax, "110101199003074477"
+	start := func(bizNo string) *evidence.StartAcquisitionRequest {
+		return &evidence.StartAcquisitionRequest{Site: site, BizNo: bizNo, OpenID: "u", IDNo: idNo, UserName: "张三",
+			UserClaim: "face recognition", UA: "Mozilla/5.0", Width: 390, Height: 844}
+	}
 	for _, sm := range []bool{false, true} {
-		var opts []evidencetest.Option
+		var opts []evidencetest.ServerOption
 		suite := evidence.SuiteRSA
 		if sm {
 			opts, suite = append(opts, evidencetest.WithSM()), evidence.SuiteSM
@@ -270,17 +275,22 @@ func evidenceFailures(t *testing.T, ctx context.Context, cap *capture, log *slog
 		}
 		c, _ := evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithSuite(suite),
 			evidence.WithNotifyPublicKey(srv.NotifyPublicKey), evidence.WithBaseURL(srv.URL), evidence.WithLogger(log), evidence.WithRetries(0))
-		st, err := c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B1", OpenID: "u", IDNo: "110101199003074477", UserName: "张三"})
+		_, err = c.UploadUserProtocol(ctx, &evidence.UploadUserProtocolRequest{IDNo: idNo, Site: site,
+			Files: []evidence.File{evidence.FileFromBytes("agreement.pdf", []byte("%PDF-1.4 agreement\n%%EOF\n"))}})
+		cap.err(err)
+		st, err := c.StartAcquisition(ctx, start("B1"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		*secrets = append(*secrets, secret{"evidence appKey", []string{srv.AppKey}}, rawSecret("evidence field key", srv.FieldKey()), secret{"evidence fileKey", []string{srv.FileKey()}})
 		_ = srv.Complete(st.DaID, nil)
-		files, err := c.GetOriginalFiles(ctx, st.DaID)
+		files, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: st.DaID})
 		cap.err(err)
 		if files != nil {
 			f := files.List(time.Time{})[0]
-			_, err = c.Download(ctx, evidence.File{URL: f.URL, Key: base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))}, io.Discard)
+			log.Info("file", "value", f, "pointer", &f) // both must print masked
+			fmt.Fprintf(cap, "%v %+v %s\n", f, &f, f)
+			_, err = c.Download(ctx, evidence.RemoteFile{URL: f.URL, FileKey: base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))}, io.Discard)
 			cap.err(err)
 			srv.Advance(6 * time.Minute)
 			_, err = c.Download(ctx, f, io.Discard)
@@ -289,21 +299,27 @@ func evidenceFailures(t *testing.T, ctx context.Context, cap *capture, log *slog
 			_, err = c.Download(ctx, f, io.Discard)
 			cap.err(err)
 		}
-		_, err = c.UploadUserProtocol(ctx, "110101199003074477", "tax", []evidence.ProtocolFile{{Name: "a.pdf", Content: []byte("not a pdf")}})
+		_, err = c.UploadUserProtocol(ctx, &evidence.UploadUserProtocolRequest{IDNo: idNo, Site: site,
+			Files: []evidence.File{evidence.FileFromBytes("a.pdf", []byte("not a pdf"))}})
 		cap.err(err)
 		srv.RotateKey()
 		srv.Inject(evidencetest.Fault{Kind: evidencetest.FaultProcessThenDrop})
-		_, err = c.StartAcquisition(ctx, &evidence.StartRequest{Site: "tax", BizNo: "B2", OpenID: "u", IDNo: "110101199003074477"})
+		_, err = c.StartAcquisition(ctx, start("B2"))
 		cap.err(err)
 		wrong, _ := evidence.NewClient(evidence.WithApp(srv.AppID, "wrong-"+srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithSuite(suite),
 			evidence.WithBaseURL(srv.URL), evidence.WithLogger(log))
-		_, err = wrong.GetStatus(ctx, st.DaID)
+		_, err = wrong.GetStatus(ctx, &evidence.GetStatusRequest{DaID: st.DaID})
 		cap.err(err)
 		body, hash, sign := srv.Notification(evidence.FuncDaFileParsed, map[string]any{"daId": st.DaID, "daStatus": 10, "ext": map[string]any{"fileKey": srv.FileKey()}})
 		tampered := bytes.Replace(body, []byte(`"daStatus":10`), []byte(`"daStatus":11`), 1)
-		h := c.NotificationHandler(func(context.Context, *evidence.Notification) error { return nil }, nil)
-		post(h, "application/json", http.Header{"Decshash": {hash}, "Decssign": {sign}}, tampered)
-		_, err = c.ParseNotification(ctx, hash, sign, tampered)
+		v, verr := c.NotificationVerifier()
+		if verr != nil {
+			t.Fatal(verr)
+		}
+		h, _ := evidence.NewNotificationHandler(v, func(context.Context, *evidence.Notification) error { return nil }, evidence.WithoutDedup())
+		hdr := http.Header{"Decshash": {hash}, "Decssign": {sign}}
+		post(h, "application/json", hdr, tampered)
+		_, err = evidence.ParseNotification(ctx, v, hdr, tampered)
 		cap.err(err)
 		srv.Close()
 	}

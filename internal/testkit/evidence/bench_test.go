@@ -15,7 +15,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
-	"github.com/bizapi-cn/go-sdk/internal/benchdata"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/benchdata"
 )
 
 // BenchmarkDownloadMemory downloads a 200 MB file with SSE-C from a

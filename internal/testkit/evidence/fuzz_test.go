@@ -33,7 +33,7 @@ func FuzzParseNotification(f *testing.F) {
 	f.Add("", "", []byte(`{"a":`))
 	f.Fuzz(func(t *testing.T, hash, sig string, body []byte) {
 		c := newClient(t, httpmock.NewMockTransport())
-		n, err := c.ParseNotification(context.Background(), hash, sig, body)
+		n, err := parseWith(c, context.Background(), hash, sig, body)
 		if err == nil {
 			t.Fatalf("accepted a notification the operator did not sign: %+v", n)
 		}

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -23,7 +24,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
-	"github.com/bizapi-cn/go-sdk/internal/masktest"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/masktest"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/store"
 	"github.com/jarcoal/httpmock"
@@ -490,7 +491,7 @@ func TestMasking(t *testing.T) {
 		evidence.GetOriginalFilesResponse{}, evidence.GetParseResultResponse{}, evidence.GetReconFileResponse{},
 		evidence.UploadUserProtocolRequest{}, evidence.NotificationExt{}, evidence.NotificationData{}, evidence.Notification{}}
 	masktest.Check(t, pattern, values...)
-	masktest.Covered(t, ".", pattern, values...)
+	masktest.Covered(t, filepath.Join("..", "..", "..", "evidence"), pattern, values...)
 	// And through a real logger: a notification's fileKey never shows.
 	var buf bytes.Buffer
 	n := evidence.Notification{Data: evidence.NotificationData{FileURLList: []string{"https://cos.example/o.pdf?sign=SECRETSIG"},

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
-	"github.com/bizapi-cn/go-sdk/internal/golden"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/golden"
 	"github.com/jarcoal/httpmock"
 )
 

@@ -74,7 +74,7 @@ func fakeClient(t *testing.T, fake []evidencetest.ServerOption, suite evidence.S
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	recv := httptest.NewServer(c.NotificationHandler(rec.handle, evidence.NewMemoryDedupStore(0)))
+	recv := httptest.NewServer(notificationHandler(t, c, rec.handle, newMemoryDedup(t)))
 	srv.SetNotifyURL(recv.URL)
 	t.Cleanup(func() { srv.Close(); recv.Close() })
 	return srv, c, rec
