@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
-	"github.com/bizapi-cn/go-sdk/internal/testkit/golden"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/golden"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jarcoal/httpmock"
 )
