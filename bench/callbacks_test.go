@@ -2,25 +2,22 @@ package bench
 
 import (
 	"context"
-	"net/http"
-	"net/url"
-
 	"crypto"
 	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"github.com/bizapi-cn/go-sdk/allinpay"
-	"github.com/bizapi-cn/go-sdk/evidence"
-	"github.com/bizapi-cn/go-sdk/levy"
-	"github.com/bizapi-cn/go-sdk/scancode"
 	"net/http"
+	"net/url"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/evidence"
 	"github.com/bizapi-cn/go-sdk/internal/gm"
-
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
+	"github.com/bizapi-cn/go-sdk/levy"
+	"github.com/bizapi-cn/go-sdk/scancode"
 )
 
 // The callback floors are the bare crypto a module's verification cannot

@@ -51,7 +51,7 @@ func ParseRecon(r io.Reader) ([]ReconRow, error) {
 	var out []ReconRow
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {

@@ -78,12 +78,12 @@ func Unzip(src, dir string, lim UnzipLimits) (out []string, err error) {
 			return out, fmt.Errorf("%w: entry is a link or device", ErrUnsafeZip)
 		}
 		if f.FileInfo().IsDir() {
-			if err := os.MkdirAll(target, 0o755); err != nil {
+			if err := os.MkdirAll(target, 0o750); err != nil {
 				return out, err
 			}
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(target), 0o750); err != nil {
 			return out, err
 		}
 		n, err := extract(f, target, lim, lim.MaxTotalBytes-total)
@@ -100,7 +100,7 @@ func Unzip(src, dir string, lim UnzipLimits) (out []string, err error) {
 // stops at the budget and at the ratio limit.
 func extract(f *zip.File, target string, lim UnzipLimits, budget int64) (int64, error) {
 	maxOut := budget
-	if byRatio := int64(f.CompressedSize64)*lim.MaxRatio + 1<<20; byRatio < maxOut {
+	if byRatio := int64(min(f.CompressedSize64, 1<<62))*lim.MaxRatio + 1<<20; byRatio < maxOut { //nolint:gosec // capped below 2^62
 		maxOut = byRatio
 	}
 	rc, err := f.Open()
@@ -108,7 +108,7 @@ func extract(f *zip.File, target string, lim UnzipLimits, budget int64) (int64, 
 		return 0, fmt.Errorf("evidence: unzip: %w", err)
 	}
 	defer rc.Close()
-	w, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	w, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return 0, fmt.Errorf("evidence: unzip: %w", err)
 	}

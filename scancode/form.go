@@ -49,10 +49,10 @@ func formFields(body []byte) (vals [3][]byte, count [3]int, err error) {
 		if err != nil {
 			return vals, count, err
 		}
-		if count[i] == 0 {
-			vals[i] = v
+		if count[i] == 0 { //nolint:gosec // G602: i is 0, 1 or 2 here (the switch above)
+			vals[i] = v //nolint:gosec // G602: as above
 		}
-		count[i]++
+		count[i]++ //nolint:gosec // G602: as above
 	}
 	return vals, count, nil
 }
