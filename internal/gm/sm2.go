@@ -95,7 +95,7 @@ func SM2Decrypt(priv *sm2.PrivateKey, ciphertext []byte, enc SM2Encoding) ([]byt
 	}
 	x := new(big.Int).SetBytes(c[1:33])
 	y := new(big.Int).SetBytes(c[33:65])
-	if !priv.Curve.IsOnCurve(x, y) {
+	if !priv.Curve.IsOnCurve(x, y) { //nolint:staticcheck // SA1019: tjfoc's SM2 curve has no crypto/ecdh form
 		return nil, crypt.ErrDecrypt
 	}
 	pt, err := sm2.Decrypt(priv, c, sm2.C1C3C2)
