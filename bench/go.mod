@@ -3,11 +3,11 @@ module github.com/bizapi-cn/go-sdk/bench
 go 1.26.0
 
 require (
-	github.com/bizapi-cn/go-sdk/allinpay v0.0.0
-	github.com/bizapi-cn/go-sdk/evidence v0.0.0
-	github.com/bizapi-cn/go-sdk/internal v0.0.0
-	github.com/bizapi-cn/go-sdk/levy v0.0.0
-	github.com/bizapi-cn/go-sdk/scancode v0.0.0
+	github.com/bizapi-cn/go-sdk/allinpay v0.1.0
+	github.com/bizapi-cn/go-sdk/evidence v0.1.0
+	github.com/bizapi-cn/go-sdk/internal v0.1.0
+	github.com/bizapi-cn/go-sdk/levy v0.1.0
+	github.com/bizapi-cn/go-sdk/scancode v0.1.0
 	github.com/go-pay/gopay v1.5.101
 )
 

@@ -11,15 +11,15 @@ replace (
 )
 
 require (
-	github.com/bizapi-cn/go-sdk/allinpay v0.0.0-00010101000000-000000000000
-	github.com/bizapi-cn/go-sdk/evidence v0.0.0-00010101000000-000000000000
-	github.com/bizapi-cn/go-sdk/internal v0.0.0-00010101000000-000000000000
-	github.com/bizapi-cn/go-sdk/levy v0.0.0-00010101000000-000000000000
-	github.com/bizapi-cn/go-sdk/scancode v0.0.0-00010101000000-000000000000
+	github.com/bizapi-cn/go-sdk/allinpay v0.1.0
+	github.com/bizapi-cn/go-sdk/evidence v0.1.0
+	github.com/bizapi-cn/go-sdk/internal v0.1.0
+	github.com/bizapi-cn/go-sdk/levy v0.1.0
+	github.com/bizapi-cn/go-sdk/scancode v0.1.0
+	github.com/bizapi-cn/go-sdk/store v0.1.0
 )
 
 require (
-	github.com/bizapi-cn/go-sdk/store v0.1.0 // indirect
 	github.com/go-resty/resty/v2 v2.17.2 // indirect
 	github.com/tjfoc/gmsm v1.4.1 // indirect
 	golang.org/x/crypto v0.41.0 // indirect
