@@ -35,7 +35,7 @@ if [ -n "$(git status --porcelain -- "$mod")" ]; then fail "$mod has uncommitted
 
 work=$(mktemp -d)
 mkdir -p "$work/proxy"
-trap 'chmod -R u+w "$work" 2>/dev/null; git worktree prune; rm -rf "$work"' EXIT
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"; git -C "$root" worktree prune' EXIT
 
 # The order, and a proxy of the published dependencies.
 deps=()
