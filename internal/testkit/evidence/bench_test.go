@@ -29,7 +29,9 @@ func BenchmarkDownloadMemory(b *testing.B) {
 	})
 	c := newClient(b, nil, evidence.WithHTTPClient(srv.Client()))
 	benchdata.ReportPeak(b, size, func() error {
-		n, err := c.Download(context.Background(), evidence.RemoteFile{URL: srv.URL + "/DA1_tax_0.pdf", FileKey: fileKey}, io.Discard)
+		// A COS URL that signs the x-cos- names (the vectors' headers).
+		u := srv.URL + "/DA1_tax_0.pdf?q-sign-algorithm=sha1&q-header-list=host%3Bx-cos-server-side-encryption-customer-key"
+		n, err := c.Download(context.Background(), evidence.RemoteFile{URL: u, FileKey: fileKey}, io.Discard)
 		if err == nil && n != size {
 			return fmt.Errorf("downloaded %d bytes", n)
 		}
