@@ -8,7 +8,9 @@
 // and real-name checks (1010, WithIdentity; notified with code 1010 under
 // WithDeferredChecks). Every request id is taken once per interface
 // (request_id, requestId, batch_no: "由商户保持唯一"); a query repeated
-// with the same data is answered again. It keeps state: taxpayers,
+// with the same data is answered again. An order does not need a SIGN_UP
+// first: the spec ties CREATE_ORDER_V2 to the real-name check and the
+// quota (§2.3 rules 1 and 2), not to a signed authorisation. It keeps state: taxpayers,
 // orders ACCEPT → CLOSE once their remit orders exist, remit orders ACCEPT
 // → PROCESS → REMIT or ACCEPT → CLOSE, the 72-hour auto-close on its clock
 // (Advance). It splits an order across the locations of WithLocations,

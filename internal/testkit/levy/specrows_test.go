@@ -121,3 +121,41 @@ func TestEitherOrIsExactlyOne(t *testing.T) {
 		t.Errorf("fake, both sent: %s %q; want refused", code, msg)
 	}
 }
+
+// TestAnswerNameIsTheRequests (conformance row 16): §1.1.2 "name 接口名称":
+// a verified answer naming another interface is not this call's answer.
+func TestAnswerNameIsTheRequests(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, fixedTime)
+	body, sig := signedOK(levy.OperationQueryIDCardImage, `{"request_id":"R1","status":"CLOSE"}`)
+	mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", signedResponder(200, body, sig))
+	if _, err := c.QueryOrder(context.Background(), &levy.QueryOrderRequest{RequestID: "R1"}); !errors.Is(err, levy.ErrMalformedResponse) {
+		t.Errorf("an answer named QUERY_ID_CARD_IMAGE to QUERY_ORDER_V2: %v; want ErrMalformedResponse", err)
+	}
+}
+
+// TestConfirmDeadline (conformance row 18): §2.4 "在系统处理超过 72 小时还未确认
+// 的代征订单后" the service closes it.
+func TestConfirmDeadline(t *testing.T) {
+	t.Parallel()
+	r := &levy.CreateOrderResponse{AcceptTime: levy.Time{Time: fixedTime}}
+	if got := r.ConfirmDeadline(); !got.Equal(fixedTime.Add(72 * time.Hour)) {
+		t.Errorf("ConfirmDeadline = %v; want accept_time + 72 h", got)
+	}
+	if !(&levy.CreateOrderResponse{}).ConfirmDeadline().IsZero() {
+		t.Error("no accept_time: want the zero time")
+	}
+}
+
+// TestSizeLimitsDecided (conformance row 6, decided in doc.go): §2.8 "大小
+// 不得超过 10MB", §2.10 R4 "不超过 1M", §2.12 R1 "15M", R2 "5M", read as
+// MiB of the file before base64 (the larger reading).
+func TestSizeLimitsDecided(t *testing.T) {
+	t.Parallel()
+	for name, got := range map[string]int64{"agreement": levy.MaxAgreementBytes, "ID image": levy.MaxIDImageBytes, "video": levy.MaxVideoBytes, "frame": levy.MaxFrameBytes} {
+		want := map[string]int64{"agreement": 10 << 20, "ID image": 1 << 20, "video": 15 << 20, "frame": 5 << 20}[name]
+		if got != want {
+			t.Errorf("%s limit %d; want %d", name, got, want)
+		}
+	}
+}
