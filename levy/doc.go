@@ -35,7 +35,9 @@
 // base64(HMAC-SHA256(secret, req)), signed over exactly the bytes sent. The
 // answer's Api-Sign header is verified over the raw body before anything is
 // decoded, for error answers too. A wrong Api-Sign, or an envelope without
-// one, is ErrInvalidSignature; a body that is not the envelope and carries
+// one, is ErrInvalidSignature (its code and message are not reported:
+// §1.2 "必须对对方的报文验证签名", and anyone on the path can write an
+// envelope; for a call that changes state it is ErrOutcomeUnknown); a body that is not the envelope and carries
 // no Api-Sign (a gateway's 502, an HTML page) is an *HTTPError.
 // Verified JSON with a member twice, or in two cases, is refused, so the
 // typed view is the signed text's. WithoutResponseVerification turns
