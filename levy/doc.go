@@ -35,7 +35,9 @@
 // base64(HMAC-SHA256(secret, req)), signed over exactly the bytes sent. The
 // answer's Api-Sign header is verified over the raw body before anything is
 // decoded, for error answers too. A wrong Api-Sign, or an envelope without
-// one, is ErrInvalidSignature; a body that is not the envelope and carries
+// one, is ErrInvalidSignature (its code and message are not reported:
+// §1.2 "必须对对方的报文验证签名", and anyone on the path can write an
+// envelope; for a call that changes state it is ErrOutcomeUnknown); a body that is not the envelope and carries
 // no Api-Sign (a gateway's 502, an HTML page) is an *HTTPError.
 // Verified JSON with a member twice, or in two cases, is refused, so the
 // typed view is the signed text's. WithoutResponseVerification turns
@@ -74,6 +76,40 @@
 // split across locations are two notifications. Bodies are limited to
 // DefaultMaxNotificationBytes (WithMaxBodyBytes) and read within
 // WithReadTimeout.
+//
+// A notification reports a failure two ways, and Notification.Failed
+// reads both: a code other than "0" (§1.1.3: "0 表示成功，其他表示失败"),
+// whatever its data says (the spec does not say which notifications carry
+// one; the real-name check's 1010 信息鉴权未通过 is the likely one, and a
+// failure may come without data), or a failed result with code "0":
+// UN_SIGN (SYNC_SIGN, SIGN_UP; §3.5), FAIL (UPLOAD_TAXPAYER_AGREEMENT;
+// §3.6), IDENTIFY_FAIL, NULL, UN_IDENTIFY (UPLOAD_ID_CARD_IMAGE; §3.8), an
+// order closed without remit orders (CREATE_ORDER_V2; §3.2). Each data
+// type has Failed and its success (Signed, Uploaded, Identified,
+// Created); a status its appendix does not list (a sign status "FAIL") is
+// never a success. Succeeded is !Failed, not "done": ACCEPT is pending.
+// A SYNC_SIGN not signed within 24 hours is not notified at all (R4):
+// query QUERY_SIGN_UP_BATCH.
+//
+// # Request ids
+//
+// The merchant keeps every request id unique ("请求流水号，由商户保持唯一";
+// batch_no "请求批次号, 由商户保持唯一"): request_id, requestId and
+// batch_no are the host's, one per call, per interface (QUERY_ORDER_V2's
+// request_id is the order's, looked up). The client repeats a call that
+// changes state only when the request provably never left; a query it
+// repeats after a lost answer, with the same id and data (the spec does not say whether the service
+// answers that again; levytest does, and refuses a used id with other
+// data).
+//
+// # Decided readings
+//
+// "二选一" (credit_code or customer_id, profit or pay_amount) is read as
+// exactly one: sending both leaves which one counts to the service. A
+// remit order's CLOSE means "tax paid" after CONFIRM CONTINUE (§2.5) and
+// "cancelled" after CANCEL or 72 hours unconfirmed (§3.3, CLOSE_ORDER_NOTICE);
+// no field tells them apart, so RemitOrder.Paid and Cancelled take the
+// step the host confirmed.
 //
 // # Limits
 //

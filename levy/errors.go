@@ -200,7 +200,7 @@ func (e *OutcomeUnknownError) hint() string {
 	case OperationSignUp:
 		return "sign-up is idempotent: send it again"
 	case OperationUploadIDCardImage:
-		return "query requestId " + e.Key + " before retrying"
+		return "query the ID card's image (QueryIDCardImage, a new requestId) before retrying " + e.Key
 	case OperationConfirmOrder:
 		return "query the levy order of order_id " + e.Key + " before retrying"
 	case OperationSyncSign, OperationUploadTaxpayerAgreement:

@@ -132,6 +132,29 @@ func ExampleParseNotification() {
 	// Output: CLOSE_ORDER_NOTICE R1 101 CLOSE
 }
 
+// ExampleNotification_Failed: a failure comes as a code other than "0" or
+// as a failed result with code "0"; Failed reads both.
+func ExampleNotification_Failed() {
+	srv, _ := levytest.NewServer()
+	defer srv.Close()
+	v, _ := levy.NewNotificationVerifier(levy.WithCredentials(srv.ClientKey, srv.Secret))
+	for _, body := range [][]byte{
+		srv.SignNotificationWithCode("SIGN_UP", "1010", "信息鉴权未通过", map[string]any{"id_card": "110101199003074477", "status": "UN_SIGN"}),
+		srv.SignNotification("UPLOAD_TAXPAYER_AGREEMENT", map[string]any{"request_id": "U1", "status": "FAIL", "contract_id": "K1"}),
+		srv.SignNotification("SYNC_SIGN", map[string]any{"request_id": "S1", "status": "SIGN"}),
+	} {
+		n, err := levy.ParseNotification(context.Background(), v, nil, body)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(n.Operation, n.Code, n.Failed())
+	}
+	// Output:
+	// SIGN_UP 1010 true
+	// UPLOAD_TAXPAYER_AGREEMENT 0 true
+	// SYNC_SIGN 0 false
+}
+
 // ExampleClient_ReconcileOrder: CreateOrder's connection drops after the
 // provider took the order, so the outcome is unknown; the order is not
 // sent again but reconciled by its request_id.

@@ -91,8 +91,25 @@ type Notification struct {
 	dedupKey string
 }
 
-// Succeeded reports whether the notification's code is "0".
-func (n *Notification) Succeeded() bool { return n.Code == CodeOK }
+// Failed reports whether the notification reports a failure: a code
+// other than "0" (§1.1.3: "0 表示成功，其他表示失败"), whatever its data
+// says, or data whose result failed (SignNotification.Failed,
+// SignUpNotification.Failed, OrderNotification.Failed,
+// AgreementNotification.Failed, IDCardImageNotification.Failed). A
+// notification with a code other than "0" may carry no data (Data nil).
+func (n *Notification) Failed() bool {
+	if n.Code != CodeOK {
+		return true
+	}
+	f, ok := n.Data.(interface{ Failed() bool })
+	return ok && f.Failed()
+}
+
+// Succeeded is !Failed: the code is "0" and the data, if it has a
+// result, did not fail. It is not "signed" or "created": a result may
+// still be pending (ACCEPT); ask the data (Signed, Created, Uploaded,
+// Identified) for that.
+func (n *Notification) Succeeded() bool { return !n.Failed() }
 
 // IdempotencyKey identifies the notification across redeliveries: its
 // name and the SHA-256 of the verified req, byte for byte as signed. Two
@@ -117,6 +134,15 @@ type SignNotification struct {
 	Status    SignStatus `json:"status"`
 }
 
+// Signed reports SIGN (已签约).
+func (n *SignNotification) Signed() bool { return n.Status == SignStatusSign }
+
+// Failed reports a result that is neither SIGN nor ACCEPT: UN_SIGN (未签约),
+// or a status §3.5 does not list, which is never taken for success.
+func (n *SignNotification) Failed() bool { return signFailed(n.Status) }
+
+func signFailed(st SignStatus) bool { return st != SignStatusSign && st != SignStatusAccept }
+
 // SignUpNotification is SIGN_UP's asynchronous result (none is sent for
 // a taxpayer already signed, rule 2). The spec gives no table for it; it
 // is decoded as SIGN_UP's answer.
@@ -124,6 +150,12 @@ type SignUpNotification struct {
 	IDCard string     `json:"id_card"`
 	Status SignStatus `json:"status"`
 }
+
+// Signed reports SIGN (已签约).
+func (n *SignUpNotification) Signed() bool { return n.Status == SignStatusSign }
+
+// Failed reports UN_SIGN, or a status §3.5 does not list.
+func (n *SignUpNotification) Failed() bool { return signFailed(n.Status) }
 
 // String prints the notification with the ID card masked.
 func (n SignUpNotification) String() string {
@@ -189,11 +221,31 @@ type AgreementNotification struct {
 	FileID     string          `json:"file_id"`
 }
 
+// Uploaded reports SUCCESS (上传成功).
+func (n *AgreementNotification) Uploaded() bool { return n.Status == AgreementStatusSuccess }
+
+// Failed reports FAIL (上传失败), or a status §3.6 does not list.
+func (n *AgreementNotification) Failed() bool {
+	return n.Status != AgreementStatusSuccess && n.Status != AgreementStatusAccept
+}
+
 // IDCardImageNotification is UPLOAD_ID_CARD_IMAGE's asynchronous result.
 type IDCardImageNotification struct {
 	RequestID  string        `json:"requestId"`
 	Status     IDImageStatus `json:"status"`
 	FailReason string        `json:"failReason"`
+}
+
+// Identified reports IDENTIFY_SUCCESS (认证通过).
+func (n *IDCardImageNotification) Identified() bool {
+	return n.Status == IDImageStatusIdentifySuccess
+}
+
+// Failed reports IDENTIFY_FAIL (认证失败, the reason in FailReason), NULL
+// (纳税人信息不存在), UN_IDENTIFY (证照未上传), or a status §3.8 does not
+// list.
+func (n *IDCardImageNotification) Failed() bool {
+	return n.Status != IDImageStatusIdentifySuccess && n.Status != IDImageStatusAccept
 }
 
 // CloseOrderNotification is CLOSE_ORDER_NOTICE: a remit order closed after

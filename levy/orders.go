@@ -264,6 +264,22 @@ type RemitOrder struct {
 	RemitStatus        RemitStatus `json:"remit_status"`
 }
 
+// Paid reports a remit order whose tax was paid: confirmed CONTINUE (the
+// step the host sent with ConfirmOrder), then REMIT (§3.3 出款成功) or
+// CLOSE (§2.5: "缴税成功后再变为 CLOSE 状态"). The wire has no field that
+// tells this CLOSE from §3.3's "已关闭，客户已取消": only the step sent
+// does.
+func (r RemitOrder) Paid(confirmed NextStep) bool {
+	return confirmed == NextStepContinue && (r.RemitStatus == RemitStatusRemit || r.RemitStatus == RemitStatusClose)
+}
+
+// Cancelled reports a remit order closed without payment: CLOSE after
+// CANCEL, or never confirmed (confirmed "") and closed after 72 hours
+// (§2.4, §3.3 "已关闭，客户已取消").
+func (r RemitOrder) Cancelled(confirmed NextStep) bool {
+	return r.RemitStatus == RemitStatusClose && confirmed != NextStepContinue
+}
+
 // QueryOrderResponse is QUERY_ORDER_V2's answer.
 type QueryOrderResponse struct {
 	RequestID      string       `json:"request_id"`

@@ -234,7 +234,9 @@ type UploadIDCardImageResponse struct {
 // (R1); the images must show the name and number sent (R2); only with
 // CellPhone is the taxpayer created automatically (R6). The result comes
 // as an UPLOAD_ID_CARD_IMAGE notification. After ErrOutcomeUnknown (keyed
-// by the requestId) QueryIDCardImage tells what happened.
+// by the requestId) QueryIDCardImage tells what happened (by the ID card,
+// §2.11 R1, with a requestId of its own); a new upload needs a new
+// requestId ("由商户保持唯一").
 //
 // Olading API: UPLOAD_ID_CARD_IMAGE (/api/tax/v1).
 func (c *Client) UploadIDCardImage(ctx context.Context, r *UploadIDCardImageRequest) (*UploadIDCardImageResponse, error) {

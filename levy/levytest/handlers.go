@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -172,20 +173,66 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// "请求流水号，由商户保持唯一" / "请求批次号, 由商户保持唯一": an id is
+	// taken by the first accepted call of an interface. A query repeated
+	// with the same data (a retry after a lost answer) is answered again;
+	// a call that changes state is refused whatever its data.
+	var takeKey, fingerprint string
+	if k := uniqueID[name]; k != "" {
+		takeKey = name + "|" + str(d, k)
+		b, _ := json.Marshal(d) // map keys sorted: the same data, the same text
+		fingerprint = string(b)
+		if prev, ok := s.taken[takeKey]; ok && (changesState(name) || prev != fingerprint) {
+			return CodeRefused, k + " 重复", nil, nil
+		}
+	}
+	code, msg, out, notice = s.dispatch(name, d)
+	if code == "0" && takeKey != "" {
+		s.taken[takeKey] = fingerprint
+	}
+	return code, msg, out, notice
+}
+
+// uniqueID names each interface's request id, which the merchant keeps
+// unique. QUERY_ORDER_V2's request_id is the order's, looked up, not a new
+// one.
+var uniqueID = map[string]string{
+	"SYNC_SIGN": "request_id", "CREATE_ORDER_V2": "request_id", "UPLOAD_TAXPAYER_AGREEMENT": "request_id",
+	"QUERY_SIGN_UP_BATCH": "batch_no", "UPLOAD_ID_CARD_IMAGE": "requestId", "QUERY_ID_CARD_IMAGE": "requestId",
+	"UPLOAD_FACEID_VIDEO_FRAME": "requestId",
+}
+
+func changesState(name string) bool {
+	return name != "QUERY_SIGN_UP_BATCH" && name != "QUERY_ID_CARD_IMAGE"
+}
+
+// dispatch runs one checked request, with s.mu held.
+func (s *Server) dispatch(name string, d map[string]any) (code, msg string, out any, notice func()) {
 	now := s.now()
-	// 1010 信息鉴权未通过: "纳税人信息会做实名认证" (§2.2, §2.3 rule 1).
+	// 1010 信息鉴权未通过: "纳税人信息会做实名认证" (§2.2, §2.3 rule 1);
+	// under WithDeferredChecks SYNC_SIGN, SIGN_UP and CREATE_ORDER_V2 are
+	// accepted and notified with code 1010.
+	authFailed := false
 	if id := str(d, "id_card"); id != "" {
 		person := str(d, "name")
 		if person == "" {
 			person = str(d, "real_name")
 		}
 		if want, ok := s.identities[id]; ok && person != "" && person != want {
-			return "1010", "信息鉴权未通过", nil, nil
+			if !s.deferred || (name != "SYNC_SIGN" && name != "SIGN_UP" && name != "CREATE_ORDER_V2") {
+				return "1010", "信息鉴权未通过", nil, nil
+			}
+			authFailed = true
 		}
 	}
 	switch name {
 	case "SYNC_SIGN":
 		id, rid := str(d, "id_card"), str(d, "request_id")
+		if authFailed {
+			return "0", "成功", map[string]any{"request_id": rid}, func() {
+				s.pushCode(name, "1010", "信息鉴权未通过", map[string]any{"request_id": rid, "status": "UN_SIGN"})
+			}
+		}
 		if s.rejected[id] {
 			return "0", "成功", map[string]any{"request_id": rid}, nil // R4: not signed within 24 h, no notification
 		}
@@ -201,6 +248,12 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		key := id + "|" + str(d, "tax_agent_parent_id")
 		if s.signed[key] {
 			return "0", "成功", map[string]any{"id_card": id, "status": "SIGN"}, nil // rule 2: no notification
+		}
+		if authFailed {
+			return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
+				func() {
+					s.pushCode(name, "1010", "信息鉴权未通过", map[string]any{"id_card": id, "status": "UN_SIGN"})
+				}
 		}
 		if s.rejected[id] {
 			return "0", "成功", map[string]any{"id_card": id, "status": "ACCEPT"},
@@ -229,7 +282,7 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		}
 		return "0", "成功", map[string]any{"batch_no": str(d, "batch_no"), "batch_details": details}, nil
 	case "CREATE_ORDER_V2":
-		return s.createOrder(d, now)
+		return s.createOrder(d, now, authFailed)
 	case "QUERY_ORDER_V2":
 		o := s.orders[str(d, "request_id")]
 		if o == nil {
@@ -289,6 +342,10 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 		for k, v := range res {
 			ack[k], done[k] = v, v
 		}
+		if s.rejected[str(d, "id_card")] {
+			done["status"] = "FAIL" // §3.6 上传失败: no file in the system
+			delete(done, "file_id")
+		}
 		return "0", "成功", ack, func() { s.push(name, done) }
 	case "ADD_BANK_VOUCHER":
 		if !strings.HasSuffix(strings.ToLower(str(d, "file_name")), ".pdf") {
@@ -343,10 +400,10 @@ func (s *Server) handle(_ context.Context, name string, d map[string]any) (code,
 
 // createOrder accepts an order; the notice moves it to CLOSE with one remit
 // order in ACCEPT (6% service fee), which then waits for confirmation.
-func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, any, func()) {
+func (s *Server) createOrder(d map[string]any, now time.Time, authFailed bool) (string, string, any, func()) {
 	rid := str(d, "request_id")
 	if s.orders[rid] != nil {
-		return "0002", "request_id 重复", nil, nil
+		return CodeRefused, "request_id 重复", nil, nil
 	}
 	if (str(d, "credit_code") == "") == (str(d, "customer_id") == "") {
 		return "0002", "credit_code 与 customer_id 二选一", nil, nil
@@ -374,7 +431,7 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 		return "0002", "tax_mode 取值错误", nil, nil
 	}
 	// 1009 可用额度不足: "受理成功会占用纳税人的可用纳税额度" (§2.3 rule 2).
-	if s.limit > 0 {
+	if s.limit > 0 && !authFailed {
 		if s.used[str(d, "id_card")]+amount > s.limit {
 			return "1009", "可用额度不足", nil, nil
 		}
@@ -406,9 +463,14 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 	return "0", "成功", map[string]any{"request_id": rid, "accept_time": now.In(cst).Format(ts)}, func() {
 		s.mu.Lock()
 		o.Status = "CLOSE" // §3.2 case 2: the internal remit orders are created, the merchant may pay
-		if rejected {
-			// §3.2 case 4: closed without remit orders.
+		code, msg := "0", "成功"
+		if rejected || authFailed {
+			// §3.2 case 4 (客户信息查询失败) or case 1 (校验未通过): closed
+			// without remit orders.
 			o.FailReason = "客户信息查询失败"
+			if authFailed {
+				o.FailReason, code, msg = "信息鉴权未通过", "1010", "信息鉴权未通过"
+			}
 			for _, r := range o.Remits {
 				delete(s.remits, r.OrderID)
 			}
@@ -416,7 +478,7 @@ func (s *Server) createOrder(d map[string]any, now time.Time) (string, string, a
 		}
 		view := o.view()
 		s.mu.Unlock()
-		s.push("CREATE_ORDER_V2", map[string]any{"request_id": rid, "status": view["status"], "remit_order_list": view["remit_order_list"], "fail_reason": o.FailReason})
+		s.pushCode("CREATE_ORDER_V2", code, msg, map[string]any{"request_id": rid, "status": view["status"], "remit_order_list": view["remit_order_list"], "fail_reason": o.FailReason})
 	}
 }
 

@@ -5,7 +5,12 @@
 // two-decimal amounts, ID cards of 15 or 18 characters, unique request_id
 // and contract_id, file types and suffixes, DIRECT as the only uploadWay
 // (0002, 0003; CodeRefused for business refusals), quotas (1009, WithQuota)
-// and real-name checks (1010, WithIdentity). It keeps state: taxpayers,
+// and real-name checks (1010, WithIdentity; notified with code 1010 under
+// WithDeferredChecks). Every request id is taken once per interface
+// (request_id, requestId, batch_no: "由商户保持唯一"); a query repeated
+// with the same data is answered again. An order does not need a SIGN_UP
+// first: the spec ties CREATE_ORDER_V2 to the real-name check and the
+// quota (§2.3 rules 1 and 2), not to a signed authorisation. It keeps state: taxpayers,
 // orders ACCEPT → CLOSE once their remit orders exist, remit orders ACCEPT
 // → PROCESS → REMIT or ACCEPT → CLOSE, the 72-hour auto-close on its clock
 // (Advance). It splits an order across the locations of WithLocations,
@@ -84,7 +89,9 @@ type Server struct {
 	limit      int64             // fen per taxpayer, for 1009 (0: none)
 	used       map[string]int64
 	rejected   map[string]bool
-	synced     map[string]bool // SYNC_SIGN's service agreements, by ID card
+	synced     map[string]bool   // SYNC_SIGN's service agreements, by ID card
+	deferred   bool              // WithDeferredChecks
+	taken      map[string]string // name|request id -> the data of the call that took it
 	pushes     sync.WaitGroup
 	delivered  map[string]int
 }
@@ -175,8 +182,8 @@ func WithIdentity(idCard, name string) ServerOption {
 // WithRejected makes the service's later checks fail for these ID cards:
 // SIGN_UP is accepted, then notified UN_SIGN; SYNC_SIGN is accepted and
 // never notified (R4: not signed within 24 hours); ID images are notified
-// IDENTIFY_FAIL; an order closes without remit orders, with a fail_reason
-// (§3.2 case 4).
+// IDENTIFY_FAIL; an agreement upload is notified FAIL (§3.6 上传失败); an
+// order closes without remit orders, with a fail_reason (§3.2 case 4).
 func WithRejected(idCards ...string) ServerOption {
 	return func(s *Server) error {
 		for _, id := range idCards {
@@ -187,6 +194,18 @@ func WithRejected(idCards ...string) ServerOption {
 		}
 		return nil
 	}
+}
+
+// WithDeferredChecks moves the real-name check of WithIdentity
+// ("纳税人信息会做实名认证", §2.2 and §2.3 rule 1) after acceptance, as
+// the asynchronous SIGN_UP (v2.2: "签约接口改为异步处理"), SYNC_SIGN and
+// CREATE_ORDER_V2 may do: the call is accepted, and its notification
+// carries code 1010 and §3.1's message "信息鉴权未通过" (§1.1.3: "code
+// 错误码，0 表示成功，其他表示失败，具体请见附表") with a failed result:
+// UN_SIGN for SYNC_SIGN and SIGN_UP, an order closed without remit
+// orders for CREATE_ORDER_V2 (§3.2 case 1, 校验未通过).
+func WithDeferredChecks() ServerOption {
+	return func(s *Server) error { s.deferred = true; return nil }
 }
 
 // WithQuota sets each taxpayer's available amount, in fen: an order over
@@ -207,7 +226,7 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	s := &Server{ClientKey: DefaultClientKey, Secret: DefaultSecret, clock: time.Now, locations: []int64{101},
 		calls: map[string]int{}, signed: map[string]bool{}, orders: map[string]*order{}, remits: map[string]*order{},
 		idImages: map[string]string{}, delivered: map[string]int{}, contracts: map[string]bool{},
-		identities: map[string]string{}, used: map[string]int64{}, rejected: map[string]bool{}, synced: map[string]bool{}}
+		identities: map[string]string{}, used: map[string]int64{}, rejected: map[string]bool{}, synced: map[string]bool{}, taken: map[string]string{}}
 	var errs []error
 	for _, o := range opts {
 		if o == nil {
@@ -302,19 +321,30 @@ func (s *Server) sign(b []byte) string {
 // SignNotification returns the form body of a signed notification, for
 // tests of a receiver: req is {name, code "0", message, data}.
 func (s *Server) SignNotification(name string, data any) []byte {
-	req, _ := json.Marshal(map[string]any{"name": name, "code": "0", "message": "成功", "data": data})
+	return s.SignNotificationWithCode(name, "0", "成功", data)
+}
+
+// SignNotificationWithCode is SignNotification with another code and
+// message (§1.1.3: "0 表示成功，其他表示失败"), such as "1010" and
+// "信息鉴权未通过".
+func (s *Server) SignNotificationWithCode(name, code, message string, data any) []byte {
+	req, _ := json.Marshal(map[string]any{"name": name, "code": code, "message": message, "data": data})
 	return []byte(url.Values{"req": {string(req)}, "sign": {s.sign(req)}}.Encode())
 }
 
-// push delivers a notification with retries (up to 5 attempts) until SUCCESS.
-func (s *Server) push(name string, data any) {
+// push delivers a notification with code "0".
+func (s *Server) push(name string, data any) { s.pushCode(name, "0", "成功", data) }
+
+// pushCode delivers a notification with retries (up to 5 attempts) until
+// SUCCESS.
+func (s *Server) pushCode(name, code, message string, data any) {
 	s.mu.Lock()
 	target := s.notifyURL
 	s.mu.Unlock()
 	if target == "" {
 		return
 	}
-	body := s.SignNotification(name, data)
+	body := s.SignNotificationWithCode(name, code, message, data)
 	copies := 1
 	if s.duplicateNotices() {
 		copies = 2
