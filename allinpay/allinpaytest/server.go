@@ -386,8 +386,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // meets: the header fields, this fake's merchant, and a transType the path
 // takes. It returns a result code of §1.7.2 when one is broken.
 func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultCode, string) {
+	bill := path == "/gateway/download/downloadbill"
 	for _, k := range headerFields {
-		if f[k] == "" {
+		if f[k] == "" && !(bill && k == "mchNo") { // §1.5.3.1's request has no mchNo
 			return allinpay.ResultCodeIllegalParameters, k + " is required"
 		}
 	}
@@ -396,7 +397,7 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 		return allinpay.ResultCodeIllegalParameters, "signType must be RSA2"
 	case f["accessCode"] != s.AccessCode:
 		return allinpay.ResultCodeAccessOrgWrong, "Access organization ID is wrong."
-	case f["mchNo"] != s.MchNo:
+	case f["mchNo"] != s.MchNo && !(bill && f["mchNo"] == ""):
 		return allinpay.ResultCodeMerchantNotExist, "Merchant information doesn't exist."
 	case len(f["requestNo"]) > 32:
 		return allinpay.ResultCodeIllegalParameters, "requestNo exceeds 32"
@@ -405,6 +406,9 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 	if path == "/gateway/download/downloadbill" {
 		if t != allinpay.TransTypeDownloadCheckBill {
 			return allinpay.ResultCodeIllegalParameters, "transType is not DOWNLOAD_CHECK_BILL"
+		}
+		if _, err := time.Parse("20060102", f["billDate"]); err != nil || len(f["billDate"]) != 8 {
+			return allinpay.ResultCodeIllegalParameters, "billDate must be N8 (yyyyMMdd)"
 		}
 		return "", ""
 	}
