@@ -512,6 +512,8 @@ func (s *Server) transact(f, out map[string]string) func() {
 			result(out, allinpay.ResultCodeOriginalAbnormal, "The status of original transaction is abnormal")
 		case allinpay.TransType(t) != o.TransType.ReturnType():
 			result(out, allinpay.ResultCodeIllegalParameters, "transType does not match the original's wallet")
+		case allinpay.Currency(f["currency"]) != o.Currency:
+			result(out, allinpay.ResultCodeIllegalParameters, "currency does not match the original's")
 		case amt <= 0 || o.Refunded+amt > o.Amount:
 			result(out, allinpay.ResultCodeIllegalAmount, "Transaction amount is illegal")
 		default:
@@ -593,6 +595,10 @@ func (s *Server) transact(f, out map[string]string) func() {
 			result(out, allinpay.ResultCodeAuthCodeWrong, "Parameters of authorization code are wrong.")
 			return nil
 		}
+		if msg := productRule(t, f); msg != "" {
+			result(out, allinpay.ResultCodeIllegalParameters, msg)
+			return nil
+		}
 		s.seq++
 		o := &Order{OutTransNo: f["outTransNo"], TransType: t, Currency: allinpay.Currency(f["currency"]), NotifyURL: f["notifyUrl"], Amount: amt,
 			Created: now, TransNo: fmt.Sprintf("T%08d", s.seq), Status: OrderStatusPending}
@@ -613,6 +619,48 @@ func (s *Server) transact(f, out map[string]string) func() {
 		result(out, allinpay.ResultCodeProcessing, "Transaction is processing")
 	}
 	return nil
+}
+
+// productRule applies §1.5.2.1's per-product conditions; it returns what
+// is missing, or "".
+func productRule(t allinpay.TransType, f map[string]string) string {
+	need := func(keys ...string) string {
+		for _, k := range keys {
+			if f[k] == "" {
+				return k + " is required for " + string(t)
+			}
+		}
+		return ""
+	}
+	switch t {
+	case allinpay.TransTypeWxpayBranchMP:
+		// "openId ... required when payment is made by Wechat Official
+		// Account"; terminalIp likewise; subAppid for an official account.
+		return need("openId", "terminalIp", "subAppid")
+	case allinpay.TransTypeWxpayApp:
+		return need("terminalIp") // "required when ... Wechat official account or Wechat APP"
+	case allinpay.TransTypeAlipayPCWeb, allinpay.TransTypeAlipayH5, allinpay.TransTypeAlipayApp:
+		if m := need("referUrl", "paymentInstitution"); m != "" {
+			return m
+		}
+		if pi := f["paymentInstitution"]; pi != "ALIPAYHK" && pi != "ALIPAYCN" {
+			return "paymentInstitution: It supports ALIPAYHK and ALIPAYCN only."
+		}
+		if t != allinpay.TransTypeAlipayPCWeb {
+			if m := need("returnUrl"); m != "" { // "required when ... Alipay APP or H5"
+				return m
+			}
+		}
+		if t == allinpay.TransTypeAlipayApp {
+			if m := need("appenv"); m != "" {
+				return m
+			}
+		}
+		if f["paymentInstitution"] == "ALIPAYCN" {
+			return need("tradeInformation") // "It is required when wallet type is ALIPAYCN"
+		}
+	}
+	return ""
 }
 
 // bill writes the reconciliation file of billDate: every payment, refund

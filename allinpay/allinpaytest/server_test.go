@@ -91,6 +91,23 @@ func TestServerRules(t *testing.T) {
 		"no notifyUrl":                 {consume, func(f map[string]string) { delete(f, "notifyUrl") }, allinpay.ResultCodeIllegalParameters},
 		"currency XYZ":                 {consume, func(f map[string]string) { f["currency"] = "XYZ" }, allinpay.ResultCodeIllegalParameters},
 		"tips over the amount":         {consume, func(f map[string]string) { f["tipsAmount"] = "101" }, allinpay.ResultCodeIllegalParameters},
+		// §1.5.2.1's per-product rows.
+		"BRANCH_MP without openId": {consume, func(f map[string]string) {
+			f["transType"], f["terminalIp"], f["subAppid"] = "WXPAY_BRANCH_MP", "10.0.0.1", "wx1"
+		}, allinpay.ResultCodeIllegalParameters},
+		"WXPAY_APP without terminalIp": {consume, func(f map[string]string) { f["transType"] = "WXPAY_APP" }, allinpay.ResultCodeIllegalParameters},
+		"ALIPAY_H5 without referUrl": {consume, func(f map[string]string) {
+			f["transType"], f["paymentInstitution"], f["returnUrl"] = "ALIPAY_H5", "ALIPAYHK", "https://m.example/r"
+		}, allinpay.ResultCodeIllegalParameters},
+		"ALIPAY_PCWEB paymentInstitution ALIPAYXX": {consume, func(f map[string]string) {
+			f["transType"], f["paymentInstitution"], f["referUrl"] = "ALIPAY_PCWEB", "ALIPAYXX", "https://m.example/"
+		}, allinpay.ResultCodeIllegalParameters},
+		"ALIPAY_APP without appenv": {consume, func(f map[string]string) {
+			f["transType"], f["paymentInstitution"], f["referUrl"], f["returnUrl"] = "ALIPAY_APP", "ALIPAYHK", "https://m.example/", "https://m.example/r"
+		}, allinpay.ResultCodeIllegalParameters},
+		"ALIPAYCN without tradeInformation": {consume, func(f map[string]string) {
+			f["transType"], f["paymentInstitution"], f["referUrl"] = "ALIPAY_PCWEB", "ALIPAYCN", "https://m.example/"
+		}, allinpay.ResultCodeIllegalParameters},
 	} {
 		f := payment(s, allinpay.TransTypeWxpayScancode, "O-"+name)
 		c.edit(f)
@@ -102,6 +119,20 @@ func TestServerRules(t *testing.T) {
 	bill["billDate"] = time.Now().In(time.FixedZone("CST", 8*3600)).Format("20060102")
 	if got := post(t, s, download, bill); got["resultCode"] != string(allinpay.ResultCodeNotAllowedNow) {
 		t.Errorf("today's bill: %v; want it refused until tomorrow", got)
+	}
+	// §1.5.3.1: "billDate ... M ... N8"; the request table has no mchNo.
+	bill["billDate"] = "garbage!"
+	if got := post(t, s, download, bill); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
+		t.Errorf("billDate garbage!: %v; want 0001", got)
+	}
+	bill["billDate"] = time.Now().AddDate(0, 0, -2).In(time.FixedZone("CST", 8*3600)).Format("20060102")
+	delete(bill, "mchNo")
+	if got := post(t, s, download, bill); got["resultCode"] != string(allinpay.ResultCodeSuccess) {
+		t.Errorf("a bill request as the table lists it (no mchNo): %v; want 0000", got)
+	}
+	bill["mchNo"] = "1"
+	if got := post(t, s, download, bill); got["resultCode"] != string(allinpay.ResultCodeMerchantNotExist) {
+		t.Errorf("a bill request with another mchNo: %v; want refused", got)
 	}
 }
 
@@ -134,6 +165,11 @@ func TestServerRefunds(t *testing.T) {
 	}
 	if got := refund("RF-2", allinpay.TransTypeWxpayReturn); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
 		t.Errorf("WXPAY_RETURN of an Alipay payment: %v", got)
+	}
+	rc := header(s, allinpay.TransTypeAlipayReturn)
+	rc["outTransNo"], rc["oriOutTransNo"], rc["transAmount"], rc["currency"], rc["notifyUrl"] = "RF-3", "P-1", "1", "USD", "https://m.example.com/n"
+	if got := post(t, s, consume, rc); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
+		t.Errorf("a USD refund of an HKD payment: %v", got)
 	}
 	qr := header(s, allinpay.TransTypeTransQuery)
 	qr["oriOutTransNo"] = "RF-1"

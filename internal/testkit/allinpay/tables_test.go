@@ -2,6 +2,10 @@ package allinpay_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"io"
 	"net/http"
@@ -250,5 +254,55 @@ func TestBillExtraDecimals(t *testing.T) {
 	seven := strings.Replace(row, "0.006", "0.0060001", 1)
 	if _, err := allinpay.NewBillReader(strings.NewReader(seven + "\nSummary,20240101,HKD,1.00,0.006,0.994,1,1.00,0.00\n")).Next(); err == nil || errors.Is(err, io.EOF) {
 		t.Errorf("seven decimals: %v", err)
+	}
+}
+
+// TestConfigurationTables: the header rows every table repeats and the
+// key rule. "accessCode Access M access code is 8-digit number ... AN 20"
+// (the signing sample's is 12 digits, so 20 letters or digits), "mchNo
+// Merchant number M ... AS30", "version Version number M Interface V1.0
+// ANSx6", and §1.4.2 "the length of secret key is 2048".
+func TestConfigurationTables(t *testing.T) {
+	t.Parallel()
+	mp, pp, _, _ := vectorKeys(t)
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallPriv := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(small)})
+	der, _ := x509.MarshalPKIXPublicKey(&small.PublicKey)
+	smallPub := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	base := func(extra ...allinpay.Option) error {
+		_, err := allinpay.NewClient(append([]allinpay.Option{allinpay.WithMerchant("200000000318", "6666666600003"), allinpay.WithKeys(mp, pp),
+			allinpay.WithBaseURL(allinpay.TestBaseURL)}, extra...)...)
+		return err
+	}
+	if err := base(allinpay.WithVersion("V1.0")); err != nil {
+		t.Fatalf("the sample's accessCode and version: %v", err)
+	}
+	for name, o := range map[string]allinpay.Option{
+		"accessCode of 21":      allinpay.WithMerchant(strings.Repeat("2", 21), "6666666600003"),
+		"accessCode with space": allinpay.WithMerchant("2000 0000", "6666666600003"),
+		"mchNo of 31":           allinpay.WithMerchant("20000000", strings.Repeat("6", 31)),
+		"mchNo with '&'":        allinpay.WithMerchant("20000000", "666&a=1"),
+		"version of 7":          allinpay.WithVersion("V1.0.00"),
+		"version with space":    allinpay.WithVersion("V 1.0"),
+		"1024-bit private key":  allinpay.WithPrivateKey(smallPriv),
+		"1024-bit platform key": allinpay.WithPlatformPublicKeys(smallPub),
+	} {
+		if err := base(o); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+}
+
+// TestNewOutTransNoIsAN: §1.3 "set the first several numbers as date";
+// the generated number is a valid "outTransNo ... ANx 32".
+func TestNewOutTransNoIsAN(t *testing.T) {
+	t.Parallel()
+	no := allinpay.NewOutTransNo()
+	r := &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: no, TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "https://m.example/n"}
+	if err := r.Validate(); err != nil {
+		t.Errorf("NewOutTransNo %q: %v", no, err)
 	}
 }
