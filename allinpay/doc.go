@@ -71,6 +71,8 @@
 // VAR class of §1.5.1.2: "'|' is used as division in data element"; the
 // seed's example lost the character). limitPay is free AN 20 text, only for
 // WeChat Pay and Alipay as the row says: the spec lists no values.
+// Received answers, notifications and bills are not held to the classes
+// or lengths: a verified value is kept as the platform sent it.
 //
 // # Signing
 //

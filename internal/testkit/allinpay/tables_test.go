@@ -306,3 +306,51 @@ func TestNewOutTransNoIsAN(t *testing.T) {
 		t.Errorf("NewOutTransNo %q: %v", no, err)
 	}
 }
+
+// TestVoidBankTradeNo: §1.5.2.4's response "bankTradeNo Bank transaction
+// C ... AS32" is typed in VoidResponse.
+func TestVoidBankTradeNo(t *testing.T) {
+	t.Parallel()
+	c, mt := mockClient(t, "REQ1")
+	answerWith(t, mt, func(form map[string]string) map[string]string {
+		return echo(form, map[string]string{"resultCode": "0000", "resultMsg": "ok", "bankTradeNo": "4200001234"})
+	}, nil)
+	v, err := c.Void(context.Background(), &allinpay.VoidRequest{TransType: allinpay.TransTypeWxpayCancel, OutTransNo: "V1", OriOutTransNo: "O1", NotifyURL: "https://m.example/n"})
+	if err != nil || v.BankTradeNo != "4200001234" {
+		t.Errorf("Void = %+v, %v; want BankTradeNo 4200001234", v, err)
+	}
+}
+
+// TestBusinessTypeSeparator: §1.5.1.2 "VARx ... '|' is used as division
+// in data element"; several business types are "1|4", and the spaces of
+// the seed's garbled example ("1 2 3 4 5") are refused rather than sent.
+func TestBusinessTypeSeparator(t *testing.T) {
+	t.Parallel()
+	r := &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayPCWeb, OutTransNo: "O1", TransAmount: 100, Currency: allinpay.CurrencyCNY,
+		NotifyURL: "https://m.example/n", ReferURL: "https://m.example/", PaymentInstitution: "ALIPAYCN",
+		TradeInformation: &allinpay.TradeInformation{BusinessType: "4|5", GoodsInfo: "pencil^2|eraser^5", TotalQuantity: "7", OtherBusinessType: "Airport pick up service"}}
+	if err := r.Validate(); err != nil {
+		t.Errorf("4|5: %v", err)
+	}
+	r.TradeInformation.BusinessType = "4 5"
+	if err := r.Validate(); !names(err, "tradeInformation.business_type") {
+		t.Errorf("4 5: %v", err)
+	}
+}
+
+// TestBankCodes: appendix §1.8.1 lists 19 bank codes, ICBC to BOJ.
+func TestBankCodes(t *testing.T) {
+	t.Parallel()
+	got := []allinpay.BankCode{allinpay.BankCodeICBC, allinpay.BankCodeABC, allinpay.BankCodeBOC, allinpay.BankCodeCCB, allinpay.BankCodeCMB,
+		allinpay.BankCodeBOCM, allinpay.BankCodeCMBC, allinpay.BankCodeCNCB, allinpay.BankCodeCEBB, allinpay.BankCodeCIB, allinpay.BankCodeBOB,
+		allinpay.BankCodeGDB, allinpay.BankCodeHXB, allinpay.BankCodePSBC, allinpay.BankCodeSPDB, allinpay.BankCodePAB, allinpay.BankCodeBOS,
+		allinpay.BankCodeBOHC, allinpay.BankCodeBOJ}
+	want := "ICBC ABC BOC CCB CMB BOCM CMBC CNCB CEBB CIB BOB GDB HXB PSBC SPDB PAB BOS BOHC BOJ"
+	var s []string
+	for _, b := range got {
+		s = append(s, string(b))
+	}
+	if strings.Join(s, " ") != want {
+		t.Errorf("bank codes %v; want %s", s, want)
+	}
+}
