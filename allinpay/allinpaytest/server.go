@@ -435,7 +435,37 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 	if c := f["currency"]; c != "" && !knownCurrency(allinpay.Currency(c)) {
 		return allinpay.ResultCodeIllegalParameters, "currency is not one of §1.8.3"
 	}
+	for k, max := range fieldMax {
+		if n := gbkBytes(f[k]); n > max {
+			return allinpay.ResultCodeIllegalParameters, fmt.Sprintf("%s is %d bytes, at most %d", k, n, max)
+		}
+	}
+	for _, k := range []string{"transAmount", "tipsAmount"} {
+		if len(f[k]) > 12 { // N12
+			return allinpay.ResultCodeIllegalParameters, k + " exceeds N12"
+		}
+	}
 	return "", ""
+}
+
+// fieldMax are the request lengths of §1.5.2.x in bytes (a Chinese
+// character as 2, §1.5.1.3); the lengths the seed cuts are read as the
+// allinpay package doc says.
+var fieldMax = map[string]int{"version": 6, "accessCode": 20, "transType": 20, "signType": 8, "mchNo": 30, "currency": 10,
+	"notifyUrl": 256, "storeId": 20, "limitPay": 20, "authCode": 128, "openId": 256, "terminalIp": 256, "subAppid": 32,
+	"goodsSubject": 128, "goodsDetail": 1000, "returnUrl": 256, "referUrl": 256, "paymentInstitution": 8, "supplier": 128,
+	"appenv": 512, "tradeInformation": 600, "refundReson": 256, "expireTime": 10, "billDate": 8}
+
+func gbkBytes(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < 0x80 {
+			n++
+		} else {
+			n += 2
+		}
+	}
+	return n
 }
 
 func knownCurrency(c allinpay.Currency) bool {

@@ -91,6 +91,13 @@ func TestServerRules(t *testing.T) {
 		"no notifyUrl":                 {consume, func(f map[string]string) { delete(f, "notifyUrl") }, allinpay.ResultCodeIllegalParameters},
 		"currency XYZ":                 {consume, func(f map[string]string) { f["currency"] = "XYZ" }, allinpay.ResultCodeIllegalParameters},
 		"tips over the amount":         {consume, func(f map[string]string) { f["tipsAmount"] = "101" }, allinpay.ResultCodeIllegalParameters},
+		// §1.5.2.1's lengths: "storeId Store number C ... AN 20",
+		// "transAmount ... N12", "authCode ... ANSx1…" (read 128).
+		"storeId of 21":     {consume, func(f map[string]string) { f["storeId"] = strings.Repeat("1", 21) }, allinpay.ResultCodeIllegalParameters},
+		"transAmount of 13": {consume, func(f map[string]string) { f["transAmount"] = "1000000000000" }, allinpay.ResultCodeIllegalParameters},
+		"authCode of 129": {consume, func(f map[string]string) {
+			f["transType"], f["authCode"] = "WXPAY_MICROPAY", strings.Repeat("1", 129)
+		}, allinpay.ResultCodeIllegalParameters},
 		// §1.5.2.1's per-product rows.
 		"BRANCH_MP without openId": {consume, func(f map[string]string) {
 			f["transType"], f["terminalIp"], f["subAppid"] = "WXPAY_BRANCH_MP", "10.0.0.1", "wx1"
