@@ -45,7 +45,8 @@
 //   - AS ("alphabet and/or special signal"; the tables use it for mchNo,
 //     whose values are digits, so digits are in): printable ASCII without
 //     space, '&' or '=' (an answer echoing '&…=' is refused as ambiguous, so
-//     such a number could never be confirmed). Checked for mchNo, the
+//     such a number could never be confirmed). Checked for mchNo (AN 20 in
+//     §1.5.2.1, AS30 in every other table: the SDK takes AS30), the
 //     refund's, void's and close's outTransNo, every oriOutTransNo, version.
 //   - ANS: printable text, Chinese included, without control characters,
 //     valid UTF-8. Checked for authCode, terminalIp, supplier, appenv,
