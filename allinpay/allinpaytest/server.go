@@ -30,6 +30,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/internal/fault"
@@ -435,6 +436,17 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 	if c := f["currency"]; c != "" && !knownCurrency(allinpay.Currency(c)) {
 		return allinpay.ResultCodeIllegalParameters, "currency is not one of §1.8.3"
 	}
+	// §1.5.1.2 classes, as the allinpay package doc reads them: requestNo
+	// and a payment's outTransNo are AN (letters, digits, '_', '-'); no
+	// field holds a control character.
+	if !isAN(f["requestNo"]) || isPay(t) && !isAN(f["outTransNo"]) {
+		return allinpay.ResultCodeIllegalParameters, "requestNo and outTransNo are AN"
+	}
+	for k, v := range f {
+		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+			return allinpay.ResultCodeIllegalParameters, k + " holds a control character"
+		}
+	}
 	for k, max := range fieldMax {
 		if n := gbkBytes(f[k]); n > max {
 			return allinpay.ResultCodeIllegalParameters, fmt.Sprintf("%s is %d bytes, at most %d", k, n, max)
@@ -455,6 +467,15 @@ var fieldMax = map[string]int{"version": 6, "accessCode": 20, "transType": 20, "
 	"notifyUrl": 256, "storeId": 20, "limitPay": 20, "authCode": 128, "openId": 256, "terminalIp": 256, "subAppid": 32,
 	"goodsSubject": 128, "goodsDetail": 1000, "returnUrl": 256, "referUrl": 256, "paymentInstitution": 8, "supplier": 128,
 	"appenv": 512, "tradeInformation": 600, "refundReson": 256, "expireTime": 10, "billDate": 8}
+
+func isAN(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func gbkBytes(s string) int {
 	n := 0

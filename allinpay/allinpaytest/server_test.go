@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -50,7 +51,7 @@ func post(t *testing.T, s *allinpaytest.Server, path string, f map[string]string
 const consume, download = "/gateway/pay/consumeTrans", "/gateway/download/downloadbill"
 
 func header(s *allinpaytest.Server, t allinpay.TransType) map[string]string {
-	return map[string]string{"requestNo": "R" + time.Now().Format("150405.000000000"), "version": "V1.0", "accessCode": s.AccessCode,
+	return map[string]string{"requestNo": "R" + time.Now().Format("150405000000000"), "version": "V1.0", "accessCode": s.AccessCode,
 		"transType": string(t), "signType": "RSA2", "mchNo": s.MchNo}
 }
 
@@ -70,6 +71,7 @@ func TestServerRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	n := 0
 	for name, c := range map[string]struct {
 		path string
 		edit func(f map[string]string)
@@ -98,6 +100,10 @@ func TestServerRules(t *testing.T) {
 		"authCode of 129": {consume, func(f map[string]string) {
 			f["transType"], f["authCode"] = "WXPAY_MICROPAY", strings.Repeat("1", 129)
 		}, allinpay.ResultCodeIllegalParameters},
+		// §1.5.2.1 "outTransNo ... ANx 32", "requestNo ... ANx32".
+		"outTransNo with a space":     {consume, func(f map[string]string) { f["outTransNo"] = "O 1" }, allinpay.ResultCodeIllegalParameters},
+		"requestNo with a dot":        {consume, func(f map[string]string) { f["requestNo"] = "R.1" }, allinpay.ResultCodeIllegalParameters},
+		"goodsSubject with a newline": {consume, func(f map[string]string) { f["goodsSubject"] = "a\nb" }, allinpay.ResultCodeIllegalParameters},
 		// §1.5.2.1's per-product rows.
 		"BRANCH_MP without openId": {consume, func(f map[string]string) {
 			f["transType"], f["terminalIp"], f["subAppid"] = "WXPAY_BRANCH_MP", "10.0.0.1", "wx1"
@@ -116,10 +122,21 @@ func TestServerRules(t *testing.T) {
 			f["transType"], f["paymentInstitution"], f["referUrl"] = "ALIPAY_PCWEB", "ALIPAYCN", "https://m.example/"
 		}, allinpay.ResultCodeIllegalParameters},
 	} {
-		f := payment(s, allinpay.TransTypeWxpayScancode, "O-"+name)
+		n++ // a short, distinct outTransNo, so that no case fails by its length
+		f := payment(s, allinpay.TransTypeWxpayScancode, fmt.Sprintf("O-%d", n))
 		c.edit(f)
-		if got := post(t, s, c.path, f); got["resultCode"] != string(c.want) {
+		got := post(t, s, c.path, f)
+		if got["resultCode"] != string(c.want) {
 			t.Errorf("%s: answered %v; want resultCode %s", name, got, c.want)
+		}
+		t.Logf("%s: %s", name, got["resultMsg"])
+		// The same request without the break passes (each case shows one rule).
+		if c.want != allinpay.ResultCodeOutTransNoMissing && c.path == consume {
+			n++
+			ok := payment(s, allinpay.TransTypeWxpayScancode, fmt.Sprintf("O-%d", n))
+			if got := post(t, s, consume, ok); got["resultCode"] != string(allinpay.ResultCodeProcessing) {
+				t.Fatalf("the unbroken request: %v", got)
+			}
 		}
 	}
 	bill := header(s, allinpay.TransTypeDownloadCheckBill)
