@@ -43,6 +43,12 @@ type BillRow struct {
 	ExchangeRate     string
 	OriOrderNo       string
 	Remarks          string
+	// ExtraDecimals holds the amounts written with more decimals than
+	// their currency's exponent (a fee of "0.006" HKD), by column name
+	// ("Fee", "PayAmount", …), as their text. The row is kept: its Amount
+	// field holds the value rounded half away from zero, and the reader's
+	// checks use the exact value.
+	ExtraDecimals map[string]string
 }
 
 type billRowView BillRow
@@ -70,6 +76,8 @@ type BillSummary struct {
 	Count          int64
 	TotalAmount    Amount
 	Discount       Amount
+	// ExtraDecimals is as in BillRow.
+	ExtraDecimals map[string]string
 }
 
 // ErrBillMismatch reports a summary line whose count or totals differ from
@@ -102,24 +110,33 @@ type totalKey struct {
 // sum, counted in the summary's settlement currency when the file holds
 // several; its count is the number of rows.
 type BillReader struct {
-	r       *bufio.Reader
-	pending []byte // the line read ahead: the last one is the summary
-	line    int
-	date    string // yyyyMMdd the rows must carry ("" unchecked)
-	empty   bool   // an absent billData: no rows, no summary
-	owner   any    // keeps a DownloadBillResponse (and its file) alive
-	sum     BillSummary
-	count   int64
-	net     map[Currency]*[5]Amount // pay, fee, settle, total, discount; by settle currency
-	gross   map[Currency]*[5]Amount
-	totals  map[totalKey]*BillTotal
-	order   []totalKey
-	err     error
+	r         *bufio.Reader
+	pending   []byte // the line read ahead: the last one is the summary
+	line      int
+	date      string // yyyyMMdd the rows must carry ("" unchecked)
+	empty     bool   // an absent billData: no rows, no summary
+	owner     any    // keeps a DownloadBillResponse (and its file) alive
+	sum       BillSummary
+	count     int64
+	net       map[Currency]*[5]int64 // pay, fee, settle, total, discount in micro units; by settle currency
+	gross     map[Currency]*[5]int64
+	totals    map[totalKey]*billTotal
+	order     []totalKey
+	extra     int      // rows with ExtraDecimals
+	sumMicros [5]int64 // the summary's amounts, exact
+	err       error
+}
+
+// billTotal is a BillTotal's sums in micro units (exact).
+type billTotal struct {
+	count                         int64
+	pay, tips, fee, settle, total int64
+	payCur, settleCur             Currency
 }
 
 // NewBillReader reads a decoded reconciliation file.
 func NewBillReader(r io.Reader) *BillReader {
-	return &BillReader{r: bufio.NewReaderSize(r, 64<<10), net: map[Currency]*[5]Amount{}, gross: map[Currency]*[5]Amount{}, totals: map[totalKey]*BillTotal{}}
+	return &BillReader{r: bufio.NewReaderSize(r, 64<<10), net: map[Currency]*[5]int64{}, gross: map[Currency]*[5]int64{}, totals: map[totalKey]*billTotal{}}
 }
 
 // readLine returns the next non-empty line without CR/LF, or io.EOF.
@@ -182,68 +199,79 @@ func (b *BillReader) Next() (*BillRow, error) {
 		return nil, b.err
 	}
 	b.pending = next
-	row, perr := parseRow(cur, b.line-1)
+	row, micros, perr := parseRow(cur, b.line-1)
 	if perr == nil {
-		perr = b.checkRow(row, b.line-1)
+		perr = b.checkRow(row, &micros, b.line-1)
 	}
 	if perr != nil {
 		b.err = perr
 		return nil, perr
 	}
-	b.add(row)
+	b.add(row, &micros)
+	if row.ExtraDecimals != nil {
+		b.extra++
+	}
 	return row, nil
 }
 
-func abs(a Amount) Amount {
+// ExtraDecimalRows is the number of rows read so far that carry an amount
+// with more decimals than its currency's exponent (BillRow.ExtraDecimals).
+func (b *BillReader) ExtraDecimalRows() int { return b.extra }
+
+func abs(a int64) int64 {
 	if a < 0 {
 		return -a
 	}
 	return a
 }
 
-func (b *BillReader) checkRow(r *BillRow, n int) error {
+// exact returns the row's amounts in micro units (millionths of the major
+// unit): pay, tips, settle, fee, total, discount.
+type rowMicros struct{ pay, tips, settle, fee, total, discount int64 }
+
+func (b *BillReader) checkRow(r *BillRow, m *rowMicros, n int) error {
 	if b.date != "" && r.TransDate != b.date {
 		return fmt.Errorf("%w: line %d is of %s, the bill of %s", ErrBillMismatch, n, r.TransDate, b.date)
 	}
-	if abs(r.TotalAmount) != abs(r.PayAmount)+abs(r.TipsAmount) {
+	if abs(m.total) != abs(m.pay)+abs(m.tips) {
 		return fmt.Errorf("%w: line %d: total %s is not payment %s + tips %s", ErrBillMismatch, n, r.TotalAmount, r.PayAmount, r.TipsAmount)
 	}
 	rate, err := strconv.ParseFloat(r.ExchangeRate, 64)
-	if r.TransCurrency == r.SettleCurrency && (r.ExchangeRate == "" || err == nil && rate == 1) && abs(r.SettleAmount) != abs(r.TotalAmount)-abs(r.Fee) {
+	if r.TransCurrency == r.SettleCurrency && (r.ExchangeRate == "" || err == nil && rate == 1) && abs(m.settle) != abs(m.total)-abs(m.fee) {
 		return fmt.Errorf("%w: line %d: settlement %s is not total %s - fee %s", ErrBillMismatch, n, r.SettleAmount, r.TotalAmount, r.Fee)
 	}
 	return nil
 }
 
-func (b *BillReader) add(r *BillRow) {
+func (b *BillReader) add(r *BillRow, m *rowMicros) {
 	b.count++
 	k := totalKey{r.TransType.Kind(), r.TransCurrency}
 	t := b.totals[k]
 	if t == nil {
-		t = &BillTotal{Kind: k.kind, Currency: k.cur}
+		t = &billTotal{payCur: r.TransCurrency, settleCur: r.SettleCurrency}
 		b.totals[k] = t
 		b.order = append(b.order, k)
 	}
-	t.Count++
-	t.PayAmount += abs(r.PayAmount)
-	t.TipsAmount += abs(r.TipsAmount)
-	t.Fee += abs(r.Fee)
-	t.SettleAmount += abs(r.SettleAmount)
-	t.TotalAmount += abs(r.TotalAmount)
-	sign := Amount(1)
+	t.count++
+	t.pay += abs(m.pay)
+	t.tips += abs(m.tips)
+	t.fee += abs(m.fee)
+	t.settle += abs(m.settle)
+	t.total += abs(m.total)
+	sign := int64(1)
 	if k.kind == KindRefund || k.kind == KindVoid {
 		sign = -1
 	}
-	acc := func(m map[Currency]*[5]Amount) *[5]Amount {
-		v := m[r.SettleCurrency]
+	acc := func(mp map[Currency]*[5]int64) *[5]int64 {
+		v := mp[r.SettleCurrency]
 		if v == nil {
-			v = new([5]Amount)
-			m[r.SettleCurrency] = v
+			v = new([5]int64)
+			mp[r.SettleCurrency] = v
 		}
 		return v
 	}
 	net, gross := acc(b.net), acc(b.gross)
-	for i, v := range [5]Amount{r.PayAmount, r.Fee, r.SettleAmount, r.TotalAmount, r.Discount} {
+	for i, v := range [5]int64{m.pay, m.fee, m.settle, m.total, m.discount} {
 		net[i] += sign * abs(v)
 		gross[i] += abs(v)
 	}
@@ -257,7 +285,10 @@ func (b *BillReader) Summary() BillSummary { return b.sum }
 func (b *BillReader) Totals() []BillTotal {
 	out := make([]BillTotal, len(b.order))
 	for i, k := range b.order {
-		out[i] = *b.totals[k]
+		t := b.totals[k]
+		p, st := k.cur.Exponent(), t.settleCur.Exponent()
+		out[i] = BillTotal{Kind: k.kind, Currency: k.cur, Count: t.count, PayAmount: toMinor(t.pay, p), TipsAmount: toMinor(t.tips, p),
+			Fee: toMinor(t.fee, st), SettleAmount: toMinor(t.settle, st), TotalAmount: toMinor(t.total, p)}
 	}
 	return out
 }
@@ -306,13 +337,14 @@ func splitCSV(line string) ([]string, error) {
 	}
 }
 
-func parseRow(line []byte, n int) (*BillRow, error) {
+func parseRow(line []byte, n int) (*BillRow, rowMicros, error) {
+	var m rowMicros
 	f, err := splitCSV(string(line))
 	if err != nil {
-		return nil, fmt.Errorf("allinpay: bill line %d: %w", n, err)
+		return nil, m, fmt.Errorf("allinpay: bill line %d: %w", n, err)
 	}
 	if len(f) != 22 {
-		return nil, fmt.Errorf("allinpay: bill line %d has %d columns, want 22", n, len(f))
+		return nil, m, fmt.Errorf("allinpay: bill line %d has %d columns, want 22", n, len(f))
 	}
 	r := &BillRow{TransDate: f[0], MchNo: f[1], MchName: f[2], TerminalNo: f[3], OrderNo: f[4], TransType: TransType(f[5]), CardNo: f[6],
 		CardOrganization: f[7], BatchNo: f[8], SwiftNo: f[9], TransCurrency: Currency(f[11]), SettleCurrency: Currency(f[14]),
@@ -320,21 +352,34 @@ func parseRow(line []byte, n int) (*BillRow, error) {
 	if f[10] != "" {
 		t, err := time.ParseInLocation("2006-01-02 15:04:05", f[10], cst)
 		if err != nil {
-			return nil, fmt.Errorf("allinpay: bill line %d: transaction time %q", n, f[10])
+			return nil, m, fmt.Errorf("allinpay: bill line %d: transaction time %q", n, f[10])
 		}
 		r.TransTime = t
 	}
+	// Payment, tips, total and discount are in the transaction currency,
+	// settlement and fee in the settlement currency.
+	tx, st := r.TransCurrency.Exponent(), r.SettleCurrency.Exponent()
 	for _, a := range []struct {
-		dst *Amount
-		col int
-	}{{&r.PayAmount, 12}, {&r.TipsAmount, 13}, {&r.SettleAmount, 15}, {&r.Fee, 16}, {&r.TotalAmount, 17}, {&r.Discount, 18}} {
-		v, err := minorUnits(f[a.col], 2)
+		dst   *Amount
+		micro *int64
+		col   int
+		exp   int
+		name  string
+	}{{&r.PayAmount, &m.pay, 12, tx, "PayAmount"}, {&r.TipsAmount, &m.tips, 13, tx, "TipsAmount"}, {&r.SettleAmount, &m.settle, 15, st, "SettleAmount"},
+		{&r.Fee, &m.fee, 16, st, "Fee"}, {&r.TotalAmount, &m.total, 17, tx, "TotalAmount"}, {&r.Discount, &m.discount, 18, tx, "Discount"}} {
+		v, extra, err := micros(f[a.col], a.exp)
 		if err != nil {
-			return nil, fmt.Errorf("allinpay: bill line %d column %d: %w", n, a.col+1, err)
+			return nil, m, fmt.Errorf("allinpay: bill line %d column %d: %w", n, a.col+1, err)
 		}
-		*a.dst = Amount(v)
+		*a.micro, *a.dst = v, toMinor(v, a.exp)
+		if extra {
+			if r.ExtraDecimals == nil {
+				r.ExtraDecimals = map[string]string{}
+			}
+			r.ExtraDecimals[a.name] = strings.TrimSpace(f[a.col])
+		}
 	}
-	return r, nil
+	return r, m, nil
 }
 
 func (b *BillReader) parseSummary(line []byte) error {
@@ -346,15 +391,23 @@ func (b *BillReader) parseSummary(line []byte) error {
 		return fmt.Errorf("allinpay: bill summary has %d columns, want 9", len(f))
 	}
 	s := BillSummary{Label: f[0], TransDate: f[1], SettleCurrency: Currency(f[2])}
-	for _, a := range []struct {
-		dst *Amount
-		col int
-	}{{&s.PayAmount, 3}, {&s.Fee, 4}, {&s.SettleAmount, 5}, {&s.TotalAmount, 7}, {&s.Discount, 8}} {
-		v, err := minorUnits(f[a.col], 2)
+	exp := s.SettleCurrency.Exponent()
+	for i, a := range []struct {
+		dst  *Amount
+		col  int
+		name string
+	}{{&s.PayAmount, 3, "PayAmount"}, {&s.Fee, 4, "Fee"}, {&s.SettleAmount, 5, "SettleAmount"}, {&s.TotalAmount, 7, "TotalAmount"}, {&s.Discount, 8, "Discount"}} {
+		v, extra, err := micros(f[a.col], exp)
 		if err != nil {
 			return fmt.Errorf("allinpay: bill summary column %d: %w", a.col+1, err)
 		}
-		*a.dst = Amount(v)
+		b.sumMicros[i], *a.dst = v, toMinor(v, exp)
+		if extra {
+			if s.ExtraDecimals == nil {
+				s.ExtraDecimals = map[string]string{}
+			}
+			s.ExtraDecimals[a.name] = strings.TrimSpace(f[a.col])
+		}
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(f[6]), 10, 64)
 	if err != nil || n < 0 {
@@ -373,9 +426,9 @@ func (b *BillReader) check() error {
 	if s.Count != b.count {
 		return fmt.Errorf("%w: summary counts %d transactions, file has %d", ErrBillMismatch, s.Count, b.count)
 	}
-	want := [5]Amount{s.PayAmount, s.Fee, s.SettleAmount, s.TotalAmount, s.Discount}
+	want := b.sumMicros
 	names := [5]string{"payment amount", "service charge", "settlement", "total", "discount"}
-	pick := func(m map[Currency]*[5]Amount) [5]Amount {
+	pick := func(m map[Currency]*[5]int64) [5]int64 {
 		if len(m) == 1 && m[s.SettleCurrency] == nil {
 			for _, v := range m { // one currency, whatever the summary calls it
 				return *v
@@ -384,44 +437,91 @@ func (b *BillReader) check() error {
 		if v := m[s.SettleCurrency]; v != nil {
 			return *v
 		}
-		return [5]Amount{}
+		return [5]int64{}
+	}
+	// The summary may state the exact sums or the sums rounded to the
+	// currency's exponent (when rows carry more decimals).
+	exp := s.SettleCurrency.Exponent()
+	round := func(v [5]int64) [5]int64 {
+		for i := range v {
+			v[i] = int64(toMinor(v[i], exp)) * pow10(6-exp)
+		}
+		return v
 	}
 	net, gross := pick(b.net), pick(b.gross)
-	if want == net || want == gross {
+	if want == net || want == gross || want == round(net) || want == round(gross) {
 		return nil
 	}
 	for i := range want {
 		if want[i] != net[i] {
-			return fmt.Errorf("%w: %s %s vs rows %s (net; gross %s)", ErrBillMismatch, names[i], want[i], net[i], gross[i])
+			return fmt.Errorf("%w: %s %s vs rows %s (net; gross %s)", ErrBillMismatch, names[i], microText(want[i]), microText(net[i]), microText(gross[i]))
 		}
 	}
 	return nil
 }
 
-// minorUnits parses a decimal amount ("12.34", "-1.5", "", "7") into minor
-// units with exp digits, rejecting more digits than exp.
-func minorUnits(s string, exp int) (int64, error) {
+// microDigits is the precision the reader keeps: amounts are read exactly
+// up to 6 decimals (micro units of the major unit), whatever the
+// currency's exponent; more decimals are refused.
+const microDigits = 6
+
+func pow10(n int) int64 {
+	p := int64(1)
+	for ; n > 0; n-- {
+		p *= 10
+	}
+	return p
+}
+
+// micros parses a decimal amount ("12.34", "-1.5", "", "7", "0.006") into
+// micro units, and reports whether it has more decimals than exp.
+func micros(s string, exp int) (int64, bool, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, nil
+		return 0, false, nil
 	}
 	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > exp || whole == "" || len(whole) > 15 {
-		return 0, fmt.Errorf("amount %q", s)
+	t := strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(t, ".")
+	if len(frac) > microDigits || whole == "" || len(whole) > 12 {
+		return 0, false, fmt.Errorf("amount %q", s)
 	}
-	for len(frac) < exp {
+	extra := len(strings.TrimRight(frac, "0")) > exp
+	for len(frac) < microDigits {
 		frac += "0"
 	}
 	n, err := strconv.ParseUint(whole+frac, 10, 63)
 	if err != nil {
-		return 0, fmt.Errorf("amount %q", s)
+		return 0, false, fmt.Errorf("amount %q", s)
 	}
 	if neg {
-		return -int64(n), nil
+		return -int64(n), extra, nil
 	}
-	return int64(n), nil
+	return int64(n), extra, nil
+}
+
+// toMinor rounds micro units to minor units of exponent exp, half away
+// from zero.
+func toMinor(v int64, exp int) Amount {
+	d := pow10(microDigits - exp)
+	if v < 0 {
+		return -Amount((-v + d/2) / d)
+	}
+	return Amount((v + d/2) / d)
+}
+
+// microText prints micro units as a decimal with the digits it needs
+// (at least two).
+func microText(v int64) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	frac := strings.TrimRight(fmt.Sprintf("%06d", v%1_000_000), "0")
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	return fmt.Sprintf("%s%d.%s", sign, v/1_000_000, frac)
 }
 
 // DownloadBillRequest asks for the reconciliation file of a day.
@@ -480,20 +580,22 @@ func (c *Client) DownloadBill(ctx context.Context, r *DownloadBillRequest) (*Dow
 	case day >= c.cfg.now().In(cst).Format("20060102"):
 		v.Addf("billDate", "is not over yet: the file exists from the next day on")
 	}
-	v.MaxBytes("requestNo", r.RequestNo, 32)
+	field(&v, "requestNo", r.RequestNo, classAN, 32) // ANx32
 	if err := validationError(TransTypeDownloadCheckBill, &v); err != nil {
 		return nil, err
 	}
 	h := c.header(TransTypeDownloadCheckBill, r.RequestNo)
+	// §1.5.3.1's request table: requestNo, version, accessCode, transType,
+	// signType, signature, billDate; no mchNo (the file is the access
+	// code's).
 	w := struct {
 		RequestNo string    `kv:"requestNo"`
 		Version   string    `kv:"version"`
 		Access    string    `kv:"accessCode"`
 		TransType TransType `kv:"transType"`
 		SignType  string    `kv:"signType"`
-		MchNo     string    `kv:"mchNo"`
 		BillDate  string    `kv:"billDate"`
-	}{h.RequestNo, h.Version, h.Access, h.TransType, h.SignType, h.MchNo, day}
+	}{h.RequestNo, h.Version, h.Access, h.TransType, h.SignType, day}
 	var spool *billSpool
 	o := op{t: TransTypeDownloadCheckBill, path: pathDownload, h: h, spool: &spool}
 	f, m, err := c.call(ctx, o, &w)

@@ -153,9 +153,9 @@ func (c *Client) call(ctx context.Context, o op, req any) (Fields, Metadata, err
 		limit, retries = c.cfg.maxBill, c.cfg.retries
 	}
 	meta := Metadata{RequestID: o.h.RequestNo}
-	if len(o.h.RequestNo) > 32 || strings.ContainsAny(o.h.RequestNo, "&= ") {
+	if len(o.h.RequestNo) > 32 || !inClass(o.h.RequestNo, classAN) {
 		// §1.5.2.x: requestNo ANx32, for every call (WithRequestNoFunc's too).
-		return nil, meta, &ValidationError{Operation: o.t, Fields: []FieldError{{Field: "requestNo", Message: "is up to 32 characters, without '&', '=' or spaces"}}}
+		return nil, meta, &ValidationError{Operation: o.t, Fields: []FieldError{{Field: "requestNo", Message: "is up to 32 " + classAN.String()}}}
 	}
 	for attempt := 1; ; attempt++ {
 		form, err := c.signForm(ctx, req)

@@ -13,7 +13,7 @@
 //	)
 //	...
 //	resp, err := c.Pay(ctx, &allinpay.PayRequest{
-//		TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "20240101-0001",
+//		TransType: allinpay.TransTypeAlipayScancode, OutTransNo: allinpay.NewOutTransNo(),
 //		TransAmount: 1050, Currency: allinpay.CurrencyHKD, NotifyURL: notifyURL,
 //	})
 //	// resp.CodeURL is the QR content; resp.Processing() until the customer pays.
@@ -27,6 +27,53 @@
 // (UTC+8, with the raw text kept). requestNo is generated when a request
 // leaves it empty (WithRequestNoFunc to choose); every response and error
 // carries Metadata with the HTTP status, the headers and that requestNo.
+//
+// # Field classes and lengths
+//
+// Validate checks every field against its table row (§1.5.2.x): the
+// length in bytes (§1.5.1.3, a Chinese character as 2) and the class of
+// §1.5.1.2, read as follows, because the spec's own values do not fit a
+// literal reading:
+//
+//   - AN ("alphabet and/or number"): ASCII letters, digits, '_' and '-'.
+//     The appendix's transType values (AN 20) carry '_' ("WXPAY_SCANCODE"),
+//     the signing sample's limitPay (AN 20) is "creditCard" and WeChat's is
+//     "no_credit", and WeChat's openid (openId AN) carries '-' and '_'.
+//     Checked for requestNo (every call, WithRequestNoFunc's included), the
+//     payment's outTransNo, storeId, limitPay, openId, subAppid,
+//     paymentInstitution and the access code.
+//   - AS ("alphabet and/or special signal"; the tables use it for mchNo,
+//     whose values are digits, so digits are in): printable ASCII without
+//     space, '&' or '=' (an answer echoing '&…=' is refused as ambiguous, so
+//     such a number could never be confirmed). Checked for mchNo (AN 20 in
+//     §1.5.2.1, AS30 in every other table: the SDK takes AS30), the
+//     refund's, void's and close's outTransNo, every oriOutTransNo, version.
+//   - ANS: printable text, Chinese included, without control characters,
+//     valid UTF-8. Checked for authCode, terminalIp, supplier, appenv,
+//     tradeInformation (its JSON), the URLs, goodsSubject, goodsDetail (AN
+//     in the table, but its example "kids clothing" holds a space) and
+//     refundReson (AS 256 in the table, read as text: a reason).
+//     notifyUrl is AS256 in §1.5.2.3-5 and ANS in §1.5.2.1; the SDK takes
+//     ANS for all, so that a query string stays possible.
+//   - N: the amounts (N12, refunds included), expireTime (N 10), billDate (N8).
+//
+// The seed cuts some lengths after their first digit. Where the same
+// field appears whole elsewhere, that length is used (notifyUrl "ANSx2…"
+// is AS256 in §1.5.2.3-5, so "x2…" reads 256); otherwise the reading that
+// refuses no value the platform could take, at the tables' usual sizes:
+// authCode "ANSx1…" 128 (codes are 18 to 24 digits), terminalIp "ANSx2…"
+// 256 (an IPv6 address exceeds 20), returnUrl and referUrl "ANSx 2…" 256,
+// openId "ANx25…" 256, goodsDetail "ANx10…" 1000, supplier "ANSx 1…" 128,
+// appenv "ANSx5…" 512, tradeInformation "ANSx6…" 600 (the row's own
+// example is over 64 bytes). goodsSubject, missing from the seed's table
+// (the public clients send it), is capped at 128. The access code is "AN
+// 20" although the text says 8 digits: the signing sample's has 12.
+// TradeInformation.BusinessType takes several types separated by '|' (the
+// VAR class of §1.5.1.2: "'|' is used as division in data element"; the
+// seed's example lost the character). limitPay is free AN 20 text, only for
+// WeChat Pay and Alipay as the row says: the spec lists no values.
+// Received answers, notifications and bills are not held to the classes
+// or lengths: a verified value is kept as the platform sent it.
 //
 // # Signing
 //
@@ -117,9 +164,22 @@
 // summary may state the net or the gross sum (both are accepted), in its
 // settlement currency when the file holds several. Totals returns the sums
 // per kind (payment, refund, void) and transaction currency. A field in
-// double quotes may hold commas. Amounts are Amount, with each currency's
-// two decimals; more decimals are refused. An absent billData is an empty
-// bill.
+// double quotes may hold commas. Amounts are Amount in minor units of
+// their column's currency (payment, tips, total and discount in the
+// transaction currency, settlement and fee in the settlement currency;
+// Currency.Exponent is 2 for all five of §1.8.3). An amount with more
+// decimals than that ("0.006" HKD, "as per ISO currency decimal" allows
+// it for other currencies) does not abort the file: the row is kept, its
+// text is in BillRow.ExtraDecimals (BillSummary too), its Amount is rounded
+// half away from zero, BillReader.ExtraDecimalRows counts such rows, and
+// every check (row arithmetic, summary) uses the exact value, up to six
+// decimals (more is not an amount and stops the reader); the summary may
+// state the exact sums or the sums rounded to the currency's exponent.
+// The summary's first column ("Summary") is kept in Label, not checked:
+// the spec names the column, not its text. An absent billData is an empty
+// bill. The request sends the fields of §1.5.3.1's table (requestNo,
+// version, accessCode, transType, signType, signature, billDate) and no
+// mchNo: the file is the access code's.
 //
 // # Errors
 //

@@ -77,8 +77,8 @@ func WithMerchant(accessCode, mchNo string) Option {
 		if len(accessCode) > 20 || !alnum(accessCode) {
 			return errors.New("WithMerchant: the access code is up to 20 letters and digits")
 		}
-		if len(mchNo) > 30 || strings.ContainsAny(mchNo, "&= ") {
-			return errors.New("WithMerchant: the merchant number is up to 30 characters without '&', '=' or spaces")
+		if len(mchNo) > 30 || !inClass(mchNo, classAS) {
+			return errors.New("WithMerchant: the merchant number is up to 30 " + classAS.String())
 		}
 		c.accessCode, c.mchNo = accessCode, mchNo
 		return nil
@@ -158,8 +158,10 @@ func WithBaseURL(u string) Option {
 // clients send "1.0").
 func WithVersion(v string) Option {
 	return func(c *config) error {
-		if v == "" || len(v) > 6 {
-			return errors.New("WithVersion: want up to 6 characters (V1.0)")
+		// §1.5.2.x: version ANSx6 ("Interface V1.0"); sent in every signed
+		// header, so printable ASCII without spaces, '&' or '='.
+		if v == "" || len(v) > 6 || !inClass(v, classAS) {
+			return errors.New("WithVersion: want up to 6 " + classAS.String() + " (V1.0)")
 		}
 		c.version = v
 		return nil

@@ -129,6 +129,10 @@ type payWire struct {
 	TradeInformation   string `kv:"tradeInformation"`
 }
 
+// maxTradeInformation is tradeInformation's cut length "ANSx6…" read as
+// 600 bytes (the spec's own example is over 64).
+const maxTradeInformation = 600
+
 var currencies = []Currency{CurrencyCNY, CurrencyHKD, CurrencyUSD, CurrencyCAD, CurrencySGD}
 
 func amountN12(c *validate.Collector, field string, a Amount) {
@@ -147,10 +151,8 @@ func (r *PayRequest) Validate() error {
 	if c.Required("transType", string(r.TransType)) {
 		validate.OneOf(&c, "transType", r.TransType, payTypes...)
 	}
-	if c.Required("outTransNo", r.OutTransNo) {
-		c.MaxBytes("outTransNo", r.OutTransNo, 32)
-	}
-	c.MaxBytes("requestNo", r.RequestNo, 32)
+	requiredField(&c, "outTransNo", r.OutTransNo, classAN, 32) // ANx32
+	field(&c, "requestNo", r.RequestNo, classAN, 32)           // ANx32
 	amountN12(&c, "transAmount", r.TransAmount)
 	if r.TipsAmount < 0 || r.TipsAmount > r.TransAmount {
 		c.Addf("tipsAmount", "must be between 0 and transAmount")
@@ -158,11 +160,9 @@ func (r *PayRequest) Validate() error {
 	if c.Required("currency", string(r.Currency)) {
 		validate.OneOf(&c, "currency", r.Currency, currencies...)
 	}
-	if c.Required("notifyUrl", r.NotifyURL) {
-		c.MaxBytes("notifyUrl", r.NotifyURL, 256)
-	}
-	if r.ExpireTime < 0 {
-		c.Addf("expireTime", "must not be negative")
+	requiredField(&c, "notifyUrl", r.NotifyURL, classANS, 256) // ANSx2… (AS256 in §1.5.2.3-5)
+	if r.ExpireTime < 0 || r.ExpireTime > 9_999_999_999 {
+		c.Addf("expireTime", "must be 0 to 10 digits of minutes (N 10)")
 	}
 	need := func(cond bool, field string) {
 		if cond {
@@ -199,12 +199,35 @@ func (r *PayRequest) Validate() error {
 	if r.TradeInformation != nil {
 		r.TradeInformation.validate(&c)
 	}
+	if r.TradeInformation != nil {
+		// tradeInformation ANSx6…: the marshalled JSON.
+		if b, err := json.Marshal(r.TradeInformation); err == nil {
+			field(&c, "tradeInformation", string(b), classANS, maxTradeInformation)
+		}
+	}
+	// The lengths of §1.5.2.1's table; where the seed cuts the length
+	// ("ANSx1…") the package doc, "Field classes and lengths", gives the
+	// reading.
 	for _, f := range []struct {
 		name, v string
+		k       class
 		max     int
-	}{{"storeId", r.StoreID, 20}, {"limitPay", r.LimitPay, 20}, {"openId", r.OpenID, 128}, {"subAppid", r.SubAppID, 32},
-		{"goodsSubject", r.GoodsSubject, 128}, {"goodsDetail", r.GoodsDetail, 1000}, {"returnUrl", r.ReturnURL, 256}, {"referUrl", r.ReferURL, 256}} {
-		c.MaxBytes(f.name, f.v, f.max)
+	}{
+		{"storeId", r.StoreID, classAN, 20},                      // AN 20
+		{"limitPay", r.LimitPay, classAN, 20},                    // AN 20
+		{"authCode", r.AuthCode, classANS, 128},                  // ANSx1…
+		{"openId", r.OpenID, classAN, 256},                       // ANx25…
+		{"terminalIp", r.TerminalIP, classANS, 256},              // ANSx2…
+		{"subAppid", r.SubAppID, classAN, 32},                    // AN 32
+		{"goodsSubject", r.GoodsSubject, classANS, 128},          // not in the seed's table
+		{"goodsDetail", r.GoodsDetail, classANS, 1000},           // ANx10… ("kids clothing": text)
+		{"returnUrl", r.ReturnURL, classANS, 256},                // ANSx 2…
+		{"referUrl", r.ReferURL, classANS, 256},                  // ANSx 2…
+		{"supplier", r.Supplier, classANS, 128},                  // ANSx 1…
+		{"appenv", r.Appenv, classANS, 512},                      // ANSx5…
+		{"paymentInstitution", r.PaymentInstitution, classAN, 8}, // Ax 8 (ALIPAYHK, ALIPAYCN)
+	} {
+		field(&c, f.name, f.v, f.k, f.max)
 	}
 	return validationError(r.TransType, &c)
 }
@@ -359,10 +382,8 @@ func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOr
 		return nil, errors.New("allinpay: QueryOrder: nil request")
 	}
 	var v validate.Collector
-	if v.Required("oriOutTransNo", r.OriOutTransNo) {
-		v.MaxBytes("oriOutTransNo", r.OriOutTransNo, 32)
-	}
-	v.MaxBytes("requestNo", r.RequestNo, 32)
+	requiredField(&v, "oriOutTransNo", r.OriOutTransNo, classAS, 32) // AS 32
+	field(&v, "requestNo", r.RequestNo, classAN, 32)                 // ANx32
 	if err := validationError(TransTypeTransQuery, &v); err != nil {
 		return nil, err
 	}
@@ -450,7 +471,7 @@ func (r *RefundRequest) Validate() error {
 	if v.Required("currency", string(r.Currency)) {
 		validate.OneOf(&v, "currency", r.Currency, currencies...)
 	}
-	v.MaxBytes("refundReson", r.RefundReason, 256)
+	field(&v, "refundReson", r.RefundReason, classANS, 256) // AS 256, read as text (a reason)
 	return validationError(r.TransType, &v)
 }
 
@@ -495,16 +516,13 @@ func (c *Client) Refund(ctx context.Context, r *RefundRequest) (*RefundResponse,
 }
 
 func orderRefs(v *validate.Collector, requestNo, out, ori, notify string) {
-	v.MaxBytes("requestNo", requestNo, 32)
-	if v.Required("outTransNo", out) {
-		v.MaxBytes("outTransNo", out, 32)
-	}
-	if v.Required("oriOutTransNo", ori) {
-		v.MaxBytes("oriOutTransNo", ori, 32)
-	}
-	if v.Required("notifyUrl", notify) {
-		v.MaxBytes("notifyUrl", notify, 256)
-	}
+	// §1.5.2.3-5: requestNo ANx32, outTransNo and oriOutTransNo AS32,
+	// notifyUrl AS256 (a URL: checked as the payment's ANS, so that a query
+	// string stays possible).
+	field(v, "requestNo", requestNo, classAN, 32)
+	requiredField(v, "outTransNo", out, classAS, 32)
+	requiredField(v, "oriOutTransNo", ori, classAS, 32)
+	requiredField(v, "notifyUrl", notify, classANS, 256)
 }
 
 // VoidRequest voids a same-day successful payment (*_CANCEL).

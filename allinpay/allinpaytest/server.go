@@ -30,6 +30,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/internal/fault"
@@ -386,8 +387,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // meets: the header fields, this fake's merchant, and a transType the path
 // takes. It returns a result code of §1.7.2 when one is broken.
 func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultCode, string) {
+	bill := path == "/gateway/download/downloadbill"
 	for _, k := range headerFields {
-		if f[k] == "" {
+		if f[k] == "" && !(bill && k == "mchNo") { // §1.5.3.1's request has no mchNo
 			return allinpay.ResultCodeIllegalParameters, k + " is required"
 		}
 	}
@@ -396,7 +398,7 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 		return allinpay.ResultCodeIllegalParameters, "signType must be RSA2"
 	case f["accessCode"] != s.AccessCode:
 		return allinpay.ResultCodeAccessOrgWrong, "Access organization ID is wrong."
-	case f["mchNo"] != s.MchNo:
+	case f["mchNo"] != s.MchNo && !(bill && f["mchNo"] == ""):
 		return allinpay.ResultCodeMerchantNotExist, "Merchant information doesn't exist."
 	case len(f["requestNo"]) > 32:
 		return allinpay.ResultCodeIllegalParameters, "requestNo exceeds 32"
@@ -405,6 +407,9 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 	if path == "/gateway/download/downloadbill" {
 		if t != allinpay.TransTypeDownloadCheckBill {
 			return allinpay.ResultCodeIllegalParameters, "transType is not DOWNLOAD_CHECK_BILL"
+		}
+		if _, err := time.Parse("20060102", f["billDate"]); err != nil || len(f["billDate"]) != 8 {
+			return allinpay.ResultCodeIllegalParameters, "billDate must be N8 (yyyyMMdd)"
 		}
 		return "", ""
 	}
@@ -431,7 +436,57 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 	if c := f["currency"]; c != "" && !knownCurrency(allinpay.Currency(c)) {
 		return allinpay.ResultCodeIllegalParameters, "currency is not one of §1.8.3"
 	}
+	// §1.5.1.2 classes, as the allinpay package doc reads them: requestNo
+	// and a payment's outTransNo are AN (letters, digits, '_', '-'); no
+	// field holds a control character.
+	if !isAN(f["requestNo"]) || isPay(t) && !isAN(f["outTransNo"]) {
+		return allinpay.ResultCodeIllegalParameters, "requestNo and outTransNo are AN"
+	}
+	for k, v := range f {
+		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+			return allinpay.ResultCodeIllegalParameters, k + " holds a control character"
+		}
+	}
+	for k, max := range fieldMax {
+		if n := gbkBytes(f[k]); n > max {
+			return allinpay.ResultCodeIllegalParameters, fmt.Sprintf("%s is %d bytes, at most %d", k, n, max)
+		}
+	}
+	for _, k := range []string{"transAmount", "tipsAmount"} {
+		if len(f[k]) > 12 { // N12
+			return allinpay.ResultCodeIllegalParameters, k + " exceeds N12"
+		}
+	}
 	return "", ""
+}
+
+// fieldMax are the request lengths of §1.5.2.x in bytes (a Chinese
+// character as 2, §1.5.1.3); the lengths the seed cuts are read as the
+// allinpay package doc says.
+var fieldMax = map[string]int{"version": 6, "accessCode": 20, "transType": 20, "signType": 8, "mchNo": 30, "currency": 10,
+	"notifyUrl": 256, "storeId": 20, "limitPay": 20, "authCode": 128, "openId": 256, "terminalIp": 256, "subAppid": 32,
+	"goodsSubject": 128, "goodsDetail": 1000, "returnUrl": 256, "referUrl": 256, "paymentInstitution": 8, "supplier": 128,
+	"appenv": 512, "tradeInformation": 600, "refundReson": 256, "expireTime": 10, "billDate": 8}
+
+func isAN(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func gbkBytes(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < 0x80 {
+			n++
+		} else {
+			n += 2
+		}
+	}
+	return n
 }
 
 func knownCurrency(c allinpay.Currency) bool {
@@ -508,6 +563,8 @@ func (s *Server) transact(f, out map[string]string) func() {
 			result(out, allinpay.ResultCodeOriginalAbnormal, "The status of original transaction is abnormal")
 		case allinpay.TransType(t) != o.TransType.ReturnType():
 			result(out, allinpay.ResultCodeIllegalParameters, "transType does not match the original's wallet")
+		case allinpay.Currency(f["currency"]) != o.Currency:
+			result(out, allinpay.ResultCodeIllegalParameters, "currency does not match the original's")
 		case amt <= 0 || o.Refunded+amt > o.Amount:
 			result(out, allinpay.ResultCodeIllegalAmount, "Transaction amount is illegal")
 		default:
@@ -589,6 +646,10 @@ func (s *Server) transact(f, out map[string]string) func() {
 			result(out, allinpay.ResultCodeAuthCodeWrong, "Parameters of authorization code are wrong.")
 			return nil
 		}
+		if msg := productRule(t, f); msg != "" {
+			result(out, allinpay.ResultCodeIllegalParameters, msg)
+			return nil
+		}
 		s.seq++
 		o := &Order{OutTransNo: f["outTransNo"], TransType: t, Currency: allinpay.Currency(f["currency"]), NotifyURL: f["notifyUrl"], Amount: amt,
 			Created: now, TransNo: fmt.Sprintf("T%08d", s.seq), Status: OrderStatusPending}
@@ -609,6 +670,48 @@ func (s *Server) transact(f, out map[string]string) func() {
 		result(out, allinpay.ResultCodeProcessing, "Transaction is processing")
 	}
 	return nil
+}
+
+// productRule applies §1.5.2.1's per-product conditions; it returns what
+// is missing, or "".
+func productRule(t allinpay.TransType, f map[string]string) string {
+	need := func(keys ...string) string {
+		for _, k := range keys {
+			if f[k] == "" {
+				return k + " is required for " + string(t)
+			}
+		}
+		return ""
+	}
+	switch t {
+	case allinpay.TransTypeWxpayBranchMP:
+		// "openId ... required when payment is made by Wechat Official
+		// Account"; terminalIp likewise; subAppid for an official account.
+		return need("openId", "terminalIp", "subAppid")
+	case allinpay.TransTypeWxpayApp:
+		return need("terminalIp") // "required when ... Wechat official account or Wechat APP"
+	case allinpay.TransTypeAlipayPCWeb, allinpay.TransTypeAlipayH5, allinpay.TransTypeAlipayApp:
+		if m := need("referUrl", "paymentInstitution"); m != "" {
+			return m
+		}
+		if pi := f["paymentInstitution"]; pi != "ALIPAYHK" && pi != "ALIPAYCN" {
+			return "paymentInstitution: It supports ALIPAYHK and ALIPAYCN only."
+		}
+		if t != allinpay.TransTypeAlipayPCWeb {
+			if m := need("returnUrl"); m != "" { // "required when ... Alipay APP or H5"
+				return m
+			}
+		}
+		if t == allinpay.TransTypeAlipayApp {
+			if m := need("appenv"); m != "" {
+				return m
+			}
+		}
+		if f["paymentInstitution"] == "ALIPAYCN" {
+			return need("tradeInformation") // "It is required when wallet type is ALIPAYCN"
+		}
+	}
+	return ""
 }
 
 // bill writes the reconciliation file of billDate: every payment, refund

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -50,7 +51,7 @@ func post(t *testing.T, s *allinpaytest.Server, path string, f map[string]string
 const consume, download = "/gateway/pay/consumeTrans", "/gateway/download/downloadbill"
 
 func header(s *allinpaytest.Server, t allinpay.TransType) map[string]string {
-	return map[string]string{"requestNo": "R" + time.Now().Format("150405.000000000"), "version": "V1.0", "accessCode": s.AccessCode,
+	return map[string]string{"requestNo": "R" + time.Now().Format("150405000000000"), "version": "V1.0", "accessCode": s.AccessCode,
 		"transType": string(t), "signType": "RSA2", "mchNo": s.MchNo}
 }
 
@@ -70,6 +71,7 @@ func TestServerRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	n := 0
 	for name, c := range map[string]struct {
 		path string
 		edit func(f map[string]string)
@@ -91,17 +93,70 @@ func TestServerRules(t *testing.T) {
 		"no notifyUrl":                 {consume, func(f map[string]string) { delete(f, "notifyUrl") }, allinpay.ResultCodeIllegalParameters},
 		"currency XYZ":                 {consume, func(f map[string]string) { f["currency"] = "XYZ" }, allinpay.ResultCodeIllegalParameters},
 		"tips over the amount":         {consume, func(f map[string]string) { f["tipsAmount"] = "101" }, allinpay.ResultCodeIllegalParameters},
+		// §1.5.2.1's lengths: "storeId Store number C ... AN 20",
+		// "transAmount ... N12", "authCode ... ANSx1…" (read 128).
+		"storeId of 21":     {consume, func(f map[string]string) { f["storeId"] = strings.Repeat("1", 21) }, allinpay.ResultCodeIllegalParameters},
+		"transAmount of 13": {consume, func(f map[string]string) { f["transAmount"] = "1000000000000" }, allinpay.ResultCodeIllegalParameters},
+		"authCode of 129": {consume, func(f map[string]string) {
+			f["transType"], f["authCode"] = "WXPAY_MICROPAY", strings.Repeat("1", 129)
+		}, allinpay.ResultCodeIllegalParameters},
+		// §1.5.2.1 "outTransNo ... ANx 32", "requestNo ... ANx32".
+		"outTransNo with a space":     {consume, func(f map[string]string) { f["outTransNo"] = "O 1" }, allinpay.ResultCodeIllegalParameters},
+		"requestNo with a dot":        {consume, func(f map[string]string) { f["requestNo"] = "R.1" }, allinpay.ResultCodeIllegalParameters},
+		"goodsSubject with a newline": {consume, func(f map[string]string) { f["goodsSubject"] = "a\nb" }, allinpay.ResultCodeIllegalParameters},
+		// §1.5.2.1's per-product rows.
+		"BRANCH_MP without openId": {consume, func(f map[string]string) {
+			f["transType"], f["terminalIp"], f["subAppid"] = "WXPAY_BRANCH_MP", "10.0.0.1", "wx1"
+		}, allinpay.ResultCodeIllegalParameters},
+		"WXPAY_APP without terminalIp": {consume, func(f map[string]string) { f["transType"] = "WXPAY_APP" }, allinpay.ResultCodeIllegalParameters},
+		"ALIPAY_H5 without referUrl": {consume, func(f map[string]string) {
+			f["transType"], f["paymentInstitution"], f["returnUrl"] = "ALIPAY_H5", "ALIPAYHK", "https://m.example/r"
+		}, allinpay.ResultCodeIllegalParameters},
+		"ALIPAY_PCWEB paymentInstitution ALIPAYXX": {consume, func(f map[string]string) {
+			f["transType"], f["paymentInstitution"], f["referUrl"] = "ALIPAY_PCWEB", "ALIPAYXX", "https://m.example/"
+		}, allinpay.ResultCodeIllegalParameters},
+		"ALIPAY_APP without appenv": {consume, func(f map[string]string) {
+			f["transType"], f["paymentInstitution"], f["referUrl"], f["returnUrl"] = "ALIPAY_APP", "ALIPAYHK", "https://m.example/", "https://m.example/r"
+		}, allinpay.ResultCodeIllegalParameters},
+		"ALIPAYCN without tradeInformation": {consume, func(f map[string]string) {
+			f["transType"], f["paymentInstitution"], f["referUrl"] = "ALIPAY_PCWEB", "ALIPAYCN", "https://m.example/"
+		}, allinpay.ResultCodeIllegalParameters},
 	} {
-		f := payment(s, allinpay.TransTypeWxpayScancode, "O-"+name)
+		n++ // a short, distinct outTransNo, so that no case fails by its length
+		f := payment(s, allinpay.TransTypeWxpayScancode, fmt.Sprintf("O-%d", n))
 		c.edit(f)
-		if got := post(t, s, c.path, f); got["resultCode"] != string(c.want) {
+		got := post(t, s, c.path, f)
+		if got["resultCode"] != string(c.want) {
 			t.Errorf("%s: answered %v; want resultCode %s", name, got, c.want)
+		}
+		t.Logf("%s: %s", name, got["resultMsg"])
+		// The same request without the break passes (each case shows one rule).
+		if c.want != allinpay.ResultCodeOutTransNoMissing && c.path == consume {
+			n++
+			ok := payment(s, allinpay.TransTypeWxpayScancode, fmt.Sprintf("O-%d", n))
+			if got := post(t, s, consume, ok); got["resultCode"] != string(allinpay.ResultCodeProcessing) {
+				t.Fatalf("the unbroken request: %v", got)
+			}
 		}
 	}
 	bill := header(s, allinpay.TransTypeDownloadCheckBill)
 	bill["billDate"] = time.Now().In(time.FixedZone("CST", 8*3600)).Format("20060102")
 	if got := post(t, s, download, bill); got["resultCode"] != string(allinpay.ResultCodeNotAllowedNow) {
 		t.Errorf("today's bill: %v; want it refused until tomorrow", got)
+	}
+	// §1.5.3.1: "billDate ... M ... N8"; the request table has no mchNo.
+	bill["billDate"] = "garbage!"
+	if got := post(t, s, download, bill); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
+		t.Errorf("billDate garbage!: %v; want 0001", got)
+	}
+	bill["billDate"] = time.Now().AddDate(0, 0, -2).In(time.FixedZone("CST", 8*3600)).Format("20060102")
+	delete(bill, "mchNo")
+	if got := post(t, s, download, bill); got["resultCode"] != string(allinpay.ResultCodeSuccess) {
+		t.Errorf("a bill request as the table lists it (no mchNo): %v; want 0000", got)
+	}
+	bill["mchNo"] = "1"
+	if got := post(t, s, download, bill); got["resultCode"] != string(allinpay.ResultCodeMerchantNotExist) {
+		t.Errorf("a bill request with another mchNo: %v; want refused", got)
 	}
 }
 
@@ -134,6 +189,11 @@ func TestServerRefunds(t *testing.T) {
 	}
 	if got := refund("RF-2", allinpay.TransTypeWxpayReturn); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
 		t.Errorf("WXPAY_RETURN of an Alipay payment: %v", got)
+	}
+	rc := header(s, allinpay.TransTypeAlipayReturn)
+	rc["outTransNo"], rc["oriOutTransNo"], rc["transAmount"], rc["currency"], rc["notifyUrl"] = "RF-3", "P-1", "1", "USD", "https://m.example.com/n"
+	if got := post(t, s, consume, rc); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
+		t.Errorf("a USD refund of an HKD payment: %v", got)
 	}
 	qr := header(s, allinpay.TransTypeTransQuery)
 	qr["oriOutTransNo"] = "RF-1"

@@ -264,7 +264,7 @@ func TestBillReader(t *testing.T) {
 			t.Errorf("%s: %d rows, err %v; want %d rows, %v", name, rows, err, c.rows, c.err)
 		}
 	}
-	for name, f := range map[string]string{"empty": "", "bad columns": "a,b\nSummary,1,HKD,0,0,0,0,0,0\n", "three decimals": strings.Replace(row, "10.50", "10.505", 1) + "\nSummary,20240101,HKD,0,0,0,1,0,0\n"} {
+	for name, f := range map[string]string{"empty": "", "bad columns": "a,b\nSummary,1,HKD,0,0,0,0,0,0\n", "three decimals that do not add up": strings.Replace(row, "10.50", "10.505", 1) + "\nSummary,20240101,HKD,0,0,0,1,0,0\n"} {
 		br := allinpay.NewBillReader(strings.NewReader(f))
 		if _, err := br.Next(); err == nil || errors.Is(err, io.EOF) {
 			t.Errorf("%s: Next = %v; want an error", name, err)
