@@ -19,7 +19,9 @@
 // Operations: UploadUserProtocol (streamed), StartAcquisition
 // (start-vdi-x; the entry URL comes back signed), GetStatus,
 // GetOriginalFiles, GetParseResult, GetSitesState, GetReconFile, and
-// WaitFinal, the polling fallback for a notification that never came.
+// WaitFinal, the polling fallback for a notification that never came,
+// measured from the daId's issue time (StartAcquisitionResponse.IssuedAt,
+// the docs' T0; StatusRequest carries it).
 //
 // # The field key
 //
@@ -150,7 +152,8 @@
 //     each marked with its list.
 //   - jsonResult 5: "parsing in progress" (main) vs "parsing failed when
 //     daStatus is 10" (appendix): WaitFinal treats it as not final, so it
-//     waits until ctx ends.
+//     polls until the 20-minute window from the daId's issue time ends
+//     (ErrPollWindowElapsed, with the last answer).
 //   - Recon time: generated at 03:30 (main), fetch after 04:00 (zh h5):
 //     GetReconFile refuses a day before 04:00 China time the next day.
 //   - Parse fallback (14 days) vs retention (10 days): retention wins for

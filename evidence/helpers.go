@@ -21,8 +21,9 @@ var (
 const ParseFallbackWindow = 14 * 24 * time.Hour
 
 // FinalPollWindow is how long the docs poll get-da-status after the daId
-// was issued when no notification came (20 minutes, every 60 s): give
-// WaitFinal a context with this deadline from the start answer.
+// was issued when no notification came (20 minutes, every 60 s; en
+// main.md, "Fallback when Notification Fails"): WaitFinal stops this long
+// after GetStatusRequest.IssuedAt.
 const FinalPollWindow = 20 * time.Minute
 
 // ReturnPage is what the H5 return page receives in its query (en h5.md):
