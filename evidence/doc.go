@@ -133,9 +133,13 @@
 //
 // # Doc conflicts decided
 //
-//   - idNo: the en docs want a PRC ID card number (−45030/−45031), the zh
-//     docs (2025-05) any unique user identity for the newer regions. The
-//     client requires it and checks no format; the service decides.
+//   - idNo: the en docs ask the integrator to "validate the legality of
+//     the ID card number first" (−45030/−45031) but define no format; the
+//     zh docs (2025-05) take any unique user identity, "可以和openid用相同字段",
+//     for the newer regions. The client requires idNo and checks no
+//     format (the service decides, and its −45031 is an *APIError).
+//   - appKey: "The length of the appKey is 64 bytes" (en and zh 1.2.4):
+//     WithApp refuses any other length; appId is 8 characters.
 //   - The agreement upload is commented out of the zh docs (2025-05), yet
 //     both languages make notifications depend on it and en documents it:
 //     the client offers it, the example and fake require it.

@@ -44,3 +44,6 @@ func fill(r *evidence.StartAcquisitionRequest) *evidence.StartAcquisitionRequest
 	}
 	return r
 }
+
+// testAppKey is an appKey of the docs' length (64 bytes).
+const testAppKey = "test-app-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN0"
