@@ -169,6 +169,28 @@
 //   - The en fallback text "daStatus=0 and authorizedTs>0" is read as 10.
 //   - The en request example omits accessWay: the client sends "h5" when
 //     it is empty.
+//   - Key wrap: the docs use RSA PKCS#1 v1.5 only (the NodeJs note warns
+//     against OAEP); that is the default. WithOAEP stays, as the design
+//     card names it, for an operator that wraps with OAEP.
+//   - accessWay: "Only "h5" is supported" (appendix). The client sends h5
+//     when empty and any other value as given (the seed's ways stay as
+//     constants); the service (and the fake) refuse them.
+//   - daStatus table: the current appendix lists the VDI states only; the
+//     seed's Beehive rows (4, 22, 50–62) stay, marked ModeBeehive. A
+//     daStatus 9 (first stage, "only valid for specific data sources") is
+//     not Downloadable: a host with such a source calls GetOriginalFiles on
+//     its daStatus 9 notification itself.
+//   - Repeated clicks (start-vdi-x "rapid repetitive clicks will cause
+//     premature termination"): the client never resends a start that may
+//     have arrived; guarding the button is the host's (the docs' five
+//     steps), and a new attempt takes a new bizNo. The fake ends the
+//     unopened earlier session (24) and refuses a user already in one
+//     (−45027).
+//   - Return pages: the H5 success/failure URLs are registered with the
+//     operator, not sent in calls; CheckReturnPageURL checks the docs'
+//     rules before registering. "should not include a question mark" next
+//     to "queries are allowed" is read as: a query is allowed, of at most
+//     12 bytes, without the reserved keys.
 //   - The start error codes name no "missing member" code: the fake uses
 //     −45001 with the member's name, as an independent implementation of
 //     the docs does.
