@@ -102,3 +102,17 @@ func CheckReturnPageURL(u string) error {
 	}
 	return nil
 }
+
+// CheckCallbackURL checks the notification URL to register for
+// production (en main.md, notifications: "the protocol for this
+// interface in the production environment must use HTTPS, not HTTP").
+func CheckCallbackURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return errors.New("evidence: callback URL: must be an absolute URL")
+	}
+	if p.Scheme != "https" {
+		return fmt.Errorf("evidence: callback URL: production needs https, not %q", p.Scheme)
+	}
+	return nil
+}

@@ -70,3 +70,14 @@ func TestCheckReturnPageURL(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckCallbackURL: en main.md, notifications: "the protocol for this
+// interface in the production environment must use HTTPS, not HTTP."
+func TestCheckCallbackURL(t *testing.T) {
+	t.Parallel()
+	for u, ok := range map[string]bool{"https://host.example/decs": true, "http://host.example/decs": false, "host.example/decs": false, "": false} {
+		if err := evidence.CheckCallbackURL(u); (err == nil) != ok {
+			t.Errorf("CheckCallbackURL(%q) = %v; want ok %v", u, err, ok)
+		}
+	}
+}
