@@ -28,7 +28,7 @@ type StartAcquisitionRequest struct {
 	Site        Site      // ≤ 32
 	BizNo       string    // ≤ 60
 	OpenID      string    // ≤ 128 (plaintext)
-	IDNo        string    // the user's identity number (see the package doc)
+	IDNo        string    // the user's identity number; no format check: the docs define none (see the package doc)
 	UserName    string    // the user's real name after KYC
 	UserClaim   string    // ≤ 128 bytes: how the user was identified
 	UA          string    // the user's browser User-Agent (a fixed value if unknown)
