@@ -191,6 +191,11 @@
 //     rules before registering. "should not include a question mark" next
 //     to "queries are allowed" is read as: a query is allowed, of at most
 //     12 bytes, without the reserved keys.
+//   - Pre-launch checklist (appendix): mostly organizational (whitelists,
+//     keys handed over, one full flow tested). The SDK offers
+//     CheckCallbackURL and CheckReturnPageURL and no preflight call: the
+//     only check of the key pair, update-aes-key, would rotate the app's
+//     field key for every process.
 //   - The start error codes name no "missing member" code: the fake uses
 //     −45001 with the member's name, as an independent implementation of
 //     the docs does.
