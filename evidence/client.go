@@ -92,11 +92,27 @@ type config struct {
 	maxDownload                int64
 }
 
-// WithApp sets the appId (8 characters) and appKey the operator issued.
+// AppKeyLength is the appKey's length the docs give (en main.md 1.2.4:
+// "Note: The length of the appKey is 64 bytes.").
+const AppKeyLength = 64
+
+// WithApp sets the appId (8 characters, the docs' auth.appId length) and
+// the appKey the operator issued (AppKeyLength bytes). Anything else is
+// refused by NewClient and NewNotificationVerifier with an error naming
+// WithApp and the lengths (never the key): a truncated or padded key would
+// only show later as −50005 on every call, or as every notification
+// refused.
 func WithApp(appID, appKey string) Option {
 	return func(c *config) error {
-		if len(appID) != 8 || appKey == "" {
-			return errors.New("WithApp: appId must be 8 characters and appKey non-empty")
+		var errs []error
+		if len(appID) != 8 {
+			errs = append(errs, fmt.Errorf("WithApp: appId must be 8 characters, got %d", len(appID)))
+		}
+		if len(appKey) != AppKeyLength {
+			errs = append(errs, fmt.Errorf("WithApp: appKey must be %d bytes (as the docs give it), got %d", AppKeyLength, len(appKey)))
+		}
+		if err := errors.Join(errs...); err != nil {
+			return err
 		}
 		c.appID, c.appKey = appID, appKey
 		return nil
@@ -332,6 +348,10 @@ func applyOptions(cfg *config, opts []Option) error {
 	return nil
 }
 
+// errNilClient: a call on the nil *Client a failed NewClient returned is
+// an error, not a panic.
+var errNilClient = errors.New("evidence: nil *Client (NewClient returned an error)")
+
 // Client calls the DECS API. It is safe for concurrent use.
 type Client struct {
 	cfg  config
@@ -490,6 +510,9 @@ func (c *Client) post(ctx context.Context, path, key string, arg, out any) (Meta
 // (an errorCode, or data that decodes in full). An error of build
 // (nothing was sent) is returned as is.
 func (c *Client) exchange(ctx context.Context, path, key string, build func(context.Context) (*http.Request, error), out any) (Metadata, error) {
+	if c == nil {
+		return Metadata{}, errNilClient
+	}
 	ctx, cancel := transport.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
 	safe := safePaths[path]
@@ -686,6 +709,9 @@ func (c *Client) block(key []byte) (cipher.Block, error) {
 // have encrypted answers, so a second attempt after an answer arrived is
 // always a query's; a start refused with −43037 was not acted on.
 func (c *Client) withKey(ctx context.Context, fn func(key []byte) error) error {
+	if c == nil {
+		return errNilClient
+	}
 	v, key, err := c.fk.get(ctx, c, 0)
 	if err != nil {
 		return err

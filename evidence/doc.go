@@ -19,7 +19,9 @@
 // Operations: UploadUserProtocol (streamed), StartAcquisition
 // (start-vdi-x; the entry URL comes back signed), GetStatus,
 // GetOriginalFiles, GetParseResult, GetSitesState, GetReconFile, and
-// WaitFinal, the polling fallback for a notification that never came.
+// WaitFinal, the polling fallback for a notification that never came,
+// measured from the daId's issue time (StartAcquisitionResponse.IssuedAt,
+// the docs' T0; StatusRequest carries it).
 //
 // # The field key
 //
@@ -131,9 +133,13 @@
 //
 // # Doc conflicts decided
 //
-//   - idNo: the en docs want a PRC ID card number (−45030/−45031), the zh
-//     docs (2025-05) any unique user identity for the newer regions. The
-//     client requires it and checks no format; the service decides.
+//   - idNo: the en docs ask the integrator to "validate the legality of
+//     the ID card number first" (−45030/−45031) but define no format; the
+//     zh docs (2025-05) take any unique user identity, "可以和openid用相同字段",
+//     for the newer regions. The client requires idNo and checks no
+//     format (the service decides, and its −45031 is an *APIError).
+//   - appKey: "The length of the appKey is 64 bytes" (en and zh 1.2.4):
+//     WithApp refuses any other length; appId is 8 characters.
 //   - The agreement upload is commented out of the zh docs (2025-05), yet
 //     both languages make notifications depend on it and en documents it:
 //     the client offers it, the example and fake require it.
@@ -150,7 +156,8 @@
 //     each marked with its list.
 //   - jsonResult 5: "parsing in progress" (main) vs "parsing failed when
 //     daStatus is 10" (appendix): WaitFinal treats it as not final, so it
-//     waits until ctx ends.
+//     polls until the 20-minute window from the daId's issue time ends
+//     (ErrPollWindowElapsed, with the last answer).
 //   - Recon time: generated at 03:30 (main), fetch after 04:00 (zh h5):
 //     GetReconFile refuses a day before 04:00 China time the next day.
 //   - Parse fallback (14 days) vs retention (10 days): retention wins for
@@ -162,6 +169,33 @@
 //   - The en fallback text "daStatus=0 and authorizedTs>0" is read as 10.
 //   - The en request example omits accessWay: the client sends "h5" when
 //     it is empty.
+//   - Key wrap: the docs use RSA PKCS#1 v1.5 only (the NodeJs note warns
+//     against OAEP); that is the default. WithOAEP stays, as the design
+//     card names it, for an operator that wraps with OAEP.
+//   - accessWay: "Only "h5" is supported" (appendix). The client sends h5
+//     when empty and any other value as given (the seed's ways stay as
+//     constants); the service (and the fake) refuse them.
+//   - daStatus table: the current appendix lists the VDI states only; the
+//     seed's Beehive rows (4, 22, 50–62) stay, marked ModeBeehive. A
+//     daStatus 9 (first stage, "only valid for specific data sources") is
+//     not Downloadable: a host with such a source calls GetOriginalFiles on
+//     its daStatus 9 notification itself.
+//   - Repeated clicks (start-vdi-x "rapid repetitive clicks will cause
+//     premature termination"): the client never resends a start that may
+//     have arrived; guarding the button is the host's (the docs' five
+//     steps), and a new attempt takes a new bizNo. The fake ends the
+//     unopened earlier session (24) and refuses a user already in one
+//     (−45027).
+//   - Return pages: the H5 success/failure URLs are registered with the
+//     operator, not sent in calls; CheckReturnPageURL checks the docs'
+//     rules before registering. "should not include a question mark" next
+//     to "queries are allowed" is read as: a query is allowed, of at most
+//     12 bytes, without the reserved keys.
+//   - Pre-launch checklist (appendix): mostly organizational (whitelists,
+//     keys handed over, one full flow tested). The SDK offers
+//     CheckCallbackURL and CheckReturnPageURL and no preflight call: the
+//     only check of the key pair, update-aes-key, would rotate the app's
+//     field key for every process.
 //   - The start error codes name no "missing member" code: the fake uses
 //     −45001 with the member's name, as an independent implementation of
 //     the docs does.

@@ -23,8 +23,10 @@ const Retention = 10 * 24 * time.Hour
 // pull the files again for fresh URLs.
 var ErrLinkExpired = errors.New("evidence: download link expired: pull the files again")
 
-// ErrBadFileKey is a 400 from COS: the SSE-C key or its MD5 is wrong.
-var ErrBadFileKey = errors.New("evidence: COS refused the SSE-C key")
+// ErrBadFileKey is a 400 from COS: it refused the SSE-C headers (a wrong
+// key or MD5, or header names the URL did not sign). The zh docs: "若出现400
+// 错误，请联系我们" (a 400: contact the operator); pulling again does not help.
+var ErrBadFileKey = errors.New("evidence: COS refused the SSE-C headers (400)")
 
 // RemoteFile is one downloadable file: its presigned URL, the SSE-C key
 // and the name the URL carries.

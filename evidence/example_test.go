@@ -236,3 +236,32 @@ func ExampleSite_Info() {
 	// Electronic Driver's License, Vehicle License, Safe Driving Record, etc. (as chosen)
 	// [app-tmri-xsz app-tmri-jsz app-tmri-jsjl] true true
 }
+
+// The polling fallback when no notification came: the docs poll every
+// 60 s for at most 20 minutes after the daId was issued, so WaitFinal is
+// given the start answer's daId and issue time.
+func ExampleClient_WaitFinal() {
+	srv, _ := evidencetest.NewServer()
+	defer srv.Close()
+	c, _ := evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithBaseURL(srv.URL))
+	ctx := context.Background()
+	st, err := c.StartAcquisition(ctx, &evidence.StartAcquisitionRequest{Site: evidence.SiteTaxIncome, BizNo: "B-poll", OpenID: "user-1",
+		IDNo: "110101199003074477", UserName: "张三", UserClaim: "The user completed face recognition",
+		UA: "Mozilla/5.0", Width: 390, Height: 844})
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.Fail(st.DaID, evidence.DaStatusUserExited, "")
+	s, err := c.WaitFinal(ctx, st.StatusRequest(), time.Millisecond) // 0: the docs' 60 s
+	switch {
+	case errors.Is(err, evidence.ErrPollWindowElapsed):
+		fmt.Println("not final 20 minutes after the daId: reconcile from the recon file")
+	case err != nil:
+		log.Fatal(err)
+	case s.Downloadable():
+		fmt.Println("pull the files")
+	default:
+		fmt.Println("final failure, daStatus", int(s.DaStatus))
+	}
+	// Output: final failure, daStatus 25
+}

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"time"
@@ -21,8 +22,9 @@ var (
 const ParseFallbackWindow = 14 * 24 * time.Hour
 
 // FinalPollWindow is how long the docs poll get-da-status after the daId
-// was issued when no notification came (20 minutes, every 60 s): give
-// WaitFinal a context with this deadline from the start answer.
+// was issued when no notification came (20 minutes, every 60 s; en
+// main.md, "Fallback when Notification Fails"): WaitFinal stops this long
+// after GetStatusRequest.IssuedAt.
 const FinalPollWindow = 20 * time.Minute
 
 // ReturnPage is what the H5 return page receives in its query (en h5.md):
@@ -65,4 +67,52 @@ func DefaultPDFPassword(idNo string) string {
 		return ""
 	}
 	return idNo[len(idNo)-6:]
+}
+
+// returnPageKeys are the query keys the return page receives, which the
+// registered URL must not use (en h5.md).
+var returnPageKeys = []string{"status", "bizNo", "daId", "daStatus", "site", "attach_url"}
+
+// CheckReturnPageURL checks an H5 success or failure page URL against the
+// docs' rules before it is registered with the operator (en h5.md,
+// Prerequisites): "Must be in http/https format", "URL allows query
+// parameters not exceeding 12 Bytes length", and "If the URL already
+// contains a query, do NOT use the following keys: status, bizNo, daId,
+// daStatus, site, attach_url". It reports every rule broken.
+func CheckReturnPageURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return errors.New("evidence: return page URL: must be an absolute http or https URL")
+	}
+	var errs []error
+	if len(p.RawQuery) > 12 {
+		errs = append(errs, fmt.Errorf("query is %d bytes, at most 12", len(p.RawQuery)))
+	}
+	q, qerr := url.ParseQuery(p.RawQuery)
+	if qerr != nil {
+		errs = append(errs, errors.New("query does not parse"))
+	}
+	for _, k := range returnPageKeys {
+		if _, used := q[k]; used {
+			errs = append(errs, fmt.Errorf("query uses the reserved key %q", k))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("evidence: return page URL: %w", err)
+	}
+	return nil
+}
+
+// CheckCallbackURL checks the notification URL to register for
+// production (en main.md, notifications: "the protocol for this
+// interface in the production environment must use HTTPS, not HTTP").
+func CheckCallbackURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return errors.New("evidence: callback URL: must be an absolute URL")
+	}
+	if p.Scheme != "https" {
+		return fmt.Errorf("evidence: callback URL: production needs https, not %q", p.Scheme)
+	}
+	return nil
 }

@@ -28,7 +28,7 @@ type StartAcquisitionRequest struct {
 	Site        Site      // ≤ 32
 	BizNo       string    // ≤ 60
 	OpenID      string    // ≤ 128 (plaintext)
-	IDNo        string    // the user's identity number (see the package doc)
+	IDNo        string    // the user's identity number; no format check: the docs define none (see the package doc)
 	UserName    string    // the user's real name after KYC
 	UserClaim   string    // ≤ 128 bytes: how the user was identified
 	UA          string    // the user's browser User-Agent (a fixed value if unknown)
@@ -172,6 +172,12 @@ type StartAcquisitionResponse struct {
 	Metadata    Metadata
 }
 
+// StatusRequest is the GetStatusRequest (and WaitFinal's) for this
+// session: its daId and the time it was issued.
+func (r *StartAcquisitionResponse) StatusRequest() *GetStatusRequest {
+	return &GetStatusRequest{DaID: r.DaID, IssuedAt: r.IssuedAt}
+}
+
 // StartAcquisition starts a data-acquisition session.
 //
 // It is never repeated once it may have reached the service: anything
@@ -260,6 +266,10 @@ func (c *Client) SignEntryURL(redirectURL string, way AccessWay) (string, error)
 // GetStatusRequest is get-da-status.
 type GetStatusRequest struct {
 	DaID string
+	// IssuedAt is when the daId was issued (the start answer's IssuedAt;
+	// the docs' T0). Only WaitFinal reads it: it stops polling
+	// FinalPollWindow after it. get-da-status itself takes only daId.
+	IssuedAt time.Time
 }
 
 func daIDRequired(op, daID string) error {

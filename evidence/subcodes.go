@@ -17,7 +17,10 @@ type SubStatus struct {
 	// JSONResult is the table's jsonResult (0 where the table has none).
 	JSONResult JSONResult
 	Scenario   string
-	Handling   string // suggested handling
+	// Handling is the suggested handling: the 12123 table's own column;
+	// for the other tables, which have none, the SDK's advice from the
+	// scenario (not the docs' words).
+	Handling string
 	// RetryLater reports a failure on the source's side: the user may try
 	// again later and succeed.
 	RetryLater bool

@@ -4,7 +4,10 @@
 // never used before, Content-Type application/json), refuses a start-vdi-x
 // without every required member or over the documented lengths (−45001),
 // with accessWay other than "h5" or bizScenario other than "general", for
-// an unknown site (−50002) or a bizNo used before (−45027); issues a NEW
+// an unknown site (−50002), a bizNo used before (−45027) or a user (idNo)
+// already in a session (−45027), and ends a session of the same user whose
+// link was not opened yet when a new start comes (daStatus 24: the docs'
+// "rapid repetitive clicks will cause premature termination"); issues a NEW
 // field key on every update-aes-key (and RotateKey) and refuses fields
 // under any older one (−43037); answers pulls with the documented codes
 // (−43024 unknown daId, −44062 in progress, −44021 failed, −44017 before
@@ -678,6 +681,28 @@ func (s *Server) start(w http.ResponseWriter, arg map[string]any, str func(strin
 		reply(w, -45027, "ExistingDownloadingDaTask", nil)
 		return
 	}
+	// The same user (idNo) again: "rapid repetitive clicks will cause
+	// premature termination of user data fetching" (en main.md, Start Data
+	// Fetching): a session of theirs whose link was not opened yet ends
+	// (daStatus 24, the appendix's "that Data Acquisition attempt is
+	// terminated"); one they are in answers −45027, "The current user
+	// already has a data fetching task in progress".
+	var superseded []*session
+	for id, old := range s.sessions {
+		if old.IDNo != plain["idNo"] {
+			continue
+		}
+		if old = s.session(id); old.DaStatus < 10 && !evidence.DaStatus(old.DaStatus).IsFinal() {
+			if old.Entered {
+				reply(w, -45027, "ExistingDownloadingDaTask", nil)
+				return
+			}
+			superseded = append(superseded, old)
+		}
+	}
+	for _, old := range superseded {
+		s.endLocked(old, 24)
+	}
 	s.bizNos[str("bizNo")] = true
 	s.seq++
 	id := fmt.Sprintf("DA%010d", s.seq)
@@ -738,11 +763,17 @@ func (s *Server) session(id string) *session {
 		end = 20
 	}
 	if end != 0 {
-		ss.DaStatus = end
-		ss.History = append(ss.History, end)
-		s.pushLocked("daFailed", map[string]any{"bizAppId": s.AppID, "daId": ss.DaID, "bizNo": ss.BizNo, "site": ss.Site, "daStatus": end, "ext": map[string]any{}})
+		s.endLocked(ss, end)
 	}
 	return ss
+}
+
+// endLocked ends a session in a final failure and notifies it. The caller
+// holds s.mu.
+func (s *Server) endLocked(ss *session, end int) {
+	ss.DaStatus = end
+	ss.History = append(ss.History, end)
+	s.pushLocked("daFailed", map[string]any{"bizAppId": s.AppID, "daId": ss.DaID, "bizNo": ss.BizNo, "site": ss.Site, "daStatus": end, "ext": map[string]any{}})
 }
 
 // entry is the H5 entry page: it checks the sign the docs append to the
@@ -769,7 +800,8 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case ss == nil:
 		http.NotFound(w, r)
-	case ss.DaStatus == 21:
+	case !ss.Entered && ss.DaStatus != 0:
+		// 21 (vcode expired) or 24 (superseded by a later start).
 		http.Error(w, "the link has expired", http.StatusGone)
 	case ss.Entered:
 		if ss.DaStatus == 0 {

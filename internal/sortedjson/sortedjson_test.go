@@ -13,6 +13,10 @@ func TestCanonicalize(t *testing.T) {
 		{`{"s":"<a&b>"}`, `{"s":"<a&b>"}`},
 		{`{"s":"\u6570\u636e"}`, `{"s":"数据"}`},
 		{`{"s":"q\"b\\n\n\t\u0001\/"}`, `{"s":"q\"b\\n\n\t\u0001/"}`},
+		// The DECS docs' reference serializer is Jackson (en main.md 1.2.6,
+		// "ORDER_MAP_ENTRIES_BY_KEYS"), which escapes C0 controls with
+		// uppercase hex: \u001F, not \u001f.
+		{`{"s":"a\u001fb\u001b"}`, `{"s":"a\u001Fb\u001B"}`},
 		{`{"n":1.50,"m":-0,"e":1E+2}`, `{"e":1E+2,"m":-0,"n":1.50}`},
 		{` { "t" : true , "f" : false , "z" : null } `, `{"f":false,"t":true,"z":null}`},
 		{`{"":1,"a":{}}`, `{"":1,"a":{}}`},

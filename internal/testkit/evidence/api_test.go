@@ -88,18 +88,18 @@ func TestVerifierNeedsNoPrivateKey(t *testing.T) {
 // difference in data gives another.
 func TestIdempotencyKey(t *testing.T) {
 	t.Parallel()
-	v, err := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", "k"), evidence.WithInsecureNotificationHashOnly())
+	v, err := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", testAppKey), evidence.WithInsecureNotificationHashOnly())
 	if err != nil {
 		t.Fatal(err)
 	}
 	key := func(body string) string {
-		m := hmac.New(sha256.New, []byte("k"))
+		m := hmac.New(sha256.New, []byte(testAppKey))
 		sorted, err := canonical([]byte(body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		m.Write(sorted)
-		m.Write([]byte("k"))
+		m.Write([]byte(testAppKey))
 		n, err := evidence.ParseNotification(context.Background(), v, http.Header{"Decshash": {hex.EncodeToString(m.Sum(nil))}}, []byte(body))
 		if err != nil {
 			t.Fatalf("%s: %v", body, err)
@@ -135,7 +135,7 @@ func TestOptionsRefused(t *testing.T) {
 		"WithNotifyPublicKey()": evidence.WithNotifyPublicKey(), "WithUserAgent(\"\")": evidence.WithUserAgent(""),
 		"nil": nil,
 	} {
-		if _, err := evidence.NewClient(evidence.WithApp("IDAkEBvb", "k"), evidence.WithBaseURL(base), o); err == nil {
+		if _, err := evidence.NewClient(evidence.WithApp("IDAkEBvb", testAppKey), evidence.WithBaseURL(base), o); err == nil {
 			t.Errorf("%s accepted", name)
 		}
 	}
@@ -639,11 +639,11 @@ func TestFakeRefusesOldClientHabits(t *testing.T) {
 // view could differ from what the host reads in Raw.
 func TestNotificationCaseFold(t *testing.T) {
 	t.Parallel()
-	v, _ := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", "k"), evidence.WithInsecureNotificationHashOnly())
+	v, _ := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", testAppKey), evidence.WithInsecureNotificationHashOnly())
 	body := []byte(`{"data":{"DAID":"other","daId":"D1","daStatus":10},"func":"daFailed"}`)
-	m := hmac.New(sha256.New, []byte("k"))
+	m := hmac.New(sha256.New, []byte(testAppKey))
 	m.Write(body)
-	m.Write([]byte("k"))
+	m.Write([]byte(testAppKey))
 	_, err := evidence.ParseNotification(context.Background(), v, http.Header{"Decshash": {hex.EncodeToString(m.Sum(nil))}}, body)
 	if !errors.Is(err, evidence.ErrMalformedNotification) {
 		t.Errorf("case-folded duplicate: %v", err)
@@ -738,5 +738,44 @@ func TestSeparateKeyCachesFight(t *testing.T) {
 	}
 	if n := srv.Answers(evidence.ErrorCodeAESDecrypt); n < 4 {
 		t.Errorf("separate caches: %d × −43037; want them to fight (≥ 4)", n)
+	}
+}
+
+// TestWithAppKeyLength: en main.md 1.2.4, "Note: The length of the appKey
+// is 64 bytes." (zh: "appKey的长度为 64 个字节"); auth.appId has length 8.
+// Any other length is refused at construction, naming WithApp, never
+// echoing the key.
+func TestWithAppKeyLength(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ id, key string }{
+		{"IDAkEBvb", "k"}, {"IDAkEBvb", testAppKey[:63]}, {"IDAkEBvb", testAppKey + "x"}, {"IDAkEBvb", ""}, {"IDAkEBv", testAppKey},
+	} {
+		_, err := evidence.NewClient(evidence.WithApp(tc.id, tc.key), evidence.WithBaseURL(base), evidence.WithPrivateKey([]byte(docs(t).AESKey.PrivateKeyPKCS8B64)))
+		if err == nil || !strings.Contains(err.Error(), "WithApp") || (len(tc.key) > 8 && strings.Contains(err.Error(), tc.key)) {
+			t.Errorf("NewClient(WithApp(%q, %d bytes)) = %v", tc.id, len(tc.key), err)
+		}
+		_, err = evidence.NewNotificationVerifier(evidence.WithApp(tc.id, tc.key), evidence.WithInsecureNotificationHashOnly())
+		if err == nil || !strings.Contains(err.Error(), "WithApp") {
+			t.Errorf("NewNotificationVerifier(WithApp(%q, %d bytes)) = %v", tc.id, len(tc.key), err)
+		}
+	}
+	if _, err := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", testAppKey), evidence.WithInsecureNotificationHashOnly()); err != nil {
+		t.Errorf("a 64-byte appKey: %v", err)
+	}
+}
+
+// TestNilClient: a call on the nil *Client a refused NewClient returns
+// is an error, never a panic (a caller that drops NewClient's error).
+func TestNilClient(t *testing.T) {
+	t.Parallel()
+	c, err := evidence.NewClient(evidence.WithApp("IDAkEBvb", "short"))
+	if err == nil || c != nil {
+		t.Fatalf("NewClient = %v, %v", c, err)
+	}
+	if _, err := c.GetStatus(context.Background(), &evidence.GetStatusRequest{DaID: "DA1"}); err == nil {
+		t.Error("GetStatus on a nil client: no error")
+	}
+	if _, err := c.GetOriginalFiles(context.Background(), &evidence.GetOriginalFilesRequest{DaID: "DA1"}); err == nil {
+		t.Error("GetOriginalFiles on a nil client: no error")
 	}
 }

@@ -50,14 +50,14 @@ func FuzzParseVerified(f *testing.F) {
 	f.Add([]byte(`{"func":"daFailed","v":"2.0.0","data":{"daId":"x","ext":{"childDaList":[{"daStatus":"10"}]}}}`))
 	f.Add([]byte(`{"func":"daFailed","data":{"daStatus":"x1"}}`))
 	f.Add([]byte(`{"func":"daFailed","data":{"daStatus":1e400,"authorizedTs":"1"}}`))
-	v, err := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", "k"), evidence.WithInsecureNotificationHashOnly())
+	v, err := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", testAppKey), evidence.WithInsecureNotificationHashOnly())
 	if err != nil {
 		f.Fatal(err)
 	}
 	mac := func(b []byte) string {
-		m := hmac.New(sha256.New, []byte("k"))
+		m := hmac.New(sha256.New, []byte(testAppKey))
 		m.Write(b)
-		m.Write([]byte("k"))
+		m.Write([]byte(testAppKey))
 		return strings.ToUpper(hex.EncodeToString(m.Sum(nil)))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

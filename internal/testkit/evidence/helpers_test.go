@@ -44,3 +44,40 @@ func fill(r *evidence.StartAcquisitionRequest) *evidence.StartAcquisitionRequest
 	}
 	return r
 }
+
+// testAppKey is an appKey of the docs' length (64 bytes).
+const testAppKey = "test-app-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN0"
+
+// TestCheckReturnPageURL: en h5.md, Prerequisites: "URL allows query
+// parameters not exceeding 12 Bytes length", "Must be in http/https
+// format", "do NOT use the following keys: status, bizNo, daId, daStatus,
+// site, attach_url".
+func TestCheckReturnPageURL(t *testing.T) {
+	t.Parallel()
+	for u, ok := range map[string]bool{
+		"https://host.example/done":               true,
+		"https://host.example/done?ch=app":        true,
+		"http://host.example/a/b?x=123456789":     true,
+		"https://host.example/done?ch=0123456789": false, // 13 bytes
+		"https://host.example/done?site=x":        false,
+		"https://host.example/done?daId=1":        false,
+		"https://host.example/done?attach_url=1":  false,
+		"ftp://host.example/done":                 false,
+		"/done":                                   false,
+	} {
+		if err := evidence.CheckReturnPageURL(u); (err == nil) != ok {
+			t.Errorf("CheckReturnPageURL(%q) = %v; want ok %v", u, err, ok)
+		}
+	}
+}
+
+// TestCheckCallbackURL: en main.md, notifications: "the protocol for this
+// interface in the production environment must use HTTPS, not HTTP."
+func TestCheckCallbackURL(t *testing.T) {
+	t.Parallel()
+	for u, ok := range map[string]bool{"https://host.example/decs": true, "http://host.example/decs": false, "host.example/decs": false, "": false} {
+		if err := evidence.CheckCallbackURL(u); (err == nil) != ok {
+			t.Errorf("CheckCallbackURL(%q) = %v; want ok %v", u, err, ok)
+		}
+	}
+}
