@@ -306,7 +306,8 @@ func evidenceFailures(t *testing.T, ctx context.Context, cap *capture, log *slog
 		srv.Inject(evidencetest.Fault{Kind: evidencetest.FaultProcessThenDrop})
 		_, err = c.StartAcquisition(ctx, start("B2"))
 		cap.err(err)
-		wrong, _ := evidence.NewClient(evidence.WithApp(srv.AppID, "wrong-"+srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithSuite(suite),
+		// A wrong appKey of 64 bytes, as an appKey is: the answer is refused (-50005), not the option.
+		wrong, _ := evidence.NewClient(evidence.WithApp(srv.AppID, "wrong-"+srv.AppKey[6:]), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithSuite(suite),
 			evidence.WithBaseURL(srv.URL), evidence.WithLogger(log))
 		_, err = wrong.GetStatus(ctx, &evidence.GetStatusRequest{DaID: st.DaID})
 		cap.err(err)
