@@ -45,8 +45,11 @@ var (
 // DefaultTransport returns the transport of every SDK client built without
 // a host's *http.Client: one per process, so clients of all modules share
 // their connections, with an idle pool of DefaultMaxIdleConnsPerHost per
-// host, HTTP/2 attempted over TLS, and dial, TLS handshake, response header
-// and idle timeouts. The proxy settings of the environment apply.
+// host and at most as many connections per host (a call beyond them waits
+// for one: 64 callers open 64 connections instead of churning through
+// hundreds), HTTP/2 attempted over TLS, and dial, TLS handshake, response
+// header and idle timeouts. The proxy settings of the environment apply.
+// A host with more concurrent calls to one provider passes its own client.
 func DefaultTransport() *http.Transport {
 	sharedOnce.Do(func() { shared = newTransport() })
 	return shared
@@ -60,6 +63,7 @@ func newTransport() *http.Transport {
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          4 * DefaultMaxIdleConnsPerHost,
 		MaxIdleConnsPerHost:   DefaultMaxIdleConnsPerHost,
+		MaxConnsPerHost:       DefaultMaxIdleConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 30 * time.Second,
