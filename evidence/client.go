@@ -86,6 +86,7 @@ type config struct {
 	nonce                      func() string
 	log                        *slog.Logger
 	timeout                    time.Duration
+	attempt                    time.Duration // 0: an attempt is bounded by the call alone
 	maxBody                    int64
 	retries                    int
 	keys                       store.Keys
@@ -255,6 +256,22 @@ func WithTimeout(d time.Duration) Option {
 			return fmt.Errorf("WithTimeout(%v): want a positive duration", d)
 		}
 		c.timeout = d
+		return nil
+	}
+}
+
+// WithAttemptTimeout bounds each attempt of a call apart from the call's
+// own deadline (WithTimeout or the context), so that a stalled attempt of
+// a query is abandoned and retried while the call still has time. An
+// attempt of a call that changes state that runs out is an
+// ErrOutcomeUnknown, as any lost answer is: it is never repeated. Off by
+// default.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("WithAttemptTimeout(%v): want a positive duration", d)
+		}
+		c.attempt = d
 		return nil
 	}
 }
@@ -517,13 +534,24 @@ func (c *Client) exchange(ctx context.Context, path, key string, build func(cont
 	defer cancel()
 	safe := safePaths[path]
 	for attempt := 1; ; attempt++ {
-		req, err := build(ctx)
+		actx, acancel := ctx, context.CancelFunc(func() {})
+		if c.cfg.attempt > 0 {
+			actx, acancel = context.WithTimeout(ctx, c.cfg.attempt)
+		}
+		req, err := build(actx)
 		if err != nil {
+			acancel()
 			return Metadata{}, err
 		}
-		md, err := c.send(ctx, path, req, out)
+		md, err := c.send(actx, path, req, out)
+		acancel()
 		if err == nil {
 			return md, nil
+		}
+		if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+			// The attempt ran out, not the call: no answer, as a lost one.
+			md.StatusCode = 0
+			err = fmt.Errorf("attempt timed out after %v: %w", c.cfg.attempt, err)
 		}
 		var ae *APIError
 		isAPI := errors.As(err, &ae)

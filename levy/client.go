@@ -196,7 +196,17 @@ func (c *Client) exchange(ctx context.Context, op Operation, key string, out any
 		if err != nil {
 			return Metadata{RequestID: key}, err
 		}
-		md, err := c.once(ctx, op, b, n, out)
+		actx, acancel := ctx, context.CancelFunc(func() {})
+		if c.cfg.attempt > 0 {
+			actx, acancel = context.WithTimeout(ctx, c.cfg.attempt)
+		}
+		md, err := c.once(actx, op, b, n, out)
+		acancel()
+		if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+			// The attempt ran out, not the call: no answer, as a lost one.
+			md.StatusCode = 0
+			err = fmt.Errorf("attempt timed out after %v: %w", c.cfg.attempt, err)
+		}
 		md.RequestID = key
 		if err == nil {
 			return md, nil

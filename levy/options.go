@@ -56,6 +56,7 @@ type config struct {
 	log       *slog.Logger
 	ua        string
 	timeout   time.Duration
+	attempt   time.Duration // 0: an attempt is bounded by the call alone
 	retries   int
 	maxBody   int64
 	noVerify  bool
@@ -174,6 +175,22 @@ func WithTimeout(d time.Duration) Option {
 			return fmt.Errorf("WithTimeout(%v): want a positive duration", d)
 		}
 		c.timeout = d
+		return nil
+	}
+}
+
+// WithAttemptTimeout bounds each attempt of a call apart from the call's
+// own deadline (WithTimeout or the context), so that a stalled attempt of
+// a query is abandoned and retried while the call still has time. An
+// attempt of a call that changes state that runs out is an
+// ErrOutcomeUnknown, as any lost answer is: it is never repeated. Off by
+// default.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("WithAttemptTimeout(%v): want a positive duration", d)
+		}
+		c.attempt = d
 		return nil
 	}
 }
