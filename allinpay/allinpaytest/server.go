@@ -168,8 +168,14 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	return s, nil
 }
 
-// Close waits for pending pushes and stops the server.
-func (s *Server) Close() { s.pushes.Wait(); s.Server.Close() }
+// Close stops the server (waiting for the requests in flight), then waits
+// for the pushes they started.
+func (s *Server) Close() {
+	// The HTTP server first: its Close waits for the handlers in flight, so
+	// none can start a push (pushes.Add) while pushes.Wait runs.
+	s.Server.Close()
+	s.pushes.Wait()
+}
 
 // The kinds share the numbering of the project's fault injector.
 var _ = [1]struct{}{}[int(FaultDelay)-fault.KindDelay]

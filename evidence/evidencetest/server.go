@@ -218,8 +218,14 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	return s, nil
 }
 
-// Close waits for pending notifications and stops the server.
-func (s *Server) Close() { s.pushes.Wait(); s.Server.Close() }
+// Close stops the server (waiting for the requests in flight), then waits
+// for the notifications they started.
+func (s *Server) Close() {
+	// The HTTP server first: its Close waits for the handlers in flight, so
+	// none can start a push (pushes.Add) while pushes.Wait runs.
+	s.Server.Close()
+	s.pushes.Wait()
+}
 
 // SetNotifyURL sets where notifications are pushed.
 func (s *Server) SetNotifyURL(u string) { s.mu.Lock(); s.notifyURL = u; s.mu.Unlock() }

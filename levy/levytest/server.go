@@ -244,10 +244,13 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 	return s, nil
 }
 
-// Close waits for pending notification pushes, then stops the server.
+// Close stops the server (waiting for the requests in flight), then waits
+// for the notification pushes they started.
 func (s *Server) Close() {
-	s.pushes.Wait()
+	// The HTTP server first: its Close waits for the handlers in flight, so
+	// none can start a push (pushes.Add) while pushes.Wait runs.
 	s.Server.Close()
+	s.pushes.Wait()
 }
 
 // SetNotifyURL sets where notifications are pushed.
