@@ -4,7 +4,6 @@ go 1.26.0
 
 require (
 	github.com/go-resty/resty/v2 v2.17.2
-	github.com/google/go-cmp v0.7.0
 	github.com/tjfoc/gmsm v1.4.1
 )
 

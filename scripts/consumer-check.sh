@@ -12,7 +12,8 @@
 #    built and run (one call per client against its fake, one signed
 #    notification per module), and `go list -deps` of the program must show
 #    no test-only package;
-# 3. its tests run plain, with -trimpath, and vendored (-mod=vendor);
+# 3. a levy-only host's module graph holds no test-only module, and the
+#    host's tests run plain, with -trimpath, and vendored (-mod=vendor);
 # 4. examples/levy/main.go, copied into a fresh module, builds.
 # A failure prints one line saying why.
 set -euo pipefail
@@ -55,6 +56,17 @@ go build -o "$work/hostbin" . >"$work/build.log" 2>&1 || fail "go build: $(head 
 cat "$work/run.log"
 bad=$(go list -deps . | grep -E '^(testing|github\.com/jarcoal/httpmock|github\.com/google/go-cmp)(/|$)' || true)
 [ -z "$bad" ] || fail "the host program links test-only packages: $(echo $bad)"
+
+step "a levy-only host's module graph holds no test-only module"
+mkdir "$work/levyonly" && cd "$work/levyonly"
+printf 'module example.com/levyonly\n\ngo 1.26.0\n' >go.mod
+printf 'package main\n\nimport "%s/levy"\n\nfunc main() { _, _ = levy.NewClient() }\n' "$sdk" >main.go
+go get "$sdk/levy@$(ver "$root/levy")" >"$work/levyonly.log" 2>&1 || fail "levy-only go get: $(tail -1 "$work/levyonly.log")"
+graph=$(go mod graph | awk '{print $2}' | sed 's/@.*//' | sort -u)
+bad=$(echo "$graph" | grep -E '^(github\.com/jarcoal/httpmock|github\.com/google/go-cmp|github\.com/bizapi-cn/go-sdk/(internal/testkit|store/sqlstore|store/redisstore))$' || true)
+[ -z "$bad" ] || fail "a levy-only host's module graph holds test-only or unused modules: $(echo $bad)"
+echo "$graph" | sed 's/^/  /'
+cd "$work/host"
 
 step "host tests: plain, -trimpath, vendored"
 go test -count=1 ./... >"$work/test.log" 2>&1 || { cat "$work/test.log"; fail "go test failed"; }

@@ -1,10 +1,10 @@
 package kv
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 type Common struct {
@@ -44,8 +44,8 @@ func TestStructPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFields := []Field{{"count", "0"}, {"flag", "true"}, {"name", "a&b"}, {"signType", "RSA2"}, {"signature", "s"}, {"tipsAmount", "5"}, {"transAmount", "0"}, {"version", "V1.0"}}
-	if diff := cmp.Diff(wantFields, fields); diff != "" {
-		t.Errorf("Fields mismatch (-want +got):\n%s", diff)
+	if !slices.Equal(wantFields, fields) {
+		t.Errorf("Fields = %q\nwant %q", fields, wantFields)
 	}
 	_ = r.internal
 }
@@ -76,8 +76,8 @@ func TestFieldsFromJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"s": "a&b", "n": "1.50", "z": "", "o": `{"k": 1}`, "a": `[1, 2]`, "t": "true"}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("FieldsFromJSON mismatch (-want +got):\n%s", diff)
+	if !maps.Equal(want, got) {
+		t.Errorf("FieldsFromJSON = %q\nwant %q", got, want)
 	}
 	for name, in := range map[string]string{
 		"duplicate": `{"a":"1","a":"2"}`, "array": `[1]`, "trailing": `{} {}`,

@@ -1,9 +1,8 @@
 package validate
 
 import (
+	"slices"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 type color string
@@ -36,8 +35,8 @@ func TestCollector(t *testing.T) {
 		"x|y: exactly one of x, y is required, got 2",
 		"list[1].z: bad",
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Problems() mismatch (-want +got):\n%s", diff)
+	if !slices.Equal(want, got) {
+		t.Errorf("Problems() = %q\nwant %q", got, want)
 	}
 	if GBKBytes("a张") != 3 || !Digits("0123") || Digits("") || Digits("1a") {
 		t.Error("GBKBytes or Digits wrong")
