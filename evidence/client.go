@@ -534,10 +534,7 @@ func (c *Client) exchange(ctx context.Context, path, key string, build func(cont
 	defer cancel()
 	safe := safePaths[path]
 	for attempt := 1; ; attempt++ {
-		actx, acancel := ctx, context.CancelFunc(func() {})
-		if c.cfg.attempt > 0 {
-			actx, acancel = context.WithTimeout(ctx, c.cfg.attempt)
-		}
+		actx, acancel, timedOut := transport.Attempt(ctx, c.cfg.attempt)
 		req, err := build(actx)
 		if err != nil {
 			acancel()
@@ -548,7 +545,7 @@ func (c *Client) exchange(ctx context.Context, path, key string, build func(cont
 		if err == nil {
 			return md, nil
 		}
-		if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		if timedOut() {
 			// The attempt ran out, not the call: no answer, as a lost one.
 			md.StatusCode = 0
 			err = fmt.Errorf("attempt timed out after %v: %w", c.cfg.attempt, err)

@@ -196,13 +196,10 @@ func (c *Client) exchange(ctx context.Context, op Operation, key string, out any
 		if err != nil {
 			return Metadata{RequestID: key}, err
 		}
-		actx, acancel := ctx, context.CancelFunc(func() {})
-		if c.cfg.attempt > 0 {
-			actx, acancel = context.WithTimeout(ctx, c.cfg.attempt)
-		}
+		actx, acancel, timedOut := transport.Attempt(ctx, c.cfg.attempt)
 		md, err := c.once(actx, op, b, n, out)
 		acancel()
-		if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		if err != nil && timedOut() {
 			// The attempt ran out, not the call: no answer, as a lost one.
 			md.StatusCode = 0
 			err = fmt.Errorf("attempt timed out after %v: %w", c.cfg.attempt, err)

@@ -169,6 +169,22 @@ func WithTimeout(ctx context.Context, d time.Duration) (context.Context, context
 	return context.WithTimeout(ctx, d)
 }
 
+// Attempt bounds one attempt of a call by d (a per-attempt timeout apart
+// from the call's own deadline); d <= 0 leaves the attempt bounded by the
+// call alone. timedOut reports, after the attempt, whether it was the
+// attempt's bound that ran out while the call still had time: the client
+// then treats the attempt as no answer (a query may be retried, a state
+// change is an outcome unknown).
+func Attempt(call context.Context, d time.Duration) (ctx context.Context, cancel context.CancelFunc, timedOut func() bool) {
+	if d <= 0 {
+		return call, func() {}, func() bool { return false }
+	}
+	ctx, cancel = context.WithTimeout(call, d)
+	return ctx, cancel, func() bool {
+		return call.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded)
+	}
+}
+
 // NotSent reports whether err proves the request never reached the server:
 // the connection was never established (DNS failure, refused, dial timeout)
 // or TLS failed before any request byte was written. Only then is a

@@ -274,3 +274,27 @@ func TestDefaultTransportReusesConnections(t *testing.T) {
 		t.Errorf("a host's client with a nil Transport got %T; want net/http's DefaultTransport, used as given", got)
 	}
 }
+
+func TestAttempt(t *testing.T) {
+	t.Parallel()
+	call := context.Background()
+	ctx, cancel, timedOut := Attempt(call, 0)
+	cancel()
+	if ctx != call || timedOut() {
+		t.Error("Attempt(0) bounded the attempt")
+	}
+	ctx, cancel, timedOut = Attempt(call, time.Millisecond)
+	defer cancel()
+	<-ctx.Done()
+	if !timedOut() {
+		t.Error("an attempt past its bound, with the call alive, did not report timedOut")
+	}
+	dead, stop := context.WithCancel(call)
+	stop()
+	_, cancel2, timedOut2 := Attempt(dead, time.Millisecond)
+	defer cancel2()
+	time.Sleep(5 * time.Millisecond)
+	if timedOut2() {
+		t.Error("a call that ended reported an attempt timeout")
+	}
+}
