@@ -221,8 +221,8 @@ func NewServer(opts ...ServerOption) (*Server, error) {
 // Close stops the server (waiting for the requests in flight), then waits
 // for the notifications they started.
 func (s *Server) Close() {
-	// The HTTP server first: its Close waits for the handlers in flight, so
-	// none can start a push (pushes.Add) while pushes.Wait runs.
+	// The HTTP server first (no new handler starts), then every handler
+	// still running, hijacked ones included, and the pushes they started.
 	s.Server.Close()
 	s.pushes.Wait()
 }
@@ -407,6 +407,11 @@ func (s *Server) wrapKey() string {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// A handler counts as a push in flight: one that drops its connection
+	// (hijacked, so httptest's Close no longer waits for it) may still push
+	// a notification, and Close must wait for that too.
+	s.pushes.Add(1)
+	defer s.pushes.Done()
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/cos/"):
 		s.cos(w, r)
