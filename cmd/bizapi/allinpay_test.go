@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 )
 
@@ -338,7 +339,7 @@ func TestAllinpayCauseEmptyAndEscaped(t *testing.T) {
 	g := notifyFields()
 	g["notifyUrl"] = "https://m.example.com/n?a=1&b=2"
 	var q []string
-	for _, k := range signedOrder(g) {
+	for _, k := range diag.SignedOrder(g) {
 		q = append(q, k+"="+url.QueryEscape(g[k]))
 	}
 	g["signature"] = platformSign(t, strings.Join(q, "&"))

@@ -3,59 +3,40 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"net/http"
-	"strings"
+
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 )
 
-// diagnosis is what the tool prints when a signature or hash does not
-// verify: what took part, and the causes it recognised.
-type diagnosis struct {
-	algorithm string
-	keys      []string // the keys tried, by fingerprint
-	signed    string   // the string-to-sign, personal values masked
-	fields    []string // the fields, in the order they were signed
-	received  []string // the fields in the order received, when that differs
-	tried     []string // variants tried that did not match
-	causes    []string // recognised likely causes
-}
-
-func (d *diagnosis) cause(format string) { d.causes = append(d.causes, format) }
-
-func (d *diagnosis) print(o out) {
+// printReport prints what the tool found when a signature or hash does
+// not verify: what took part, and the causes it recognised.
+func printReport(o out, r *diag.Report) {
 	o.text("diagnosis:")
-	if d.algorithm != "" {
-		o.text("  algorithm:        %s", d.algorithm)
-	}
-	for _, k := range d.keys {
-		o.text("  key tried:        %s", k)
-	}
-	if d.fields != nil {
-		o.text("  fields in order:  %s", strings.Join(d.fields, ", "))
-	}
-	if d.received != nil {
-		o.text("  fields received:  %s", strings.Join(d.received, ", "))
-	}
-	if d.signed != "" {
-		o.text("  string-to-sign:   %s", d.signed)
-	}
-	for _, t := range d.tried {
-		o.text("  tried, no match:  %s", t)
-	}
-	if len(d.causes) == 0 {
-		o.text("  likely cause:     none recognised: the key/secret is not the one the sender used, or the message is not the one signed")
-	}
-	for _, c := range d.causes {
-		o.text("  likely cause:     %s", c)
+	for _, l := range r.Lines() {
+		o.text("  %s", l)
 	}
 }
 
-// plusFix undoes the URL-decoding damage that turns '+' into ' '. It reports
-// whether anything changed.
-func plusFix(s string) (string, bool) {
-	if !strings.Contains(s, " ") {
-		return s, false
+// plusFix undoes the URL-decoding damage that turns '+' into ' '.
+func plusFix(s string) (string, bool) { return diag.PlusFix(s) }
+
+// masking is how the tool masks: personal data unless --reveal.
+func masking(reveal bool) diag.Masking {
+	if reveal {
+		return diag.Reveal
 	}
-	return strings.ReplaceAll(s, " ", "+"), true
+	return diag.MaskPersonal
+}
+
+// maskJSON masks the personal values of raw in place, unless reveal.
+func maskJSON(raw []byte, reveal bool) string {
+	if !reveal {
+		if _, err := diag.ParseJSON(raw); err != nil {
+			return fmt.Sprintf("[%d bytes, not JSON: hidden; add --reveal to show]", len(raw))
+		}
+	}
+	return diag.MaskJSON(raw, masking(reveal))
 }
 
 // readRequest parses a captured HTTP request (as a proxy or a server log

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 	"github.com/bizapi-cn/go-sdk/internal/gm"
 
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
@@ -150,9 +151,9 @@ func evidenceUnwrap(fs *flag.FlagSet) func(*env, []string) error {
 			}
 			return nil
 		}
-		d := &diagnosis{algorithm: want.name, keys: []string{"private key, public half " + fingerprint(&priv.PublicKey)}}
+		d := &diag.Report{Algorithm: want.name, Keys: []string{"private key, public half " + fingerprint(&priv.PublicKey)}}
 		if len(ct) != priv.Size() {
-			d.cause(fmt.Sprintf("the ciphertext is %d bytes, the key's modulus %d: it was encrypted to another key size, or it is truncated", len(ct), priv.Size()))
+			d.Cause(diag.CauseTruncated, fmt.Sprintf("the ciphertext is %d bytes, the key's modulus %d: it was encrypted to another key size, or it is truncated", len(ct), priv.Size()))
 		}
 		all := []scheme{{"RSA PKCS#1 v1.5", nil}}
 		for _, h := range []crypto.Hash{crypto.SHA1, crypto.SHA256} {
@@ -165,16 +166,16 @@ func evidenceUnwrap(fs *flag.FlagSet) func(*env, []string) error {
 				continue
 			}
 			if _, err := dec(s); err == nil {
-				d.cause("wrong padding: the aesKey decrypts with " + s.name + flagHint(s.o))
+				d.Cause(diag.CauseEncoding, "wrong padding: the aesKey decrypts with "+s.name+flagHint(s.o))
 				break
 			}
-			d.tried = append(d.tried, s.name)
+			d.Try(s.name)
 		}
-		if len(d.causes) == 0 {
-			d.cause("the aesKey was not encrypted to this key: the provider wraps it with the public key you registered (compare its fingerprint with: bizapi keys inspect)")
+		if len(d.Causes) == 0 {
+			d.Cause(diag.CauseKey, "the aesKey was not encrypted to this key: the provider wraps it with the public key you registered (compare its fingerprint with: bizapi keys inspect)")
 		}
 		o.line("result", "FAILED: the aesKey does not decrypt")
-		d.print(o)
+		printReport(o, d)
 		return failf("the aesKey does not decrypt with this key")
 	}
 }
@@ -219,17 +220,17 @@ func evidenceDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 		o.line("aesKey", "%s", secretPrint(key, false, false))
 		pt, err := decrypt(key, ct)
 		if err != nil {
-			d := &diagnosis{algorithm: alg, keys: []string{"aesKey " + secretPrint(key, false, false)}}
+			d := &diag.Report{Algorithm: alg, Keys: []string{"aesKey " + secretPrint(key, false, false)}}
 			switch {
 			case len(key) != 16:
-				d.cause(fmt.Sprintf("the key is %d bytes, AES-128 and SM4 need 16: give the unwrapped aesKey (bizapi evidence unwrap), not the wrapped one", len(key)))
+				d.Cause(diag.CauseTruncated, fmt.Sprintf("the key is %d bytes, AES-128 and SM4 need 16: give the unwrapped aesKey (bizapi evidence unwrap), not the wrapped one", len(key)))
 			case len(ct)%16 != 0:
-				d.cause(fmt.Sprintf("the ciphertext is %d bytes, not a multiple of 16: it is truncated or not this cipher", len(ct)))
+				d.Cause(diag.CauseTruncated, fmt.Sprintf("the ciphertext is %d bytes, not a multiple of 16: it is truncated or not this cipher", len(ct)))
 			default:
-				d.cause("the padding check failed: the field was encrypted under another aesKey (each update-aes-key issues a new one; the provider answers −43037/−44050 for the same mismatch)")
+				d.Cause(diag.CauseKey, "the padding check failed: the field was encrypted under another aesKey (each update-aes-key issues a new one; the provider answers −43037/−44050 for the same mismatch)")
 			}
 			o.line("result", "FAILED: the field does not decrypt")
-			d.print(o)
+			printReport(o, d)
 			return failf("the field does not decrypt")
 		}
 		s := string(pt)
@@ -354,22 +355,22 @@ func evidenceVerify(fs *flag.FlagSet) func(*env, []string) error {
 			} else {
 				failed = true
 				o.line("result", "FAILED: DECSHASH does not match")
-				d := &diagnosis{algorithm: alg, keys: []string{"appKey " + secretPrint(key, false, false)}, signed: maskJSON(sorted, *reveal) + "<appKey>"}
-				if n, err := parseJSON(body); err == nil {
-					d.fields = n.fieldOrder("", nil)
+				d := &diag.Report{Algorithm: alg, Keys: []string{"appKey " + secretPrint(key, false, false)}, Signed: maskJSON(sorted, *reveal) + "<appKey>"}
+				if n, err := diag.ParseJSON(body); err == nil {
+					d.Fields = n.FieldOrder("", nil)
 				}
 				switch {
 				case strings.EqualFold(got, c.hash):
-					d.cause("case differs: the DECSHASH is lowercase hex; the protocol sends and compares uppercase")
+					d.Cause(diag.CauseFieldCase, "case differs: the DECSHASH is lowercase hex; the protocol sends and compares uppercase")
 				case h.UpperHex(sorted) == strings.ToUpper(c.hash):
-					d.cause("the hasher left out the appKey that follows the sorted JSON in the message")
+					d.Cause(diag.CauseFields, "the hasher left out the appKey that follows the sorted JSON in the message")
 				case h.UpperHex(decsMessage(body, key)) == strings.ToUpper(c.hash):
-					d.cause("field order differs: the hash is over the body as sent, not sorted; the protocol sorts keys at every level before hashing")
+					d.Cause(diag.CauseFieldOrder, "field order differs: the hash is over the body as sent, not sorted; the protocol sorts keys at every level before hashing")
 				default:
-					d.tried = append(d.tried, "lowercase hex", "sorted JSON without the appKey suffix", "the body unsorted")
-					d.cause("the body is not the one hashed (a field dropped or a value changed when it was re-encoded, e.g. through a typed struct), or the appKey differs (compare its fingerprint)")
+					d.Try("lowercase hex", "sorted JSON without the appKey suffix", "the body unsorted")
+					d.Cause(diag.CauseReencoded, "the body is not the one hashed (a field dropped or a value changed when it was re-encoded, e.g. through a typed struct), or the appKey differs (compare its fingerprint)")
 				}
-				d.print(o)
+				printReport(o, d)
 			}
 		}
 		switch {
@@ -395,29 +396,29 @@ func evidenceVerify(fs *flag.FlagSet) func(*env, []string) error {
 			} else {
 				failed = true
 				o.line("DECSSIGN", "FAILED: the signature does not verify")
-				d := &diagnosis{algorithm: decsSignAlgorithm, keys: []string{"notification public key " + fingerprint(pub)}, signed: string(msg)}
+				d := &diag.Report{Algorithm: decsSignAlgorithm, Keys: []string{"notification public key " + fingerprint(pub)}, Signed: string(msg)}
 				if fixed, changed := plusFix(s); changed {
 					if rsaVerifies(pub, msg, fixed) {
-						d.cause("URL-decoding damage: DECSSIGN has spaces where '+' was; with '+' restored it verifies")
+						d.Cause(diag.CausePlusSpace, "URL-decoding damage: DECSSIGN has spaces where '+' was; with '+' restored it verifies")
 					}
 					s = fixed
 				}
-				if len(d.causes) == 0 {
+				if len(d.Causes) == 0 {
 					if err := roles.diagnose(e, d, pub, msg, s, "the notification public key"); err != nil {
 						return err
 					}
 				}
-				if len(d.causes) == 0 {
+				if len(d.Causes) == 0 {
 					switch {
 					case rsaVerifies(pub, []byte(strings.ToLower(c.hash)), s):
-						d.cause("case differs: the signer signed the lowercase hex of DECSHASH")
+						d.Cause(diag.CauseFieldCase, "case differs: the signer signed the lowercase hex of DECSHASH")
 					case len(c.body) > 0 && rsaVerifies(pub, bytes.TrimSpace(c.body), s):
-						d.cause("the signer signed the body, not the DECSHASH")
+						d.Cause(diag.CauseFields, "the signer signed the body, not the DECSHASH")
 					default:
-						d.tried = append(d.tried, "the lowercase DECSHASH", "the body")
+						d.Try("the lowercase DECSHASH", "the body")
 					}
 				}
-				d.print(o)
+				printReport(o, d)
 			}
 		}
 		if failed {

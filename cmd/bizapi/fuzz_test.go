@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 )
 
 // FuzzCaptures feeds arbitrary captures to every parser of captured network
@@ -27,12 +29,12 @@ func FuzzCaptures(f *testing.F) {
 	env := map[string]string{"S": "secret", "K": "MDEyMzQ1Njc4OUFCQ0RFRg=="}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = maskJSON(data, false)
-		if n, err := parseJSON(data); err == nil {
-			for _, s := range styles() {
-				_ = n.encode(s)
+		if n, err := diag.ParseJSON(data); err == nil {
+			for _, s := range diag.Styles() {
+				_ = n.Encode(s)
 			}
-			_ = n.fieldOrder("", nil)
-			_ = n.keysSorted()
+			_ = n.FieldOrder("", nil)
+			_ = n.KeysSorted()
 		}
 		_, _ = parseLevyCapture(data, "")
 		_, _, _ = parseFields(data, "auto")

@@ -6,13 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 )
 
@@ -35,12 +34,12 @@ func levySign(fs *flag.FlagSet) func(*env, []string) error {
 			return err
 		}
 		raw = trimNL(raw)
-		n, err := parseJSON(raw)
-		if err != nil || n.kind != '{' {
+		n, err := diag.ParseJSON(raw)
+		if err != nil || !n.IsObject() {
 			return usagef("input is not a JSON object")
 		}
 		var req []byte
-		if n.member("name") != nil && n.member("data") != nil {
+		if n.Member("name") != nil && n.Member("data") != nil {
 			if *name != "" || *clientKey != "" {
 				return usagef("the input is a whole envelope; --name and --client are for a data object")
 			}
@@ -59,11 +58,11 @@ func levySign(fs *flag.FlagSet) func(*env, []string) error {
 			}
 			var b bytes.Buffer
 			b.WriteString(`{"name":`)
-			writeString(&b, *name, style{})
+			diag.WriteString(&b, *name, diag.Style{})
 			b.WriteString(`,"client_key":`)
-			writeString(&b, *clientKey, style{})
+			diag.WriteString(&b, *clientKey, diag.Style{})
 			b.WriteString(`,"timestamp":`)
-			writeString(&b, t, style{})
+			diag.WriteString(&b, t, diag.Style{})
 			b.WriteString(`,"data":`)
 			b.Write(data.Bytes())
 			b.WriteByte('}')
@@ -174,81 +173,17 @@ func levyVerify(fs *flag.FlagSet) func(*env, []string) error {
 			o.line("result", "OK: the signature verifies")
 			return nil
 		}
-		d := &diagnosis{algorithm: levyAlgorithm, keys: []string{"secret " + secretPrint(key, false, false)}}
-		d.signed = maskJSON(m.msg, *reveal)
-		if n, err := parseJSON(m.msg); err == nil {
-			d.fields = n.fieldOrder("", nil)
-		}
+		d := &diag.Report{Algorithm: levyAlgorithm, Keys: []string{"secret " + secretPrint(key, false, false)}}
+		d.Signed = maskJSON(m.msg, *reveal)
 		diagnoseHMAC(d, h, m.msg, m.sig)
 		o.line("result", "FAILED: the signature does not verify")
-		d.print(o)
+		printReport(o, d)
 		return failf("signature does not verify")
 	}
 }
 
 // diagnoseHMAC looks for the usual reasons an HMAC over a JSON body fails.
-func diagnoseHMAC(d *diagnosis, h *sign.HMAC, msg []byte, sig string) {
+func diagnoseHMAC(d *diag.Report, h *sign.HMAC, msg []byte, sig string) {
 	ok := func(m []byte, s string) bool { return h.VerifyBase64(m, s) == nil }
-	if len(sig) == 2*h.Size() && strings.EqualFold(hex.EncodeToString(h.Sum(msg)), sig) {
-		d.cause("the signature is hex, not base64: the sender encoded the HMAC differently")
-		return
-	}
-	if fixed, changed := plusFix(sig); changed {
-		if ok(msg, fixed) {
-			d.cause("URL-decoding damage: the sign has spaces where '+' was (the form was decoded twice, or '+' was not escaped); with '+' restored it verifies")
-			return
-		}
-		sig = fixed
-		d.tried = append(d.tried, "the sign with its spaces turned back into '+'")
-	}
-	if fixed, changed := plusFix(string(msg)); changed {
-		if ok([]byte(fixed), sig) {
-			d.cause("URL-decoding damage: the body has spaces where '+' was; with '+' restored it verifies")
-			return
-		}
-		d.tried = append(d.tried, "the body with every space turned into '+'")
-	}
-	if t := bytes.TrimSpace(msg); !bytes.Equal(t, msg) {
-		if ok(t, sig) {
-			d.cause("the captured body has white space (a line ending) around it that was not signed: it was added when the body was saved")
-			return
-		}
-		d.tried = append(d.tried, "the body without surrounding white space")
-	}
-	n, err := parseJSON(bytes.TrimSpace(msg))
-	if err != nil {
-		d.tried = append(d.tried, "re-encodings of the JSON (the body is not JSON: "+err.Error()+")")
-		return
-	}
-	tried := 0
-	for _, s := range styles() {
-		v := n.encode(s)
-		if bytes.Equal(v, msg) {
-			continue
-		}
-		tried++
-		if ok(v, sig) {
-			d.cause(fmt.Sprintf("the body was re-encoded: the bytes signed were this JSON written %s, the body checked is written %s. "+
-				"Verify over the raw bytes exactly as received, before any JSON decoding or re-serialising", s, describeStyle(n, msg)))
-			if s.sorted {
-				d.cause("field order differs: the signed body had its keys sorted")
-			}
-			return
-		}
-	}
-	d.tried = append(d.tried, fmt.Sprintf("%d re-encodings of the JSON (compact/spaced, received/sorted key order, \\u escapes, HTML escapes)", tried))
-	if n.keysSorted() {
-		d.cause("field order: the body checked has its keys sorted at every level, as a JSON library writes a decoded map; " +
-			"if it was decoded and re-encoded, the order that was signed is lost: verify over the raw bytes as received")
-	}
-}
-
-// describeStyle says how msg, the JSON n as received, is written.
-func describeStyle(n *node, msg []byte) string {
-	for _, s := range styles() {
-		if bytes.Equal(n.encode(s), msg) {
-			return s.String()
-		}
-	}
-	return "in some other way (white space or escapes of its own)"
+	diag.Body(d, ok, func(m []byte) string { return hex.EncodeToString(h.Sum(m)) }, msg, sig, diag.MaskPersonal)
 }

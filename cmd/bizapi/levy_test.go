@@ -155,7 +155,7 @@ func TestLevyCausePlus(t *testing.T) {
 	damaged, _ := url.QueryUnescape(v.Response.APISign)
 	r := bz(t, env, []byte(v.Response.Body), "levy", "verify", "--secret-env", "LEVY_SECRET", "--api-sign", damaged)
 	wantCode(t, r, exitFailed)
-	wantContains(t, r, "URL-decoding damage: the sign has spaces where '+' was")
+	wantContains(t, r, "URL-decoding damage: the signature has spaces where '+' was")
 	checkGolden(t, "levy_cause_plus", r)
 }
 

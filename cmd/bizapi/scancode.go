@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 	"github.com/bizapi-cn/go-sdk/internal/gm"
 )
 
@@ -107,7 +108,7 @@ func scancodeDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 		if c.platform != "" {
 			o.line("platformCode", "%s", c.platform)
 		}
-		d := &diagnosis{}
+		d := &diag.Report{}
 		ct, damaged, err := b64Fix(c.encrypt)
 		if err != nil {
 			return failf("encrypt is not base64")
@@ -142,7 +143,7 @@ func scancodeDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 				k, err := gm.SM2Decrypt(priv, wrapped, enc)
 				if err != nil {
 					o.line("desKey "+enc.String(), "no (%v)", err)
-					d.tried = append(d.tried, "desKey as "+enc.String())
+					d.Try("desKey as " + enc.String())
 					continue
 				}
 				o.line("desKey "+enc.String(), "yes: SM3 check passed")
@@ -150,11 +151,11 @@ func scancodeDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 				break
 			}
 			if symKey == nil {
-				d.algorithm = "SM2 decryption of desKey (C1C3C2, C1C2C3, ASN.1), SM3 check"
-				d.keys = []string{"SM2 private key, public half " + fp}
-				d.cause("desKey was not encrypted to this key in any of the three encodings: the platform encrypts it to the SM2 public key registered for you; compare fingerprints (bizapi keys inspect), or desKey was altered")
+				d.Algorithm = "SM2 decryption of desKey (C1C3C2, C1C2C3, ASN.1), SM3 check"
+				d.Keys = []string{"SM2 private key, public half " + fp}
+				d.Cause(diag.CauseKey, "desKey was not encrypted to this key in any of the three encodings: the platform encrypts it to the SM2 public key registered for you; compare fingerprints (bizapi keys inspect), or desKey was altered")
 				o.line("result", "FAILED: desKey does not decrypt")
-				d.print(o)
+				printReport(o, d)
 				return failf("desKey does not decrypt")
 			}
 		case sm4Key.given():
@@ -212,34 +213,34 @@ func scancodeDecrypt(fs *flag.FlagSet) func(*env, []string) error {
 				break
 			}
 			o.line("encrypt", "SM4-%s, PKCS#7: no", strings.ToUpper(m))
-			d.tried = append(d.tried, "encrypt as SM4-"+strings.ToUpper(m))
+			d.Try("encrypt as SM4-" + strings.ToUpper(m))
 		}
 		if payload == nil {
-			d.algorithm = "SM4 (" + strings.Join(modes, ", ") + "), PKCS#7, of base64 encrypt"
-			d.keys = []string{"SM4 key " + secretPrint(symKey, false, false)}
+			d.Algorithm = "SM4 (" + strings.Join(modes, ", ") + "), PKCS#7, of base64 encrypt"
+			d.Keys = []string{"SM4 key " + secretPrint(symKey, false, false)}
 			switch {
 			case len(ct)%16 != 0:
-				d.cause(fmt.Sprintf("encrypt is %d bytes, not a multiple of 16: truncated or not SM4", len(ct)))
+				d.Cause(diag.CauseTruncated, fmt.Sprintf("encrypt is %d bytes, not a multiple of 16: truncated or not SM4", len(ct)))
 			case c.desKey != "" && iv == nil:
-				d.cause("the SM4 key from desKey is right (its SM3 check passed), so the data's mode differs: try --mode cbc --iv-hex")
+				d.Cause(diag.CauseEncoding, "the SM4 key from desKey is right (its SM3 check passed), so the data's mode differs: try --mode cbc --iv-hex")
 			case c.desKey != "":
-				d.cause("the SM4 key from desKey is right (its SM3 check passed), but neither mode gives JSON: the IV or the mode differs")
+				d.Cause(diag.CauseEncoding, "the SM4 key from desKey is right (its SM3 check passed), but neither mode gives JSON: the IV or the mode differs")
 			default:
-				d.cause("the pre-shared SM4 key is not the one the platform used, or the mode differs")
+				d.Cause(diag.CauseKey, "the pre-shared SM4 key is not the one the platform used, or the mode differs")
 			}
 			o.line("result", "FAILED: encrypt does not decrypt")
-			d.print(o)
+			printReport(o, d)
 			return failf("encrypt does not decrypt")
 		}
 		o.line("payload", "%s", maskJSON(payload, *reveal))
-		if n, err := parseJSON(payload); err == nil {
-			o.line("fields", "%s", strings.Join(n.fieldOrder("", nil), ", "))
-			tid := n.member("tId")
+		if n, err := diag.ParseJSON(payload); err == nil {
+			o.line("fields", "%s", strings.Join(n.FieldOrder("", nil), ", "))
+			tid := n.Member("tId")
 			if tid == nil {
-				tid = n.member("TId")
+				tid = n.Member("TId")
 			}
-			if tid != nil && c.platform != "" && !strings.HasPrefix(tid.str, c.platform) {
-				o.text("note: tId %s does not start with platformCode %s", tid.str, c.platform)
+			if tid != nil && c.platform != "" && !strings.HasPrefix(tid.Str(), c.platform) {
+				o.text("note: tId %s does not start with platformCode %s", tid.Str(), c.platform)
 			}
 		}
 		o.line("result", "OK: decrypted")

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/tjfoc/gmsm/sm2"
@@ -136,7 +137,7 @@ func fingerprint(pub any) string {
 	var der []byte
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		der, _ = x509.MarshalPKIXPublicKey(k)
+		return diag.FingerprintRSA(k)
 	case *sm2.PublicKey:
 		der = append([]byte{4}, k.X.FillBytes(make([]byte, 32))...)
 		der = append(der, k.Y.FillBytes(make([]byte, 32))...)
@@ -145,8 +146,7 @@ func fingerprint(pub any) string {
 	default:
 		return "unknown"
 	}
-	sum := sha256.Sum256(der)
-	return "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])
+	return diag.FingerprintBytes(der)
 }
 
 // secretPrint is how a secret appears in the output: hidden, with its length
@@ -163,44 +163,8 @@ func secretPrint(b []byte, reveal bool, asBase64 bool) string {
 	return fmt.Sprintf("%s (%d bytes, sha256 %s)", mask.Secret("x"), len(b), hex.EncodeToString(sum[:4]))
 }
 
-// personal names the kind of personal data or secret a field holds, from its
-// name, or "" for an ordinary field. nested says the field is not at the top
-// of its document (a levy envelope's "name" is the interface name, its
-// data.name is a person's).
-func personal(key string, nested bool) string {
-	k := strings.ToLower(strings.ReplaceAll(key, "_", ""))
-	switch k {
-	case "idcard", "idno", "idcardno", "certno", "certificateno", "identityno":
-		return "id"
-	case "bankcardno", "bankcard", "cardno", "accountno", "bankaccount", "cardnumber":
-		return "card"
-	case "cellphone", "phone", "mobile", "telephonenum", "telephone", "phoneno", "mobileno":
-		return "phone"
-	case "username", "personname", "realname", "payername", "accountname", "openid":
-		return "name"
-	case "name":
-		if nested {
-			return "name"
-		}
-	case "secret", "appkey", "filekey", "pdfpassword", "aeskey", "deskey", "sm4key", "password", "key", "privatekey":
-		return "secret"
-	}
-	return ""
-}
+// personal names the kind of personal data or secret a field holds.
+func personal(key string, nested bool) string { return diag.Personal(key, nested) }
 
 // maskValue masks v as the kind of data kind is.
-func maskValue(kind, v string) string {
-	switch kind {
-	case "id":
-		return mask.IDCard(v)
-	case "card":
-		return mask.BankCard(v)
-	case "phone":
-		return mask.Phone(v)
-	case "name":
-		return mask.Name(v)
-	case "secret":
-		return mask.Secret(v)
-	}
-	return v
-}
+func maskValue(kind, v string) string { return diag.MaskValue(kind, v) }

@@ -1,4 +1,4 @@
-package main
+package diag
 
 import (
 	"bytes"
@@ -11,17 +11,27 @@ import (
 	"unicode/utf8"
 )
 
-// node is a JSON value that keeps the order of object members, so that the
+// Node is a JSON value that keeps the order of object members, so that the
 // tool can show the field order as received and rebuild the encodings a
 // framework might have produced.
-type node struct {
+type Node struct {
 	kind byte // '{', '[', '"', '0' (number), 'b' (true/false), 'n' (null)
 	keys []string
-	vals []*node
+	vals []*Node
 	str  string // string value, number literal, "true"/"false"
 }
 
-func parseJSON(raw []byte) (*node, error) {
+// Str is a string's value, a number's literal or "true"/"false".
+func (n *Node) Str() string { return n.str }
+
+// IsObject reports whether n is a JSON object.
+func (n *Node) IsObject() bool { return n != nil && n.kind == '{' }
+
+// Keys are an object's member names in the order received.
+func (n *Node) Keys() []string { return n.keys }
+
+// ParseJSON reads one JSON value, keeping the order of object members.
+func ParseJSON(raw []byte) (*Node, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	n, err := parseNode(dec, 0)
@@ -34,7 +44,7 @@ func parseJSON(raw []byte) (*node, error) {
 	return n, nil
 }
 
-func parseNode(dec *json.Decoder, depth int) (*node, error) {
+func parseNode(dec *json.Decoder, depth int) (*Node, error) {
 	if depth > 64 {
 		return nil, errors.New("JSON nested too deep")
 	}
@@ -46,7 +56,7 @@ func parseNode(dec *json.Decoder, depth int) (*node, error) {
 	case json.Delim:
 		switch v {
 		case '{':
-			n := &node{kind: '{'}
+			n := &Node{kind: '{'}
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
@@ -65,7 +75,7 @@ func parseNode(dec *json.Decoder, depth int) (*node, error) {
 			}
 			return n, nil
 		case '[':
-			n := &node{kind: '['}
+			n := &Node{kind: '['}
 			for dec.More() {
 				c, err := parseNode(dec, depth+1)
 				if err != nil {
@@ -80,54 +90,54 @@ func parseNode(dec *json.Decoder, depth int) (*node, error) {
 		}
 		return nil, fmt.Errorf("unexpected %v", v)
 	case string:
-		return &node{kind: '"', str: v}, nil
+		return &Node{kind: '"', str: v}, nil
 	case json.Number:
-		return &node{kind: '0', str: v.String()}, nil
+		return &Node{kind: '0', str: v.String()}, nil
 	case bool:
-		return &node{kind: 'b', str: fmt.Sprint(v)}, nil
+		return &Node{kind: 'b', str: fmt.Sprint(v)}, nil
 	case nil:
-		return &node{kind: 'n'}, nil
+		return &Node{kind: 'n'}, nil
 	}
 	return nil, fmt.Errorf("unexpected token %v", t)
 }
 
-// style is one way of encoding JSON.
-type style struct {
-	spaced bool // ", " and ": " between items, as Python's json.dumps
-	sorted bool // object keys sorted
-	ascii  bool // non-ASCII as \uXXXX, as Python's default ensure_ascii
-	html   bool // <, >, & as \u003c..., as Go's json.Marshal
+// Style is one way of encoding JSON.
+type Style struct {
+	Spaced bool // ", " and ": " between items, as Python's json.dumps
+	Sorted bool // object keys sorted
+	ASCII  bool // non-ASCII as \uXXXX, as Python's default ensure_ascii
+	HTML   bool // <, >, & as \u003c..., as Go's json.Marshal
 }
 
-func (s style) String() string {
+func (s Style) String() string {
 	var p []string
-	if s.spaced {
+	if s.Spaced {
 		p = append(p, `spaced (", " and ": ")`)
 	} else {
 		p = append(p, "compact")
 	}
-	if s.sorted {
+	if s.Sorted {
 		p = append(p, "keys sorted")
 	} else {
 		p = append(p, "keys in received order")
 	}
-	if s.ascii {
+	if s.ASCII {
 		p = append(p, `non-ASCII as \uXXXX`)
 	}
-	if s.html {
+	if s.HTML {
 		p = append(p, `<>& escaped`)
 	}
 	return strings.Join(p, ", ")
 }
 
-// styles are the re-encodings tried when a body does not verify.
-func styles() []style {
-	var out []style
+// Styles are the re-encodings tried when a body does not verify.
+func Styles() []Style {
+	var out []Style
 	for _, sp := range []bool{false, true} {
 		for _, so := range []bool{false, true} {
 			for _, as := range []bool{false, true} {
 				for _, h := range []bool{false, true} {
-					out = append(out, style{spaced: sp, sorted: so, ascii: as, html: h})
+					out = append(out, Style{Spaced: sp, Sorted: so, ASCII: as, HTML: h})
 				}
 			}
 		}
@@ -135,15 +145,16 @@ func styles() []style {
 	return out
 }
 
-func (n *node) encode(s style) []byte {
+// Encode writes n in style s.
+func (n *Node) Encode(s Style) []byte {
 	var b bytes.Buffer
 	n.write(&b, s)
 	return b.Bytes()
 }
 
-func (n *node) write(b *bytes.Buffer, s style) {
+func (n *Node) write(b *bytes.Buffer, s Style) {
 	comma, colon := ",", ":"
-	if s.spaced {
+	if s.Spaced {
 		comma, colon = ", ", ": "
 	}
 	switch n.kind {
@@ -152,7 +163,7 @@ func (n *node) write(b *bytes.Buffer, s style) {
 		for i := range idx {
 			idx[i] = i
 		}
-		if s.sorted {
+		if s.Sorted {
 			sort.SliceStable(idx, func(a, c int) bool { return n.keys[idx[a]] < n.keys[idx[c]] })
 		}
 		b.WriteByte('{')
@@ -160,7 +171,7 @@ func (n *node) write(b *bytes.Buffer, s style) {
 			if j > 0 {
 				b.WriteString(comma)
 			}
-			writeString(b, n.keys[i], s)
+			WriteString(b, n.keys[i], s)
 			b.WriteString(colon)
 			n.vals[i].write(b, s)
 		}
@@ -175,7 +186,7 @@ func (n *node) write(b *bytes.Buffer, s style) {
 		}
 		b.WriteByte(']')
 	case '"':
-		writeString(b, n.str, s)
+		WriteString(b, n.str, s)
 	case 'n':
 		b.WriteString("null")
 	default:
@@ -183,13 +194,14 @@ func (n *node) write(b *bytes.Buffer, s style) {
 	}
 }
 
-func writeString(b *bytes.Buffer, v string, s style) {
+// WriteString writes v as a JSON string in style s.
+func WriteString(b *bytes.Buffer, v string, s Style) {
 	var q bytes.Buffer
 	enc := json.NewEncoder(&q)
-	enc.SetEscapeHTML(s.html)
+	enc.SetEscapeHTML(s.HTML)
 	_ = enc.Encode(v)
 	out := bytes.TrimSuffix(q.Bytes(), []byte("\n"))
-	if !s.ascii {
+	if !s.ASCII {
 		b.Write(out)
 		return
 	}
@@ -208,8 +220,8 @@ func writeString(b *bytes.Buffer, v string, s style) {
 	}
 }
 
-// member returns the value of key in an object node.
-func (n *node) member(key string) *node {
+// Member returns the value of key in an object node.
+func (n *Node) Member(key string) *Node {
 	if n == nil || n.kind != '{' {
 		return nil
 	}
@@ -221,34 +233,48 @@ func (n *node) member(key string) *node {
 	return nil
 }
 
-// fieldOrder lists the members of an object, nested ones as a.b, in the
+// FieldOrder lists the members of an object, nested ones as a.b, in the
 // order received.
-func (n *node) fieldOrder(prefix string, out []string) []string {
+func (n *Node) FieldOrder(prefix string, out []string) []string {
 	if n.kind != '{' {
 		return out
 	}
 	for i, k := range n.keys {
 		out = append(out, prefix+k)
 		if n.vals[i].kind == '{' {
-			out = n.vals[i].fieldOrder(prefix+k+".", out)
+			out = n.vals[i].FieldOrder(prefix+k+".", out)
 		}
 	}
 	return out
 }
 
-// maskJSON returns raw with the values of personal and secret fields masked
-// in place: spacing, order and escapes stay exactly as received, so the
-// output still shows how the body was encoded. Text that is not JSON is
-// replaced by a note unless reveal is set.
-func maskJSON(raw []byte, reveal bool) string {
-	if reveal {
+// Masking says which values MaskJSON and MaskForm hide.
+type Masking int
+
+const (
+	// MaskPersonal hides personal data and secrets, recognised by field
+	// name (Personal): what the bizapi tool prints by default.
+	MaskPersonal Masking = iota
+	// MaskAll hides every string and number value: what an SDK error's
+	// diagnosis carries, since a host may log it.
+	MaskAll
+	// Reveal hides nothing (the tool's --reveal).
+	Reveal
+)
+
+// MaskJSON returns raw with values masked in place as m says: spacing,
+// order and escapes stay exactly as received, so the output still shows
+// how the body was encoded. Text that is not JSON is replaced by a note
+// unless m is Reveal.
+func MaskJSON(raw []byte, m Masking) string {
+	if m == Reveal {
 		return string(raw)
 	}
 	var spans []span
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	if err := collectSpans(dec, raw, "", 0, &spans); err != nil {
-		return fmt.Sprintf("[%d bytes, not JSON: hidden; add --reveal to show]", len(raw))
+	if err := collectSpans(dec, raw, "", m, 0, &spans); err != nil {
+		return fmt.Sprintf("[%d bytes, not JSON: hidden]", len(raw))
 	}
 	var b strings.Builder
 	var last int64
@@ -266,7 +292,7 @@ type span struct {
 	repl       string
 }
 
-func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]span) error {
+func collectSpans(dec *json.Decoder, raw []byte, kind string, m Masking, depth int, out *[]span) error {
 	if depth > 64 {
 		return errors.New("too deep")
 	}
@@ -286,7 +312,7 @@ func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]
 					return err
 				}
 				k, _ := kt.(string)
-				if err := collectSpans(dec, raw, personal(k, depth > 0), depth+1, out); err != nil {
+				if err := collectSpans(dec, raw, memberKind(k, depth > 0, m), m, depth+1, out); err != nil {
 					return err
 				}
 			}
@@ -294,7 +320,7 @@ func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]
 			return err
 		case '[':
 			for dec.More() {
-				if err := collectSpans(dec, raw, kind, depth+1, out); err != nil {
+				if err := collectSpans(dec, raw, kind, m, depth+1, out); err != nil {
 					return err
 				}
 			}
@@ -309,7 +335,7 @@ func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]
 		if start < 0 {
 			return errors.New("no quote")
 		}
-		q, _ := json.Marshal(maskValue(kind, v))
+		q, _ := json.Marshal(MaskValue(kind, v))
 		*out = append(*out, span{before + int64(start), after, string(q)})
 	case json.Number:
 		if kind == "" {
@@ -320,18 +346,18 @@ func collectSpans(dec *json.Decoder, raw []byte, kind string, depth int, out *[]
 		if start < 0 {
 			return errors.New("no number")
 		}
-		q, _ := json.Marshal(maskValue(kind, v.String()))
+		q, _ := json.Marshal(MaskValue(kind, v.String()))
 		*out = append(*out, span{before + int64(start), after, string(q)})
 	}
 	return nil
 }
 
-// keysSorted reports whether every object in n with two or more members has
+// KeysSorted reports whether every object in n with two or more members has
 // them in sorted order, and there is at least one such object.
-func (n *node) keysSorted() bool {
+func (n *Node) KeysSorted() bool {
 	found := false
-	var walk func(*node) bool
-	walk = func(n *node) bool {
+	var walk func(*Node) bool
+	walk = func(n *Node) bool {
 		if n.kind == '{' && len(n.keys) > 1 {
 			found = true
 			if !sort.StringsAreSorted(n.keys) {
@@ -346,4 +372,15 @@ func (n *node) keysSorted() bool {
 		return true
 	}
 	return walk(n) && found
+}
+
+// memberKind is the kind of data a member's value is masked as.
+func memberKind(key string, nested bool, m Masking) string {
+	if k := Personal(key, nested); k != "" {
+		return k
+	}
+	if m == MaskAll {
+		return "value"
+	}
+	return ""
 }
