@@ -299,7 +299,8 @@ func unwrapURL(err error) error {
 // are verified too: an unsigned "failure" is as untrusted as an unsigned
 // success. A body without Api-Sign that is not the answer envelope (a
 // gateway's 502, an HTML page) is an *HTTPError; a wrong Api-Sign, or an
-// envelope without one, is ErrInvalidSignature.
+// envelope without one, is a *SignatureError (ErrInvalidSignature), with a
+// diagnosis under WithDiagnostics.
 func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []byte, out any) error {
 	status := md.StatusCode
 	if !c.cfg.noVerify {
@@ -311,7 +312,7 @@ func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []by
 			if hdr == "" && !looksLikeEnvelope(raw) {
 				return &HTTPError{Operation: op, StatusCode: status, Metadata: md}
 			}
-			return fmt.Errorf("levy: %s: %w: HTTP %d answer", op, ErrInvalidSignature, status)
+			return &SignatureError{Operation: op, StatusCode: status, diag: c.diagnose(ctx, raw, hdr)}
 		}
 	}
 	var r response

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/callback"
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/store"
@@ -34,6 +35,7 @@ type NotificationVerifier struct {
 	clientKey string
 	verifier  Verifier
 	log       *slog.Logger
+	diag      *diagnoser
 }
 
 // NewNotificationVerifier returns a verifier from the client's options:
@@ -63,13 +65,17 @@ func newVerifier(who string, cfg config) (*NotificationVerifier, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("levy: %s: missing %s", who, strings.Join(missing, ", "))
 	}
-	return &NotificationVerifier{clientKey: cfg.clientKey, verifier: v, log: cfg.log}, nil
+	var secret []byte
+	if cfg.verifier == nil {
+		secret = cfg.secret
+	}
+	return &NotificationVerifier{clientKey: cfg.clientKey, verifier: v, log: cfg.log, diag: newDiagnoser(cfg, v, secret)}, nil
 }
 
 // NotificationVerifier returns a verifier with the client's key, verifier
 // and logger.
 func (c *Client) NotificationVerifier() *NotificationVerifier {
-	return &NotificationVerifier{clientKey: c.cfg.clientKey, verifier: c.cfg.verifier, log: c.cfg.log}
+	return &NotificationVerifier{clientKey: c.cfg.clientKey, verifier: c.cfg.verifier, log: c.cfg.log, diag: c.diagnoser()}
 }
 
 // Notification is one asynchronous notification: the verified req
@@ -281,8 +287,9 @@ func (n *CloseOrderNotification) UnmarshalJSON(b []byte) error {
 // ParseNotification verifies and decodes a notification from its request
 // headers and raw body (the form req=…&sign=…), for any web framework.
 // The signature is checked in constant time over req exactly as received,
-// before anything is decoded; a missing or wrong one is
-// ErrInvalidSignature, anything else refused is ErrMalformedNotification.
+// before anything is decoded; a missing or wrong one is a *SignatureError
+// (ErrInvalidSignature; with a diagnosis under WithDiagnostics), anything
+// else refused is ErrMalformedNotification.
 func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Header, body []byte) (*Notification, error) {
 	if v == nil || v.verifier == nil {
 		return nil, errors.New("levy: ParseNotification: the verifier was not made by NewNotificationVerifier")
@@ -302,10 +309,12 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 	req := []byte(form.Get("req"))
 	sig, err := base64.StdEncoding.DecodeString(form.Get("sign"))
 	if err != nil || len(sig) == 0 {
-		return nil, fmt.Errorf("%w: notification sign is not base64", ErrInvalidSignature)
+		return nil, &SignatureError{detail: "notification sign is not base64",
+			diag: v.diag.run(ctx, "req (sign)", req, form.Get("sign"), diag.LevyAnswerOrder, body)}
 	}
 	if err := v.verifier.Verify(ctx, req, sig); err != nil {
-		return nil, fmt.Errorf("%w: notification", ErrInvalidSignature)
+		return nil, &SignatureError{detail: "notification",
+			diag: v.diag.run(ctx, "req (sign)", req, form.Get("sign"), diag.LevyAnswerOrder, body)}
 	}
 	if !utf8.Valid(req) {
 		return nil, fmt.Errorf("%w: req is not UTF-8", ErrMalformedNotification)

@@ -52,6 +52,7 @@ type config struct {
 	hc        *http.Client
 	signer    Signer
 	verifier  Verifier
+	diagnose  bool
 	now       func() time.Time
 	log       *slog.Logger
 	ua        string
@@ -223,4 +224,19 @@ func WithMaxResponseBytes(n int64) Option {
 // or wrong. Never use it in production: a forged answer would be trusted.
 func WithoutResponseVerification() Option {
 	return func(c *config) error { c.noVerify = true; return nil }
+}
+
+// WithDiagnostics makes a failed signature check carry a diagnosis
+// (SignatureError.Diagnosis): the algorithm, the secret by fingerprint, the
+// message with every value masked, its fields in order, the variants tried
+// and the likely cause when one is recognised (a body re-encoded by a
+// framework, '+' turned into spaces by a second URL decoding, white space
+// added, a signature sent as hex). A Client and a NotificationVerifier
+// both accept it. Off by default: the diagnosis tries a bounded number of
+// variants of the message (each linear in it), but that is work on
+// unauthenticated input, and it is for a developer finding a
+// misconfiguration, not for every forged request. It never makes a message
+// verify, and the error's text does not change.
+func WithDiagnostics() Option {
+	return func(c *config) error { c.diagnose = true; return nil }
 }
