@@ -141,6 +141,77 @@
 // field is set. The ID-image and liveness interfaces use camelCase names
 // (requestId, idCardNo) as the seed does.
 //
+// # When a signature fails
+//
+// A wrong Api-Sign or notification sign is a *SignatureError (errors.Is
+// ErrInvalidSignature); for a call that changes state it is inside an
+// *OutcomeUnknownError, and errors.As finds it there. Its text says only
+// which check failed. To find out why, in a test or staging:
+//
+// Step 1: build the client, or the notification verifier, with
+// WithDiagnostics. It is off by default: the diagnosis tries a bounded
+// number of variants of an unauthenticated message, work a production
+// receiver should not do for every forged request. A host's own Verifier
+// (WithVerifier) is used for the variants too.
+//
+//	c, err := levy.NewClient(levy.WithCredentials(key, secret), levy.WithBaseURL(levy.TestBaseURL), levy.WithDiagnostics())
+//	v, err := levy.NewNotificationVerifier(levy.WithCredentials(key, secret), levy.WithDiagnostics())
+//
+// Step 2: read the diagnosis. Its String is labelled lines, safe to log:
+// every value is masked, the secret shows as its length and 4 bytes of its
+// SHA-256. Algorithm says what was checked, KeysTried which secret,
+// SignedForm and Fields the message as checked, Tried the variants that did
+// not verify, Causes what was recognised. A diagnosis never makes a message
+// verify.
+//
+//	var se *levy.SignatureError
+//	if errors.As(err, &se) {
+//		if d, ok := se.Diagnosis(); ok {
+//			log.Print(d)
+//		}
+//	}
+//
+// Step 3: act on the cause.
+//   - CauseReencoded: the bytes checked are not the bytes signed: a
+//     framework or a proxy decoded the JSON and wrote it again (sorted keys,
+//     \u003c escapes, other spacing). Pass the raw body, or req, exactly as
+//     received.
+//   - CausePlusSpace: '+' became ' ' in sign or req: the form was
+//     URL-decoded twice, or ParseNotification was given a body already
+//     decoded. Pass the raw request body.
+//   - CauseWhitespace: a line ending or spaces were added around the body
+//     when it was passed on or saved.
+//   - CauseEncoding: the signature is hex, not base64.
+//   - CauseFieldOrder: the envelope's members are sorted, as after a
+//     decode into a map; the bytes signed had them in the spec's order.
+//   - No cause ("none recognised"): the secret is not the one the sender
+//     used, or the message is not the one signed. Compare the fingerprint in
+//     KeysTried with the one bizapi prints for the secret the provider
+//     issued (step 4).
+//
+// Step 4: check a capture offline with the bizapi tool (cmd/bizapi), which
+// prints the same fingerprint and causes. An answer, captured with its
+// headers, or its bare body and Api-Sign:
+//
+//	curl -si … > answer.http
+//	bizapi levy verify --in answer.http --secret-env LEVY_SECRET
+//	bizapi levy verify --in body.json --api-sign 'Q4W3...X6z8=' --secret-env LEVY_SECRET
+//
+// A notification (the req=…&sign=… form, or the captured POST):
+//
+//	bizapi levy verify --in notice.txt --secret-env LEVY_SECRET
+//
+// Your own request, when the provider answers 0003 (ErrSignatureRejected):
+// a sign that matches what you sent while the provider rejects it means
+// another secret (compare the "secret" fingerprint).
+//
+//	bizapi levy sign --in req.json --secret-env LEVY_SECRET
+//	bizapi levy sign --in data.json --name CREATE_ORDER_V2 --client dawjoj12d123faiw \
+//		--timestamp 2022-06-30T09:00:00.123 --secret-env LEVY_SECRET
+//
+// --secret-file reads the secret from a file instead of the environment;
+// --reveal shows personal values in full (keep that output private).
+//
 // # Errors
 //
 // The family every module shares: *APIError (a verified code other than
@@ -148,7 +219,8 @@
 // for 1009, ErrAuthenticationFailed for 1010), *HTTPError (not the
 // provider's envelope; HTTPStatusCode on both), *ValidationError with
 // FieldError, *OutcomeUnknownError (ErrOutcomeUnknown), ErrInvalidSignature
-// (trust failures only), ErrMalformedResponse and ErrMalformedNotification.
+// (trust failures only; a *SignatureError, with a Diagnosis under
+// WithDiagnostics), ErrMalformedResponse and ErrMalformedNotification.
 // Error strings never contain the secret, signatures or personal data;
 // every type that carries personal data masks it in fmt (%v, %+v, %s) and
 // slog, as a value or a pointer.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -249,4 +250,37 @@ func ExampleWithDedupStore() {
 	// 200 SUCCESS
 	// 200 SUCCESS
 	// host calls: 1
+}
+
+// ExampleWithDiagnostics diagnoses a notification that a framework passed
+// on with a line ending added: the check still fails, and the diagnosis
+// names the cause.
+func ExampleWithDiagnostics() {
+	srv, err := levytest.NewServer()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	v, err := levy.NewNotificationVerifier(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithDiagnostics())
+	if err != nil {
+		log.Fatal(err)
+	}
+	body := srv.SignNotification(string(levy.OperationSyncSign), map[string]any{"request_id": "R1", "status": "SIGN"})
+	form, _ := url.ParseQuery(string(body))
+	form.Set("req", form.Get("req")+"\n") // a line ending that was not signed
+	body = []byte(form.Encode())
+	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	_, err = levy.ParseNotification(context.Background(), v, h, body)
+	fmt.Println(err)
+	var se *levy.SignatureError
+	if errors.As(err, &se) {
+		if d, ok := se.Diagnosis(); ok {
+			for _, c := range d.Causes {
+				fmt.Println(c.Code)
+			}
+		}
+	}
+	// Output:
+	// levy: invalid signature: notification
+	// whitespace
 }

@@ -12,6 +12,9 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -501,6 +504,53 @@ func TestCauseCodes(t *testing.T) {
 	} {
 		if string(got) != want {
 			t.Errorf("levy cause %q; internal/diag's is %q", got, want)
+		}
+	}
+}
+
+// TestDocCommandsExist: each bizapi command the package doc's "When a
+// signature fails" gives is a levy subcommand with flags the tool's README
+// documents, and the doc names every cause levy recognises.
+func TestDocCommandsExist(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "levy", "doc.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "cmd", "bizapi", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(doc), "# When a signature fails")
+	j := strings.Index(string(doc), "# Errors")
+	if i < 0 || j < i {
+		t.Fatal(`levy's doc.go has no "When a signature fails" section before "# Errors"`)
+	}
+	sec := string(doc[i:j])
+	flag := regexp.MustCompile(`--[a-z-]+`)
+	n := 0
+	for _, line := range strings.Split(sec, "\n") {
+		k := strings.Index(line, "bizapi levy ")
+		if k < 0 {
+			continue
+		}
+		n++
+		cmd := strings.Fields(line[k:])[2]
+		if !strings.Contains(string(readme), "bizapi levy "+cmd) {
+			t.Errorf("doc.go gives bizapi levy %s; the README has no such command", cmd)
+		}
+		for _, f := range flag.FindAllString(line[k:], -1) {
+			if !strings.Contains(string(readme), f) {
+				t.Errorf("doc.go gives %s; the README does not document it", f)
+			}
+		}
+	}
+	if n < 4 {
+		t.Errorf("the section gives %d bizapi levy commands; want verify (answer, body, notification) and sign", n)
+	}
+	for _, name := range []string{"CauseReencoded", "CausePlusSpace", "CauseWhitespace", "CauseEncoding", "CauseFieldOrder"} {
+		if !strings.Contains(sec, name+":") {
+			t.Errorf("the section does not say what %s means", name)
 		}
 	}
 }
