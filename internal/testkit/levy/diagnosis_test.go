@@ -286,6 +286,7 @@ func TestNotificationDiagnosisCauses(t *testing.T) {
 	if !strings.Contains(vec.APISign, "+") {
 		t.Fatal("the vector's sign has no '+' to damage")
 	}
+	vecReq := levyVectors(t).Requests[2] // CREATE_ORDER_V2, remark "5月劳务 & 奖金"
 	decoded, err := url.QueryUnescape(string(order))
 	if err != nil {
 		t.Fatal(err)
@@ -299,6 +300,8 @@ func TestNotificationDiagnosisCauses(t *testing.T) {
 		{"the vector's sign with '+' turned into spaces (a form decoded twice)", vec.Secret,
 			notificationForm(vec.Body, plusToSpace(vec.APISign)), levy.CausePlusSpace},
 		{"levytest's body handed over already URL-decoded", srv.Secret, []byte(decoded), levy.CausePlusSpace},
+		{"the vector's form handed over already URL-decoded: the '&' in its remark splits req", vecReq.Secret,
+			[]byte(mustUnescape(t, string(notificationForm(vecReq.Req, vecReq.Sign)))), levy.CausePlusSpace},
 		{"levytest's req with '+' turned into spaces", srv.Secret, notificationForm(plusToSpace(oreq), osig), levy.CausePlusSpace},
 		{"the vector's req decoded into a map and json.Marshal'd again", vec.Secret,
 			notificationForm(string(reencodeMap(t, []byte(vec.Body))), vec.APISign), levy.CauseReencoded},
