@@ -277,8 +277,10 @@ func TestDiagnosisForger(t *testing.T) {
 }
 
 // TestDiagnosisMasking: the diagnosis of a notification carrying an ID
-// card number, a phone and a name holds none of them, nor the appKey, nor
-// any other value of the body; it names keys by fingerprint.
+// card number, a phone and a name holds none of them in full (they keep
+// internal/diag's MaskAll partial masks: last four digits, first
+// character), nor the appKey, nor any other value of the body, and
+// neither does the handler's log of it.
 func TestDiagnosisMasking(t *testing.T) {
 	t.Parallel()
 	f := newDiagFixture(t)
