@@ -91,6 +91,7 @@ type config struct {
 	retries                    int
 	keys                       store.Keys
 	maxDownload                int64
+	diagnostics                bool // WithDiagnostics
 }
 
 // AppKeyLength is the appKey's length the docs give (en main.md 1.2.4:

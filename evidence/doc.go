@@ -121,9 +121,71 @@
 // answer that is not the DECS document is an *HTTPError (both have
 // HTTPStatusCode); bad input is a *ValidationError whose FieldErrors name
 // every field, before anything is sent; a notification that does not
-// verify is ErrInvalidSignature (trust failures only); a verified one that
+// verify is a *SignatureError matching ErrInvalidSignature (trust failures
+// only; Header names DECSHASH or DECSSIGN); a verified one that
 // does not decode is ErrMalformedNotification; a 2xx answer that is not
 // the response document is ErrMalformedResponse.
+//
+// # When a signature fails
+//
+// A notification refused as not verified (the handler answers errorCode
+// −1 "not verified", ParseNotification a *SignatureError) is, in
+// development, nearly always a misconfiguration or a body changed on the
+// way. The steps:
+//
+//  1. In a test or staging, build the verifier (or the Client) with
+//     WithDiagnostics; never needed in production. errors.As the error to
+//     *SignatureError and read Diagnosis(): the algorithm, the keys tried by
+//     fingerprint (the appKey as its length and 4 bytes of its SHA-256),
+//     the sorted JSON + "<appKey>" that was hashed with every value masked,
+//     the fields, the variants tried and the likely causes.
+//     NewNotificationHandler logs the diagnosis at Warn (WithLogger). The
+//     error's text is the same with or without it, and nothing is accepted
+//     because of it.
+//  2. Check the captured request offline, with its headers (add
+//     --key-file integrator_private.pem to check the key roles; --sign-only
+//     checks DECSSIGN alone; evidence hash prints a body's DECSHASH).
+//  3. Fix what the cause says (below).
+//
+// The commands of step 2:
+//
+//	bizapi evidence verify --in notify.http --secret-env EVIDENCE_APP_KEY --pub-file decs_notify_public.pem
+//	bizapi evidence verify --sign-only --decshash 6CE5... --decssign 'LsMt...' --pub-file decs_notify_public.pem
+//	bizapi evidence hash --in body.json --secret-env EVIDENCE_APP_KEY
+//	bizapi keys inspect decs_notify_public.pem integrator_private.pem
+//
+// The cause codes and their fixes:
+//
+//   - re-encoded: the body checked is not the one hashed. When DECSSIGN
+//     verifies, the DECSHASH header is the operator's, so the body was
+//     changed on the way: pass the raw bytes as received to
+//     ParseNotification, before any JSON decoding (a typed struct adds
+//     empty members or drops unknown ones; a float64 or double layer
+//     writes 10 as 10.0). Key order, spacing and escapes do not matter:
+//     the body is hashed in sorted form. Otherwise compare the appKey's
+//     fingerprint.
+//   - plus-as-space: a '+' became a space (in DECSSIGN or the body): the
+//     request was URL-decoded once more; read the header and body raw.
+//   - reversed-key-role: the key given to WithNotifyPublicKey is the
+//     public half of your own private key, or your key signed: give the
+//     operator's notification key. The check needs your private key: a
+//     Client's verifier (Client.NotificationVerifier) has it; a
+//     NewNotificationVerifier has it only if given WithPrivateKey (in a
+//     test: a receiver does not need it), else the diagnosis says the role
+//     was not compared, and bizapi's --key-file compares it.
+//   - field-case: DECSSIGN was made over the lowercase hex of DECSHASH (a
+//     lowercase DECSHASH itself is accepted: it is compared without case).
+//   - fields: the appKey suffix was left out of the hashed message,
+//     DECSSIGN was made over the body instead of DECSHASH, or a header is
+//     missing.
+//   - truncated: DECSHASH is not 64 hex characters (cut short, or another
+//     suite: WithSuite).
+//   - none recognised: another appKey or notification key (compare the
+//     fingerprints with bizapi keys inspect), or a forgery.
+//
+// DECS answers carry no signature (see Outcome unknown): the client has no
+// answer check to diagnose. An answer's −50005 means the operator refused
+// the request's DECSHASH: bizapi evidence hash shows the one to send.
 //
 // # Masking
 //

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/hmac"
-	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -134,29 +133,29 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 	}
 	got := strings.ToUpper(strings.TrimSpace(h.Get("DECSHASH")))
 	if len(got) != 2*v.mac.Size() {
-		return nil, fmt.Errorf("%w: DECSHASH missing or of the wrong length", ErrInvalidSignature)
+		return nil, v.badHashHeader(h, body)
 	}
 	if !v.cfg.hashOnly {
 		sig, err := base64.StdEncoding.DecodeString(strings.TrimSpace(h.Get("DECSSIGN")))
 		if err != nil || len(sig) == 0 {
-			return nil, fmt.Errorf("%w: DECSSIGN missing or not base64", ErrInvalidSignature)
+			return nil, v.badSign("DECSSIGN missing or not base64", h, body)
 		}
 		sum := sha256.Sum256([]byte(got))
 		ok := false
 		for _, pub := range v.cfg.notifyPubs {
-			if rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig) == nil {
+			if rsaVerify(pub, crypto.SHA256, sum[:], sig) == nil {
 				ok = true
 				break
 			}
 		}
 		if !ok {
-			return nil, fmt.Errorf("%w: DECSSIGN", ErrInvalidSignature)
+			return nil, v.badSign("DECSSIGN", h, body)
 		}
 	}
-	if !hmac.Equal([]byte(decsHash(v.mac, v.cfg.appKey, body)), []byte(got)) {
+	if !hmac.Equal([]byte(notifyHash(v.mac, v.cfg.appKey, body)), []byte(got)) {
 		sorted, err := sortedjson.Canonicalize(body)
-		if err != nil || !hmac.Equal([]byte(decsHash(v.mac, v.cfg.appKey, sorted)), []byte(got)) {
-			return nil, fmt.Errorf("%w: DECSHASH", ErrInvalidSignature)
+		if err != nil || !hmac.Equal([]byte(notifyHash(v.mac, v.cfg.appKey, sorted)), []byte(got)) {
+			return nil, v.badHash(got, body)
 		}
 	}
 	if !utf8.Valid(body) {
@@ -269,7 +268,14 @@ func NewNotificationHandler(v *NotificationVerifier, fn NotificationFunc, opts .
 					return nil, ErrContentType
 				}
 			}
-			return ParseNotification(ctx, v, r.Header, body)
+			n, err := ParseNotification(ctx, v, r.Header, body)
+			var se *SignatureError
+			if errors.As(err, &se) {
+				if d, ok := se.Diagnosis(); ok {
+					v.cfg.log.LogAttrs(ctx, slog.LevelWarn, "evidence: notification refused: diagnosis", slog.String("header", se.Header), slog.String("diagnosis", d.String()))
+				}
+			}
+			return n, err
 		},
 		Key: (*Notification).IdempotencyKey,
 		Attrs: func(n *Notification) []slog.Attr {
