@@ -61,7 +61,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("allinpay: NewClient: missing %s", strings.Join(missing, ", "))
 	}
-	c := &Client{cfg: cfg, http: transport.NewResty(cfg.hc)}
+	rc, err := transport.New(cfg.net)
+	if err != nil {
+		return nil, fmt.Errorf("allinpay: NewClient: %w", err)
+	}
+	c := &Client{cfg: cfg, http: rc}
 	c.nv = &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log}
 	return c, nil
 }
@@ -220,14 +224,10 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("allinpay: %s: "+format, append([]any{o.t}, a...)...)
 	}
-	// Straight to the *http.Client resty configured (same transport, no
-	// redirects): the form is final bytes.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+o.path, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, meta, fail("%w", err)
-	}
-	req.Header = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "User-Agent": {c.cfg.ua}}
-	resp, err := c.http.GetClient().Do(req)
+	resp, err := transport.Send(ctx, c.http, transport.Request{
+		Method: http.MethodPost, URL: c.cfg.baseURL + o.path, Body: strings.NewReader(form.Encode()),
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "User-Agent": {c.cfg.ua}},
+	})
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

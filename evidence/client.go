@@ -81,7 +81,7 @@ type config struct {
 	sm2Priv                    *sm2.PrivateKey
 	notifyPubs                 []*rsa.PublicKey
 	hashOnly                   bool
-	hc                         *http.Client
+	net                        transport.Config
 	now                        func() time.Time
 	nonce                      func() string
 	log                        *slog.Logger
@@ -209,7 +209,49 @@ func WithHTTPClient(hc *http.Client) Option {
 		if hc == nil {
 			return errors.New("WithHTTPClient(nil)")
 		}
-		c.hc = hc
+		c.net.HTTPClient = hc
+		return nil
+	}
+}
+
+// WithRestyClient sends every call through the host's resty client, used
+// as given and never modified: its transport, proxy, TLS settings, cookie
+// jar, request middlewares and hooks, client headers (the SDK's own,
+// User-Agent included, win) and its redirect policy (an answer after a
+// redirect is still verified, so a redirect to another host gets no
+// further than a forged answer). The SDK still decides what each call
+// sends, signs it, bounds and verifies the answer, and alone decides
+// what is retried: rc must have RetryCount 0, since resty would send a
+// state change again after a lost answer. Per request, the SDK turns off
+// resty's response parsing and its debug log (which would show
+// signatures and SSE-C keys). Agreement uploads do not go through rc's
+// middlewares and hooks: resty would read the whole body into memory
+// before sending, so they go to rc's *http.Client directly, with rc's
+// client headers. Refused when rc is nil, retries on its own, or is given
+// with WithHTTPClient.
+func WithRestyClient(rc *resty.Client) Option {
+	return func(c *config) error {
+		if err := transport.CheckResty(rc); err != nil {
+			return err
+		}
+		c.net.Resty = rc
+		return nil
+	}
+}
+
+// WithMaxConnsPerHost sets the idle pool per host of the client's own
+// transport and how many connections it opens to one host at most (a
+// call beyond them waits for one). By default every client built without
+// WithHTTPClient or WithRestyClient shares one transport per process,
+// with 64 per host; with n, the client gets a transport of its own with
+// the same settings otherwise. Refused with WithHTTPClient or
+// WithRestyClient: a host's client is used as given.
+func WithMaxConnsPerHost(n int) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxConnsPerHost(%d): want a positive count", n)
+		}
+		c.net.MaxConnsPerHost = n
 		return nil
 	}
 }
@@ -405,7 +447,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.keys == nil {
 		cfg.keys = store.NewMemoryKeys()
 	}
-	c := &Client{cfg: cfg, http: transport.NewResty(cfg.hc), mac: newMAC(cfg)}
+	rc, err := transport.New(cfg.net)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: NewClient: %w", err)
+	}
+	c := &Client{cfg: cfg, http: rc, mac: newMAC(cfg)}
 	c.fk.name = "evidence/field-key/" + cfg.appID
 	if len(cfg.notifyPubs) > 0 || cfg.hashOnly {
 		c.nv = &NotificationVerifier{cfg: cfg, mac: c.mac}
@@ -507,16 +553,16 @@ var safePaths = map[string]bool{
 // post sends arg to path and decodes data into out; key is what an
 // OutcomeUnknownError names.
 func (c *Client) post(ctx context.Context, path, key string, arg, out any) (Metadata, error) {
-	return c.exchange(ctx, path, key, func(ctx context.Context) (*http.Request, error) {
+	return c.exchange(ctx, path, key, func(context.Context) (transport.Request, error) {
 		n, err := c.newNonce()
 		if err != nil {
-			return nil, err
+			return transport.Request{}, err
 		}
 		body, err := c.body(arg, n)
 		if err != nil {
-			return nil, fmt.Errorf("evidence: %s: %w", path, err)
+			return transport.Request{}, fmt.Errorf("evidence: %s: %w", path, err)
 		}
-		return c.newRequest(ctx, path, bytes.NewReader(body), decsHash(c.mac, c.cfg.appKey, body))
+		return c.newRequest(path, bytes.NewReader(body), int64(len(body)), decsHash(c.mac, c.cfg.appKey, body)), nil
 	}, out)
 }
 
@@ -527,7 +573,7 @@ func (c *Client) post(ctx context.Context, path, key string, arg, out any) (Meta
 // gets an *OutcomeUnknownError for anything but a complete DECS answer
 // (an errorCode, or data that decodes in full). An error of build
 // (nothing was sent) is returned as is.
-func (c *Client) exchange(ctx context.Context, path, key string, build func(context.Context) (*http.Request, error), out any) (Metadata, error) {
+func (c *Client) exchange(ctx context.Context, path, key string, build func(context.Context) (transport.Request, error), out any) (Metadata, error) {
 	if c == nil {
 		return Metadata{}, errNilClient
 	}
@@ -584,27 +630,20 @@ func (c *Client) exchange(ctx context.Context, path, key string, build func(cont
 	}
 }
 
-// newRequest is a DECS call to path carrying body and its DECSHASH.
-func (c *Client) newRequest(ctx context.Context, path string, body io.Reader, hash string) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+path, body)
-	if err != nil {
-		return nil, fmt.Errorf("evidence: %s: %w", path, err)
-	}
-	req.Header = http.Header{
+// newRequest is a DECS call to path carrying body (size bytes) and its
+// DECSHASH.
+func (c *Client) newRequest(path string, body io.Reader, size int64, hash string) transport.Request {
+	return transport.Request{Method: http.MethodPost, URL: c.cfg.baseURL + path, Body: body, Size: size, Header: http.Header{
 		"Content-Type": {"application/json"},
 		"Decshash":     {hash},
 		"User-Agent":   {c.cfg.ua},
-	}
-	return req, nil
+	}}
 }
 
-// send is one exchange; Metadata.StatusCode is 0 when no (complete)
-// answer arrived. It goes straight to the *http.Client that resty
-// configured (same transport, no redirects): resty's per-request
-// middleware was a third of the SDK's overhead on a 30 µs call, and the
-// body is already final bytes.
-func (c *Client) send(ctx context.Context, path string, req *http.Request, out any) (Metadata, error) {
-	resp, err := c.http.GetClient().Do(req)
+// send is one exchange through transport.Send; Metadata.StatusCode is 0
+// when no (complete) answer arrived.
+func (c *Client) send(ctx context.Context, path string, req transport.Request, out any) (Metadata, error) {
+	resp, err := transport.Send(ctx, c.http, req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

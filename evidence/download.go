@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/internal/ssec"
+	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
 // Retention is how long the provider keeps a session's files (since
@@ -102,7 +103,7 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 	}
 	req.Header.Set("User-Agent", c.cfg.ua)
 	headers := time.AfterFunc(c.cfg.timeout, cancel)
-	resp, err := c.http.GetClient().Do(req)
+	resp, err := transport.Send(ctx, c.http, transport.Request{Method: http.MethodGet, URL: f.URL, Header: req.Header})
 	stopped := headers.Stop()
 	if err != nil {
 		cancel()

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
 // ReconColumns are the reconciliation CSV's columns (en main.md, "Get
@@ -104,12 +107,10 @@ func (c *Client) FetchRecon(ctx context.Context, r *GetReconFileRequest) ([]Reco
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, res.FileURL, nil)
-	if err != nil {
+	if _, err := url.Parse(res.FileURL); err != nil {
 		return nil, errors.New("evidence: recon: bad file URL")
 	}
-	req.Header.Set("User-Agent", c.cfg.ua)
-	resp, err := c.http.GetClient().Do(req)
+	resp, err := transport.Send(ctx, c.http, transport.Request{Method: http.MethodGet, URL: res.FileURL, Header: http.Header{"User-Agent": {c.cfg.ua}}})
 	if err != nil {
 		return nil, errors.New("evidence: recon: download failed")
 	}

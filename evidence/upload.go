@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
+	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -189,26 +189,22 @@ func (c *counter) Write(p []byte) (int, error) {
 // follow exchange (the upload changes state: only a request that provably
 // never left is sent again).
 func (c *Client) postStream(ctx context.Context, path, key string, write func(io.Writer, string) error, out any) (Metadata, error) {
-	return c.exchange(ctx, path, key, func(ctx context.Context) (*http.Request, error) {
+	return c.exchange(ctx, path, key, func(context.Context) (transport.Request, error) {
 		nonce, err := c.newNonce()
 		if err != nil {
-			return nil, err
+			return transport.Request{}, err
 		}
 		h := c.mac.New()
 		cw := &counter{w: h}
 		if err := write(cw, nonce); err != nil {
-			return nil, err
+			return transport.Request{}, err
 		}
 		h.Write([]byte(c.cfg.appKey))
 		pr, pw := io.Pipe()
-		req, err := c.newRequest(ctx, path, pr, string(sign.AppendUpperHex(nil, h.Sum(nil))))
-		if err != nil {
-			return nil, err
-		}
-		req.ContentLength = cw.n
-		// The transport closes the body when the exchange ends, whatever
+		// transport.Send streams pr (never through resty, which would
+		// read it whole) and closes it when the exchange ends, whatever
 		// happens: that ends this writer too.
 		go func() { pw.CloseWithError(write(pw, nonce)) }()
-		return req, nil
+		return c.newRequest(path, pr, cw.n, string(sign.AppendUpperHex(nil, h.Sum(nil)))), nil
 	}, out)
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
@@ -32,7 +34,7 @@ var userAgent = "bizapi-cn-go-sdk-levy/" + Version + " go/" + strings.TrimPrefix
 // Client calls the Olading levy API. It is safe for concurrent use.
 type Client struct {
 	cfg config
-	hc  *http.Client
+	rc  *resty.Client
 	mac *sign.HMAC
 }
 
@@ -84,7 +86,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("levy: NewClient: missing %s", strings.Join(missing, ", "))
 	}
-	c := &Client{cfg: cfg, hc: transport.NewResty(cfg.hc).GetClient()}
+	rc, err := transport.New(cfg.net)
+	if err != nil {
+		return nil, fmt.Errorf("levy: NewClient: %w", err)
+	}
+	c := &Client{cfg: cfg, rc: rc}
 	if len(cfg.secret) > 0 {
 		c.mac = sign.NewHMACSHA256(cfg.secret)
 	}
@@ -184,7 +190,7 @@ func (e *buildError) Unwrap() error { return e.err }
 // returned as it is.
 func (c *Client) exchange(ctx context.Context, op Operation, key string, out any, body func(context.Context) (io.Reader, int64, error), replayable bool) (Metadata, error) {
 	switch {
-	case c == nil || c.cfg.signer == nil || c.cfg.verifier == nil || c.hc == nil:
+	case c == nil || c.cfg.signer == nil || c.cfg.verifier == nil || c.rc == nil:
 		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: the Client was not made by NewClient", op)
 	case ctx == nil:
 		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: nil context", op)
@@ -249,16 +255,10 @@ func (c *Client) exchange(ctx context.Context, op Operation, key string, out any
 func (c *Client) once(ctx context.Context, op Operation, body io.Reader, size int64, out any) (md Metadata, err error) {
 	path := basePath(op)
 	start := c.cfg.now()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.baseURL+path, body)
-	if err != nil {
-		return md, &buildError{fmt.Errorf("levy: %s: %w", op, err)}
-	}
-	if size >= 0 {
-		req.ContentLength = size
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
-	req.Header.Set("User-Agent", c.cfg.ua)
-	resp, err := c.hc.Do(req)
+	resp, err := transport.Send(ctx, c.rc, transport.Request{
+		Method: http.MethodPost, URL: c.cfg.baseURL + path, Body: body, Size: size,
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded;charset=UTF-8"}, "User-Agent": {c.cfg.ua}},
+	})
 	if err != nil {
 		var be *buildError
 		if errors.As(err, &be) {

@@ -131,6 +131,19 @@
 // gets the whole req (about 4/3 of the files) in memory, since Sign takes
 // the message in one piece.
 //
+// # Transport
+//
+// Every call goes through a resty client: by default one the SDK builds
+// over a process-wide transport (64 connections per host; see
+// WithMaxConnsPerHost), over the host's *http.Client with
+// WithHTTPClient, or the host's own with WithRestyClient. Redirects are
+// never followed on a client the SDK builds. Uploads are the one
+// exception: resty v2 reads a body it cannot rewind whole into memory
+// before sending it, so an upload's streamed body goes to the resty
+// client's *http.Client directly (same transport, proxy, TLS, redirect
+// policy and client headers, without resty's middlewares and hooks),
+// and is never held whole.
+//
 // # Wire names
 //
 // The seed's PDF extraction broke some names; the SDK sends

@@ -5,12 +5,10 @@ go 1.26.0
 require (
 	github.com/bizapi-cn/go-sdk/internal v0.1.0
 	github.com/bizapi-cn/go-sdk/store v0.1.0
+	github.com/go-resty/resty/v2 v2.17.2
 )
 
-require (
-	github.com/go-resty/resty/v2 v2.17.2 // indirect
-	golang.org/x/net v0.43.0 // indirect
-)
+require golang.org/x/net v0.43.0 // indirect
 
 // The workspace and GOWORK=off build against the tree; a host gets the
 // required releases from the proxy (replace directives of a dependency are

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-resty/resty/v2"
+
+	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -49,7 +52,7 @@ type config struct {
 	clientKey string
 	secret    []byte
 	baseURL   string
-	hc        *http.Client
+	net       transport.Config
 	signer    Signer
 	verifier  Verifier
 	diagnose  bool
@@ -106,7 +109,49 @@ func WithHTTPClient(hc *http.Client) Option {
 		if hc == nil {
 			return errors.New("WithHTTPClient(nil)")
 		}
-		c.hc = hc
+		c.net.HTTPClient = hc
+		return nil
+	}
+}
+
+// WithRestyClient sends every call through the host's resty client, used
+// as given and never modified: its transport, proxy, TLS settings, cookie
+// jar, request middlewares and hooks, client headers (the SDK's own,
+// User-Agent included, win) and its redirect policy (an answer after a
+// redirect is still verified, so a redirect to another host gets no
+// further than a forged answer). The SDK still decides what each call
+// sends, signs it, bounds and verifies the answer, and alone decides
+// what is retried: rc must have RetryCount 0, since resty would send a
+// state change again after a lost answer. Per request, the SDK turns off
+// resty's response parsing and its debug log (which would show
+// signatures). Uploads of files do not go through rc's middlewares and
+// hooks: resty would read the whole body into memory before sending
+// (see Transport in the package doc), so they go to rc's *http.Client
+// directly, with rc's client headers. Refused when rc is nil, retries on
+// its own, or is given with WithHTTPClient.
+func WithRestyClient(rc *resty.Client) Option {
+	return func(c *config) error {
+		if err := transport.CheckResty(rc); err != nil {
+			return err
+		}
+		c.net.Resty = rc
+		return nil
+	}
+}
+
+// WithMaxConnsPerHost sets the idle pool per host of the client's own
+// transport and how many connections it opens to one host at most (a
+// call beyond them waits for one). By default every client built without
+// WithHTTPClient or WithRestyClient shares one transport per process,
+// with 64 per host; with n, the client gets a transport of its own with
+// the same settings otherwise. Refused with WithHTTPClient or
+// WithRestyClient: a host's client is used as given.
+func WithMaxConnsPerHost(n int) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxConnsPerHost(%d): want a positive count", n)
+		}
+		c.net.MaxConnsPerHost = n
 		return nil
 	}
 }

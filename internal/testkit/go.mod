@@ -42,7 +42,7 @@ require (
 	github.com/bizapi-cn/go-sdk/scancode v0.1.0
 	github.com/bizapi-cn/go-sdk/store/redisstore v0.1.0
 	github.com/bizapi-cn/go-sdk/store/sqlstore v0.1.0
-	github.com/go-resty/resty/v2 v2.17.2 // indirect
+	github.com/go-resty/resty/v2 v2.17.2
 	golang.org/x/net v0.43.0 // indirect
 )
 

@@ -51,19 +51,22 @@ var (
 // header and idle timeouts. The proxy settings of the environment apply.
 // A host with more concurrent calls to one provider passes its own client.
 func DefaultTransport() *http.Transport {
-	sharedOnce.Do(func() { shared = newTransport() })
+	sharedOnce.Do(func() { shared = newTransport(DefaultMaxIdleConnsPerHost) })
 	return shared
 }
 
-func newTransport() *http.Transport {
+// newTransport is the SDK's transport with an idle pool of perHost
+// connections per host and at most as many per host: DefaultTransport's,
+// or a client's own (WithMaxConnsPerHost).
+func newTransport(perHost int) *http.Transport {
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           d.DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          4 * DefaultMaxIdleConnsPerHost,
-		MaxIdleConnsPerHost:   DefaultMaxIdleConnsPerHost,
-		MaxConnsPerHost:       DefaultMaxIdleConnsPerHost,
+		MaxIdleConns:          4 * perHost,
+		MaxIdleConnsPerHost:   perHost,
+		MaxConnsPerHost:       perHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 30 * time.Second,
@@ -206,7 +209,8 @@ func NotSent(err error) bool {
 		return true
 	}
 	var rec tls.RecordHeaderError
-	return errors.As(err, &rec)
+	var unsent *unsentError
+	return errors.As(err, &rec) || errors.As(err, &unsent)
 }
 
 // Untrusted reports whether err is a failure to verify the server's
