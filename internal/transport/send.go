@@ -115,7 +115,12 @@ func Send(ctx context.Context, rc *resty.Client, req Request) (*http.Response, e
 	case err == nil && raw != nil:
 		return raw, nil
 	case raw != nil:
-		_ = raw.Body.Close() // an answer, and an error after it: as no answer
+		// An answer arrived and a hook of rc refused it afterwards: the
+		// request reached the server, so this is never "not sent" (a
+		// retry could repeat a payment); the caller treats it as no
+		// answer.
+		_ = raw.Body.Close()
+		return nil, &answeredError{err}
 	}
 	var ue *url.Error
 	if err == nil || !errors.As(err, &ue) {
@@ -174,3 +179,10 @@ type unsentError struct{ err error }
 
 func (e *unsentError) Error() string { return "request not sent: " + e.err.Error() }
 func (e *unsentError) Unwrap() error { return e.err }
+
+// answeredError is a request the server answered whose answer rc's hooks
+// then refused: it was sent, its outcome is unknown.
+type answeredError struct{ err error }
+
+func (e *answeredError) Error() string { return "answer refused by the client: " + e.err.Error() }
+func (e *answeredError) Unwrap() error { return e.err }
