@@ -356,10 +356,17 @@ func (p *jsonStream) spool() (*billSpool, error) {
 // verifyBill checks the signature over the canonical string of f with
 // billData from the spool. With the platform's keys (the default) it is
 // hashed from the file; a custom Verifier gets the string in memory.
-func (cfg *config) verifyBill(ctx context.Context, f Fields, s *billSpool) error {
+func (cfg *config) verifyBill(ctx context.Context, op TransType, f Fields, s *billSpool) error {
+	fail := func(reason string) error {
+		e := &SignatureError{Operation: op, reason: reason}
+		if d := cfg.diagnoser(); d != nil {
+			e.diagnosis = d.billReport(ctx, f, s)
+		}
+		return e
+	}
 	sig, err := base64.StdEncoding.DecodeString(f["signature"])
 	if err != nil || len(sig) == 0 || len(sig) > 1024 {
-		return fmt.Errorf("%w: signature missing or not base64", ErrInvalidSignature)
+		return fail("signature missing or not base64")
 	}
 	keys := make([]string, 0, len(f)+1)
 	for k, v := range f {
@@ -391,7 +398,7 @@ func (cfg *config) verifyBill(ctx context.Context, f Fields, s *billSpool) error
 			return err
 		}
 		if err := cfg.verifier.Verify(ctx, b.b, sig); err != nil {
-			return ErrInvalidSignature
+			return fail("")
 		}
 		return nil
 	}
@@ -406,7 +413,7 @@ func (cfg *config) verifyBill(ctx context.Context, f Fields, s *billSpool) error
 		}
 	}
 	cfg.log.WarnContext(ctx, "allinpay: bill signature mismatch")
-	return ErrInvalidSignature
+	return fail("")
 }
 
 type bytesBuffer struct{ b []byte }

@@ -66,7 +66,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("allinpay: NewClient: %w", err)
 	}
 	c := &Client{cfg: cfg, http: rc}
-	c.nv = &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log}
+	c.nv = &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log, diag: cfg.diagnoser()}
 	return c, nil
 }
 
@@ -270,9 +270,9 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		// success answer must be signed. An unsigned failure is an
 		// *APIError with Signed false: never a definite refusal.
 		if signed || f["returnCode"] == string(ReturnCodeSuccess) {
-			verify := func() error { return c.cfg.verifyFields(ctx, f) }
+			verify := func() error { return c.cfg.verifyFields(ctx, o.t, f) }
 			if *spool != nil {
-				verify = func() error { return c.cfg.verifyBill(ctx, f, *spool) }
+				verify = func() error { return c.cfg.verifyBill(ctx, o.t, f, *spool) }
 			}
 			if err := verify(); err != nil {
 				return nil, meta, fail("%w", err)

@@ -190,9 +190,74 @@
 //   - *HTTPError: an answer that is not the platform's JSON (HTTPStatusCode()).
 //   - *OutcomeUnknownError / ErrOutcomeUnknown: see above; it prints the
 //     operation and its cause once.
-//   - ErrInvalidSignature: a trust failure only, never an unsigned gateway page.
+//   - *SignatureError / ErrInvalidSignature: a trust failure only, never an
+//     unsigned gateway page; Operation names the call (empty for a
+//     notification), Diagnosis() the diagnosis under WithDiagnostics.
 //   - ErrMalformedResponse, ErrMalformedNotification: verified (or unverifiable)
 //     bytes that are not a usable answer or notification.
+//
+// # When a signature fails
+//
+// 1. Turn on WithDiagnostics in a test or in staging (not in production:
+// the diagnosis is extra work on unauthenticated input). It is accepted by
+// NewClient and NewNotificationVerifier. A Client knows the merchant's
+// public key from WithPrivateKey; a NotificationVerifier holds no private
+// key, so give it the merchant's public key with
+// WithDiagnosisMerchantPublicKey (for diagnosis only: no option of this
+// package takes a private key for diagnosis) to have a reversed key role
+// recognised.
+//
+// 2. Read the diagnosis of the failure:
+//
+//	var se *allinpay.SignatureError
+//	if errors.As(err, &se) {
+//		if d, ok := se.Diagnosis(); ok {
+//			log.Print(d) // labelled lines; no key, signature or value
+//		}
+//	}
+//
+// Diagnosis holds the algorithm, the keys tried by fingerprint (each
+// platform key of a rotation, and the merchant's), the canonical string
+// with every value masked, the fields in the order signed (and received,
+// for a notification), the variants tried, and the recognised causes. The
+// error's text is the same with or without it. It never makes a message
+// verify. A bill's diagnosis hashes the file on disk again for each
+// variant, at most 8 times.
+//
+// 3. Each cause code and its fix:
+//
+//   - CausePlusSpace: a '+' became a space (in a value such as a payTime
+//     or a goodsSubject, or in the base64 signature): the form was URL-
+//     decoded twice, or the sender did not escape '+' as %2B. Pass
+//     ParseNotification the raw body as received.
+//   - CauseReversedKey: a key given to WithPlatformPublicKeys is the
+//     merchant's own public key, or the message verifies with the
+//     merchant's key: configure the platform's public key (the organisation
+//     web platform publishes it).
+//   - CauseFieldCase: a field arrived with another case (MchNo for mchNo):
+//     a framework or a typed struct renamed it; verify the fields as
+//     received.
+//   - CauseFieldOrder: the signer sorted the keys case-insensitively or not
+//     at all; the protocol sorts in byte order.
+//   - CauseFields: the signer included empty fields; the protocol leaves
+//     them out.
+//   - CauseReencoded: the signer URL-escaped the values before signing.
+//   - No cause: the key is not the one that signed, or the message was
+//     changed; compare the fingerprints with the platform's key.
+//
+// 4. Reproduce it offline with the bizapi tool (cmd/bizapi), from a
+// capture of the answer or the notification:
+//
+//	bizapi allinpay verify --in answer.json --pub-file platform_public.pem
+//	bizapi allinpay verify --in notify.http --pub-file platform_public.pem --key-file merchant_private.pem
+//	bizapi allinpay canonical --in request.json --key-file merchant_private.pem
+//	bizapi allinpay bill --in answer.json
+//
+// verify prints the same lines as Diagnosis.String (--key-file also checks
+// the key roles, --alt-pub-file tries another public key, --reveal shows
+// personal values); canonical prints the canonical string and signature of
+// a request to compare with what your code signs; bill checks a
+// reconciliation file's rows and totals.
 //
 // Where CONTRIBUTING's one-shape table does not fit: Allinpay answers carry
 // two codes, so APIError has ReturnCode and ResultCode with Code() and

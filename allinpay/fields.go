@@ -128,20 +128,31 @@ func init() {
 	}
 }
 
-// verifyFields checks "signature" over every other non-empty field.
-func (cfg *config) verifyFields(ctx context.Context, f Fields) error {
-	return verifyWith(ctx, cfg.verifier, cfg.log, f)
+// verifyFields checks "signature" over every other non-empty field of
+// the answer of op.
+func (cfg *config) verifyFields(ctx context.Context, op TransType, f Fields) error {
+	return verifyWith(ctx, cfg.verifier, cfg.log, f, cfg.diagnoser(), op, nil)
 }
 
-func verifyWith(ctx context.Context, v Verifier, log *slog.Logger, f Fields) error {
+// verifyWith checks f's signature; on failure it returns a
+// *SignatureError, diagnosed by d when d is not nil (order lists the
+// fields as received; nil when unknown).
+func verifyWith(ctx context.Context, v Verifier, log *slog.Logger, f Fields, d *diagnoser, op TransType, order func() []string) error {
+	fail := func(reason string) error {
+		e := &SignatureError{Operation: op, reason: reason}
+		if d != nil {
+			e.diagnosis = d.report(f, order, d.verifyOK(ctx), nil)
+		}
+		return e
+	}
 	sig, err := base64.StdEncoding.DecodeString(f["signature"])
 	if err != nil || len(sig) == 0 || len(sig) > 1024 {
-		return fmt.Errorf("%w: signature missing or not base64", ErrInvalidSignature)
+		return fail("signature missing or not base64")
 	}
 	canon := kv.CanonicalMap(f, "signature")
 	if err := v.Verify(ctx, canon, sig); err != nil {
 		log.LogAttrs(ctx, slog.LevelWarn, "allinpay: signature mismatch", slog.Int("canonical_bytes", len(canon)), slog.Int("fields", len(f)))
-		return ErrInvalidSignature
+		return fail("")
 	}
 	return nil
 }

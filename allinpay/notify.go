@@ -25,6 +25,7 @@ type NotificationVerifier struct {
 	verifier          Verifier
 	accessCode, mchNo string
 	log               *slog.Logger
+	diag              *diagnoser // WithDiagnostics; nil: off
 }
 
 // NewNotificationVerifier returns a verifier from the client's options;
@@ -46,7 +47,7 @@ func NewNotificationVerifier(opts ...Option) (*NotificationVerifier, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("allinpay: NewNotificationVerifier: missing %s", strings.Join(missing, ", "))
 	}
-	return &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log}, nil
+	return &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log, diag: cfg.diagnoser()}, nil
 }
 
 // Notification is a verified asynchronous notification (§1.5.2.6).
@@ -151,7 +152,7 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 	if err := unambiguous(f, nil); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
 	}
-	if err := verifyWith(ctx, v.verifier, v.log, f); err != nil {
+	if err := verifyWith(ctx, v.verifier, v.log, f, v.diag, "", func() []string { return formOrder(body) }); err != nil {
 		return nil, err
 	}
 	d := &decoder{f: f}

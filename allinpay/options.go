@@ -67,6 +67,7 @@ type config struct {
 	noVerify                                bool
 	builtinVerifier                         bool // verifier is anyKey over pubs
 	requestNo                               func() string
+	diag                                    diagnosis // WithDiagnostics
 }
 
 // WithMerchant sets the access code and merchant number Allinpay assigned.
@@ -393,4 +394,32 @@ func alnum(s string) bool {
 		}
 	}
 	return true
+}
+
+// WithDiagnostics makes a failed signature check carry a diagnosis
+// (SignatureError.Diagnosis): the canonical string with every value
+// masked, the fields in order, the keys tried by fingerprint and the
+// likely cause when it is recognisable. It is accepted by NewClient and
+// NewNotificationVerifier. Off by default: the diagnosis tries variants of
+// the message (a fixed number, each linear in it, but work on
+// unauthenticated input); it is for a developer finding a
+// misconfiguration, in a test or staging. It never makes a message verify.
+func WithDiagnostics() Option {
+	return func(c *config) error { c.diag.on = true; return nil }
+}
+
+// WithDiagnosisMerchantPublicKey gives the merchant's own RSA public key
+// (SPKI PEM or base64) to WithDiagnostics, for diagnosis only: a
+// NotificationVerifier holds no private key, and with this key its
+// diagnosis recognises the merchant's public key configured as the
+// platform's (CauseReversedKey). A Client knows it from WithPrivateKey.
+func WithDiagnosisMerchantPublicKey(pem []byte) Option {
+	return func(c *config) error {
+		pub, err := keys.ParseRSAPublicKey(pem)
+		if err != nil {
+			return fmt.Errorf("WithDiagnosisMerchantPublicKey: %w", err)
+		}
+		c.diag.merchantPub = pub
+		return nil
+	}
 }

@@ -3,12 +3,7 @@ package allinpay_test
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -22,7 +17,6 @@ import (
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/allinpay/allinpaytest"
 	"github.com/bizapi-cn/go-sdk/internal/fault"
-	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
 	"github.com/bizapi-cn/go-sdk/internal/testkit/loadtest"
 	"github.com/bizapi-cn/go-sdk/internal/testkit/tampertest"
@@ -42,13 +36,7 @@ func formOf(order []string, f map[string]string) []byte {
 
 func signWith(t *testing.T, pemKey []byte, f map[string]string) string {
 	t.Helper()
-	k, err := keys.ParseRSAPrivateKey(pemKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(kv.CanonicalMap(f, "signature"))
-	sig, _ := rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, sum[:])
-	return base64.StdEncoding.EncodeToString(sig)
+	return signRaw(t, pemKey, string(kv.CanonicalMap(f, "signature")))
 }
 
 // TestReliabilityTamperedNotifications: every forged or tampered
