@@ -156,8 +156,8 @@ func scEncrypt(r *Report, e Envelope, key []byte, verified bool) ([]byte, bool) 
 	}
 	if plus {
 		r.Try("encrypt with its spaces turned back into '+', as SM4-" + e.Mode)
-	} else if e.Stage != StageEncryptSM4 {
-		r.Try("encrypt as SM4-" + e.Mode)
+	} else {
+		r.Try("encrypt as SM4-" + e.Mode + " (as configured)")
 	}
 	plusCause := func() {
 		if plus {
