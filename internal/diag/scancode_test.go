@@ -46,7 +46,9 @@ func TestEnvelopeDiagnosis(t *testing.T) {
 			e.Encrypt = strings.ReplaceAll(e.Encrypt, "+", " ")
 		}, CausePlusSpace},
 		{"another key", "none", func(e *Envelope) { e.Stage = StageDesKeySM2 }, CauseKey},
-		{"encrypt cut", "C1C3C2", func(e *Envelope) { e.Stage, e.Key, e.Encrypt = StageEncryptText, []byte("0123456789abcdef"), e.Encrypt[:20] }, CauseTruncated},
+		{"encrypt cut", "C1C3C2", func(e *Envelope) {
+			e.Stage, e.Key, e.Encrypt = StageEncryptText, []byte("0123456789abcdef"), e.Encrypt[:20]
+		}, CauseTruncated},
 		{"desKey cut", "C1C3C2", func(e *Envelope) { e.Stage, e.DesKey = StageDesKeySM2, e.DesKey[:40] }, CauseTruncated},
 	}
 	for _, c := range cases {
