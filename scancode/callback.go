@@ -90,7 +90,7 @@ func ParseCallback(ctx context.Context, d Decrypter, h http.Header, body []byte)
 	plain, err := d.Decrypt(ctx, env)
 	if err != nil {
 		if !errors.Is(err, ErrDecrypt) {
-			err = fmt.Errorf("%w: %w", ErrDecrypt, err)
+			err = &DecryptError{reason: err.Error(), err: err}
 		}
 		return nil, err
 	}

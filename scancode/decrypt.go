@@ -115,6 +115,14 @@ type DecrypterConfig struct {
 	SM4Mode SM4Mode
 	// IV is the 16-byte CBC initialisation vector.
 	IV []byte
+	// Diagnostics makes a failed decryption carry a diagnosis
+	// (DecryptError.Diagnosis): the scheme, the key by fingerprint, the
+	// variants tried and the likely cause. Off by default: the diagnosis
+	// tries variants of the data (at most 3 extra SM2 decryptions, the
+	// rest linear in the data), which is work on unauthenticated input; it
+	// is for a developer finding a misconfiguration, not for every forged
+	// callback. It never makes a callback decrypt that did not.
+	Diagnostics bool
 }
 
 // String says which keys are set and the scheme, never a key.
@@ -150,12 +158,15 @@ type decrypter struct {
 	enc    SM2Encoding
 	mode   SM4Mode
 	iv     []byte
+	diag   bool
+	// sm2 is gm.SM2Decrypt; a test counts its calls.
+	sm2 func(priv *sm2.PrivateKey, ct []byte, enc gm.SM2Encoding) ([]byte, error)
 }
 
 // NewDecrypter returns the built-in decrypter for cfg, checking the keys
 // once and naming every problem at once. It is safe for concurrent use.
 func NewDecrypter(cfg DecrypterConfig) (Decrypter, error) {
-	d := &decrypter{enc: cfg.SM2Encoding, mode: cfg.SM4Mode}
+	d := &decrypter{enc: cfg.SM2Encoding, mode: cfg.SM4Mode, diag: cfg.Diagnostics, sm2: gm.SM2Decrypt}
 	var problems []string
 	if len(cfg.SM2PrivateKey) > 0 {
 		k, err := gm.ParseSM2PrivateKey(cfg.SM2PrivateKey)
@@ -207,64 +218,108 @@ var ErrDecrypt = errors.New("scancode: data does not decrypt")
 const maxDesKey = 512
 
 func (d *decrypter) Decrypt(_ context.Context, env Envelope) ([]byte, error) {
+	pt, f := d.open(env)
+	if f == nil {
+		return pt, nil
+	}
+	e := &DecryptError{reason: f.reason}
+	if d.diag {
+		e.diag = d.diagnose(env, f)
+	}
+	return nil, e
+}
+
+// failure is where and why a decryption stopped.
+type failure struct {
+	reason string // the error text after "scancode: data does not decrypt: "
+	stage  failStage
+	key    []byte // the SM4 key, once known
+}
+
+type failStage int
+
+const (
+	failNoSM2Key failStage = iota
+	failNoSM4Key
+	failDesKeyLong
+	failDesKeyText
+	failDesKeySM2
+	failDesKeyContent
+	failEncryptText
+	failEncryptSM4
+)
+
+func (d *decrypter) open(env Envelope) ([]byte, *failure) {
 	// The cheap refusals first: the key (a fixed-size SM2 decryption)
 	// before the ciphertext (linear in its size).
 	key := d.sm4Key
 	if env.DesKey != "" {
 		if d.priv == nil {
-			return nil, fmt.Errorf("%w: desKey sent but no SM2 private key configured", ErrDecrypt)
+			return nil, &failure{reason: "desKey sent but no SM2 private key configured", stage: failNoSM2Key}
 		}
-		var err error
-		if key, err = d.unwrap(env.DesKey); err != nil {
-			return nil, err
+		var f *failure
+		if key, f = d.unwrap(env.DesKey); f != nil {
+			return nil, f
 		}
 	} else if key == nil {
-		return nil, fmt.Errorf("%w: no desKey sent and no pre-shared SM4 key configured", ErrDecrypt)
+		return nil, &failure{reason: "no desKey sent and no pre-shared SM4 key configured", stage: failNoSM4Key}
 	}
 	ct, err := base64.StdEncoding.DecodeString(strings.TrimSpace(env.Encrypt))
 	if err != nil || len(ct) == 0 || len(ct)%16 != 0 {
-		return nil, fmt.Errorf("%w: encrypt is not base64 of whole SM4 blocks", ErrDecrypt)
+		return nil, &failure{reason: "encrypt is not base64 of whole SM4 blocks", stage: failEncryptText, key: key}
 	}
-	var pt []byte
-	if d.mode == SM4ModeCBC {
-		pt, err = gm.SM4CBCDecrypt(key, d.iv, ct)
-	} else {
-		pt, err = gm.SM4ECBDecrypt(key, ct)
-	}
+	pt, err := d.sm4(key, d.iv, ct)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encrypt", ErrDecrypt)
+		return nil, &failure{reason: "encrypt", stage: failEncryptSM4, key: key}
 	}
 	return pt, nil
 }
 
+// sm4 decrypts ct in the configured mode (iv is ignored for ECB).
+func (d *decrypter) sm4(key, iv, ct []byte) ([]byte, error) {
+	if d.mode == SM4ModeCBC {
+		return gm.SM4CBCDecrypt(key, iv, ct)
+	}
+	return gm.SM4ECBDecrypt(key, ct)
+}
+
+// layouts are the SM2 encodings configured, in the order tried (that of
+// gm.SM2DecryptAuto for SM2EncodingAuto).
+func (d *decrypter) layouts() []gm.SM2Encoding {
+	switch d.enc {
+	case SM2EncodingC1C3C2:
+		return []gm.SM2Encoding{gm.SM2C1C3C2}
+	case SM2EncodingC1C2C3:
+		return []gm.SM2Encoding{gm.SM2C1C2C3}
+	case SM2EncodingASN1:
+		return []gm.SM2Encoding{gm.SM2ASN1}
+	}
+	return []gm.SM2Encoding{gm.SM2ASN1, gm.SM2C1C3C2, gm.SM2C1C2C3}
+}
+
 // unwrap SM2-decrypts desKey into the 16-byte SM4 key. The key inside may be
 // raw, or its hex or base64 text.
-func (d *decrypter) unwrap(desKey string) ([]byte, error) {
+func (d *decrypter) unwrap(desKey string) ([]byte, *failure) {
 	desKey = strings.TrimSpace(desKey)
 	if len(desKey) > maxDesKey {
-		return nil, fmt.Errorf("%w: desKey is %d characters, longer than any SM2-wrapped SM4 key", ErrDecrypt, len(desKey))
+		return nil, &failure{reason: fmt.Sprintf("desKey is %d characters, longer than any SM2-wrapped SM4 key", len(desKey)), stage: failDesKeyLong}
 	}
 	ct, err := base64.StdEncoding.DecodeString(desKey)
 	if err != nil {
-		return nil, fmt.Errorf("%w: desKey is not base64", ErrDecrypt)
+		return nil, &failure{reason: "desKey is not base64", stage: failDesKeyText}
 	}
 	var pt []byte
-	switch d.enc {
-	case SM2EncodingC1C3C2:
-		pt, err = gm.SM2Decrypt(d.priv, ct, gm.SM2C1C3C2)
-	case SM2EncodingC1C2C3:
-		pt, err = gm.SM2Decrypt(d.priv, ct, gm.SM2C1C2C3)
-	case SM2EncodingASN1:
-		pt, err = gm.SM2Decrypt(d.priv, ct, gm.SM2ASN1)
-	default:
-		pt, _, err = gm.SM2DecryptAuto(d.priv, ct)
+	for _, enc := range d.layouts() {
+		if pt, err = d.sm2(d.priv, ct, enc); err == nil {
+			break
+		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: desKey", ErrDecrypt)
+		return nil, &failure{reason: "desKey", stage: failDesKeySM2}
 	}
 	key, err := ParseSM4Key(string(pt))
 	if err != nil {
-		return nil, fmt.Errorf("%w: desKey holds no 16-byte SM4 key", ErrDecrypt)
+		return nil, &failure{reason: "desKey holds no 16-byte SM4 key", stage: failDesKeyContent}
 	}
 	return key, nil
 }

@@ -88,10 +88,66 @@
 //
 // ParseCallback returns errors matching ErrMalformedCallback (not a scan
 // callback) or ErrDecrypt (the data does not decrypt under the configured
-// keys, or a host Decrypter failed); none quotes the body or a key.
+// keys, or a host Decrypter failed); none quotes the body or a key. A
+// decryption failure is a *DecryptError (errors.As), carrying a diagnosis
+// when asked for (see below).
 // NewDecrypter, NewCallbackHandler and NewTIDStore name every bad setting
 // at once. Every type that carries personal data (names, ID card and phone
 // numbers, the personal transaction code), a certificate, a signature, a
 // token or a key prints masked through fmt and slog, as a value and as a
 // pointer.
+//
+// # When a callback does not decrypt
+//
+// The protocol has no signature: a callback that does not decrypt is its
+// trust failure. To find out why, in a test or staging (not in
+// production, where every forged callback would pay for it):
+//
+// First, build the decrypter with DecrypterConfig.Diagnostics set. A
+// failed callback's error is then a *DecryptError whose Diagnosis method
+// returns the scheme configured, the key tried (the SM2 key by the
+// fingerprint of its public half, a pre-shared SM4 key by its length and
+// hash prefix), the variants tried and the likely causes. It holds no key
+// and no payload value, only the payload's field names when a repaired
+// variant decrypts; the error's text is the same with or without it, and
+// the callback still fails. It costs at most 3 SM2 decryptions more (about
+// a millisecond each).
+//
+//	var de *scancode.DecryptError
+//	if errors.As(err, &de) {
+//		if d, ok := de.Diagnosis(); ok {
+//			log.Print(d) // labelled lines, as bizapi prints them
+//		}
+//	}
+//
+// Or, offline, save the callback as received (the form, the JSON, or the
+// whole POST) and run the bizapi tool (cmd/bizapi), which tries the same
+// variants and prints which one works:
+//
+//	bizapi scancode decrypt --in callback.txt --key-file sm2_private.pem
+//	bizapi scancode decrypt --in callback.txt --key-file sm2_private.pem --mode cbc --iv-hex 000102...0e0f
+//	bizapi scancode decrypt --in callback.json --sm4-key-env SCANCODE_SM4_KEY
+//	bizapi keys inspect sm2_private.pem
+//
+// Then read the causes (Cause.Code) and fix:
+//
+//   - CausePlusSpace: desKey or encrypt has spaces where '+' was, so the
+//     form was URL-decoded twice (or the sender did not escape '+' as
+//     %2B). Give ParseCallback the raw body, before your framework decodes
+//     it.
+//   - CauseEncoding: desKey is SM2 ciphertext in another layout (the text
+//     names the one whose SM3 check passed: set SM2Encoding to it), or
+//     encrypt is in the other SM4 mode (set SM4Mode, with the IV agreed
+//     with the platform for CBC).
+//   - CauseTruncated: desKey or encrypt is cut short (not whole base64
+//     quanta, not whole 16-byte blocks, or shorter than any SM2
+//     ciphertext): a proxy or a size limit truncated the body.
+//   - CauseKey: desKey was not encrypted to this SM2 key in any layout, the
+//     pre-shared SM4 key differs, or the key the callback needs is not
+//     configured. Compare the fingerprint in KeysTried with what `bizapi
+//     keys inspect` prints for your key and for the public key registered
+//     with the platform.
+//
+// No cause recognised means the data is not what the platform sent
+// (altered), or it uses another scheme: plug in a Decrypter of your own.
 package scancode
