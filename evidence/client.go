@@ -22,6 +22,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/internal/gm"
 
+	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
@@ -664,6 +665,12 @@ func (c *Client) send(ctx context.Context, path string, req transport.Request, o
 // a non-JSON or non-2xx answer *HTTPError, a 2xx answer whose data does
 // not decode ErrMalformedResponse.
 func decodeAnswer(path string, md Metadata, raw []byte, out any) error {
+	// DECS answers carry no signature: bound what decoding them can cost
+	// before decoding (BenchmarkHostileEvidence: 10 MiB of {} entries in
+	// childDaList held 688 MiB of heap).
+	if bodylimit.DenseJSON(raw, bodylimit.MaxJSONContainers) {
+		return fmt.Errorf("evidence: %s: %w: more than %d JSON objects and arrays", path, ErrMalformedResponse, bodylimit.MaxJSONContainers)
+	}
 	var b answer
 	if err := json.Unmarshal(raw, &b); err != nil || b.ErrorCode == nil {
 		if md.StatusCode/100 != 2 {

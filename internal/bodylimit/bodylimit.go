@@ -29,3 +29,39 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// MaxJSONContainers bounds the objects and arrays an answer that is
+// decoded without a signature may hold (DenseJSON): far more than any
+// real answer of the providers, and few enough that decoding them into
+// structs costs at most a few tens of MiB whatever their shape.
+const MaxJSONContainers = 1 << 17
+
+// DenseJSON reports whether raw holds more than limit objects and arrays
+// ('{' and '[' outside strings). It is one linear scan without allocation,
+// run before json.Unmarshal of unauthenticated bytes: 10 MiB of "{}," is
+// 3.5 million empty structs, hundreds of MiB once decoded, while the bytes
+// themselves passed every size limit.
+func DenseJSON(raw []byte, limit int) bool {
+	n, inString, escaped := 0, false, false
+	for _, c := range raw {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			switch c {
+			case '\\':
+				escaped = true
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			n++
+			if n > limit {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -18,3 +18,22 @@ func TestReadAll(t *testing.T) {
 		t.Errorf("ReadAll(x, 0) = %q, %v; want the default limit", b, err)
 	}
 }
+
+func TestDenseJSON(t *testing.T) {
+	for _, c := range []struct {
+		raw  string
+		max  int
+		want bool
+	}{
+		{`{"a":[{},{}]}`, 4, false},
+		{`{"a":[{},{}]}`, 3, true},
+		{`{"a":"{{{{[[[["}`, 1, false},      // inside a string
+		{`{"a":"\"{{{{","b":[]}`, 2, false}, // an escaped quote does not end the string
+		{`{"a":"\\","b":[{},{}]}`, 3, true}, // an escaped backslash does
+		{strings.Repeat("{},", 1000), 999, true},
+	} {
+		if got := DenseJSON([]byte(c.raw), c.max); got != c.want {
+			t.Errorf("DenseJSON(%q, %d) = %v, want %v", c.raw, c.max, got, c.want)
+		}
+	}
+}
