@@ -147,14 +147,7 @@ func BenchmarkScalingLevy(b *testing.B) {
 	benchScaling(b, levyHandler(), []string{"tuned", "sdk", "small-pool"}, map[string]scalingLeg{
 		"tuned": floor, "small-pool": floor,
 		"sdk": func(tb testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
-			c, err := levy.NewClient(levy.WithCredentials("dawjoj12d123faiw", levySecret), levy.WithBaseURL(srv.URL), levy.WithHTTPClient(hc))
-			if err != nil {
-				tb.Fatal(err)
-			}
-			return func(ctx context.Context) error {
-				_, err := c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R20220630000001"})
-				return err
-			}
+			return levyQuery(tb, srv.URL, levy.WithHTTPClient(hc))
 		},
 	})
 }
@@ -171,11 +164,7 @@ func BenchmarkScalingAllinpay(b *testing.B) {
 			}
 		},
 		"sdk": func(tb testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
-			c := newAllinpayClient(tb, allinpay.WithBaseURL(srv.URL), allinpay.WithHTTPClient(hc))
-			return func(ctx context.Context) error {
-				_, err := c.QueryOrder(ctx, &allinpay.QueryOrderRequest{RequestNo: "Q-1", OriOutTransNo: "20180626171856517"})
-				return err
-			}
+			return allinpayQuery(tb, srv.URL, allinpay.WithHTTPClient(hc))
 		},
 	})
 }
@@ -191,11 +180,7 @@ func BenchmarkScalingEvidence(b *testing.B) {
 			}
 		},
 		"sdk": func(tb testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
-			c := newEvidenceClient(tb, evidence.WithBaseURL(srv.URL), evidence.WithHTTPClient(hc))
-			return func(ctx context.Context) error {
-				_, err := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"})
-				return err
-			}
+			return evidenceStatus(tb, srv.URL, evidence.WithHTTPClient(hc))
 		},
 	})
 }

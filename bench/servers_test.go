@@ -146,9 +146,23 @@ func newAllinpayServer(tb testing.TB, k allinpayKeys) *httptest.Server {
 	return serve(tb, allinpayHandler(tb, k))
 }
 
-// allinpayHandler answers a TRANS_QUERY with a response signed by the
-// platform key over all its fields.
+// allinpayHandler answers a TRANS_QUERY with allinpayAnswer.
 func allinpayHandler(tb testing.TB, k allinpayKeys) http.Handler {
+	tb.Helper()
+	body := allinpayAnswer(tb, k)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("signature") == "" {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.Write(body)
+	})
+}
+
+// allinpayAnswer is a TRANS_QUERY answer signed by the platform key over
+// all its fields.
+func allinpayAnswer(tb testing.TB, k allinpayKeys) []byte {
 	tb.Helper()
 	fields := map[string]string{
 		"requestNo": "Q-1", "version": "V1.0", "accessCode": "20000000", "transType": "TRANS_QUERY",
@@ -161,14 +175,7 @@ func allinpayHandler(tb testing.TB, k allinpayKeys) http.Handler {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil || r.PostForm.Get("signature") == "" {
-			http.Error(w, "bad form", http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		w.Write(body)
-	})
+	return body
 }
 
 // postForm is the floor's transport step: a form POST read whole.
