@@ -5,7 +5,10 @@
 //	BenchmarkCanonical/sdk     BenchmarkCanonical/floor     BenchmarkCanonical/gopay
 //
 // so that one `go test -bench` run compares them and scripts/bench.sh can print
-// each figure as a ratio to its floor. The module is never tagged and no
+// each figure as a ratio to its floor. The scaling benchmarks
+// (scaling_test.go: connections, calls/s, p50, p99 per caller count) and
+// the hostile-answer benchmarks (hostile_test.go: peak heap per call
+// against the response limit) report custom metrics instead. The module is never tagged and no
 // published module requires it; it is the only place that depends on
 // github.com/go-pay/gopay.
 package bench

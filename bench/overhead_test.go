@@ -123,13 +123,7 @@ func BenchmarkCallAllinpay(b *testing.B) {
 			}
 		})
 	})
-	mp, _ := testvectors.Read("keys/merchant_rsa_private_pkcs1.pem")
-	pp, _ := testvectors.Read("keys/platform_rsa_public.pem")
-	sdk, err := allinpay.NewClient(allinpay.WithMerchant("20000000", "6666666600003"), allinpay.WithKeys(mp, pp),
-		allinpay.WithBaseURL(srv.URL), allinpay.WithHTTPClient(c))
-	if err != nil {
-		b.Fatal(err)
-	}
+	sdk := newAllinpayClient(b, allinpay.WithBaseURL(srv.URL), allinpay.WithHTTPClient(c))
 	ctx := context.Background()
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()

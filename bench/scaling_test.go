@@ -13,18 +13,37 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/allinpay"
+	"github.com/bizapi-cn/go-sdk/evidence"
+	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/levy"
 )
 
-// newLevyTLSServer is newLevyServer over TLS (HTTP/1.1, so that the idle
-// pool, not stream multiplexing, decides how many connections open),
-// counting the connections it accepts.
-func newLevyTLSServer(tb testing.TB) (*httptest.Server, *atomic.Int64) {
+// The scaling benchmarks: 1, 8 and 64 goroutines × scalingPerCaller calls
+// on one client against a TLS loopback server (HTTP/1.1, so that the idle
+// pool, not stream multiplexing, decides how many connections open), per
+// operation. Legs: "sdk" is the SDK with its default transport settings
+// (transport.DefaultTransport, cloned only to trust the test certificate);
+// "tuned" is the floor on a hand-written net/http client whose idle pool
+// fits the callers. Reported: new connections, calls per second, p50 and
+// p99 per call.
+
+const scalingPerCaller = 50
+
+// scalingCall is one call of a scaling leg.
+type scalingCall func(ctx context.Context) error
+
+// scalingLeg builds a leg's call against srv; hc is the leg's HTTP client
+// (sdkHTTPClient or tunedHTTPClient).
+type scalingLeg func(tb testing.TB, srv *httptest.Server, hc *http.Client) scalingCall
+
+// newCountingTLSServer serves h over TLS (HTTP/1.1), counting the
+// connections it accepts.
+func newCountingTLSServer(tb testing.TB, h http.Handler) (*httptest.Server, *atomic.Int64) {
 	tb.Helper()
-	plain := newLevyServer(tb) // for its handler
 	var conns atomic.Int64
-	srv := httptest.NewUnstartedServer(plain.Config.Handler)
+	srv := httptest.NewUnstartedServer(h)
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			conns.Add(1)
@@ -35,86 +54,153 @@ func newLevyTLSServer(tb testing.TB) (*httptest.Server, *atomic.Int64) {
 	return srv, &conns
 }
 
-// BenchmarkScalingLevy: 1, 8 and 64 goroutines × 50 QUERY_ORDER_V2 calls
-// on one client against a TLS loopback server, per operation. Legs:
-// "sdk" is the SDK with its default transport settings
-// (transport.DefaultTransport, cloned only to trust the test certificate);
-// "tuned" is a hand-written net/http client whose idle pool fits the
-// callers; "small-pool" is the same with resty's default pool
-// (GOMAXPROCS+1 per host), which every SDK client had before. Reported:
-// new connections, calls per second, p50 and p99 per call.
-func BenchmarkScalingLevy(b *testing.B) {
-	const perCaller = 50
+// sdkHTTPClient is the SDK's default transport, cloned only to trust srv's
+// certificate.
+func sdkHTTPClient(srv *httptest.Server) *http.Client {
+	t := transport.DefaultTransport().Clone()
+	t.TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig
+	return &http.Client{Transport: t}
+}
+
+// tunedHTTPClient is a hand-written client trusting srv whose idle pool
+// holds pool connections per host.
+func tunedHTTPClient(srv *httptest.Server, pool int) *http.Client {
+	tlsCfg := srv.Client().Transport.(*http.Transport).TLSClientConfig
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg, MaxIdleConnsPerHost: pool, MaxIdleConns: 4 * pool}}
+}
+
+// benchScaling runs every leg (in order) at 1, 8 and 64 callers, each on a
+// fresh server serving h.
+func benchScaling(b *testing.B, h http.Handler, names []string, legs map[string]scalingLeg) {
 	for _, callers := range []int{1, 8, 64} {
-		for _, leg := range []string{"tuned", "sdk", "small-pool"} {
-			b.Run(fmt.Sprintf("callers=%d/%s", callers, leg), func(b *testing.B) {
-				srv, conns := newLevyTLSServer(b)
-				tlsCfg := srv.Client().Transport.(*http.Transport).TLSClientConfig
-				var call func(ctx context.Context) error
-				switch leg {
+		for _, name := range names {
+			b.Run(fmt.Sprintf("callers=%d/%s", callers, name), func(b *testing.B) {
+				srv, conns := newCountingTLSServer(b, h)
+				var hc *http.Client
+				switch name {
 				case "sdk":
-					t := transport.DefaultTransport().Clone()
-					t.TLSClientConfig = tlsCfg
-					c, err := levy.NewClient(levy.WithCredentials("dawjoj12d123faiw", levySecret), levy.WithBaseURL(srv.URL),
-						levy.WithHTTPClient(&http.Client{Transport: t}))
-					if err != nil {
-						b.Fatal(err)
-					}
-					call = func(ctx context.Context) error {
-						_, err := c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R20220630000001"})
-						return err
-					}
+					hc = sdkHTTPClient(srv)
+				case "small-pool":
+					hc = tunedHTTPClient(srv, runtime.GOMAXPROCS(0)+1)
 				default:
-					pool := callers
-					if leg == "small-pool" {
-						pool = runtime.GOMAXPROCS(0) + 1
-					}
-					hc := &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg, MaxIdleConnsPerHost: pool, MaxIdleConns: 4 * pool}}
-					now := time.Now()
-					call = func(context.Context) error {
-						_, err := levyFloor(hc, srv.URL, "dawjoj12d123faiw", levySecret, "R20220630000001", now)
-						return err
-					}
+					hc = tunedHTTPClient(srv, callers)
 				}
-				ctx := context.Background()
-				var mu sync.Mutex
-				lat := make([]time.Duration, 0, b.N*callers*perCaller)
-				conns.Store(0)
-				b.ResetTimer()
-				start := time.Now()
-				for range b.N {
-					var wg sync.WaitGroup
-					for range callers {
-						wg.Add(1)
-						go func() {
-							defer wg.Done()
-							mine := make([]time.Duration, 0, perCaller)
-							for range perCaller {
-								t0 := time.Now()
-								if err := call(ctx); err != nil {
-									b.Error(err)
-									return
-								}
-								mine = append(mine, time.Since(t0))
-							}
-							mu.Lock()
-							lat = append(lat, mine...)
-							mu.Unlock()
-						}()
-					}
-					wg.Wait()
-				}
-				elapsed := time.Since(start)
-				b.StopTimer()
-				if len(lat) == 0 {
-					return
-				}
-				slices.Sort(lat)
-				b.ReportMetric(float64(conns.Load())/float64(b.N), "conns/op")
-				b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "calls/s")
-				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+				runCallers(b, callers, conns, legs[name](b, srv, hc))
 			})
 		}
 	}
+}
+
+// runCallers runs callers goroutines × scalingPerCaller calls per
+// operation and reports connections opened (conns, reset first), calls
+// per second, p50 and p99.
+func runCallers(b *testing.B, callers int, conns *atomic.Int64, call scalingCall) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, b.N*callers*scalingPerCaller)
+	conns.Store(0)
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		var wg sync.WaitGroup
+		for range callers {
+			wg.Go(func() {
+				mine := make([]time.Duration, 0, scalingPerCaller)
+				for range scalingPerCaller {
+					t0 := time.Now()
+					if err := call(ctx); err != nil {
+						b.Error(err)
+						return
+					}
+					mine = append(mine, time.Since(t0))
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(conns.Load())/float64(b.N), "conns/op")
+	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "calls/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkScalingLevy: QUERY_ORDER_V2. "small-pool" is the tuned leg
+// with resty's default pool (GOMAXPROCS+1 per host), which every SDK
+// client had before.
+func BenchmarkScalingLevy(b *testing.B) {
+	floor := func(_ testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
+		now := time.Now()
+		return func(context.Context) error {
+			_, err := levyFloor(hc, srv.URL, "dawjoj12d123faiw", levySecret, "R20220630000001", now)
+			return err
+		}
+	}
+	benchScaling(b, levyHandler(), []string{"tuned", "sdk", "small-pool"}, map[string]scalingLeg{
+		"tuned": floor, "small-pool": floor,
+		"sdk": func(tb testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
+			return levyQuery(tb, srv.URL, levy.WithHTTPClient(hc))
+		},
+	})
+}
+
+// BenchmarkScalingAllinpay: TRANS_QUERY, its answer signed by the
+// platform key (RSA2 both ways: the merchant signs every request).
+func BenchmarkScalingAllinpay(b *testing.B) {
+	k := loadAllinpayKeys(b)
+	benchScaling(b, allinpayHandler(b, k), []string{"tuned", "sdk"}, map[string]scalingLeg{
+		"tuned": func(_ testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
+			return func(context.Context) error {
+				_, err := allinpayFloor(hc, srv.URL, k.merchant, k.platformPub, "Q-1", "20180626171856517")
+				return err
+			}
+		},
+		"sdk": func(tb testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
+			return allinpayQuery(tb, srv.URL, allinpay.WithHTTPClient(hc))
+		},
+	})
+}
+
+// BenchmarkScalingEvidence: get-da-status (DECSHASH, no response
+// signature: the cheapest DECS call).
+func BenchmarkScalingEvidence(b *testing.B) {
+	benchScaling(b, decsHandler(), []string{"tuned", "sdk"}, map[string]scalingLeg{
+		"tuned": func(_ testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
+			return func(context.Context) error {
+				_, err := decsFloor(hc, srv.URL, decsAppID, decsAppKey, "20rr7wbca98e8325f0fjd77yl130j6hi", "DA1")
+				return err
+			}
+		},
+		"sdk": func(tb testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
+			return evidenceStatus(tb, srv.URL, evidence.WithHTTPClient(hc))
+		},
+	})
+}
+
+// newAllinpayClient is an allinpay client with the vectors' merchant and
+// platform keys.
+func newAllinpayClient(tb testing.TB, opts ...allinpay.Option) *allinpay.Client {
+	tb.Helper()
+	mp, err := testvectors.Read("keys/merchant_rsa_private_pkcs1.pem")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pp, err := testvectors.Read("keys/platform_rsa_public.pem")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	all := append([]allinpay.Option{allinpay.WithMerchant("20000000", "6666666600003"), allinpay.WithKeys(mp, pp)}, opts...)
+	c, err := allinpay.NewClient(all...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }

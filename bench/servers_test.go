@@ -34,13 +34,23 @@ func hmacB64(key, msg []byte) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// newLevyServer answers every POST with levyResponse and Api-Sign; it checks
+// serve starts h on a loopback HTTP server closed when tb ends.
+func serve(tb testing.TB, h http.Handler) *httptest.Server {
+	tb.Helper()
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// newLevyServer serves levyHandler.
+func newLevyServer(tb testing.TB) *httptest.Server { tb.Helper(); return serve(tb, levyHandler()) }
+
+// levyHandler answers every POST with levyResponse and Api-Sign; it checks
 // that a req and a sign arrived, and nothing else, so that it costs the same
 // whoever calls it.
-func newLevyServer(tb testing.TB) *httptest.Server {
-	tb.Helper()
+func levyHandler() http.Handler {
 	sig := hmacB64([]byte(levySecret), levyResponse)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("req") == "" || r.PostForm.Get("sign") == "" {
 			http.Error(w, "bad form", http.StatusBadRequest)
 			return
@@ -48,9 +58,7 @@ func newLevyServer(tb testing.TB) *httptest.Server {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		w.Header().Set("Api-Sign", sig)
 		w.Write(levyResponse)
-	}))
-	tb.Cleanup(srv.Close)
-	return srv
+	})
 }
 
 // DECS: the docs' app key; responses carry no signature.
@@ -61,18 +69,19 @@ const (
 
 var decsResponse = []byte(`{"errorCode":0,"errorMessage":"OK","data":{"daId":"DA20240101000001","bizNo":"B1","daStatus":10,"jsonResult":10,"authorizedTs":1700000000000,"ext":{"daSubStatus":"","childDaList":[]}}}`)
 
-func newDECSServer(tb testing.TB) *httptest.Server {
-	tb.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// newDECSServer serves decsHandler.
+func newDECSServer(tb testing.TB) *httptest.Server { tb.Helper(); return serve(tb, decsHandler()) }
+
+// decsHandler answers every POST that carries a DECSHASH with decsResponse.
+func decsHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := io.Copy(io.Discard, r.Body); err != nil || r.Header.Get("DECSHASH") == "" {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(decsResponse)
-	}))
-	tb.Cleanup(srv.Close)
-	return srv
+	})
 }
 
 // allinpayKeys holds the vector keys: the merchant signs, the platform
@@ -131,9 +140,29 @@ func rsaSignB64(k *rsa.PrivateKey, msg string) string {
 	return base64.StdEncoding.EncodeToString(sig)
 }
 
-// newAllinpayServer answers a TRANS_QUERY with a response signed by the
-// platform key over all its fields.
+// newAllinpayServer serves allinpayHandler.
 func newAllinpayServer(tb testing.TB, k allinpayKeys) *httptest.Server {
+	tb.Helper()
+	return serve(tb, allinpayHandler(tb, k))
+}
+
+// allinpayHandler answers a TRANS_QUERY with allinpayAnswer.
+func allinpayHandler(tb testing.TB, k allinpayKeys) http.Handler {
+	tb.Helper()
+	body := allinpayAnswer(tb, k)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("signature") == "" {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.Write(body)
+	})
+}
+
+// allinpayAnswer is a TRANS_QUERY answer signed by the platform key over
+// all its fields.
+func allinpayAnswer(tb testing.TB, k allinpayKeys) []byte {
 	tb.Helper()
 	fields := map[string]string{
 		"requestNo": "Q-1", "version": "V1.0", "accessCode": "20000000", "transType": "TRANS_QUERY",
@@ -146,16 +175,7 @@ func newAllinpayServer(tb testing.TB, k allinpayKeys) *httptest.Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil || r.PostForm.Get("signature") == "" {
-			http.Error(w, "bad form", http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		w.Write(body)
-	}))
-	tb.Cleanup(srv.Close)
-	return srv
+	return body
 }
 
 // postForm is the floor's transport step: a form POST read whole.
