@@ -42,6 +42,19 @@ const MaxJSONContainers = 1 << 17
 // 3.5 million empty structs, hundreds of MiB once decoded, while the bytes
 // themselves passed every size limit.
 func DenseJSON(raw []byte, limit int) bool {
+	return countOver(raw, limit, func(c byte) bool { return c == '{' || c == '[' })
+}
+
+// ManyMembers reports whether raw holds more than limit object members
+// (':' outside strings), at any depth: a cheap refusal before a form of
+// unsigned members is built into a map.
+func ManyMembers(raw []byte, limit int) bool {
+	return countOver(raw, limit, func(c byte) bool { return c == ':' })
+}
+
+// countOver counts the bytes outside JSON strings that counts says to,
+// stopping as soon as there are more than limit.
+func countOver(raw []byte, limit int, counts func(byte) bool) bool {
 	n, inString, escaped := 0, false, false
 	for _, c := range raw {
 		switch {
@@ -56,7 +69,7 @@ func DenseJSON(raw []byte, limit int) bool {
 			}
 		case c == '"':
 			inString = true
-		case c == '{' || c == '[':
+		case counts(c):
 			n++
 			if n > limit {
 				return true

@@ -37,3 +37,12 @@ func TestDenseJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestManyMembers(t *testing.T) {
+	if ManyMembers([]byte(`{"a":"x:y:z","b":{"c":1}}`), 3) {
+		t.Error("colons inside a string counted")
+	}
+	if !ManyMembers([]byte(`{"a":1,"b":{"c":1}}`), 2) {
+		t.Error("three members not over 2")
+	}
+}

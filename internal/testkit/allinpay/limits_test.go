@@ -6,10 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/internal/fault"
@@ -62,5 +65,24 @@ func TestBillLimits(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "longer than 64 KiB") {
 		t.Errorf("a 1 MiB line: %v; want it refused", err)
+	}
+}
+
+// TestManyMembersRefused: an unsigned answer of thousands of tiny members
+// (1.25 MiB of maps from 64 KiB, BenchmarkHostileAllinpay) is refused
+// before a field map is built; its bytes never reach the verifier.
+func TestManyMembersRefused(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(`{"returnCode":"0000"`)
+	for i := range 600 {
+		b.WriteString(`,"f` + strconv.Itoa(i) + `":""`)
+	}
+	b.WriteString("}")
+	c, mt := mockClient(t, "Q-1")
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, b.String()))
+	if _, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"}); !errors.Is(err, allinpay.ErrMalformedResponse) ||
+		!strings.Contains(err.Error(), "more than 512 members") {
+		t.Errorf("600 members: %v; want ErrMalformedResponse, more than 512 members", err)
 	}
 }
