@@ -652,7 +652,7 @@ func (c *Client) send(ctx context.Context, path string, req transport.Request, o
 		}
 		return Metadata{}, fmt.Errorf("evidence: %s: %w", path, err)
 	}
-	raw, err := transport.ReadAnswer(resp.Body, c.cfg.maxBody)
+	raw, err := transport.ReadAnswerSized(resp.Body, resp.ContentLength, c.cfg.maxBody)
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", resp.StatusCode))
 	if err != nil {
 		return Metadata{}, fmt.Errorf("evidence: %s: %w", path, err) // incomplete: as ambiguous as no answer

@@ -30,6 +30,37 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// ReadAllSized is ReadAll for a body that announced its size (an HTTP
+// Content-Length; -1 when unknown): the buffer is allocated once at that
+// size instead of doubling its way there (io.ReadAll holds about twice a
+// large body before it is done). A size over limit is not trusted; the
+// limit applies to what is read whatever was announced.
+func ReadAllSized(r io.Reader, size, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = Default
+	}
+	if size < 0 || size > limit {
+		return ReadAll(r, limit)
+	}
+	b := make([]byte, 0, size+1) // +1: the read that sees EOF
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // longer than announced
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return nil, ErrTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
 // MaxJSONContainers bounds the objects and arrays an answer that is
 // decoded without a signature may hold (DenseJSON): far more than any
 // real answer of the providers, and few enough that decoding them into

@@ -46,3 +46,26 @@ func TestManyMembers(t *testing.T) {
 		t.Error("three members not over 2")
 	}
 }
+
+func TestReadAllSized(t *testing.T) {
+	for _, c := range []struct {
+		body        string
+		size, limit int64
+		ok          bool
+	}{
+		{"12345", 5, 5, true},
+		{"12345", 3, 10, true},  // longer than announced: read whole
+		{"12345", 9, 10, true},  // shorter than announced
+		{"12345", 3, 4, false},  // the limit holds whatever was announced
+		{"12345", -1, 4, false}, // unknown size
+		{"12345", 99, 5, true},  // an announced size over the limit is not trusted
+	} {
+		b, err := ReadAllSized(strings.NewReader(c.body), c.size, c.limit)
+		if c.ok != (err == nil) || (c.ok && string(b) != c.body) {
+			t.Errorf("ReadAllSized(%q, %d, %d) = %q, %v", c.body, c.size, c.limit, b, err)
+		}
+		if !c.ok && err != nil && !errors.Is(err, ErrTooLarge) {
+			t.Errorf("ReadAllSized(%q, %d, %d): %v, want ErrTooLarge", c.body, c.size, c.limit, err)
+		}
+	}
+}

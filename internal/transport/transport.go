@@ -115,7 +115,16 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 // the caller treats it as no answer at all (status 0), since the provider
 // may have acted on the request.
 func ReadAnswer(body io.ReadCloser, limit int64) ([]byte, error) {
-	raw, err := ReadAll(body, limit)
+	return ReadAnswerSized(body, -1, limit)
+}
+
+// ReadAnswerSized is ReadAnswer for an answer whose Content-Length is size
+// (-1: unknown): its buffer is allocated once (bodylimit.ReadAllSized).
+func ReadAnswerSized(body io.ReadCloser, size, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	raw, err := bodylimit.ReadAllSized(body, size, limit)
 	_ = body.Close()
 	switch {
 	case errors.Is(err, ErrBodyTooLarge):
