@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/allinpay"
 	"github.com/bizapi-cn/go-sdk/evidence"
+	"github.com/bizapi-cn/go-sdk/internal/testkit/transporttest"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/levy"
@@ -38,22 +38,6 @@ type scalingCall func(ctx context.Context) error
 // (sdkHTTPClient or tunedHTTPClient).
 type scalingLeg func(tb testing.TB, srv *httptest.Server, hc *http.Client) scalingCall
 
-// newCountingTLSServer serves h over TLS (HTTP/1.1), counting the
-// connections it accepts.
-func newCountingTLSServer(tb testing.TB, h http.Handler) (*httptest.Server, *atomic.Int64) {
-	tb.Helper()
-	var conns atomic.Int64
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.StartTLS()
-	tb.Cleanup(srv.Close)
-	return srv, &conns
-}
-
 // sdkHTTPClient is the SDK's default transport, cloned only to trust srv's
 // certificate.
 func sdkHTTPClient(srv *httptest.Server) *http.Client {
@@ -75,7 +59,7 @@ func benchScaling(b *testing.B, h http.Handler, names []string, legs map[string]
 	for _, callers := range []int{1, 8, 64} {
 		for _, name := range names {
 			b.Run(fmt.Sprintf("callers=%d/%s", callers, name), func(b *testing.B) {
-				srv, conns := newCountingTLSServer(b, h)
+				srv, conns := transporttest.NewCountingTLSServer(b, h)
 				var hc *http.Client
 				switch name {
 				case "sdk":

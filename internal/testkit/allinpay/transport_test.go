@@ -83,32 +83,22 @@ func TestWithMaxConnsPerHost(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		_, _ = io.WriteString(w, `{"returnCode":"0012","returnMsg":"unsigned refusal"}`)
 	}))
-	for _, c := range []struct {
-		name        string
-		opts        []allinpay.Option
-		calls, most int64
-	}{
-		{"2", []allinpay.Option{allinpay.WithMaxConnsPerHost(2)}, 1, 2},
-		{"default", nil, 10, 16}, // a call may dial while its last connection returns to the pool; without reuse, 80
-	} {
-		conns.Store(0)
+	transporttest.CheckMaxConns(t, conns, func(limited bool) func() error {
+		var opts []allinpay.Option
+		if limited {
+			opts = append(opts, allinpay.WithMaxConnsPerHost(2))
+		}
 		cl, err := allinpay.NewClient(append([]allinpay.Option{allinpay.WithMerchant("20000000", "6666666600003"), allinpay.WithKeys(mp, pp),
-			allinpay.WithBaseURL(srv.URL)}, c.opts...)...)
+			allinpay.WithBaseURL(srv.URL)}, opts...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = transporttest.Concurrently(8, int(c.calls), func() error {
+		return func() error {
 			_, err := cl.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"})
 			if ae := (*allinpay.APIError)(nil); errors.As(err, &ae) {
 				return nil // the answer the server gives
 			}
 			return err
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
-		if n := conns.Load(); n > c.most {
-			t.Errorf("%s: 8 callers x %d calls opened %d connections; want at most %d", c.name, c.calls, n, c.most)
-		}
-	}
+	})
 }

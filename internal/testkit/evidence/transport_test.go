@@ -94,31 +94,21 @@ func TestTransportOptionsRefused(t *testing.T) {
 func TestWithMaxConnsPerHost(t *testing.T) {
 	t.Parallel()
 	srv, conns := transporttest.NewCountingServer(t, statusAnswer(func(*http.Request) { time.Sleep(5 * time.Millisecond) }))
-	for _, c := range []struct {
-		name        string
-		opts        []evidence.Option
-		calls, most int64
-	}{
-		{"2", []evidence.Option{evidence.WithMaxConnsPerHost(2)}, 1, 2},
-		{"default", nil, 10, 16}, // a call may dial while its last connection returns to the pool; without reuse, 80
-	} {
-		conns.Store(0)
-		cl, err := transportClient(t, srv.URL, c.opts...)
+	transporttest.CheckMaxConns(t, conns, func(limited bool) func() error {
+		var opts []evidence.Option
+		if limited {
+			opts = append(opts, evidence.WithMaxConnsPerHost(2))
+		}
+		cl, err := transportClient(t, srv.URL, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = transporttest.Concurrently(8, int(c.calls), func() error {
+		return func() error {
 			_, err := cl.GetStatus(context.Background(), &evidence.GetStatusRequest{DaID: "DA1"})
 			if ae := (*evidence.APIError)(nil); errors.As(err, &ae) {
 				return nil // the answer the server gives
 			}
 			return err
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
-		if n := conns.Load(); n > c.most {
-			t.Errorf("%s: 8 callers x %d calls opened %d connections; want at most %d", c.name, c.calls, n, c.most)
-		}
-	}
+	})
 }

@@ -141,25 +141,15 @@ func TestTransportOptionsRefused(t *testing.T) {
 func TestWithMaxConnsPerHost(t *testing.T) {
 	t.Parallel()
 	srv, conns := transporttest.NewCountingServer(t, answerAgreement(func(*http.Request) { time.Sleep(5 * time.Millisecond) }))
-	for _, c := range []struct {
-		name        string
-		opts        []levy.Option
-		calls, most int64
-	}{
-		{"2", []levy.Option{levy.WithMaxConnsPerHost(2)}, 1, 2},
-		{"default", nil, 10, 16}, // a call may dial while its last connection returns to the pool; without reuse, 80
-	} {
-		conns.Store(0)
-		cl := transportClient(t, srv.URL, c.opts...)
-		err := transporttest.Concurrently(8, int(c.calls), func() error {
+	transporttest.CheckMaxConns(t, conns, func(limited bool) func() error {
+		var opts []levy.Option
+		if limited {
+			opts = append(opts, levy.WithMaxConnsPerHost(2))
+		}
+		cl := transportClient(t, srv.URL, opts...)
+		return func() error {
 			_, err := cl.UploadTaxpayerAgreement(context.Background(), agreement(smallPDF()))
 			return err
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
-		if n := conns.Load(); n > c.most {
-			t.Errorf("%s: 8 callers x %d calls opened %d connections; want at most %d", c.name, c.calls, n, c.most)
-		}
-	}
+	})
 }

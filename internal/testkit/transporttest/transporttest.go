@@ -21,6 +21,18 @@ import (
 // test, and returns it with the count of connections opened to it.
 func NewCountingServer(t testing.TB, h http.Handler) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
+	return counting(t, h, false)
+}
+
+// NewCountingTLSServer is NewCountingServer over TLS (HTTP/1.1, so that
+// the idle pool, not stream multiplexing, decides how many connections
+// open).
+func NewCountingTLSServer(t testing.TB, h http.Handler) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	return counting(t, h, true)
+}
+
+func counting(t testing.TB, h http.Handler, tls bool) (*httptest.Server, *atomic.Int64) {
 	var conns atomic.Int64
 	srv := httptest.NewUnstartedServer(h)
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -28,9 +40,40 @@ func NewCountingServer(t testing.TB, h http.Handler) (*httptest.Server, *atomic.
 			conns.Add(1)
 		}
 	}
-	srv.Start()
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
 	return srv, &conns
+}
+
+// CheckMaxConns is the WithMaxConnsPerHost test of a provider client
+// against a server from NewCountingServer: newCall(true) builds a client
+// with WithMaxConnsPerHost(2), newCall(false) one with the defaults, and
+// returns one call with it (nil error for the answer the server gives).
+// With 2, 8 concurrent callers open at most 2 connections; by default 8
+// callers × 10 calls reuse theirs (at most 16: a call may dial while its
+// last connection returns to the pool; without reuse, 80).
+func CheckMaxConns(t *testing.T, conns *atomic.Int64, newCall func(limited bool) func() error) {
+	t.Helper()
+	for _, c := range []struct {
+		name        string
+		limited     bool
+		calls, most int64
+	}{
+		{"2", true, 1, 2},
+		{"default", false, 10, 16},
+	} {
+		conns.Store(0)
+		if err := Concurrently(8, int(c.calls), newCall(c.limited)); err != nil {
+			t.Fatal(err)
+		}
+		if n := conns.Load(); n > c.most {
+			t.Errorf("%s: 8 callers x %d calls opened %d connections; want at most %d", c.name, c.calls, n, c.most)
+		}
+	}
 }
 
 // Concurrently runs call calls times in each of n goroutines and returns
