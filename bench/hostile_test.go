@@ -32,13 +32,15 @@ import (
 // returned an error). Each benchmark's first shape, "control", is the
 // valid answer the other benchmarks use: the fixed cost of a call.
 
-// The default response limits of the calls measured (the levy and
-// evidence ones are unexported; TestHostileLimits holds these to the
-// clients' behaviour).
+// The default response limits of the calls measured (levy's is
+// unexported; TestHostileLimits holds these to the clients' behaviour).
 const (
-	allinpayQueryLimit  = allinpay.DefaultMaxResponseBytes // consumeTrans
-	evidenceStatusLimit = 10 << 20                         // evidence: config.maxBody
-	levyQueryLimit      = 1 << 20                          // levy: config.maxBody
+	allinpayQueryLimit = allinpay.DefaultMaxResponseBytes // consumeTrans
+	levyQueryLimit     = 1 << 20                          // levy: config.maxBody
+)
+
+var (
+	evidenceStatusLimit = evidence.DefaultMaxResponseBytes(evidence.OperationGetStatus) // get-da-status
 )
 
 // hostileShape is one hostile answer.
@@ -174,17 +176,17 @@ func allinpayQuery(tb testing.TB, url string, opts ...allinpay.Option) func(cont
 // bytes from the network are what a forger sends) at the limit.
 func evidenceHostile() []hostileShape {
 	const head = `{"errorCode":0,"errorMessage":"OK","data":{"daId":"DA1","ext":{"childDaList":[`
-	const depth = (evidenceStatusLimit - 100) / 2
+	depth := int(evidenceStatusLimit-100) / 2
 	return []hostileShape{
 		{name: "control", body: func() []byte { return decsResponse }},
 		{name: "empty-objects", body: func() []byte {
-			return fill(evidenceStatusLimit, head+`{}`, `]}}}`, func(int) string { return `,{}` })
+			return fill(int(evidenceStatusLimit), head+`{}`, `]}}}`, func(int) string { return `,{}` })
 		}},
 		{name: "nested-arrays", body: func() []byte {
 			return []byte(head + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `]}}}`)
 		}},
 		{name: "huge-string", body: func() []byte {
-			return fill(evidenceStatusLimit, `{"errorCode":0,"errorMessage":"OK","data":{"daId":"`, `"}}`,
+			return fill(int(evidenceStatusLimit), `{"errorCode":0,"errorMessage":"OK","data":{"daId":"`, `"}}`,
 				func(int) string { return strings.Repeat("x", 4096) })
 		}},
 	}
@@ -258,14 +260,14 @@ func TestHostileLimits(t *testing.T) {
 		}
 	}
 	for _, m := range []struct {
-		limit  int
+		limit  int64
 		shapes []hostileShape
 	}{{allinpayQueryLimit, allinpayHostile(t)}, {evidenceStatusLimit, evidenceHostile()}, {levyQueryLimit, levyHostile()}} {
 		for _, s := range m.shapes {
 			if s.name == "64MiB-object" {
 				continue
 			}
-			if n := len(s.body()); n > m.limit {
+			if n := int64(len(s.body())); n > m.limit {
 				t.Errorf("%s: %d bytes, over the limit %d", s.name, n, m.limit)
 			}
 		}

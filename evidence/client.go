@@ -88,7 +88,7 @@ type config struct {
 	log                        *slog.Logger
 	timeout                    time.Duration
 	attempt                    time.Duration // 0: an attempt is bounded by the call alone
-	maxBody                    int64
+	maxBody                    int64         // WithMaxResponseBytes; 0: DefaultMaxResponseBytes per endpoint
 	retries                    int
 	keys                       store.Keys
 	maxDownload                int64
@@ -332,7 +332,9 @@ func WithRetries(n int) Option {
 	}
 }
 
-// WithMaxResponseBytes bounds a response body (10 MiB by default).
+// WithMaxResponseBytes bounds every answer's body, and the
+// reconciliation file, to n bytes, in place of the per-endpoint defaults
+// (DefaultMaxResponseBytes).
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
@@ -386,7 +388,7 @@ func WithFieldKeyStore(s store.Keys) Option {
 
 func defaultConfig() config {
 	return config{now: time.Now, nonce: func() string { return nonce.Alnum(32) }, timeout: transport.DefaultTimeout,
-		maxBody: 10 << 20, retries: 2, ua: "bizapi-cn-go-sdk-evidence/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go")}
+		retries: 2, ua: "bizapi-cn-go-sdk-evidence/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go")}
 }
 
 func applyOptions(cfg *config, opts []Option) error {
@@ -652,13 +654,47 @@ func (c *Client) send(ctx context.Context, path string, req transport.Request, o
 		}
 		return Metadata{}, fmt.Errorf("evidence: %s: %w", path, err)
 	}
-	raw, err := transport.ReadAnswerSized(resp.Body, resp.ContentLength, c.cfg.maxBody)
+	raw, err := transport.ReadAnswerSized(resp.Body, resp.ContentLength, c.answerLimit(path))
 	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", resp.StatusCode))
 	if err != nil {
 		return Metadata{}, fmt.Errorf("evidence: %s: %w", path, err) // incomplete: as ambiguous as no answer
 	}
 	md := Metadata{StatusCode: resp.StatusCode, Header: resp.Header}
 	return md, decodeAnswer(path, md, raw, out)
+}
+
+// DefaultMaxResponseBytes is the bound of operation's answer (an
+// Operation* path) unless WithMaxResponseBytes says otherwise. The bounds
+// are the SDK's, sized to what each endpoint can answer with room to
+// spare (the docs give no maximum): a few fields for the calls that key or
+// start a session and for get-recon-file, which answers with the file's
+// URL; a child-session list for get-da-status; the list of sites for
+// get-sites-state; presigned URL lists for the file calls. An answer over
+// its bound is an error, never cut short. A smaller bound is less work
+// spent on a hostile answer: DECS signs no answer, and decoding one holds
+// at most about 3× its bound (BENCHMARKS.md).
+func DefaultMaxResponseBytes(operation string) int64 {
+	switch operation {
+	case OperationGetStatus, OperationGetSitesState:
+		return 1 << 20
+	case OperationGetOriginalFiles, OperationGetParseResult:
+		return 4 << 20
+	}
+	return 64 << 10 // update-aes-key, start-vdi-x, upload-user-protocol-x, get-recon-file
+}
+
+// DefaultMaxReconBytes bounds the reconciliation file FetchRecon reads,
+// one CSV row per session of a day, unless WithMaxResponseBytes says
+// otherwise. A longer file is an error, never a shorter list: a row left
+// out would read as a session never opened (ErrNotInRecon).
+const DefaultMaxReconBytes = 64 << 20
+
+// answerLimit is the bound of path's answer.
+func (c *Client) answerLimit(path string) int64 {
+	if c.cfg.maxBody > 0 {
+		return c.cfg.maxBody
+	}
+	return DefaultMaxResponseBytes(path)
 }
 
 // decodeAnswer decodes a response document: errorCode ≠ 0 is *APIError,

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 	"io"
 	"net/http"
 	"net/url"
@@ -118,7 +119,17 @@ func (c *Client) FetchRecon(ctx context.Context, r *GetReconFileRequest) ([]Reco
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("evidence: recon: HTTP %d", resp.StatusCode)
 	}
-	return ParseRecon(io.LimitReader(resp.Body, c.cfg.maxBody))
+	limit := int64(DefaultMaxReconBytes)
+	if c.cfg.maxBody > 0 {
+		limit = c.cfg.maxBody
+	}
+	// A file over the bound is an error, never a shorter file: a row
+	// missing from the recon would read as a session never opened.
+	rows, err := ParseRecon(bodylimit.Reader(resp.Body, limit))
+	if errors.Is(err, bodylimit.ErrTooLarge) {
+		return nil, fmt.Errorf("evidence: recon: the file exceeds %d bytes (WithMaxResponseBytes): %w", limit, err)
+	}
+	return rows, err
 }
 
 // ErrNotInRecon reports a bizNo the reconciliation file of the day does

@@ -30,6 +30,37 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// Reader returns a reader of r that fails with ErrTooLarge once more than
+// limit bytes arrive (Default when limit is not positive), where
+// io.LimitReader would end quietly: a streamed parser (a CSV file) then
+// sees an error, not a shorter file that looks whole.
+func Reader(r io.Reader, limit int64) io.Reader {
+	if limit <= 0 {
+		limit = Default
+	}
+	return &limited{r: r, left: limit}
+}
+
+type limited struct {
+	r    io.Reader
+	left int64 // bytes still allowed
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, ErrTooLarge
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return n + int(l.left), ErrTooLarge
+	}
+	return n, err
+}
+
 // ReadAllSized is ReadAll for a body that announced its size (an HTTP
 // Content-Length; -1 when unknown): the buffer is allocated once at that
 // size instead of doubling its way there (io.ReadAll holds about twice a

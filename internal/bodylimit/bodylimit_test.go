@@ -2,8 +2,10 @@ package bodylimit
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestReadAll(t *testing.T) {
@@ -67,5 +69,31 @@ func TestReadAllSized(t *testing.T) {
 		if !c.ok && err != nil && !errors.Is(err, ErrTooLarge) {
 			t.Errorf("ReadAllSized(%q, %d, %d): %v, want ErrTooLarge", c.body, c.size, c.limit, err)
 		}
+	}
+}
+
+func TestReaderFailsPastLimit(t *testing.T) {
+	for _, tc := range []struct {
+		size, limit int
+		wantErr     bool
+	}{{0, 4, false}, {4, 4, false}, {5, 4, true}, {1 << 16, 100, true}, {100, 1 << 16, false}} {
+		in := strings.Repeat("x", tc.size)
+		got, err := io.ReadAll(Reader(iotest.OneByteReader(strings.NewReader(in)), int64(tc.limit)))
+		if tc.wantErr {
+			if !errors.Is(err, ErrTooLarge) {
+				t.Errorf("%d bytes through %d: err %v, want ErrTooLarge", tc.size, tc.limit, err)
+			}
+			if len(got) > tc.limit {
+				t.Errorf("%d bytes through %d: %d bytes read past the limit", tc.size, tc.limit, len(got))
+			}
+			continue
+		}
+		if err != nil || string(got) != in {
+			t.Errorf("%d bytes through %d: %d bytes, %v", tc.size, tc.limit, len(got), err)
+		}
+	}
+	// Big reads too, not only one byte at a time.
+	if _, err := io.ReadAll(Reader(strings.NewReader(strings.Repeat("y", 10)), 9)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("10 bytes through 9 in one read: %v", err)
 	}
 }
