@@ -1,8 +1,9 @@
 // Command ratios reads `go test -bench` output on standard input and prints
 // each comparison as a ratio: for every benchmark with a "floor"
-// sub-benchmark, each other sub-benchmark's median ns/op and allocs/op over
-// the floor's; where there is no floor, each rival over "sdk". Custom metrics
-// (b.ReportMetric) are printed as medians.
+// sub-benchmark ("tuned" in the scaling benchmarks), each other
+// sub-benchmark's median ns/op and allocs/op over the floor's; where there
+// is no floor, each rival over "sdk". Custom metrics (b.ReportMetric) are
+// printed as medians, with their range when the runs differ.
 //
 //	go test -run '^$' -bench . -benchmem -count 6 ./bench/... | go run ./bench/cmd/ratios
 package main
@@ -90,7 +91,7 @@ func run(in io.Reader, out io.Writer) error {
 			var other []string
 			for k, v := range subs[s] {
 				if k != "ns/op" && k != "allocs/op" && k != "B/op" && k != "MB/s" {
-					other = append(other, fmt.Sprintf("%s=%.3g", k, median(v)))
+					other = append(other, k+"="+spread(v))
 				}
 				if k == "MB/s" {
 					other = append(other, fmt.Sprintf("MB/s=%.0f", median(v)))
@@ -107,20 +108,36 @@ func run(in io.Reader, out io.Writer) error {
 	return w.Flush()
 }
 
-// baseFor picks what s is compared with: the SDK with its floor, a rival
-// (another SDK) with the SDK, and anything else with the floor.
+// baseFor picks what s is compared with: the SDK with its floor (a
+// "tuned" hand-written client is the floor of the scaling benchmarks), a
+// rival (another SDK) with the SDK, and anything else with the floor.
 func baseFor(s string, subs map[string]sample) string {
-	_, hasFloor := subs["floor"]
+	floor := "floor"
+	if _, ok := subs[floor]; !ok {
+		if _, ok := subs["tuned"]; ok {
+			floor = "tuned"
+		}
+	}
+	_, hasFloor := subs[floor]
 	_, hasSDK := subs["sdk"]
 	switch {
-	case s == "sdk" && hasFloor, s == "floor":
-		return "floor"
+	case s == "sdk" && hasFloor, s == floor:
+		return floor
 	case s != "sdk" && hasSDK:
 		return "sdk"
 	case hasFloor:
-		return "floor"
+		return floor
 	}
 	return "sdk"
+}
+
+// spread is v's median, followed by its range when the runs differ.
+func spread(v []float64) string {
+	lo, hi := slices.Min(v), slices.Max(v)
+	if lo == hi {
+		return fmt.Sprintf("%.3g", lo)
+	}
+	return fmt.Sprintf("%.3g[%.3g..%.3g]", median(v), lo, hi)
 }
 
 func median(v []float64) float64 {

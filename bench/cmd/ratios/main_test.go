@@ -14,6 +14,9 @@ BenchmarkCanonical/floor-2   100   110 ns/op   0 B/op   0 allocs/op
 BenchmarkCanonical/sdk-2     100   220 ns/op   0 B/op   1 allocs/op
 BenchmarkCanonical/gopay-2   100   5500 ns/op  5000 B/op   44 allocs/op
 BenchmarkUpload/sdk          10    9000 ns/op  0.05 peak-heap/file
+BenchmarkScalingLevy/callers=64/tuned-2  1  200 ns/op  100 calls/s  150 conns/op
+BenchmarkScalingLevy/callers=64/sdk-2    1  100 ns/op  190 calls/s  64 conns/op
+BenchmarkScalingLevy/callers=64/sdk-2    1  100 ns/op  210 calls/s  64 conns/op
 PASS`
 	var out bytes.Buffer
 	if err := run(strings.NewReader(in), &out); err != nil {
@@ -24,6 +27,8 @@ PASS`
 		"BenchmarkCanonical (cpu 2)/sdk", "2.00x", "inf",
 		"BenchmarkCanonical (cpu 2)/gopay", "25.00x",
 		"BenchmarkUpload/sdk", "peak-heap/file=0.05",
+		// the scaling benchmarks compare the SDK with the tuned client
+		"BenchmarkScalingLevy/callers=64 (cpu 2)/sdk  tuned  0.50x", "calls/s=200[190..210]", "conns/op=64",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
