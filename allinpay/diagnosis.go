@@ -22,16 +22,16 @@ type CauseCode = notify.CauseCode
 
 // The cause codes: see notify.
 const (
-	CauseReencoded   = notify.CauseReencoded
-	CausePlusSpace   = notify.CausePlusSpace
-	CauseReversedKey = notify.CauseReversedKey
-	CauseFieldOrder  = notify.CauseFieldOrder
-	CauseFieldCase   = notify.CauseFieldCase
-	CauseEncoding    = notify.CauseEncoding
-	CauseWhitespace  = notify.CauseWhitespace
-	CauseFields      = notify.CauseFields
-	CauseKey         = notify.CauseKey
-	CauseTruncated   = notify.CauseTruncated
+	CauseReencoded   CauseCode = notify.CauseReencoded
+	CausePlusSpace   CauseCode = notify.CausePlusSpace
+	CauseReversedKey CauseCode = notify.CauseReversedKey
+	CauseFieldOrder  CauseCode = notify.CauseFieldOrder
+	CauseFieldCase   CauseCode = notify.CauseFieldCase
+	CauseEncoding    CauseCode = notify.CauseEncoding
+	CauseWhitespace  CauseCode = notify.CauseWhitespace
+	CauseFields      CauseCode = notify.CauseFields
+	CauseKey         CauseCode = notify.CauseKey
+	CauseTruncated   CauseCode = notify.CauseTruncated
 )
 
 // diagnoser diagnoses the failed checks of the client's answers and

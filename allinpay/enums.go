@@ -7,30 +7,30 @@ type TransType = notify.TransType
 
 // Transaction types: see notify.
 const (
-	TransTypeWxpayScancode     = notify.TransTypeWxpayScancode
-	TransTypeWxpayMicropay     = notify.TransTypeWxpayMicropay
-	TransTypeWxpayApp          = notify.TransTypeWxpayApp
-	TransTypeWxpayMinapp       = notify.TransTypeWxpayMinapp
-	TransTypeWxpayBranchMP     = notify.TransTypeWxpayBranchMP
-	TransTypeWxpayCancel       = notify.TransTypeWxpayCancel
-	TransTypeWxpayReturn       = notify.TransTypeWxpayReturn
-	TransTypeAlipayScancode    = notify.TransTypeAlipayScancode
-	TransTypeAlipayMicropay    = notify.TransTypeAlipayMicropay
-	TransTypeAlipayPCWeb       = notify.TransTypeAlipayPCWeb
-	TransTypeAlipayH5          = notify.TransTypeAlipayH5
-	TransTypeAlipayApp         = notify.TransTypeAlipayApp
-	TransTypeAlipayCancel      = notify.TransTypeAlipayCancel
-	TransTypeAlipayReturn      = notify.TransTypeAlipayReturn
-	TransTypeUnionpayScancode  = notify.TransTypeUnionpayScancode
-	TransTypeUnionpayMicropay  = notify.TransTypeUnionpayMicropay
-	TransTypeUnionpayCancel    = notify.TransTypeUnionpayCancel
-	TransTypeUnionpayReturn    = notify.TransTypeUnionpayReturn
-	TransTypePaynowScancode    = notify.TransTypePaynowScancode
-	TransTypePaynowReturn      = notify.TransTypePaynowReturn
-	TransTypePaynowCancel      = notify.TransTypePaynowCancel
-	TransTypeCloseOrder        = notify.TransTypeCloseOrder
-	TransTypeTransQuery        = notify.TransTypeTransQuery
-	TransTypeDownloadCheckBill = notify.TransTypeDownloadCheckBill
+	TransTypeWxpayScancode     TransType = notify.TransTypeWxpayScancode
+	TransTypeWxpayMicropay     TransType = notify.TransTypeWxpayMicropay
+	TransTypeWxpayApp          TransType = notify.TransTypeWxpayApp
+	TransTypeWxpayMinapp       TransType = notify.TransTypeWxpayMinapp
+	TransTypeWxpayBranchMP     TransType = notify.TransTypeWxpayBranchMP
+	TransTypeWxpayCancel       TransType = notify.TransTypeWxpayCancel
+	TransTypeWxpayReturn       TransType = notify.TransTypeWxpayReturn
+	TransTypeAlipayScancode    TransType = notify.TransTypeAlipayScancode
+	TransTypeAlipayMicropay    TransType = notify.TransTypeAlipayMicropay
+	TransTypeAlipayPCWeb       TransType = notify.TransTypeAlipayPCWeb
+	TransTypeAlipayH5          TransType = notify.TransTypeAlipayH5
+	TransTypeAlipayApp         TransType = notify.TransTypeAlipayApp
+	TransTypeAlipayCancel      TransType = notify.TransTypeAlipayCancel
+	TransTypeAlipayReturn      TransType = notify.TransTypeAlipayReturn
+	TransTypeUnionpayScancode  TransType = notify.TransTypeUnionpayScancode
+	TransTypeUnionpayMicropay  TransType = notify.TransTypeUnionpayMicropay
+	TransTypeUnionpayCancel    TransType = notify.TransTypeUnionpayCancel
+	TransTypeUnionpayReturn    TransType = notify.TransTypeUnionpayReturn
+	TransTypePaynowScancode    TransType = notify.TransTypePaynowScancode
+	TransTypePaynowReturn      TransType = notify.TransTypePaynowReturn
+	TransTypePaynowCancel      TransType = notify.TransTypePaynowCancel
+	TransTypeCloseOrder        TransType = notify.TransTypeCloseOrder
+	TransTypeTransQuery        TransType = notify.TransTypeTransQuery
+	TransTypeDownloadCheckBill TransType = notify.TransTypeDownloadCheckBill
 )
 
 // Kind is notify.Kind; see there.
@@ -38,11 +38,11 @@ type Kind = notify.Kind
 
 // Kinds: see notify.
 const (
-	KindPayment = notify.KindPayment
-	KindRefund  = notify.KindRefund
-	KindVoid    = notify.KindVoid
-	KindClose   = notify.KindClose
-	KindOther   = notify.KindOther
+	KindPayment Kind = notify.KindPayment
+	KindRefund  Kind = notify.KindRefund
+	KindVoid    Kind = notify.KindVoid
+	KindClose   Kind = notify.KindClose
+	KindOther   Kind = notify.KindOther
 )
 
 // Currency is notify.Currency; see there.
@@ -50,11 +50,11 @@ type Currency = notify.Currency
 
 // Currencies: see notify.
 const (
-	CurrencyCNY = notify.CurrencyCNY
-	CurrencyHKD = notify.CurrencyHKD
-	CurrencyUSD = notify.CurrencyUSD
-	CurrencyCAD = notify.CurrencyCAD
-	CurrencySGD = notify.CurrencySGD
+	CurrencyCNY Currency = notify.CurrencyCNY
+	CurrencyHKD Currency = notify.CurrencyHKD
+	CurrencyUSD Currency = notify.CurrencyUSD
+	CurrencyCAD Currency = notify.CurrencyCAD
+	CurrencySGD Currency = notify.CurrencySGD
 )
 
 // ResultCode is notify.ResultCode; see there.
@@ -62,79 +62,79 @@ type ResultCode = notify.ResultCode
 
 // Result codes (§1.7.2): see notify for the spec's explanation of each.
 const (
-	ResultCodeSuccess                     = notify.ResultCodeSuccess
-	ResultCodeProcessing                  = notify.ResultCodeProcessing
-	ResultCodeUnconfirmed                 = notify.ResultCodeUnconfirmed
-	ResultCodeIllegalParameters           = notify.ResultCodeIllegalParameters
-	ResultCodeMerchantIDMissing           = notify.ResultCodeMerchantIDMissing
-	ResultCodeOutTransNoMissing           = notify.ResultCodeOutTransNoMissing
-	ResultCodePhoneMissing                = notify.ResultCodePhoneMissing
-	ResultCodeAmountMissing               = notify.ResultCodeAmountMissing
-	ResultCodeCardNoMissing               = notify.ResultCodeCardNoMissing
-	ResultCodeOrderNotExist               = notify.ResultCodeOrderNotExist
-	ResultCodeTransactionAtRisk           = notify.ResultCodeTransactionAtRisk
-	ResultCodeSignatureMissing            = notify.ResultCodeSignatureMissing
-	ResultCodeMerchantNotExist            = notify.ResultCodeMerchantNotExist
-	ResultCodeMerchantAbnormal            = notify.ResultCodeMerchantAbnormal
-	ResultCodeSignatureFailure            = notify.ResultCodeSignatureFailure
-	ResultCodeKeyNotExist                 = notify.ResultCodeKeyNotExist
-	ResultCodeKeyIneffective              = notify.ResultCodeKeyIneffective
-	ResultCodeProductNotExist             = notify.ResultCodeProductNotExist
-	ResultCodeProductAbnormal             = notify.ResultCodeProductAbnormal
-	ResultCodeUnauthorized                = notify.ResultCodeUnauthorized
-	ResultCodeOrderCreationFailed         = notify.ResultCodeOrderCreationFailed
-	ResultCodeOrderRecurrent              = notify.ResultCodeOrderRecurrent
-	ResultCodeAmountOverLimit             = notify.ResultCodeAmountOverLimit
-	ResultCodeOrderToBeVoided             = notify.ResultCodeOrderToBeVoided
-	ResultCodeOriginalNotExist            = notify.ResultCodeOriginalNotExist
-	ResultCodeOriginalAbnormal            = notify.ResultCodeOriginalAbnormal
-	ResultCodeIllegalAmount               = notify.ResultCodeIllegalAmount
-	ResultCodeOriginalVoided              = notify.ResultCodeOriginalVoided
-	ResultCodeOriginalVoidOrRefundStarted = notify.ResultCodeOriginalVoidOrRefundStarted
-	ResultCodeNoVoidSupport               = notify.ResultCodeNoVoidSupport
-	ResultCodeVoidProcessing              = notify.ResultCodeVoidProcessing
-	ResultCodeRefundProcessing            = notify.ResultCodeRefundProcessing
-	ResultCodeNotAllowedNow               = notify.ResultCodeNotAllowedNow
-	ResultCodeNoRefundSupport             = notify.ResultCodeNoRefundSupport
-	ResultCodePaidCannotClose             = notify.ResultCodePaidCannotClose
-	ResultCodeOrderClosed                 = notify.ResultCodeOrderClosed
-	ResultCodeOrderAbnormal               = notify.ResultCodeOrderAbnormal
-	ResultCodeAccessOrgWrong              = notify.ResultCodeAccessOrgWrong
-	ResultCodeAccessOrgAbnormal           = notify.ResultCodeAccessOrgAbnormal
-	ResultCodeUnauthorizedTransaction     = notify.ResultCodeUnauthorizedTransaction
-	ResultCodeFileTooLarge                = notify.ResultCodeFileTooLarge
-	ResultCodeOrgAbnormal                 = notify.ResultCodeOrgAbnormal
-	ResultCodeTransactionProcessing       = notify.ResultCodeTransactionProcessing
-	ResultCodeAmountMismatch              = notify.ResultCodeAmountMismatch
-	ResultCodePartiallyRefunded           = notify.ResultCodePartiallyRefunded
-	ResultCodeMissionExecuting            = notify.ResultCodeMissionExecuting
-	ResultCodeOrderPaid                   = notify.ResultCodeOrderPaid
-	ResultCodeQRCodeExpired               = notify.ResultCodeQRCodeExpired
-	ResultCodeCardTypeUnsupported         = notify.ResultCodeCardTypeUnsupported
-	ResultCodeAuthCodeWrong               = notify.ResultCodeAuthCodeWrong
-	ResultCodeAuthCodeVerifyFailed        = notify.ResultCodeAuthCodeVerifyFailed
-	ResultCodeWechatPayIDWrong            = notify.ResultCodeWechatPayIDWrong
-	ResultCodeWechatAppIDNotExist         = notify.ResultCodeWechatAppIDNotExist
-	ResultCodeWechatMchIDNotExist         = notify.ResultCodeWechatMchIDNotExist
-	ResultCodeWechatAppIDMismatch         = notify.ResultCodeWechatAppIDMismatch
-	ResultCodeChannelLinkNotExist         = notify.ResultCodeChannelLinkNotExist
-	ResultCodeChannelTerminalSignedIn     = notify.ResultCodeChannelTerminalSignedIn
-	ResultCodeOrderLimit                  = notify.ResultCodeOrderLimit
-	ResultCodeDayLimit                    = notify.ResultCodeDayLimit
-	ResultCodeBelowMinimum                = notify.ResultCodeBelowMinimum
-	ResultCodeDayCountLimit               = notify.ResultCodeDayCountLimit
-	ResultCodeProductLacksRate            = notify.ResultCodeProductLacksRate
-	ResultCodeOneT1Rate                   = notify.ResultCodeOneT1Rate
-	ResultCodeProductNotUsed              = notify.ResultCodeProductNotUsed
-	ResultCodeRateAboveOne                = notify.ResultCodeRateAboveOne
-	ResultCodeRateBelowOrg                = notify.ResultCodeRateBelowOrg
-	ResultCodeMinimumBelowOrg             = notify.ResultCodeMinimumBelowOrg
-	ResultCodeSystemKeyWrong              = notify.ResultCodeSystemKeyWrong
-	ResultCodeTimeFormatWrong             = notify.ResultCodeTimeFormatWrong
-	ResultCodeSystemBusy                  = notify.ResultCodeSystemBusy
-	ResultCodeFailed                      = notify.ResultCodeFailed
-	ResultCodeUnknown                     = notify.ResultCodeUnknown
-	ResultCodeOrderToBeVoidedR            = notify.ResultCodeOrderToBeVoidedR
+	ResultCodeSuccess                     ResultCode = notify.ResultCodeSuccess
+	ResultCodeProcessing                  ResultCode = notify.ResultCodeProcessing
+	ResultCodeUnconfirmed                 ResultCode = notify.ResultCodeUnconfirmed
+	ResultCodeIllegalParameters           ResultCode = notify.ResultCodeIllegalParameters
+	ResultCodeMerchantIDMissing           ResultCode = notify.ResultCodeMerchantIDMissing
+	ResultCodeOutTransNoMissing           ResultCode = notify.ResultCodeOutTransNoMissing
+	ResultCodePhoneMissing                ResultCode = notify.ResultCodePhoneMissing
+	ResultCodeAmountMissing               ResultCode = notify.ResultCodeAmountMissing
+	ResultCodeCardNoMissing               ResultCode = notify.ResultCodeCardNoMissing
+	ResultCodeOrderNotExist               ResultCode = notify.ResultCodeOrderNotExist
+	ResultCodeTransactionAtRisk           ResultCode = notify.ResultCodeTransactionAtRisk
+	ResultCodeSignatureMissing            ResultCode = notify.ResultCodeSignatureMissing
+	ResultCodeMerchantNotExist            ResultCode = notify.ResultCodeMerchantNotExist
+	ResultCodeMerchantAbnormal            ResultCode = notify.ResultCodeMerchantAbnormal
+	ResultCodeSignatureFailure            ResultCode = notify.ResultCodeSignatureFailure
+	ResultCodeKeyNotExist                 ResultCode = notify.ResultCodeKeyNotExist
+	ResultCodeKeyIneffective              ResultCode = notify.ResultCodeKeyIneffective
+	ResultCodeProductNotExist             ResultCode = notify.ResultCodeProductNotExist
+	ResultCodeProductAbnormal             ResultCode = notify.ResultCodeProductAbnormal
+	ResultCodeUnauthorized                ResultCode = notify.ResultCodeUnauthorized
+	ResultCodeOrderCreationFailed         ResultCode = notify.ResultCodeOrderCreationFailed
+	ResultCodeOrderRecurrent              ResultCode = notify.ResultCodeOrderRecurrent
+	ResultCodeAmountOverLimit             ResultCode = notify.ResultCodeAmountOverLimit
+	ResultCodeOrderToBeVoided             ResultCode = notify.ResultCodeOrderToBeVoided
+	ResultCodeOriginalNotExist            ResultCode = notify.ResultCodeOriginalNotExist
+	ResultCodeOriginalAbnormal            ResultCode = notify.ResultCodeOriginalAbnormal
+	ResultCodeIllegalAmount               ResultCode = notify.ResultCodeIllegalAmount
+	ResultCodeOriginalVoided              ResultCode = notify.ResultCodeOriginalVoided
+	ResultCodeOriginalVoidOrRefundStarted ResultCode = notify.ResultCodeOriginalVoidOrRefundStarted
+	ResultCodeNoVoidSupport               ResultCode = notify.ResultCodeNoVoidSupport
+	ResultCodeVoidProcessing              ResultCode = notify.ResultCodeVoidProcessing
+	ResultCodeRefundProcessing            ResultCode = notify.ResultCodeRefundProcessing
+	ResultCodeNotAllowedNow               ResultCode = notify.ResultCodeNotAllowedNow
+	ResultCodeNoRefundSupport             ResultCode = notify.ResultCodeNoRefundSupport
+	ResultCodePaidCannotClose             ResultCode = notify.ResultCodePaidCannotClose
+	ResultCodeOrderClosed                 ResultCode = notify.ResultCodeOrderClosed
+	ResultCodeOrderAbnormal               ResultCode = notify.ResultCodeOrderAbnormal
+	ResultCodeAccessOrgWrong              ResultCode = notify.ResultCodeAccessOrgWrong
+	ResultCodeAccessOrgAbnormal           ResultCode = notify.ResultCodeAccessOrgAbnormal
+	ResultCodeUnauthorizedTransaction     ResultCode = notify.ResultCodeUnauthorizedTransaction
+	ResultCodeFileTooLarge                ResultCode = notify.ResultCodeFileTooLarge
+	ResultCodeOrgAbnormal                 ResultCode = notify.ResultCodeOrgAbnormal
+	ResultCodeTransactionProcessing       ResultCode = notify.ResultCodeTransactionProcessing
+	ResultCodeAmountMismatch              ResultCode = notify.ResultCodeAmountMismatch
+	ResultCodePartiallyRefunded           ResultCode = notify.ResultCodePartiallyRefunded
+	ResultCodeMissionExecuting            ResultCode = notify.ResultCodeMissionExecuting
+	ResultCodeOrderPaid                   ResultCode = notify.ResultCodeOrderPaid
+	ResultCodeQRCodeExpired               ResultCode = notify.ResultCodeQRCodeExpired
+	ResultCodeCardTypeUnsupported         ResultCode = notify.ResultCodeCardTypeUnsupported
+	ResultCodeAuthCodeWrong               ResultCode = notify.ResultCodeAuthCodeWrong
+	ResultCodeAuthCodeVerifyFailed        ResultCode = notify.ResultCodeAuthCodeVerifyFailed
+	ResultCodeWechatPayIDWrong            ResultCode = notify.ResultCodeWechatPayIDWrong
+	ResultCodeWechatAppIDNotExist         ResultCode = notify.ResultCodeWechatAppIDNotExist
+	ResultCodeWechatMchIDNotExist         ResultCode = notify.ResultCodeWechatMchIDNotExist
+	ResultCodeWechatAppIDMismatch         ResultCode = notify.ResultCodeWechatAppIDMismatch
+	ResultCodeChannelLinkNotExist         ResultCode = notify.ResultCodeChannelLinkNotExist
+	ResultCodeChannelTerminalSignedIn     ResultCode = notify.ResultCodeChannelTerminalSignedIn
+	ResultCodeOrderLimit                  ResultCode = notify.ResultCodeOrderLimit
+	ResultCodeDayLimit                    ResultCode = notify.ResultCodeDayLimit
+	ResultCodeBelowMinimum                ResultCode = notify.ResultCodeBelowMinimum
+	ResultCodeDayCountLimit               ResultCode = notify.ResultCodeDayCountLimit
+	ResultCodeProductLacksRate            ResultCode = notify.ResultCodeProductLacksRate
+	ResultCodeOneT1Rate                   ResultCode = notify.ResultCodeOneT1Rate
+	ResultCodeProductNotUsed              ResultCode = notify.ResultCodeProductNotUsed
+	ResultCodeRateAboveOne                ResultCode = notify.ResultCodeRateAboveOne
+	ResultCodeRateBelowOrg                ResultCode = notify.ResultCodeRateBelowOrg
+	ResultCodeMinimumBelowOrg             ResultCode = notify.ResultCodeMinimumBelowOrg
+	ResultCodeSystemKeyWrong              ResultCode = notify.ResultCodeSystemKeyWrong
+	ResultCodeTimeFormatWrong             ResultCode = notify.ResultCodeTimeFormatWrong
+	ResultCodeSystemBusy                  ResultCode = notify.ResultCodeSystemBusy
+	ResultCodeFailed                      ResultCode = notify.ResultCodeFailed
+	ResultCodeUnknown                     ResultCode = notify.ResultCodeUnknown
+	ResultCodeOrderToBeVoidedR            ResultCode = notify.ResultCodeOrderToBeVoidedR
 )
 
 // Meaning is notify.Meaning; see there.
@@ -142,12 +142,12 @@ type Meaning = notify.Meaning
 
 // Meanings: see notify.
 const (
-	MeaningRefused        = notify.MeaningRefused
-	MeaningSuccess        = notify.MeaningSuccess
-	MeaningProcessing     = notify.MeaningProcessing
-	MeaningRetryLater     = notify.MeaningRetryLater
-	MeaningOutcomeUnknown = notify.MeaningOutcomeUnknown
-	MeaningQueryOrder     = notify.MeaningQueryOrder
+	MeaningRefused        Meaning = notify.MeaningRefused
+	MeaningSuccess        Meaning = notify.MeaningSuccess
+	MeaningProcessing     Meaning = notify.MeaningProcessing
+	MeaningRetryLater     Meaning = notify.MeaningRetryLater
+	MeaningOutcomeUnknown Meaning = notify.MeaningOutcomeUnknown
+	MeaningQueryOrder     Meaning = notify.MeaningQueryOrder
 )
 
 // payTypes are the types the payment interface takes.

@@ -332,7 +332,7 @@ func TestNotifyVerifiersAgree(t *testing.T) {
 // Client's answer and a bill alike.
 func TestSignatureErrorAcrossPackages(t *testing.T) {
 	t.Parallel()
-	if allinpay.ErrInvalidSignature != notify.ErrInvalidSignature || allinpay.ErrMalformedNotification != notify.ErrMalformedNotification {
+	if !errors.Is(allinpay.ErrInvalidSignature, notify.ErrInvalidSignature) || !errors.Is(allinpay.ErrMalformedNotification, notify.ErrMalformedNotification) {
 		t.Fatal("the root's trust sentinels are not notify's")
 	}
 	srv, c, _, _ := newFlow(t)
