@@ -208,7 +208,8 @@
 //
 // 1. Turn on WithDiagnostics in a test or in staging (not in production:
 // the diagnosis is extra work on unauthenticated input). It is accepted by
-// NewClient and NewNotificationVerifier. A Client knows the merchant's
+// NewClient, NewNotificationVerifier and notify.NewVerifier (with
+// notify.WithDiagnostics). A Client knows the merchant's
 // public key from WithPrivateKey; a NotificationVerifier holds no private
 // key, so give it the merchant's public key with
 // WithDiagnosisMerchantPublicKey (for diagnosis only: no option of this
