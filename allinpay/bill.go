@@ -622,7 +622,7 @@ func (c *Client) DownloadBill(ctx context.Context, r *DownloadBillRequest) (*Dow
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{f: f}
+	d := newDecoder(f)
 	resp := &DownloadBillResponse{Result: d.result(m), BillDate: day, spool: spool}
 	if spool != nil {
 		// A response dropped without Close still removes its file.

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/bizapi-cn/go-sdk/allinpay/internal/fieldset"
+	"github.com/bizapi-cn/go-sdk/internal/diag"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
@@ -358,11 +360,11 @@ func (p *jsonStream) spool() (*billSpool, error) {
 // hashed from the file; a custom Verifier gets the string in memory.
 func (cfg *config) verifyBill(ctx context.Context, op TransType, f Fields, s *billSpool) error {
 	fail := func(reason string) error {
-		e := &SignatureError{Operation: op, reason: reason}
+		var r *diag.Report
 		if d := cfg.diagnoser(); d != nil {
-			e.diagnosis = d.billReport(ctx, f, s)
+			r = d.Bill(ctx, f, s.reader)
 		}
-		return e
+		return fieldset.NewSignatureError(string(op), reason, r)
 	}
 	sig, err := base64.StdEncoding.DecodeString(f["signature"])
 	if err != nil || len(sig) == 0 || len(sig) > 1024 {
@@ -392,12 +394,12 @@ func (cfg *config) verifyBill(ctx context.Context, op TransType, f Fields, s *bi
 		}
 		return nil
 	}
-	if !cfg.builtinVerifier {
+	if !cfg.trust.Builtin {
 		var b bytesBuffer
 		if err := write(&b); err != nil {
 			return err
 		}
-		if err := cfg.verifier.Verify(ctx, b.b, sig); err != nil {
+		if err := cfg.trust.V.Verify(ctx, b.b, sig); err != nil {
 			return fail("")
 		}
 		return nil
@@ -407,12 +409,12 @@ func (cfg *config) verifyBill(ctx context.Context, op TransType, f Fields, s *bi
 		return err
 	}
 	sum := h.Sum(nil)
-	for _, pub := range cfg.pubs {
+	for _, pub := range cfg.trust.Pubs {
 		if rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum, sig) == nil {
 			return nil
 		}
 	}
-	cfg.log.WarnContext(ctx, "allinpay: bill signature mismatch")
+	cfg.trust.Log.WarnContext(ctx, "allinpay: bill signature mismatch")
 	return fail("")
 }
 

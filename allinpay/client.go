@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/bizapi-cn/go-sdk/allinpay/internal/fieldset"
 	"github.com/bizapi-cn/go-sdk/internal/kv"
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
@@ -46,13 +47,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		cfg.signer = s
 	}
 	var missing []string
-	if cfg.accessCode == "" {
+	if cfg.trust.AccessCode == "" {
 		missing = append(missing, "WithMerchant")
 	}
 	if cfg.signer == nil {
 		missing = append(missing, "WithPrivateKey")
 	}
-	if cfg.verifier == nil {
+	if cfg.trust.V == nil {
 		missing = append(missing, "WithPlatformPublicKeys")
 	}
 	if cfg.baseURL == "" {
@@ -65,9 +66,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("allinpay: NewClient: %w", err)
 	}
-	c := &Client{cfg: cfg, http: rc}
-	c.nv = &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log, diag: cfg.diagnoser()}
-	return c, nil
+	nv, err := cfg.notificationVerifier()
+	if err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, http: rc, nv: nv}, nil
 }
 
 // NotificationVerifier returns the verifier of this client's merchant.
@@ -87,7 +90,7 @@ func (c *Client) header(t TransType, requestNo string) header {
 	if requestNo == "" {
 		requestNo = c.cfg.requestNoOrDefault()
 	}
-	return header{RequestNo: requestNo, Version: c.cfg.version, Access: c.cfg.accessCode, TransType: t, SignType: "RSA2", MchNo: c.cfg.mchNo}
+	return header{RequestNo: requestNo, Version: c.cfg.version, Access: c.cfg.trust.AccessCode, TransType: t, SignType: "RSA2", MchNo: c.cfg.trust.MchNo}
 }
 
 func (cfg *config) requestNoOrDefault() string {
@@ -235,7 +238,7 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		}
 		return nil, meta, fail("%w", err)
 	}
-	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "allinpay: call", slog.String("transType", string(o.t)), slog.Int("status", resp.StatusCode))
+	c.cfg.trust.Log.LogAttrs(ctx, slog.LevelDebug, "allinpay: call", slog.String("transType", string(o.t)), slog.Int("status", resp.StatusCode))
 	var f Fields
 	if o.spool != nil {
 		f, *spool, err = readBillAnswer(resp.Body, limit)
@@ -246,7 +249,7 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		}
 		if err == nil && *spool != nil {
 			f["billData"] = "x" // for the case check only
-			err = caseUnique(f)
+			err = fieldset.CaseUnique(f)
 			delete(f, "billData")
 		}
 	} else {
@@ -281,7 +284,7 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 	} else {
 		signed = true
 	}
-	if err := unambiguous(f, answerURLs); err != nil {
+	if err := fieldset.Unambiguous(f, answerURLs); err != nil {
 		return nil, meta, fail("%w: %w", ErrMalformedResponse, err)
 	}
 	ae := &APIError{Operation: o.t, ReturnCode: ReturnCode(f["returnCode"]), ReturnMsg: f["returnMsg"], RequestNo: o.h.RequestNo,

@@ -148,6 +148,14 @@
 // Junk is refused in linear time before any signature work: more than 100
 // fields, invalid UTF-8 and ambiguous sets cost no RSA operation.
 //
+// A service that only receives notifications imports package
+// github.com/bizapi-cn/go-sdk/allinpay/notify alone: the same verifier,
+// parser and handler (notify.NewVerifier, notify.Parse, notify.NewHandler)
+// without the client, so it links no HTTP client library. The names here
+// are aliases of its types (NotificationVerifier is notify.Verifier,
+// Notification, SignatureError, TransType, ResultCode, Amount, ... are the
+// same types), so either package's values and errors work with the other.
+//
 // # Bills
 //
 // DownloadBill(ctx, &DownloadBillRequest{BillDate: day}) fetches a day's
@@ -200,7 +208,8 @@
 //
 // 1. Turn on WithDiagnostics in a test or in staging (not in production:
 // the diagnosis is extra work on unauthenticated input). It is accepted by
-// NewClient and NewNotificationVerifier. A Client knows the merchant's
+// NewClient, NewNotificationVerifier and notify.NewVerifier (with
+// notify.WithDiagnostics). A Client knows the merchant's
 // public key from WithPrivateKey; a NotificationVerifier holds no private
 // key, so give it the merchant's public key with
 // WithDiagnosisMerchantPublicKey (for diagnosis only: no option of this

@@ -1,228 +1,160 @@
 package allinpay
 
-import (
-	"strconv"
-	"strings"
+import "github.com/bizapi-cn/go-sdk/allinpay/notify"
+
+// TransType is notify.TransType; see there.
+type TransType = notify.TransType
+
+// Transaction types: see notify.
+const (
+	TransTypeWxpayScancode     TransType = notify.TransTypeWxpayScancode
+	TransTypeWxpayMicropay     TransType = notify.TransTypeWxpayMicropay
+	TransTypeWxpayApp          TransType = notify.TransTypeWxpayApp
+	TransTypeWxpayMinapp       TransType = notify.TransTypeWxpayMinapp
+	TransTypeWxpayBranchMP     TransType = notify.TransTypeWxpayBranchMP
+	TransTypeWxpayCancel       TransType = notify.TransTypeWxpayCancel
+	TransTypeWxpayReturn       TransType = notify.TransTypeWxpayReturn
+	TransTypeAlipayScancode    TransType = notify.TransTypeAlipayScancode
+	TransTypeAlipayMicropay    TransType = notify.TransTypeAlipayMicropay
+	TransTypeAlipayPCWeb       TransType = notify.TransTypeAlipayPCWeb
+	TransTypeAlipayH5          TransType = notify.TransTypeAlipayH5
+	TransTypeAlipayApp         TransType = notify.TransTypeAlipayApp
+	TransTypeAlipayCancel      TransType = notify.TransTypeAlipayCancel
+	TransTypeAlipayReturn      TransType = notify.TransTypeAlipayReturn
+	TransTypeUnionpayScancode  TransType = notify.TransTypeUnionpayScancode
+	TransTypeUnionpayMicropay  TransType = notify.TransTypeUnionpayMicropay
+	TransTypeUnionpayCancel    TransType = notify.TransTypeUnionpayCancel
+	TransTypeUnionpayReturn    TransType = notify.TransTypeUnionpayReturn
+	TransTypePaynowScancode    TransType = notify.TransTypePaynowScancode
+	TransTypePaynowReturn      TransType = notify.TransTypePaynowReturn
+	TransTypePaynowCancel      TransType = notify.TransTypePaynowCancel
+	TransTypeCloseOrder        TransType = notify.TransTypeCloseOrder
+	TransTypeTransQuery        TransType = notify.TransTypeTransQuery
+	TransTypeDownloadCheckBill TransType = notify.TransTypeDownloadCheckBill
 )
 
-// TransType is a transaction type of appendix 1.8.2.
-type TransType string
+// Kind is notify.Kind; see there.
+type Kind = notify.Kind
 
-// Transaction types.
+// Kinds: see notify.
 const (
-	TransTypeWxpayScancode     TransType = "WXPAY_SCANCODE"
-	TransTypeWxpayMicropay     TransType = "WXPAY_MICROPAY"
-	TransTypeWxpayApp          TransType = "WXPAY_APP"
-	TransTypeWxpayMinapp       TransType = "WXPAY_MINAPP"
-	TransTypeWxpayBranchMP     TransType = "WXPAY_BRANCH_MP"
-	TransTypeWxpayCancel       TransType = "WXPAY_CANCEL"
-	TransTypeWxpayReturn       TransType = "WXPAY_RETURN"
-	TransTypeAlipayScancode    TransType = "ALIPAY_SCANCODE"
-	TransTypeAlipayMicropay    TransType = "ALIPAY_MICROPAY"
-	TransTypeAlipayPCWeb       TransType = "ALIPAY_PCWEB"
-	TransTypeAlipayH5          TransType = "ALIPAY_H5"
-	TransTypeAlipayApp         TransType = "ALIPAY_APP"
-	TransTypeAlipayCancel      TransType = "ALIPAY_CANCEL"
-	TransTypeAlipayReturn      TransType = "ALIPAY_RETURN"
-	TransTypeUnionpayScancode  TransType = "UNIONPAY_SCANCODE"
-	TransTypeUnionpayMicropay  TransType = "UNIONPAY_MICROPAY"
-	TransTypeUnionpayCancel    TransType = "UNIONPAY_CANCEL"
-	TransTypeUnionpayReturn    TransType = "UNIONPAY_RETURN"
-	TransTypePaynowScancode    TransType = "PAYNOW_SCANCODE"
-	TransTypePaynowReturn      TransType = "PAYNOW_RETURN"
-	TransTypePaynowCancel      TransType = "PAYNOW_CANCEL"
-	TransTypeCloseOrder        TransType = "CLOSE_ORDER"
-	TransTypeTransQuery        TransType = "TRANS_QUERY"
-	TransTypeDownloadCheckBill TransType = "DOWNLOAD_CHECK_BILL"
+	KindPayment Kind = notify.KindPayment
+	KindRefund  Kind = notify.KindRefund
+	KindVoid    Kind = notify.KindVoid
+	KindClose   Kind = notify.KindClose
+	KindOther   Kind = notify.KindOther
+)
+
+// Currency is notify.Currency; see there.
+type Currency = notify.Currency
+
+// Currencies: see notify.
+const (
+	CurrencyCNY Currency = notify.CurrencyCNY
+	CurrencyHKD Currency = notify.CurrencyHKD
+	CurrencyUSD Currency = notify.CurrencyUSD
+	CurrencyCAD Currency = notify.CurrencyCAD
+	CurrencySGD Currency = notify.CurrencySGD
+)
+
+// ResultCode is notify.ResultCode; see there.
+type ResultCode = notify.ResultCode
+
+// Result codes (§1.7.2): see notify for the spec's explanation of each.
+const (
+	ResultCodeSuccess                     ResultCode = notify.ResultCodeSuccess
+	ResultCodeProcessing                  ResultCode = notify.ResultCodeProcessing
+	ResultCodeUnconfirmed                 ResultCode = notify.ResultCodeUnconfirmed
+	ResultCodeIllegalParameters           ResultCode = notify.ResultCodeIllegalParameters
+	ResultCodeMerchantIDMissing           ResultCode = notify.ResultCodeMerchantIDMissing
+	ResultCodeOutTransNoMissing           ResultCode = notify.ResultCodeOutTransNoMissing
+	ResultCodePhoneMissing                ResultCode = notify.ResultCodePhoneMissing
+	ResultCodeAmountMissing               ResultCode = notify.ResultCodeAmountMissing
+	ResultCodeCardNoMissing               ResultCode = notify.ResultCodeCardNoMissing
+	ResultCodeOrderNotExist               ResultCode = notify.ResultCodeOrderNotExist
+	ResultCodeTransactionAtRisk           ResultCode = notify.ResultCodeTransactionAtRisk
+	ResultCodeSignatureMissing            ResultCode = notify.ResultCodeSignatureMissing
+	ResultCodeMerchantNotExist            ResultCode = notify.ResultCodeMerchantNotExist
+	ResultCodeMerchantAbnormal            ResultCode = notify.ResultCodeMerchantAbnormal
+	ResultCodeSignatureFailure            ResultCode = notify.ResultCodeSignatureFailure
+	ResultCodeKeyNotExist                 ResultCode = notify.ResultCodeKeyNotExist
+	ResultCodeKeyIneffective              ResultCode = notify.ResultCodeKeyIneffective
+	ResultCodeProductNotExist             ResultCode = notify.ResultCodeProductNotExist
+	ResultCodeProductAbnormal             ResultCode = notify.ResultCodeProductAbnormal
+	ResultCodeUnauthorized                ResultCode = notify.ResultCodeUnauthorized
+	ResultCodeOrderCreationFailed         ResultCode = notify.ResultCodeOrderCreationFailed
+	ResultCodeOrderRecurrent              ResultCode = notify.ResultCodeOrderRecurrent
+	ResultCodeAmountOverLimit             ResultCode = notify.ResultCodeAmountOverLimit
+	ResultCodeOrderToBeVoided             ResultCode = notify.ResultCodeOrderToBeVoided
+	ResultCodeOriginalNotExist            ResultCode = notify.ResultCodeOriginalNotExist
+	ResultCodeOriginalAbnormal            ResultCode = notify.ResultCodeOriginalAbnormal
+	ResultCodeIllegalAmount               ResultCode = notify.ResultCodeIllegalAmount
+	ResultCodeOriginalVoided              ResultCode = notify.ResultCodeOriginalVoided
+	ResultCodeOriginalVoidOrRefundStarted ResultCode = notify.ResultCodeOriginalVoidOrRefundStarted
+	ResultCodeNoVoidSupport               ResultCode = notify.ResultCodeNoVoidSupport
+	ResultCodeVoidProcessing              ResultCode = notify.ResultCodeVoidProcessing
+	ResultCodeRefundProcessing            ResultCode = notify.ResultCodeRefundProcessing
+	ResultCodeNotAllowedNow               ResultCode = notify.ResultCodeNotAllowedNow
+	ResultCodeNoRefundSupport             ResultCode = notify.ResultCodeNoRefundSupport
+	ResultCodePaidCannotClose             ResultCode = notify.ResultCodePaidCannotClose
+	ResultCodeOrderClosed                 ResultCode = notify.ResultCodeOrderClosed
+	ResultCodeOrderAbnormal               ResultCode = notify.ResultCodeOrderAbnormal
+	ResultCodeAccessOrgWrong              ResultCode = notify.ResultCodeAccessOrgWrong
+	ResultCodeAccessOrgAbnormal           ResultCode = notify.ResultCodeAccessOrgAbnormal
+	ResultCodeUnauthorizedTransaction     ResultCode = notify.ResultCodeUnauthorizedTransaction
+	ResultCodeFileTooLarge                ResultCode = notify.ResultCodeFileTooLarge
+	ResultCodeOrgAbnormal                 ResultCode = notify.ResultCodeOrgAbnormal
+	ResultCodeTransactionProcessing       ResultCode = notify.ResultCodeTransactionProcessing
+	ResultCodeAmountMismatch              ResultCode = notify.ResultCodeAmountMismatch
+	ResultCodePartiallyRefunded           ResultCode = notify.ResultCodePartiallyRefunded
+	ResultCodeMissionExecuting            ResultCode = notify.ResultCodeMissionExecuting
+	ResultCodeOrderPaid                   ResultCode = notify.ResultCodeOrderPaid
+	ResultCodeQRCodeExpired               ResultCode = notify.ResultCodeQRCodeExpired
+	ResultCodeCardTypeUnsupported         ResultCode = notify.ResultCodeCardTypeUnsupported
+	ResultCodeAuthCodeWrong               ResultCode = notify.ResultCodeAuthCodeWrong
+	ResultCodeAuthCodeVerifyFailed        ResultCode = notify.ResultCodeAuthCodeVerifyFailed
+	ResultCodeWechatPayIDWrong            ResultCode = notify.ResultCodeWechatPayIDWrong
+	ResultCodeWechatAppIDNotExist         ResultCode = notify.ResultCodeWechatAppIDNotExist
+	ResultCodeWechatMchIDNotExist         ResultCode = notify.ResultCodeWechatMchIDNotExist
+	ResultCodeWechatAppIDMismatch         ResultCode = notify.ResultCodeWechatAppIDMismatch
+	ResultCodeChannelLinkNotExist         ResultCode = notify.ResultCodeChannelLinkNotExist
+	ResultCodeChannelTerminalSignedIn     ResultCode = notify.ResultCodeChannelTerminalSignedIn
+	ResultCodeOrderLimit                  ResultCode = notify.ResultCodeOrderLimit
+	ResultCodeDayLimit                    ResultCode = notify.ResultCodeDayLimit
+	ResultCodeBelowMinimum                ResultCode = notify.ResultCodeBelowMinimum
+	ResultCodeDayCountLimit               ResultCode = notify.ResultCodeDayCountLimit
+	ResultCodeProductLacksRate            ResultCode = notify.ResultCodeProductLacksRate
+	ResultCodeOneT1Rate                   ResultCode = notify.ResultCodeOneT1Rate
+	ResultCodeProductNotUsed              ResultCode = notify.ResultCodeProductNotUsed
+	ResultCodeRateAboveOne                ResultCode = notify.ResultCodeRateAboveOne
+	ResultCodeRateBelowOrg                ResultCode = notify.ResultCodeRateBelowOrg
+	ResultCodeMinimumBelowOrg             ResultCode = notify.ResultCodeMinimumBelowOrg
+	ResultCodeSystemKeyWrong              ResultCode = notify.ResultCodeSystemKeyWrong
+	ResultCodeTimeFormatWrong             ResultCode = notify.ResultCodeTimeFormatWrong
+	ResultCodeSystemBusy                  ResultCode = notify.ResultCodeSystemBusy
+	ResultCodeFailed                      ResultCode = notify.ResultCodeFailed
+	ResultCodeUnknown                     ResultCode = notify.ResultCodeUnknown
+	ResultCodeOrderToBeVoidedR            ResultCode = notify.ResultCodeOrderToBeVoidedR
+)
+
+// Meaning is notify.Meaning; see there.
+type Meaning = notify.Meaning
+
+// Meanings: see notify.
+const (
+	MeaningRefused        Meaning = notify.MeaningRefused
+	MeaningSuccess        Meaning = notify.MeaningSuccess
+	MeaningProcessing     Meaning = notify.MeaningProcessing
+	MeaningRetryLater     Meaning = notify.MeaningRetryLater
+	MeaningOutcomeUnknown Meaning = notify.MeaningOutcomeUnknown
+	MeaningQueryOrder     Meaning = notify.MeaningQueryOrder
 )
 
 // payTypes are the types the payment interface takes.
-var payTypes = []TransType{TransTypeWxpayScancode, TransTypeWxpayMicropay, TransTypeWxpayApp, TransTypeWxpayMinapp, TransTypeWxpayBranchMP,
-	TransTypeAlipayScancode, TransTypeAlipayMicropay, TransTypeAlipayPCWeb, TransTypeAlipayH5, TransTypeAlipayApp,
-	TransTypeUnionpayScancode, TransTypeUnionpayMicropay, TransTypePaynowScancode}
+var payTypes = notify.PaymentTypes()
 
-// ReturnType returns the refund type of a payment type's wallet.
-func (t TransType) ReturnType() TransType { return t.wallet("RETURN") }
-
-// CancelType returns the void type of a payment type's wallet.
-func (t TransType) CancelType() TransType { return t.wallet("CANCEL") }
-
-func (t TransType) wallet(op string) TransType {
-	for _, w := range []string{"WXPAY", "ALIPAY", "UNIONPAY", "PAYNOW"} {
-		if len(t) > len(w) && string(t[:len(w)+1]) == w+"_" {
-			return TransType(w + "_" + op)
-		}
-	}
-	return ""
-}
-
-// IsMicropay reports whether the customer presents a code (authCode needed).
-func (t TransType) IsMicropay() bool {
-	return t == TransTypeWxpayMicropay || t == TransTypeAlipayMicropay || t == TransTypeUnionpayMicropay
-}
-
-// Kind is what a transaction type does: a payment, a refund, a void or a
-// close.
-type Kind string
-
-// Kinds.
-const (
-	KindPayment Kind = "payment"
-	KindRefund  Kind = "refund"
-	KindVoid    Kind = "void"
-	KindClose   Kind = "close"
-	KindOther   Kind = "other" // a transType this SDK does not know
-)
-
-// Kind returns what t does.
-func (t TransType) Kind() Kind {
-	switch {
-	case t == TransTypeCloseOrder:
-		return KindClose
-	case strings.HasSuffix(string(t), "_RETURN") && t.ReturnType() == t:
-		return KindRefund
-	case strings.HasSuffix(string(t), "_CANCEL") && t.CancelType() == t:
-		return KindVoid
-	}
-	for _, p := range payTypes {
-		if t == p {
-			return KindPayment
-		}
-	}
-	return KindOther
-}
-
-// Currency is appendix 1.8.3.
-type Currency string
-
-// Currencies.
-const (
-	CurrencyCNY Currency = "CNY"
-	CurrencyHKD Currency = "HKD"
-	CurrencyUSD Currency = "USD"
-	CurrencyCAD Currency = "CAD"
-	CurrencySGD Currency = "SGD"
-)
-
-// Exponent is the number of minor-unit digits (2 for every supported
-// currency).
-func (c Currency) Exponent() int { return 2 }
-
-// ResultCode is a business result code of §1.7.2. Every code of the
-// spec's table is a constant below; Meaning classifies it. A code outside
-// the table arrives as its text and means MeaningRefused.
-type ResultCode string
-
-// Result codes (§1.7.2), with the spec's explanation.
-const (
-	ResultCodeSuccess                     ResultCode = "0000" // succeed
-	ResultCodeProcessing                  ResultCode = "P000" // Transaction is processing
-	ResultCodeUnconfirmed                 ResultCode = "9997" // The transaction result is not confirmed
-	ResultCodeIllegalParameters           ResultCode = "0001" // The request parameters are illegal
-	ResultCodeMerchantIDMissing           ResultCode = "0002" // Merchant ID cannot be null
-	ResultCodeOutTransNoMissing           ResultCode = "0003" // Merchant order number cannot be null
-	ResultCodePhoneMissing                ResultCode = "0004" // The mobile phone number recorded by the bank cannot be null
-	ResultCodeAmountMissing               ResultCode = "0005" // Transaction amount cannot be null
-	ResultCodeCardNoMissing               ResultCode = "0006" // Card number cannot be null
-	ResultCodeOrderNotExist               ResultCode = "0007" // Order doesn't exist
-	ResultCodeTransactionAtRisk           ResultCode = "0008" // transaction at risk
-	ResultCodeSignatureMissing            ResultCode = "0009" // Verifying signature field cannot be null
-	ResultCodeMerchantNotExist            ResultCode = "0010" // Merchant information doesn't exist
-	ResultCodeMerchantAbnormal            ResultCode = "0011" // Merchant status is abnormal
-	ResultCodeSignatureFailure            ResultCode = "0012" // Failure in verifying signature
-	ResultCodeKeyNotExist                 ResultCode = "0013" // Secret key information doesn't exist
-	ResultCodeKeyIneffective              ResultCode = "0014" // Secret key has been ineffective
-	ResultCodeProductNotExist             ResultCode = "0016" // Product information doesn't exist
-	ResultCodeProductAbnormal             ResultCode = "0017" // Product information status is abnormal
-	ResultCodeUnauthorized                ResultCode = "0018" // unauthorized transaction
-	ResultCodeOrderCreationFailed         ResultCode = "0019" // failure in creating order
-	ResultCodeOrderRecurrent              ResultCode = "0022" // the order is recurrent
-	ResultCodeAmountOverLimit             ResultCode = "0023" // transaction amount exceeds the limit
-	ResultCodeOrderToBeVoided             ResultCode = "0024" // order to be voided
-	ResultCodeOriginalNotExist            ResultCode = "0025" // original transaction doesn't exist
-	ResultCodeOriginalAbnormal            ResultCode = "0026" // The status of original transaction is abnormal
-	ResultCodeIllegalAmount               ResultCode = "0027" // Transaction amount is illegal
-	ResultCodeOriginalVoided              ResultCode = "0029" // original transaction has been voided
-	ResultCodeOriginalVoidOrRefundStarted ResultCode = "0031" // Original transaction has initiated voiding or refunding
-	ResultCodeNoVoidSupport               ResultCode = "0032" // Original transaction doesn't support voiding
-	ResultCodeVoidProcessing              ResultCode = "0033" // The last voiding is processing
-	ResultCodeRefundProcessing            ResultCode = "0034" // The last refunding is processing
-	ResultCodeNotAllowedNow               ResultCode = "0035" // Transaction is not allowed during the period of time
-	ResultCodeNoRefundSupport             ResultCode = "0036" // The transaction doesn't support refunding
-	ResultCodePaidCannotClose             ResultCode = "0038" // Order has been paid and is not allowed to close
-	ResultCodeOrderClosed                 ResultCode = "0039" // Order has been closed
-	ResultCodeOrderAbnormal               ResultCode = "0040" // The order is abnormal and please contact the administrator
-	ResultCodeAccessOrgWrong              ResultCode = "0045" // Access organization ID is wrong
-	ResultCodeAccessOrgAbnormal           ResultCode = "0046" // The status of access organization ID is abnormal
-	ResultCodeUnauthorizedTransaction     ResultCode = "0047" // Unauthorized transaction
-	ResultCodeFileTooLarge                ResultCode = "0048" // The size of the files exceeds the limit, the maximum size is 5M
-	ResultCodeOrgAbnormal                 ResultCode = "0049" // The organization status is abnormal
-	ResultCodeTransactionProcessing       ResultCode = "0051" // The transaction is processing
-	ResultCodeAmountMismatch              ResultCode = "0055" // Transaction amount is irrelevant to the one of original transaction
-	ResultCodePartiallyRefunded           ResultCode = "0056" // The order has been partially refunded
-	ResultCodeMissionExecuting            ResultCode = "0058" // The mission has been executing, and don't initiate repeatedly
-	ResultCodeOrderPaid                   ResultCode = "0074" // The order has been paid
-	ResultCodeQRCodeExpired               ResultCode = "0076" // The QR code has expired
-	ResultCodeCardTypeUnsupported         ResultCode = "0077" // The card type is not supported
-	ResultCodeAuthCodeWrong               ResultCode = "0078" // Parameters of authorization code are wrong
-	ResultCodeAuthCodeVerifyFailed        ResultCode = "0079" // The result of verifying authorized code is wrong
-	ResultCodeWechatPayIDWrong            ResultCode = "0080" // The Wechat Pay ID is wrong
-	ResultCodeWechatAppIDNotExist         ResultCode = "0081" // Wechat APPID doesn't exist
-	ResultCodeWechatMchIDNotExist         ResultCode = "0082" // Wechat MCHID doesn't exist
-	ResultCodeWechatAppIDMismatch         ResultCode = "0083" // Wechat APPID doesn't match MCH_ID
-	ResultCodeChannelLinkNotExist         ResultCode = "0084" // Information of channel link doesn't exist
-	ResultCodeChannelTerminalSignedIn     ResultCode = "0085" // Channel terminal has signed in
-	ResultCodeOrderLimit                  ResultCode = "3003" // amount limit of one order exceeded
-	ResultCodeDayLimit                    ResultCode = "3004" // amount limit of one day exceeded
-	ResultCodeBelowMinimum                ResultCode = "3009" // Lower than starting limit of transaction
-	ResultCodeDayCountLimit               ResultCode = "3010" // The number of transaction in one day exceeds the limit
-	ResultCodeProductLacksRate            ResultCode = "3200" // Product lacks rate
-	ResultCodeOneT1Rate                   ResultCode = "3201" // Only one T1 rate is allowed for non-acquiring or quick product
-	ResultCodeProductNotUsed              ResultCode = "3203" // The organization you belong to has not used the product
-	ResultCodeRateAboveOne                ResultCode = "3205" // The product rate cannot be higher than 1
-	ResultCodeRateBelowOrg                ResultCode = "3206" // The product rate is lower than the one of the organization you belong to
-	ResultCodeMinimumBelowOrg             ResultCode = "3207" // the lowest amount of the product is lower than the one of the organization you belong to
-	ResultCodeSystemKeyWrong              ResultCode = "3406" // The systematic secret key is wrong
-	ResultCodeTimeFormatWrong             ResultCode = "9994" // The format of time inquiry is wrong
-	ResultCodeSystemBusy                  ResultCode = "9996" // The system is busy
-	ResultCodeFailed                      ResultCode = "9998" // Transaction fails
-	ResultCodeUnknown                     ResultCode = "9999" // Unknown mistake, please contact the administrator
-	ResultCodeOrderToBeVoidedR            ResultCode = "R000" // Order to be voided
-)
-
-// Meaning is what a result code tells the caller to do.
-type Meaning int
-
-// Meanings.
-const (
-	// MeaningRefused is a definite failure: nothing happened.
-	MeaningRefused Meaning = iota
-	// MeaningSuccess: the transaction succeeded (0000).
-	MeaningSuccess
-	// MeaningProcessing: not final yet (P000, 9997, 0051, 0033, 0034);
-	// query the order, no sooner than 10 seconds later.
-	MeaningProcessing
-	// MeaningRetryLater: the platform is busy (9996); nothing happened,
-	// the same request may be sent again later.
-	MeaningRetryLater
-	// MeaningOutcomeUnknown: the platform cannot say (9999, 0040); for a
-	// payment, refund, void or close the call returns ErrOutcomeUnknown.
-	MeaningOutcomeUnknown
-	// MeaningQueryOrder: the order already exists or is paid (0022,
-	// 0074); query it to learn its state.
-	MeaningQueryOrder
-)
-
-var meaningNames = [...]string{"refused", "success", "processing", "retry later", "outcome unknown", "query the order"}
-
-func (m Meaning) String() string {
-	if m < 0 || int(m) >= len(meaningNames) {
-		return "Meaning(" + strconv.Itoa(int(m)) + ")"
-	}
-	return meaningNames[m]
-}
-
-func (m Meaning) advice() string {
+// advice is what the error text of an *APIError of meaning m adds.
+func advice(m Meaning) string {
 	switch m {
 	case MeaningProcessing:
 		return "processing: query the order, no sooner than 10 s"
@@ -235,27 +167,6 @@ func (m Meaning) advice() string {
 	}
 	return ""
 }
-
-// Meaning classifies c as the spec's table does.
-func (c ResultCode) Meaning() Meaning {
-	switch c {
-	case ResultCodeSuccess:
-		return MeaningSuccess
-	case ResultCodeProcessing, ResultCodeUnconfirmed, ResultCodeTransactionProcessing, ResultCodeVoidProcessing, ResultCodeRefundProcessing:
-		return MeaningProcessing
-	case ResultCodeSystemBusy:
-		return MeaningRetryLater
-	case ResultCodeUnknown, ResultCodeOrderAbnormal:
-		return MeaningOutcomeUnknown
-	case ResultCodeOrderRecurrent, ResultCodeOrderPaid:
-		return MeaningQueryOrder
-	}
-	return MeaningRefused
-}
-
-// Processing reports whether the result is not final yet (query again, no
-// more often than every 10 seconds).
-func (c ResultCode) Processing() bool { return c.Meaning() == MeaningProcessing }
 
 // ReturnCode is the communication status of §1.7.1.
 type ReturnCode string

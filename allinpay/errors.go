@@ -6,14 +6,13 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/bizapi-cn/go-sdk/allinpay/notify"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
-// ErrInvalidSignature reports a trust failure: a response or notification
-// whose signature does not verify, or a success answer without one. An
-// unsigned gateway error page is never ErrInvalidSignature (it is an
-// *HTTPError).
-var ErrInvalidSignature = errors.New("allinpay: invalid signature")
+// ErrInvalidSignature is notify.ErrInvalidSignature (the same value); see
+// there.
+var ErrInvalidSignature = notify.ErrInvalidSignature
 
 // ErrOutcomeUnknown reports a payment, refund, void or close whose request
 // may have been processed while no verified, definite answer came back. It
@@ -28,10 +27,9 @@ var ErrOutcomeUnknown = errors.New("allinpay: outcome unknown")
 // request, a field in the wrong shape.
 var ErrMalformedResponse = errors.New("allinpay: malformed response")
 
-// ErrMalformedNotification reports a body that is not a notification this
-// verifier may accept: not a form, a field sent twice, an ambiguous field
-// set, a required field missing, or another merchant's notification.
-var ErrMalformedNotification = errors.New("allinpay: malformed notification")
+// ErrMalformedNotification is notify.ErrMalformedNotification (the same
+// value); see there.
+var ErrMalformedNotification = notify.ErrMalformedNotification
 
 // Metadata describes the HTTP answer a response or error came from.
 type Metadata struct {
@@ -95,7 +93,7 @@ func (e *APIError) Error() string {
 		what = "returnCode"
 	}
 	s := fmt.Sprintf("allinpay: %s: %s %s: %s", opName(e.Operation), what, e.Code(), e.Message())
-	if adv := e.Meaning().advice(); adv != "" {
+	if adv := advice(e.Meaning()); adv != "" {
 		s += " (" + adv + ")"
 	}
 	return s

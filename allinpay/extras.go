@@ -144,7 +144,7 @@ func (c *Client) Do(ctx context.Context, r *RawRequest) (*RawResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{f: f}
+	d := newDecoder(f)
 	return &RawResponse{d.result(m)}, nil
 }
 

@@ -1,241 +1,127 @@
 package allinpay
 
 import (
-	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
-	"log/slog"
-	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/bizapi-cn/go-sdk/internal/callback"
-	"github.com/bizapi-cn/go-sdk/internal/mask"
+	"github.com/bizapi-cn/go-sdk/allinpay/notify"
 	"github.com/bizapi-cn/go-sdk/store"
 )
 
-// NotificationVerifier verifies notifications of one merchant. It holds
-// only the platform's public key(s) and the merchant's accessCode and
-// mchNo: never the merchant's private key.
-type NotificationVerifier struct {
-	verifier          Verifier
-	accessCode, mchNo string
-	log               *slog.Logger
-	diag              *diagnoser // WithDiagnostics; nil: off
-}
+// NotificationVerifier is notify.Verifier; see there.
+type NotificationVerifier = notify.Verifier
 
 // NewNotificationVerifier returns a verifier from the client's options;
 // it needs WithMerchant and WithPlatformPublicKeys (or WithVerifier), and
 // ignores the others. A missing one fails here, not at the first
-// notification.
+// notification. notify.NewVerifier is the same with package notify's
+// options.
 func NewNotificationVerifier(opts ...Option) (*NotificationVerifier, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {
 		return nil, err
 	}
 	var missing []string
-	if cfg.accessCode == "" {
+	if cfg.trust.AccessCode == "" {
 		missing = append(missing, "WithMerchant")
 	}
-	if cfg.verifier == nil {
+	if cfg.trust.V == nil {
 		missing = append(missing, "WithPlatformPublicKeys")
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("allinpay: NewNotificationVerifier: missing %s", strings.Join(missing, ", "))
 	}
-	return &NotificationVerifier{verifier: cfg.verifier, accessCode: cfg.accessCode, mchNo: cfg.mchNo, log: cfg.log, diag: cfg.diagnoser()}, nil
+	return cfg.notificationVerifier()
 }
 
-// Notification is a verified asynchronous notification (§1.5.2.6).
-type Notification struct {
-	Kind        Kind
-	RequestNo   string
-	TransType   TransType
-	MchNo       string
-	OutTransNo  string
-	TransAmount Amount
-	Currency    Currency
-	ResultCode  ResultCode
-	ResultMsg   string
-	TransNo     string
-	BankTradeNo string
-	PayTime     Time   // zero with Raw set when in another shape
-	BankUserID  string // the customer's wallet id (masked when printed)
-	// PaymentAmount and PaymentCurrency are what the customer paid, when
-	// the platform sends them (not in the seed's table).
-	PaymentAmount   Amount
-	PaymentCurrency Currency
-	// Fields are every field received (the signed set), unknown included.
-	Fields Fields
-	key    string
+// notificationVerifier is the notify.Verifier of cfg's merchant, keys,
+// logger and diagnostics, built with package notify's options.
+func (cfg *config) notificationVerifier() (*NotificationVerifier, error) {
+	t := &cfg.trust
+	opts := []notify.Option{notify.WithMerchant(t.AccessCode, t.MchNo), notify.WithLogger(t.Log)}
+	if t.PEMs != nil {
+		opts = append(opts, notify.WithPlatformPublicKeys(t.PEMs...))
+	}
+	if t.Custom != nil {
+		opts = append(opts, notify.WithVerifier(t.Custom))
+	}
+	if t.Diagnostics {
+		opts = append(opts, notify.WithDiagnostics())
+		own := t.MerchantPEM
+		if own == nil && cfg.priv != nil {
+			der, err := x509.MarshalPKIXPublicKey(&cfg.priv.PublicKey)
+			if err != nil {
+				return nil, fmt.Errorf("allinpay: %w", err)
+			}
+			own = pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+		}
+		if own != nil {
+			opts = append(opts, notify.WithDiagnosisMerchantPublicKey(own))
+		}
+	}
+	return notify.NewVerifier(opts...)
 }
 
-type notificationView Notification
+// Notification is notify.Notification; see there.
+type Notification = notify.Notification
 
-func (n Notification) view() notificationView {
-	v := notificationView(n)
-	v.BankUserID = mask.Middle(v.BankUserID, 2, 2)
-	return v
-}
-
-// Format prints the notification with BankUserID masked.
-func (n Notification) Format(s fmt.State, verb rune) {
-	fmt.Fprintf(s, fmt.FormatString(s, verb), n.view())
-}
-
-// LogValue implements slog.LogValuer with BankUserID masked.
-func (n Notification) LogValue() slog.Value { return slog.AnyValue(n.view()) }
-
-// IdempotencyKey is the kind plus a hash of the verified canonical bytes:
-// every redelivery of one notification has it, and any two notifications
-// that differ in a signed field do not share it.
-func (n *Notification) IdempotencyKey() string { return n.key }
-
-// Succeeded reports a successful payment (never a refund, void or close).
-func (n *Notification) Succeeded() bool {
-	return n.Kind == KindPayment && n.ResultCode == ResultCodeSuccess
-}
-
-// Done reports that the notified transaction (of any kind) succeeded.
-func (n *Notification) Done() bool { return n.ResultCode == ResultCodeSuccess }
-
-const maxNotificationFields = 100
-
-// notificationRequired are the fields §1.5.2.6 marks M (signature apart).
-var notificationRequired = []string{"requestNo", "version", "accessCode", "transType", "signType", "mchNo", "outTransNo", "transAmount", "currency", "transNo"}
-
-// ParseNotification verifies and decodes a notification from the raw form
-// body: the field set is refused when it is ambiguous under its canonical
-// form, the signature is checked over every received non-empty field
-// except signature (unknown fields included) before anything is decoded,
-// and the notification must be for v's merchant. A field sent twice is
-// refused. h may be nil; when it names a content type, it must be a form.
+// ParseNotification is notify.Parse: it verifies and decodes a
+// notification from the raw form body: the field set is refused when it is
+// ambiguous under its canonical form, the signature is checked over every
+// received non-empty field except signature (unknown fields included)
+// before anything is decoded, and the notification must be for v's
+// merchant. A field sent twice is refused. h may be nil; when it names a
+// content type, it must be a form.
 func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Header, body []byte) (*Notification, error) {
 	if v == nil {
 		return nil, errors.New("allinpay: ParseNotification: nil verifier")
 	}
-	if ct := h.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
-			return nil, fmt.Errorf("%w: content type %q", ErrMalformedNotification, mt)
-		}
-	}
-	// Cheap refusals first: everything here is linear in the body, and
-	// the field count is bounded before the form is split (a real
-	// notification has about 20 fields).
-	if n := bytes.Count(body, []byte{'&'}); n >= maxNotificationFields {
-		return nil, fmt.Errorf("%w: %d fields", ErrMalformedNotification, n+1)
-	}
-	if !utf8.Valid(body) {
-		return nil, fmt.Errorf("%w: body is not UTF-8", ErrMalformedNotification)
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, fmt.Errorf("%w: body is not a form", ErrMalformedNotification)
-	}
-	f := make(Fields, len(form))
-	for k, vals := range form {
-		if len(vals) != 1 {
-			return nil, fmt.Errorf("%w: field %q sent %d times", ErrMalformedNotification, k, len(vals))
-		}
-		if !utf8.ValidString(k) || !utf8.ValidString(vals[0]) {
-			return nil, fmt.Errorf("%w: a field is not UTF-8", ErrMalformedNotification)
-		}
-		f[k] = vals[0]
-	}
-	if err := caseUnique(f); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
-	}
-	if err := unambiguous(f, nil); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
-	}
-	if err := verifyWith(ctx, v.verifier, v.log, f, v.diag, "", func() []string { return formOrder(body) }); err != nil {
-		return nil, err
-	}
-	d := &decoder{f: f}
-	for _, k := range notificationRequired {
-		d.required(k)
-	}
-	n := &Notification{RequestNo: d.str("requestNo"), TransType: TransType(d.str("transType")), MchNo: d.str("mchNo"), OutTransNo: d.str("outTransNo"),
-		TransAmount: d.amount("transAmount"), Currency: Currency(d.str("currency")), ResultCode: ResultCode(d.str("resultCode")),
-		ResultMsg: d.str("resultMsg"), TransNo: d.str("transNo"), BankTradeNo: d.str("bankTradeNo"), PayTime: d.time("payTime"),
-		BankUserID: d.str("bankUserId"), PaymentCurrency: Currency(d.str("paymentCurrency")), Fields: f}
-	// paymentAmount is outside the seed's table: one in another shape stays
-	// only in Fields rather than refusing the notification forever.
-	n.PaymentAmount, _ = ParseAmount(f["paymentAmount"])
-	if d.err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, d.err)
-	}
-	// The platform key is the same for every merchant: another merchant's
-	// genuine notification verifies too.
-	if f["mchNo"] != v.mchNo || f["accessCode"] != v.accessCode {
-		return nil, fmt.Errorf("%w: mchNo or accessCode is not this merchant's", ErrMalformedNotification)
-	}
-	n.Kind = n.TransType.Kind()
-	n.key = contentKey(string(n.Kind), f)
-	return n, nil
+	return notify.Parse(ctx, v, h, body)
 }
 
-// NotificationFunc handles one verified notification; return nil only
-// once it is durably handled.
-type NotificationFunc func(ctx context.Context, n *Notification) error
+// NotificationFunc is notify.Func; see there.
+type NotificationFunc = notify.Func
 
-// HandlerOption configures NewNotificationHandler.
-type HandlerOption func(*handlerOptions) error
+// HandlerOption is notify.HandlerOption; see there.
+type HandlerOption = notify.HandlerOption
 
-type handlerOptions = callback.Options
+// WithDedupStore is notify.WithDedupStore; see there.
+func WithDedupStore(s store.Dedup) HandlerOption { return notify.WithDedupStore(s) }
 
-// WithDedupStore deduplicates deliveries by IdempotencyKey in s (default:
-// in memory, bounded).
-func WithDedupStore(s store.Dedup) HandlerOption {
-	return func(o *handlerOptions) error { return o.SetDedupStore(s) }
-}
+// WithoutDedup is notify.WithoutDedup; see there.
+func WithoutDedup() HandlerOption { return notify.WithoutDedup() }
 
-// WithoutDedup hands every delivery to the host's function.
-func WithoutDedup() HandlerOption { return func(o *handlerOptions) error { return o.SetNoDedup() } }
+// WithMaxBodyBytes is notify.WithMaxBodyBytes; see there.
+func WithMaxBodyBytes(n int64) HandlerOption { return notify.WithMaxBodyBytes(n) }
 
-// WithMaxBodyBytes sets the body limit (DefaultMaxNotificationBytes).
-func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(o *handlerOptions) error { return o.SetMaxBytes(n) }
-}
+// WithReadTimeout is notify.WithReadTimeout; see there.
+func WithReadTimeout(d time.Duration) HandlerOption { return notify.WithReadTimeout(d) }
 
-// WithReadTimeout bounds the time to read a body (10 s by default).
-func WithReadTimeout(d time.Duration) HandlerOption {
-	return func(o *handlerOptions) error { return o.SetReadTimeout(d) }
-}
+// DefaultMaxNotificationBytes is notify.DefaultMaxBodyBytes; see there.
+const DefaultMaxNotificationBytes = notify.DefaultMaxBodyBytes
 
-// DefaultMaxNotificationBytes is the default body limit: a real
-// notification is under 2 KiB.
-const DefaultMaxNotificationBytes = 16 << 10
-
-// NewNotificationHandler returns the http.Handler for the notifyUrl: it
-// answers the plain text SUCCESS only after fn returned nil (or the
-// notification was handled before), and FAIL with a non-2xx status
-// otherwise. It logs through the verifier's WithLogger.
+// NewNotificationHandler is notify.NewHandler: the http.Handler for the
+// notifyUrl, answering the plain text SUCCESS only after fn returned nil
+// (or the notification was handled before), and FAIL with a non-2xx
+// status otherwise. It logs through the verifier's WithLogger.
 func NewNotificationHandler(v *NotificationVerifier, fn NotificationFunc, opts ...HandlerOption) (http.Handler, error) {
 	if v == nil || fn == nil {
 		return nil, errors.New("allinpay: NewNotificationHandler: nil verifier or function")
 	}
-	var o handlerOptions
-	fs := make([]func(*callback.Options) error, len(opts))
-	for i, op := range opts {
-		fs[i] = op
-	}
-	if err := o.Apply(DefaultMaxNotificationBytes, fs); err != nil {
+	h, err := notify.NewHandler(v, fn, opts...)
+	if err != nil {
+		// Its one other error wraps the options' errors: named here as
+		// this function's.
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner
+		}
 		return nil, fmt.Errorf("allinpay: NewNotificationHandler: %w", err)
 	}
-	ack, nack := callback.TextAnswers("SUCCESS", "FAIL")
-	return &callback.Handler[*Notification]{
-		Module: "allinpay", MaxBytes: o.MaxBytes, ReadTimeout: o.ReadTimeout, Store: o.Store, Log: v.log, Handle: fn,
-		Parse: func(ctx context.Context, r *http.Request, body []byte) (*Notification, error) {
-			return ParseNotification(ctx, v, r.Header, body)
-		},
-		Key:   (*Notification).IdempotencyKey,
-		Attrs: func(n *Notification) []slog.Attr { return []slog.Attr{slog.String("outTransNo", n.OutTransNo)} },
-		Ack:   ack,
-		Nack:  nack,
-	}, nil
+	return h, nil
 }

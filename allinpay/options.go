@@ -12,8 +12,9 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/bizapi-cn/go-sdk/allinpay/internal/fieldset"
+	"github.com/bizapi-cn/go-sdk/allinpay/notify"
 	"github.com/bizapi-cn/go-sdk/internal/keys"
-	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
@@ -42,51 +43,34 @@ type Signer interface {
 	Sign(ctx context.Context, msg []byte) ([]byte, error)
 }
 
-// Verifier checks a raw signature over a canonical string; it returns an
-// error when the signature does not verify.
-type Verifier interface {
-	Verify(ctx context.Context, msg, sig []byte) error
-}
+// Verifier is notify.SignatureVerifier; see there.
+type Verifier = notify.SignatureVerifier
 
 // Option configures a Client or a NotificationVerifier. Every option
 // refuses a nil, empty or negative value.
 type Option func(*config) error
 
 type config struct {
-	accessCode, mchNo, baseURL, version, ua string
-	signer                                  Signer
-	verifier                                Verifier
-	priv                                    *rsa.PrivateKey
-	pubs                                    []*rsa.PublicKey
-	net                                     transport.Config
-	now                                     func() time.Time
-	log                                     *slog.Logger
-	timeout                                 time.Duration
-	retries                                 int
-	maxBody, maxBill                        int64
-	noVerify                                bool
-	builtinVerifier                         bool // verifier is anyKey over pubs
-	requestNo                               func() string
-	diag                                    diagnosis // WithDiagnostics
+	// trust is what verifying needs: WithMerchant, WithPlatformPublicKeys,
+	// WithVerifier, WithLogger, WithDiagnostics and
+	// WithDiagnosisMerchantPublicKey, the options package notify offers too.
+	trust                fieldset.Config
+	baseURL, version, ua string
+	signer               Signer
+	priv                 *rsa.PrivateKey
+	net                  transport.Config
+	now                  func() time.Time
+	timeout              time.Duration
+	retries              int
+	maxBody, maxBill     int64
+	noVerify             bool
+	requestNo            func() string
 }
 
 // WithMerchant sets the access code and merchant number Allinpay assigned.
 // A NotificationVerifier accepts only this merchant's notifications.
 func WithMerchant(accessCode, mchNo string) Option {
-	return func(c *config) error {
-		if accessCode == "" || mchNo == "" {
-			return errors.New("WithMerchant: access code and merchant number are required")
-		}
-		// §1.5.2.1: accessCode AN 20 (Allinpay assigns 8 digits), mchNo AS 30.
-		if len(accessCode) > 20 || !alnum(accessCode) {
-			return errors.New("WithMerchant: the access code is up to 20 letters and digits")
-		}
-		if len(mchNo) > 30 || !inClass(mchNo, classAS) {
-			return errors.New("WithMerchant: the merchant number is up to 30 " + classAS.String())
-		}
-		c.accessCode, c.mchNo = accessCode, mchNo
-		return nil
-	}
+	return func(c *config) error { return c.trust.SetMerchant(accessCode, mchNo) }
 }
 
 // WithPrivateKey sets the merchant's RSA private key (PEM PKCS#1/PKCS#8 or
@@ -109,24 +93,7 @@ func WithPrivateKey(pem []byte) Option {
 // base64). An answer or notification verifies against any of them, so a
 // key rotation needs no restart at a precise moment.
 func WithPlatformPublicKeys(pems ...[]byte) Option {
-	return func(c *config) error {
-		if len(pems) == 0 {
-			return errors.New("WithPlatformPublicKeys: no key")
-		}
-		pubs := make([]*rsa.PublicKey, 0, len(pems))
-		for i, p := range pems {
-			pub, err := keys.ParseRSAPublicKey(p)
-			if err != nil {
-				return fmt.Errorf("WithPlatformPublicKeys: key %d: %w", i+1, err)
-			}
-			if pub.N.BitLen() < 2048 {
-				return fmt.Errorf("WithPlatformPublicKeys: key %d has %d bits, the platform's have 2048", i+1, pub.N.BitLen())
-			}
-			pubs = append(pubs, pub)
-		}
-		c.pubs = pubs
-		return nil
-	}
+	return func(c *config) error { return c.trust.SetPlatformPublicKeys(pems...) }
 }
 
 // WithKeys is WithPrivateKey(merchantPrivateKey) and
@@ -140,7 +107,7 @@ func WithKeys(merchantPrivateKey, platformPublicKey []byte) Option {
 		if err := WithPlatformPublicKeys(platformPublicKey)(c); err != nil {
 			return err
 		}
-		if c.priv.PublicKey.Equal(c.pubs[0]) {
+		if c.priv.PublicKey.Equal(c.trust.Pubs[0]) {
 			return errors.New("WithKeys: the platform public key is the merchant's own: use the key Allinpay published")
 		}
 		return nil
@@ -235,13 +202,7 @@ func WithSigner(s Signer) Option {
 
 // WithVerifier replaces the response and notification verifier.
 func WithVerifier(v Verifier) Option {
-	return func(c *config) error {
-		if v == nil {
-			return errors.New("WithVerifier(nil)")
-		}
-		c.verifier = v
-		return nil
-	}
+	return func(c *config) error { return c.trust.SetVerifier(v) }
 }
 
 // WithClock sets the clock used for request numbers.
@@ -271,13 +232,7 @@ func WithRequestNoFunc(f func() string) Option {
 // keys, signatures, codes or customer ids). A NotificationVerifier's
 // handler logs through it too.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("WithLogger(nil)")
-		}
-		c.log = l
-		return nil
-	}
+	return func(c *config) error { return c.trust.SetLogger(l) }
 }
 
 // WithUserAgent sets the User-Agent.
@@ -346,54 +301,14 @@ func WithoutResponseVerification() Option {
 	return func(c *config) error { c.noVerify = true; return nil }
 }
 
-// anyKey verifies against any of the platform's keys.
-type anyKey []*sign.RSAVerifier
-
-func (a anyKey) Verify(ctx context.Context, msg, sig []byte) error {
-	for _, v := range a {
-		if v.Verify(ctx, msg, sig) == nil {
-			return nil
-		}
-	}
-	return ErrInvalidSignature
-}
-
 func newConfig(opts []Option) (config, error) {
 	cfg := config{version: "V1.0", ua: userAgent, now: time.Now, timeout: defaultTimeout, retries: 2,
 		maxBody: DefaultMaxResponseBytes, maxBill: DefaultMaxBillBytes}
-	var errs []error
-	for _, o := range opts {
-		if o == nil {
-			errs = append(errs, errors.New("nil Option"))
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			errs = append(errs, err)
-		}
+	if err := fieldset.Apply(&cfg, opts); err != nil {
+		return cfg, err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return cfg, fmt.Errorf("allinpay: %w", err)
-	}
-	if len(cfg.pubs) > 0 && cfg.verifier == nil {
-		a := make(anyKey, len(cfg.pubs))
-		for i, p := range cfg.pubs {
-			a[i], _ = sign.NewRSAVerifier(p) // p is not nil
-		}
-		cfg.verifier, cfg.builtinVerifier = a, true
-	}
-	if cfg.log == nil {
-		cfg.log = slog.New(slog.DiscardHandler)
-	}
+	cfg.trust.Finish()
 	return cfg, nil
-}
-
-func alnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 // WithDiagnostics makes a failed signature check carry a diagnosis
@@ -405,7 +320,7 @@ func alnum(s string) bool {
 // unauthenticated input); it is for a developer finding a
 // misconfiguration, in a test or staging. It never makes a message verify.
 func WithDiagnostics() Option {
-	return func(c *config) error { c.diag.on = true; return nil }
+	return func(c *config) error { c.trust.Diagnostics = true; return nil }
 }
 
 // WithDiagnosisMerchantPublicKey gives the merchant's own RSA public key
@@ -414,12 +329,5 @@ func WithDiagnostics() Option {
 // diagnosis recognises the merchant's public key configured as the
 // platform's (CauseReversedKey). A Client knows it from WithPrivateKey.
 func WithDiagnosisMerchantPublicKey(pem []byte) Option {
-	return func(c *config) error {
-		pub, err := keys.ParseRSAPublicKey(pem)
-		if err != nil {
-			return fmt.Errorf("WithDiagnosisMerchantPublicKey: %w", err)
-		}
-		c.diag.merchantPub = pub
-		return nil
-	}
+	return func(c *config) error { return c.trust.SetDiagnosisMerchantPublicKey(pem) }
 }

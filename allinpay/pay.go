@@ -252,18 +252,18 @@ type Result struct {
 func (r *Result) Processing() bool { return r.ResultCode.Processing() }
 
 func (d *decoder) result(m Metadata) Result {
-	return Result{RequestNo: d.str("requestNo"), TransType: TransType(d.str("transType")), MchNo: d.str("mchNo"), OutTransNo: d.str("outTransNo"),
-		ReturnCode: ReturnCode(d.str("returnCode")), ReturnMsg: d.str("returnMsg"), ResultCode: ResultCode(d.str("resultCode")),
-		ResultMsg: d.str("resultMsg"), Fields: d.f, Metadata: m}
+	return Result{RequestNo: d.Str("requestNo"), TransType: TransType(d.Str("transType")), MchNo: d.Str("mchNo"), OutTransNo: d.Str("outTransNo"),
+		ReturnCode: ReturnCode(d.Str("returnCode")), ReturnMsg: d.Str("returnMsg"), ResultCode: ResultCode(d.Str("resultCode")),
+		ResultMsg: d.Str("resultMsg"), Fields: d.F, Metadata: m}
 }
 
 // decoded finishes a call: a field that does not decode makes the answer
 // malformed, and for a state-changing call, of unknown outcome.
 func decoded(o op, d *decoder) error {
-	if d.err == nil {
+	if d.Err == nil {
 		return nil
 	}
-	err := fmt.Errorf("allinpay: %s: %w: %w", o.t, ErrMalformedResponse, d.err)
+	err := fmt.Errorf("allinpay: %s: %w: %w", o.t, ErrMalformedResponse, d.Err)
 	if o.state {
 		return &OutcomeUnknownError{Operation: o.t, Key: o.key, Err: err}
 	}
@@ -327,11 +327,11 @@ func (c *Client) Pay(ctx context.Context, r *PayRequest) (*PayResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{f: f}
-	out := &PayResponse{Result: d.result(m), CodeURL: d.str("codeUrl"), PayInfo: d.str("payInfo"), BankUserID: d.str("bankUserId"),
-		TransNo: d.str("transNo"), PayTime: d.time("payTime"), BankTradeNo: d.str("bankTradeNo")}
+	d := newDecoder(f)
+	out := &PayResponse{Result: d.result(m), CodeURL: d.Str("codeUrl"), PayInfo: d.Str("payInfo"), BankUserID: d.Str("bankUserId"),
+		TransNo: d.Str("transNo"), PayTime: d.time("payTime"), BankTradeNo: d.Str("bankTradeNo")}
 	if out.ResultCode == ResultCodeSuccess {
-		d.required("transNo")
+		d.Required("transNo")
 	}
 	if err := decoded(o, d); err != nil {
 		return nil, err
@@ -396,9 +396,9 @@ func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOr
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{f: f}
-	out := &QueryOrderResponse{Result: d.result(m), TransAmount: d.amount("transAmount"), Currency: Currency(d.str("currency")),
-		TransNo: d.str("transNo"), PayTime: d.time("payTime"), BankUserID: d.str("bankUserId"), BankTradeNo: d.str("bankTradeNo")}
+	d := newDecoder(f)
+	out := &QueryOrderResponse{Result: d.result(m), TransAmount: d.amount("transAmount"), Currency: Currency(d.Str("currency")),
+		TransNo: d.Str("transNo"), PayTime: d.time("payTime"), BankUserID: d.Str("bankUserId"), BankTradeNo: d.Str("bankTradeNo")}
 	if err := decoded(o, d); err != nil {
 		return nil, err
 	}
@@ -507,8 +507,8 @@ func (c *Client) Refund(ctx context.Context, r *RefundRequest) (*RefundResponse,
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{f: f}
-	out := &RefundResponse{Result: d.result(m), TransAmount: d.amount("transAmount"), TransNo: d.str("transNo"), BankTradeNo: d.str("bankTradeNo")}
+	d := newDecoder(f)
+	out := &RefundResponse{Result: d.result(m), TransAmount: d.amount("transAmount"), TransNo: d.Str("transNo"), BankTradeNo: d.Str("bankTradeNo")}
 	if err := decoded(o, d); err != nil {
 		return nil, err
 	}
@@ -615,6 +615,6 @@ func (c *Client) voidOrClose(ctx context.Context, t TransType, requestNo, outTra
 	if err != nil {
 		return Result{}, err
 	}
-	d := &decoder{f: f}
+	d := newDecoder(f)
 	return d.result(m), nil
 }
