@@ -7,8 +7,9 @@
 //     of it, and the client's config embeds it, so the options both
 //     packages offer under one name (WithCredentials, WithClientKey,
 //     WithVerifier, WithLogger, WithDiagnostics) are notify's, and the
-//     client hands its Config to notify.NewVerifier as one option. Apply
-//     runs either package's options.
+//     client hands its Config to notify.NewVerifier as one option. Its
+//     helpers: Apply runs either package's options, MAC resolves the
+//     verifier a check runs with, Diagnoser builds the engine below.
 //   - Diagnoser, the diagnosis engine of a failed check, for an answer's
 //     Api-Sign and a notification's sign alike; it returns a *diag.Report
 //     that package notify turns into its Diagnosis.
