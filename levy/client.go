@@ -20,42 +20,30 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
+	"github.com/bizapi-cn/go-sdk/levy/internal/trust"
+	"github.com/bizapi-cn/go-sdk/levy/internal/wire"
 )
-
-// cst is Beijing time, a fixed zone: no tzdata needed.
-var cst = time.FixedZone("CST", 8*3600)
-
-// timestampLayout is the wire's timestamp format (Beijing time).
-const timestampLayout = "2006-01-02T15:04:05.000"
 
 // userAgent is the default User-Agent.
 var userAgent = "bizapi-cn-go-sdk-levy/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go")
 
 // Client calls the Olading levy API. It is safe for concurrent use.
 type Client struct {
-	cfg config
-	rc  *resty.Client
-	mac *sign.HMAC
+	cfg      config
+	rc       *resty.Client
+	mac      *sign.HMAC
+	verifier Verifier         // the host's, or mac
+	diag     *trust.Diagnoser // nil without WithDiagnostics
 }
 
 // applyOptions runs opts over the defaults, joining every option's error.
 func applyOptions(opts []Option) (config, error) {
 	cfg := config{timeout: transport.DefaultTimeout, retries: 2, maxBody: 1 << 20, now: time.Now, ua: userAgent}
-	var errs []error
-	for _, o := range opts {
-		if o == nil {
-			errs = append(errs, errors.New("nil Option"))
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := trust.Apply(&cfg, opts); err != nil {
 		return cfg, err
 	}
-	if cfg.log == nil {
-		cfg.log = slog.New(slog.DiscardHandler)
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return cfg, nil
 }
@@ -69,17 +57,17 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("levy: NewClient: %w", err)
 	}
 	var missing []string
-	if cfg.clientKey == "" {
+	if cfg.ClientKey == "" {
 		missing = append(missing, "WithCredentials or WithClientKey")
 	}
 	if cfg.baseURL == "" {
 		missing = append(missing, "WithBaseURL")
 	}
-	if len(cfg.secret) == 0 {
+	if len(cfg.Secret) == 0 {
 		if cfg.signer == nil {
 			missing = append(missing, "WithSigner")
 		}
-		if cfg.verifier == nil {
+		if cfg.Verifier == nil {
 			missing = append(missing, "WithVerifier")
 		}
 	}
@@ -90,16 +78,17 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("levy: NewClient: %w", err)
 	}
-	c := &Client{cfg: cfg, rc: rc}
-	if len(cfg.secret) > 0 {
-		c.mac = sign.NewHMACSHA256(cfg.secret)
+	c := &Client{cfg: cfg, rc: rc, verifier: cfg.Verifier}
+	if len(cfg.Secret) > 0 {
+		c.mac = sign.NewHMACSHA256(cfg.Secret)
 	}
 	if c.cfg.signer == nil {
 		c.cfg.signer = c.mac
 	}
-	if c.cfg.verifier == nil {
-		c.cfg.verifier = c.mac
+	if c.verifier == nil {
+		c.verifier = c.mac
 	}
+	c.diag = c.cfg.Diagnoser(c.verifier)
 	return c, nil
 }
 
@@ -133,7 +122,7 @@ func marshal(v any) ([]byte, error) {
 // request returns the req JSON and its base64 signature for op and data at
 // the client's clock: exactly what is sent.
 func (c *Client) request(ctx context.Context, op Operation, data any) (req []byte, sig string, err error) {
-	req, err = marshal(envelope{Name: op, ClientKey: c.cfg.clientKey, Timestamp: c.cfg.now().In(cst).Format(timestampLayout), Data: data})
+	req, err = marshal(envelope{Name: op, ClientKey: c.cfg.ClientKey, Timestamp: c.cfg.now().In(wire.CST).Format(wire.TimestampLayout), Data: data})
 	if err != nil {
 		return nil, "", fmt.Errorf("levy: %s: encode: %w", op, err)
 	}
@@ -190,7 +179,7 @@ func (e *buildError) Unwrap() error { return e.err }
 // returned as it is.
 func (c *Client) exchange(ctx context.Context, op Operation, key string, out any, body func(context.Context) (io.Reader, int64, error), replayable bool) (Metadata, error) {
 	switch {
-	case c == nil || c.cfg.signer == nil || c.cfg.verifier == nil || c.rc == nil:
+	case c == nil || c.cfg.signer == nil || c.verifier == nil || c.rc == nil:
 		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: the Client was not made by NewClient", op)
 	case ctx == nil:
 		return Metadata{RequestID: key}, fmt.Errorf("levy: %s: nil context", op)
@@ -264,11 +253,11 @@ func (c *Client) once(ctx context.Context, op Operation, body io.Reader, size in
 		if errors.As(err, &be) {
 			return md, be
 		}
-		c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call failed", slog.String("name", string(op)), slog.String("path", path), slog.String("error", err.Error()))
+		c.cfg.Log.LogAttrs(ctx, slog.LevelDebug, "levy: call failed", slog.String("name", string(op)), slog.String("path", path), slog.String("error", err.Error()))
 		return md, fmt.Errorf("levy: %s: %w", op, unwrapURL(err))
 	}
 	raw, err := transport.ReadAnswer(resp.Body, c.cfg.maxBody)
-	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "levy: call", slog.String("name", string(op)), slog.String("path", path),
+	c.cfg.Log.LogAttrs(ctx, slog.LevelDebug, "levy: call", slog.String("name", string(op)), slog.String("path", path),
 		slog.Int("status", resp.StatusCode), slog.Duration("took", c.cfg.now().Sub(start)))
 	if err != nil {
 		return md, fmt.Errorf("levy: %s: %w", op, err) // incomplete: as ambiguous as no answer
@@ -306,18 +295,18 @@ func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []by
 	if !c.cfg.noVerify {
 		hdr := md.Header.Get("Api-Sign")
 		sig, err := base64.StdEncoding.DecodeString(hdr)
-		if err != nil || len(sig) == 0 || c.cfg.verifier.Verify(ctx, raw, sig) != nil {
-			c.cfg.log.LogAttrs(ctx, slog.LevelWarn, "levy: response not verified", slog.String("name", string(op)),
+		if err != nil || len(sig) == 0 || c.verifier.Verify(ctx, raw, sig) != nil {
+			c.cfg.Log.LogAttrs(ctx, slog.LevelWarn, "levy: response not verified", slog.String("name", string(op)),
 				slog.Int("status", status), slog.Int("body_bytes", len(raw)), slog.Bool("api_sign", hdr != ""))
 			if hdr == "" && !looksLikeEnvelope(raw) {
 				return &HTTPError{Operation: op, StatusCode: status, Metadata: md}
 			}
-			return &SignatureError{Operation: op, StatusCode: status, diag: c.diagnose(ctx, raw, hdr)}
+			return c.signatureError(ctx, op, status, raw, hdr)
 		}
 	}
 	var r response
-	if err := checkKeys(raw); err != nil && json.Valid(raw) {
-		return fmt.Errorf("levy: %s: %w: %w", op, ErrMalformedResponse, errAmbiguousKeys)
+	if err := wire.CheckKeys(raw); err != nil && json.Valid(raw) {
+		return fmt.Errorf("levy: %s: %w: %w", op, ErrMalformedResponse, wire.ErrAmbiguousKeys)
 	}
 	if err := json.Unmarshal(raw, &r); err != nil || r.Code == "" {
 		if status/100 != 2 {
@@ -336,7 +325,7 @@ func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []by
 	}
 	if out != nil && len(r.Data) > 0 && string(r.Data) != "null" {
 		if err := json.Unmarshal(r.Data, out); err != nil {
-			return fmt.Errorf("levy: %s: %w: data does not decode: %s", op, ErrMalformedResponse, safeJSONError(err))
+			return fmt.Errorf("levy: %s: %w: data does not decode: %s", op, ErrMalformedResponse, wire.SafeJSONError(err))
 		}
 	}
 	return nil
@@ -349,24 +338,4 @@ func looksLikeEnvelope(raw []byte) bool {
 		Code json.RawMessage `json:"code"`
 	}
 	return json.Unmarshal(raw, &probe) == nil && len(probe.Code) > 0
-}
-
-// safeJSONError describes a decoding error without the data's values.
-func safeJSONError(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		if te.Field != "" {
-			return "field " + te.Field + " has the wrong type"
-		}
-		return "a value has the wrong type"
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return "invalid JSON"
-	}
-	msg := strings.TrimPrefix(err.Error(), "levy: ")
-	if len(msg) > 120 {
-		msg = msg[:120]
-	}
-	return msg
 }

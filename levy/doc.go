@@ -61,6 +61,14 @@
 //
 // # Notifications
 //
+// The callback path is package levy/notify
+// (github.com/bizapi-cn/go-sdk/levy/notify): a service that only receives
+// notifications imports it alone, and links no HTTP client library. The
+// names here are its under their old names (aliases and thin wrappers:
+// NotificationVerifier is notify.Verifier, the notification, enum and
+// value types and the trust errors are the same types and values), so
+// code written against either package works with the other.
+//
 // A receiver needs only the client key and the secret:
 // NewNotificationVerifier(WithCredentials(key, secret)) (or
 // Client.NotificationVerifier). ParseNotification(ctx, v, header, body)

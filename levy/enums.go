@@ -1,41 +1,25 @@
 package levy
 
-// Operation is an interface name, the envelope's "name": what a call
-// sends, what an answer echoes and what a notification reports. The names
-// are kept in one place so a wire name can be corrected once; see doc.go
-// for the resolved ones.
-type Operation string
+import "github.com/bizapi-cn/go-sdk/levy/notify"
 
-// Interface names.
+// Operation is notify.Operation; see there.
+type Operation = notify.Operation
+
+// Interface names: notify's; see there.
 const (
-	OperationSyncSign                = Operation("SYNC_SIGN")
-	OperationSignUp                  = Operation("SIGN_UP")
-	OperationCreateOrder             = Operation("CREATE_ORDER_V2")
-	OperationCloseOrderNotice        = Operation("CLOSE_ORDER_NOTICE") // a notification only
-	OperationConfirmOrder            = Operation("CONFIRM_ORDER_V2")
-	OperationQuerySignUpBatch        = Operation("QUERY_SIGN_UP_BATCH")
-	OperationQueryOrder              = Operation("QUERY_ORDER_V2")
-	OperationUploadTaxpayerAgreement = Operation("UPLOAD_TAXPAYER_AGREEMENT") // the seed writes "UPLOAD_TAXPAYER AGREEMENT"
-	OperationAddBankVoucher          = Operation("ADD_BANK_VOUCHER")
-	OperationUploadIDCardImage       = Operation("UPLOAD_ID_CARD_IMAGE")
-	OperationQueryIDCardImage        = Operation("QUERY_ID_CARD_IMAGE")
-	OperationUploadFaceIDVideoFrame  = Operation("UPLOAD_FACEID_VIDEO_FRAME")
+	OperationSyncSign                = notify.OperationSyncSign
+	OperationSignUp                  = notify.OperationSignUp
+	OperationCreateOrder             = notify.OperationCreateOrder
+	OperationCloseOrderNotice        = notify.OperationCloseOrderNotice
+	OperationConfirmOrder            = notify.OperationConfirmOrder
+	OperationQuerySignUpBatch        = notify.OperationQuerySignUpBatch
+	OperationQueryOrder              = notify.OperationQueryOrder
+	OperationUploadTaxpayerAgreement = notify.OperationUploadTaxpayerAgreement
+	OperationAddBankVoucher          = notify.OperationAddBankVoucher
+	OperationUploadIDCardImage       = notify.OperationUploadIDCardImage
+	OperationQueryIDCardImage        = notify.OperationQueryIDCardImage
+	OperationUploadFaceIDVideoFrame  = notify.OperationUploadFaceIDVideoFrame
 )
-
-// String returns the wire name.
-func (o Operation) String() string { return string(o) }
-
-// ChangesState reports whether a call of o changes the provider's state
-// (everything but the three queries): such a call is never repeated after
-// its request may have left, and an answer that is not verified and fully
-// decoded is ErrOutcomeUnknown.
-func (o Operation) ChangesState() bool {
-	switch o {
-	case OperationQueryOrder, OperationQuerySignUpBatch, OperationQueryIDCardImage:
-		return false
-	}
-	return true
-}
 
 // Base paths: three interfaces live under /api/tax/v1, the rest under
 // /api/levy/v1.
@@ -53,25 +37,25 @@ func basePath(op Operation) string {
 	return pathLevy
 }
 
-// OrderStatus is appendix 3.2.
-type OrderStatus string
+// OrderStatus is notify.OrderStatus; see there.
+type OrderStatus = notify.OrderStatus
 
-// Order states.
+// Order states: notify's; see there.
 const (
-	OrderStatusAccept  OrderStatus = "ACCEPT"
-	OrderStatusProcess OrderStatus = "PROCESS"
-	OrderStatusClose   OrderStatus = "CLOSE"
+	OrderStatusAccept  = notify.OrderStatusAccept
+	OrderStatusProcess = notify.OrderStatusProcess
+	OrderStatusClose   = notify.OrderStatusClose
 )
 
-// RemitStatus is appendix 3.3.
-type RemitStatus string
+// RemitStatus is notify.RemitStatus; see there.
+type RemitStatus = notify.RemitStatus
 
-// Remit states.
+// Remit states: notify's; see there.
 const (
-	RemitStatusAccept  RemitStatus = "ACCEPT"
-	RemitStatusProcess RemitStatus = "PROCESS" // §2.5: confirmed CONTINUE, tax being paid (irrevocable); §3.3 omits it
-	RemitStatusRemit   RemitStatus = "REMIT"
-	RemitStatusClose   RemitStatus = "CLOSE"
+	RemitStatusAccept  = notify.RemitStatusAccept
+	RemitStatusProcess = notify.RemitStatusProcess
+	RemitStatusRemit   = notify.RemitStatusRemit
+	RemitStatusClose   = notify.RemitStatusClose
 )
 
 // TaxMode is appendix 3.4.
@@ -83,24 +67,24 @@ const (
 	TaxModeSpecial TaxMode = "SPECIAL" // 专票
 )
 
-// SignStatus is appendix 3.5.
-type SignStatus string
+// SignStatus is notify.SignStatus; see there.
+type SignStatus = notify.SignStatus
 
-// Sign states.
+// Sign states: notify's; see there.
 const (
-	SignStatusAccept SignStatus = "ACCEPT"
-	SignStatusSign   SignStatus = "SIGN"
-	SignStatusUnSign SignStatus = "UN_SIGN"
+	SignStatusAccept = notify.SignStatusAccept
+	SignStatusSign   = notify.SignStatusSign
+	SignStatusUnSign = notify.SignStatusUnSign
 )
 
-// AgreementStatus is appendix 3.6.
-type AgreementStatus string
+// AgreementStatus is notify.AgreementStatus; see there.
+type AgreementStatus = notify.AgreementStatus
 
-// Agreement upload states.
+// Agreement upload states: notify's; see there.
 const (
-	AgreementStatusAccept  AgreementStatus = "ACCEPT"
-	AgreementStatusSuccess AgreementStatus = "SUCCESS"
-	AgreementStatusFail    AgreementStatus = "FAIL"
+	AgreementStatusAccept  = notify.AgreementStatusAccept
+	AgreementStatusSuccess = notify.AgreementStatusSuccess
+	AgreementStatusFail    = notify.AgreementStatusFail
 )
 
 // ContractType is appendix 3.7.
@@ -112,25 +96,25 @@ const (
 	ContractTypeSubstitutes ContractType = "SUBSTITUTES_PROTOCOL" // 代征协议: needs tax_agent_location_id
 )
 
-// IDImageStatus is appendix 3.8.
-type IDImageStatus string
+// IDImageStatus is notify.IDImageStatus; see there.
+type IDImageStatus = notify.IDImageStatus
 
-// ID card image states.
+// ID card image states: notify's; see there.
 const (
-	IDImageStatusAccept          IDImageStatus = "ACCEPT"
-	IDImageStatusIdentifySuccess IDImageStatus = "IDENTIFY_SUCCESS"
-	IDImageStatusIdentifyFail    IDImageStatus = "IDENTIFY_FAIL"
-	IDImageStatusNull            IDImageStatus = "NULL"
-	IDImageStatusUnIdentify      IDImageStatus = "UN_IDENTIFY"
+	IDImageStatusAccept          = notify.IDImageStatusAccept
+	IDImageStatusIdentifySuccess = notify.IDImageStatusIdentifySuccess
+	IDImageStatusIdentifyFail    = notify.IDImageStatusIdentifyFail
+	IDImageStatusNull            = notify.IDImageStatusNull
+	IDImageStatusUnIdentify      = notify.IDImageStatusUnIdentify
 )
 
-// NextStep is CONFIRM_ORDER_V2's next_step.
-type NextStep string
+// NextStep is notify.NextStep; see there.
+type NextStep = notify.NextStep
 
-// Confirmation choices.
+// Confirmation choices: notify's; see there.
 const (
-	NextStepContinue NextStep = "CONTINUE"
-	NextStepCancel   NextStep = "CANCEL"
+	NextStepContinue = notify.NextStepContinue
+	NextStepCancel   = notify.NextStepCancel
 )
 
 // UploadWay is UPLOAD_ID_CARD_IMAGE's uploadWay; only DIRECT exists.
@@ -149,20 +133,15 @@ const (
 	UploadStatusFalse   UploadStatus = "FALSE"
 )
 
-// Code is a response code of appendix 3.1.
-type Code string
+// Code is notify.Code; see there.
+type Code = notify.Code
 
-// Response codes.
+// Response codes: notify's; see there.
 const (
-	CodeOK                   Code = "0"
-	CodeSystemFailure        Code = "0001"
-	CodeIncompleteParameters Code = "0002"
-	CodeSignatureFailure     Code = "0003"
-	CodeQuotaExceeded        Code = "1009"
-	CodeAuthenticationFailed Code = "1010"
+	CodeOK                   = notify.CodeOK
+	CodeSystemFailure        = notify.CodeSystemFailure
+	CodeIncompleteParameters = notify.CodeIncompleteParameters
+	CodeSignatureFailure     = notify.CodeSignatureFailure
+	CodeQuotaExceeded        = notify.CodeQuotaExceeded
+	CodeAuthenticationFailed = notify.CodeAuthenticationFailed
 )
-
-// Temporary reports whether the code may go away by itself: only 0001
-// (系统失败). A query answered 0001 is retried like a 5xx; 0002 and 0003
-// are the request's fault, 1009 and 1010 the taxpayer's, and stay.
-func (c Code) Temporary() bool { return c == CodeSystemFailure }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
+	"github.com/bizapi-cn/go-sdk/levy/notify"
 )
 
 // Sentinels for the provider codes a caller branches on; an *APIError with
@@ -20,18 +21,15 @@ var (
 	ErrAuthenticationFailed = errors.New("levy: identity authentication failed (1010)")
 )
 
-// ErrInvalidSignature reports an answer or a notification that claims to
-// come from the provider but whose signature is missing or does not verify:
-// a trust failure, never an ordinary HTTP error page (that is *HTTPError).
-var ErrInvalidSignature = errors.New("levy: invalid signature")
+// ErrInvalidSignature is notify.ErrInvalidSignature; see there.
+var ErrInvalidSignature = notify.ErrInvalidSignature
 
 // ErrMalformedResponse reports a verified answer that does not decode as
 // the interface's answer (a wrong type, a timestamp in another layout).
 var ErrMalformedResponse = errors.New("levy: malformed response")
 
-// ErrMalformedNotification reports a request that is not a notification
-// form, or whose verified req does not decode.
-var ErrMalformedNotification = errors.New("levy: malformed notification")
+// ErrMalformedNotification is notify.ErrMalformedNotification; see there.
+var ErrMalformedNotification = notify.ErrMalformedNotification
 
 // ErrOutcomeUnknown is matched by every *OutcomeUnknownError: a call that
 // changes state (sign-up, order, confirmation, upload) may have been

@@ -14,6 +14,8 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
+	"github.com/bizapi-cn/go-sdk/levy/internal/trust"
+	"github.com/bizapi-cn/go-sdk/levy/notify"
 )
 
 // Hosts of the provider's environments.
@@ -38,57 +40,42 @@ type StreamSigner interface {
 	NewHash(ctx context.Context) (hash.Hash, error)
 }
 
-// Verifier checks the raw Api-Sign signature over a raw response body or
-// notification req; the default is HMAC-SHA256 with the secret, compared in
-// constant time.
-type Verifier interface {
-	Verify(ctx context.Context, msg, sig []byte) error
-}
+// Verifier is notify.SignatureVerifier; see there.
+type Verifier = notify.SignatureVerifier
 
 // Option configures a Client.
 type Option func(*config) error
 
+// config is the client's configuration. Its trust.Config, what a
+// signature check needs (the client key, the secret, the host's Verifier,
+// the logger, diagnostics), is set through package notify's options of the
+// same names, so NewNotificationVerifier and Client.NotificationVerifier
+// hand it to notify.NewVerifier whole.
 type config struct {
-	clientKey string
-	secret    []byte
-	baseURL   string
-	net       transport.Config
-	signer    Signer
-	verifier  Verifier
-	diagnose  bool
-	now       func() time.Time
-	log       *slog.Logger
-	ua        string
-	timeout   time.Duration
-	attempt   time.Duration // 0: an attempt is bounded by the call alone
-	retries   int
-	maxBody   int64
-	noVerify  bool
+	trust.Config
+	baseURL  string
+	net      transport.Config
+	signer   Signer
+	now      func() time.Time
+	ua       string
+	timeout  time.Duration
+	attempt  time.Duration // 0: an attempt is bounded by the call alone
+	retries  int
+	maxBody  int64
+	noVerify bool
 }
 
 // WithCredentials sets the client key and the HMAC secret the provider
 // issued.
 func WithCredentials(clientKey, secret string) Option {
-	return func(c *config) error {
-		if clientKey == "" || secret == "" {
-			return errors.New("WithCredentials: client key and secret must not be empty")
-		}
-		c.clientKey, c.secret = clientKey, []byte(secret)
-		return nil
-	}
+	return func(c *config) error { return notify.WithCredentials(clientKey, secret)(&c.Config) }
 }
 
 // WithClientKey sets the client key alone, for a client whose secret stays
 // in an HSM or KMS behind WithSigner and WithVerifier. Every client needs a
 // client key: it is in every request's envelope.
 func WithClientKey(clientKey string) Option {
-	return func(c *config) error {
-		if clientKey == "" {
-			return errors.New("WithClientKey: empty client key")
-		}
-		c.clientKey = clientKey
-		return nil
-	}
+	return func(c *config) error { return notify.WithClientKey(clientKey)(&c.Config) }
 }
 
 // WithBaseURL sets the host, TestBaseURL or ProdBaseURL (or a fake's URL).
@@ -169,13 +156,7 @@ func WithSigner(s Signer) Option {
 
 // WithVerifier replaces the HMAC-SHA256 response and notification verifier.
 func WithVerifier(v Verifier) Option {
-	return func(c *config) error {
-		if v == nil {
-			return errors.New("WithVerifier(nil)")
-		}
-		c.verifier = v
-		return nil
-	}
+	return func(c *config) error { return notify.WithVerifier(v)(&c.Config) }
 }
 
 // WithClock sets the clock used for timestamps (tests, replays).
@@ -192,13 +173,7 @@ func WithClock(now func() time.Time) Option {
 // WithLogger logs each call's interface, path, status and time at debug
 // level; never secrets, signatures or personal data.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("WithLogger(nil): leave it out to log nothing")
-		}
-		c.log = l
-		return nil
-	}
+	return func(c *config) error { return notify.WithLogger(l)(&c.Config) }
 }
 
 // WithUserAgent sets the User-Agent header (default
@@ -283,5 +258,5 @@ func WithoutResponseVerification() Option {
 // misconfiguration, not for every forged request. It never makes a message
 // verify, and the error's text does not change.
 func WithDiagnostics() Option {
-	return func(c *config) error { c.diagnose = true; return nil }
+	return func(c *config) error { return notify.WithDiagnostics()(&c.Config) }
 }

@@ -2,7 +2,6 @@ package levy
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,46 +9,11 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
+	"github.com/bizapi-cn/go-sdk/levy/notify"
 )
 
-// Time is a wire timestamp "2006-01-02T15:04:05.000" in Beijing time
-// (seconds-only text is accepted on input).
-type Time struct{ time.Time }
-
-// MarshalJSON writes the Beijing-time text.
-func (t Time) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		return []byte(`""`), nil
-	}
-	return json.Marshal(t.In(cst).Format(timestampLayout))
-}
-
-// UnmarshalJSON reads the Beijing-time text; "" is the zero Time.
-func (t *Time) UnmarshalJSON(b []byte) error {
-	var s string
-	if string(b) == "null" {
-		t.Time = time.Time{}
-		return nil
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		return errTime
-	}
-	if s == "" {
-		t.Time = time.Time{}
-		return nil
-	}
-	for _, layout := range []string{timestampLayout, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
-		if v, err := time.ParseInLocation(layout, s, cst); err == nil {
-			t.Time = v
-			return nil
-		}
-	}
-	return errTime
-}
-
-// errTime is Time.UnmarshalJSON's error: a plain value, safe to print
-// (a *json.UnmarshalTypeError without a Type panics in Error).
-var errTime = errors.New("levy: a time is not yyyy-MM-ddTHH:mm:ss.SSS in Beijing time")
+// Time is notify.Time; see there.
+type Time = notify.Time
 
 // CreateOrderRequest is CREATE_ORDER_V2. Exactly one of Profit and
 // PayAmount, and exactly one of CreditCode and CustomerID, is required.
@@ -252,33 +216,8 @@ func (r *QueryOrderRequest) Validate() error {
 	return validationError(OperationQueryOrder, &c)
 }
 
-// RemitOrder is one remit order of a levy order.
-type RemitOrder struct {
-	OrderID            string      `json:"order_id"`
-	TaxAgentLocationID ID          `json:"tax_agent_location_id"`
-	Amount             Amount      `json:"amount"`
-	Fee                Amount      `json:"fee"`
-	ActualAmount       Amount      `json:"actual_amount"`
-	CompensateFee      Amount      `json:"compensate_fee"`
-	SumFee             Amount      `json:"sum_fee"`
-	RemitStatus        RemitStatus `json:"remit_status"`
-}
-
-// Paid reports a remit order whose tax was paid: confirmed CONTINUE (the
-// step the host sent with ConfirmOrder), then REMIT (§3.3 出款成功) or
-// CLOSE (§2.5: "缴税成功后再变为 CLOSE 状态"). The wire has no field that
-// tells this CLOSE from §3.3's "已关闭，客户已取消": only the step sent
-// does.
-func (r RemitOrder) Paid(confirmed NextStep) bool {
-	return confirmed == NextStepContinue && (r.RemitStatus == RemitStatusRemit || r.RemitStatus == RemitStatusClose)
-}
-
-// Cancelled reports a remit order closed without payment: CLOSE after
-// CANCEL, or never confirmed (confirmed "") and closed after 72 hours
-// (§2.4, §3.3 "已关闭，客户已取消").
-func (r RemitOrder) Cancelled(confirmed NextStep) bool {
-	return r.RemitStatus == RemitStatusClose && confirmed != NextStepContinue
-}
+// RemitOrder is notify.RemitOrder; see there.
+type RemitOrder = notify.RemitOrder
 
 // QueryOrderResponse is QUERY_ORDER_V2's answer.
 type QueryOrderResponse struct {
@@ -301,14 +240,26 @@ type QueryOrderResponse struct {
 
 // Created reports §3.2's CLOSE with the remit orders created (the order
 // may be paid and confirmed); Failed the three other CLOSE cases.
-func (r *QueryOrderResponse) Created() bool {
-	return orderCreated(r.Status, r.RemitOrderList, r.FailReason)
-}
+func (r *QueryOrderResponse) Created() bool { return r.asNotification().Created() }
 
 // Failed reports an order closed without remit orders (FailReason says
 // why).
-func (r *QueryOrderResponse) Failed() bool {
-	return r.Status == OrderStatusClose && !orderCreated(r.Status, r.RemitOrderList, r.FailReason)
+func (r *QueryOrderResponse) Failed() bool { return r.asNotification().Failed() }
+
+// asNotification is the order as its CREATE_ORDER_V2 notification says
+// it: §3.2's reading of status, remit orders and fail_reason is written
+// once, there.
+func (r *QueryOrderResponse) asNotification() *OrderNotification {
+	return &OrderNotification{RequestID: r.RequestID, RemitOrderList: r.RemitOrderList, Status: r.Status, FailReason: r.FailReason}
+}
+
+// RemitOrders returns the order's request_id and remit orders, where
+// CloseOrderNotification.RemitOrder looks ("" and none for a nil answer).
+func (r *QueryOrderResponse) RemitOrders() (requestID string, list []RemitOrder) {
+	if r == nil {
+		return "", nil
+	}
+	return r.RequestID, r.RemitOrderList
 }
 
 // String prints the answer with its personal data masked.

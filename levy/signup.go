@@ -7,6 +7,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
+	"github.com/bizapi-cn/go-sdk/levy/internal/wire"
 )
 
 // validateTaxpayer checks the identity fields shared by several interfaces.
@@ -27,7 +28,7 @@ func validateIDCard(c *validate.Collector, field, id string) {
 	if !c.Required(field, id) {
 		return
 	}
-	if n := len(id); (n != 15 && n != 18) || !digits(id[:min(n, 17)]) || (n == 18 && !digits(id[17:]) && id[17] != 'X' && id[17] != 'x') || (n == 15 && !digits(id)) {
+	if n := len(id); (n != 15 && n != 18) || !wire.Digits(id[:min(n, 17)]) || (n == 18 && !wire.Digits(id[17:]) && id[17] != 'X' && id[17] != 'x') || (n == 15 && !wire.Digits(id)) {
 		c.Addf(field, "is not a 15- or 18-character ID card number")
 	}
 }
@@ -35,7 +36,7 @@ func validateIDCard(c *validate.Collector, field, id string) {
 // ValidIDCardChecksum reports whether an 18-character ID card number's
 // last character is its GB 11643-1999 check digit (ISO 7064 MOD 11-2).
 func ValidIDCardChecksum(id string) bool {
-	if len(id) != 18 || !digits(id[:17]) {
+	if len(id) != 18 || !wire.Digits(id[:17]) {
 		return false
 	}
 	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}

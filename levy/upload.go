@@ -16,6 +16,7 @@ import (
 
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
+	"github.com/bizapi-cn/go-sdk/levy/internal/wire"
 )
 
 // File is a file to upload: its name, its size in bytes (0 when unknown:
@@ -146,7 +147,7 @@ func (c *Client) upload(ctx context.Context, op Operation, key string, data any,
 // which takes the message in one piece, the first pass buffers the req
 // (about 4/3 of the files) in memory for Sign.
 func (c *Client) streamBody(ctx context.Context, op Operation, data any, parts []*filePart) (io.Reader, int64, error) {
-	env, err := marshal(envelope{Name: op, ClientKey: c.cfg.clientKey, Timestamp: c.cfg.now().In(cst).Format(timestampLayout), Data: data})
+	env, err := marshal(envelope{Name: op, ClientKey: c.cfg.ClientKey, Timestamp: c.cfg.now().In(wire.CST).Format(wire.TimestampLayout), Data: data})
 	if err != nil {
 		return nil, 0, fmt.Errorf("levy: %s: encode: %w", op, err)
 	}

@@ -19,6 +19,9 @@ forbid ./levy '^github\.com/tjfoc/gmsm' "national crypto it does not use"
 forbid ./allinpay '^github\.com/tjfoc/gmsm' "national crypto it does not use"
 forbid ./scancode '^(github\.com/go-resty/resty|golang\.org/x/net)' "an HTTP client library"
 forbid ./internal/callback '^(github\.com/go-resty/resty|golang\.org/x/net)' "an HTTP client library"
-forbid ./allinpay/notify '^(github\.com/go-resty/resty|golang\.org/x/net|github\.com/bizapi-cn/go-sdk/internal/transport$)' "an HTTP client library"
+http='^(github\.com/go-resty/resty|golang\.org/x/net|github\.com/bizapi-cn/go-sdk/internal/transport$)'
+for p in ./levy/notify ./allinpay/notify ./evidence/notify; do
+  forbid "$p" "$http" "an HTTP client library"
+done
 [ $status -eq 0 ] && echo "depcheck: levy and allinpay link no gmsm; scancode and the callback path link no HTTP client library"
 exit $status

@@ -1,4 +1,4 @@
-package levy
+package wire
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// refCheckKeys is checkKeys written on json.Decoder's tokens: slow, but
+// refCheckKeys is CheckKeys written on json.Decoder's tokens: slow, but
 // plainly right, for FuzzCheckKeys to compare with.
 func refCheckKeys(raw []byte) bool {
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -48,7 +48,7 @@ func refCheckKeys(raw []byte) bool {
 	}
 }
 
-// FuzzCheckKeys: on valid JSON, checkKeys refuses exactly what the
+// FuzzCheckKeys: on valid JSON, CheckKeys refuses exactly what the
 // token-based reference refuses.
 func FuzzCheckKeys(f *testing.F) {
 	for _, s := range []string{`{"a":1,"A":2}`, `{"a":{"b":1},"c":[{"b":2},{"b":3}]}`, `{"a\u0041":1,"aa":2}`, `{"ſ":1,"s":2}`, `[{"x":"}"},{"x":"\""}]`} {
@@ -56,11 +56,11 @@ func FuzzCheckKeys(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		if !json.Valid(raw) {
-			_ = checkKeys(raw) // must not panic
+			_ = CheckKeys(raw) // must not panic
 			return
 		}
-		if got, want := checkKeys(raw) == nil, refCheckKeys(raw); got != want {
-			t.Fatalf("checkKeys(%q) ok=%v; reference %v", raw, got, want)
+		if got, want := CheckKeys(raw) == nil, refCheckKeys(raw); got != want {
+			t.Fatalf("CheckKeys(%q) ok=%v; reference %v", raw, got, want)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package levy
+package wire
 
 import (
 	"bytes"
@@ -8,15 +8,15 @@ import (
 	"unicode/utf8"
 )
 
-// errAmbiguousKeys reports a JSON object with a member twice, or two
+// ErrAmbiguousKeys reports a JSON object with a member twice, or two
 // members whose names differ only in case: encoding/json matches names
 // case-insensitively and keeps the last, so the typed view could differ
 // from what a reader of the signed text sees.
-var errAmbiguousKeys = errors.New("a member appears twice, or in two cases")
+var ErrAmbiguousKeys = errors.New("a member appears twice, or in two cases")
 
 var errJSONSyntax = errors.New("invalid JSON")
 
-// keyFrame is one open object or array of checkKeys.
+// keyFrame is one open object or array of CheckKeys.
 type keyFrame struct {
 	object    bool
 	expectKey bool
@@ -29,14 +29,14 @@ func (f *keyFrame) add(name []byte) error {
 	if f.many != nil {
 		k := foldName(string(name))
 		if _, dup := f.many[k]; dup {
-			return errAmbiguousKeys
+			return ErrAmbiguousKeys
 		}
 		f.many[k] = struct{}{}
 		return nil
 	}
 	for _, s := range f.few[:f.n] {
 		if bytes.EqualFold(s, name) {
-			return errAmbiguousKeys
+			return ErrAmbiguousKeys
 		}
 	}
 	if f.n < len(f.few) {
@@ -52,12 +52,12 @@ func (f *keyFrame) add(name []byte) error {
 	return nil
 }
 
-// checkKeys scans raw (verified JSON) once and refuses ambiguous members.
+// CheckKeys scans raw (verified JSON) once and refuses ambiguous members.
 // It does not validate the rest of the syntax: json.Unmarshal does. Names
 // are compared in place with bytes.EqualFold (the simple Unicode folding
 // encoding/json matches with: ſ is s, the Kelvin sign k), without
 // allocating for the usual small objects.
-func checkKeys(raw []byte) error {
+func CheckKeys(raw []byte) error {
 	var backing [6]keyFrame
 	stack := backing[:0]
 	for i := 0; i < len(raw); i++ {

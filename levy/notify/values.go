@@ -1,0 +1,201 @@
+package notify
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bizapi-cn/go-sdk/levy/internal/wire"
+)
+
+// ID is an identifier the spec types I (an integer of up to 20 digits):
+// tax_agent_parent_id, tax_agent_location_id, agent_parent_id, task_id, in
+// requests, answers and notifications. It is held as its decimal text, so 20 digits never
+// overflow, and decodes from a JSON number, a string of digits or ""
+// (the spec's own CLOSE_ORDER_NOTICE sample sends "tax_agent_location_id":
+// ""). It encodes as a JSON number; the empty ID as null.
+type ID string
+
+// maxIDDigits is the spec's length of an I field.
+const maxIDDigits = 20
+
+// errID describes a bad ID without echoing the value.
+var errID = errors.New("levy: an id is not an integer of at most 20 digits")
+
+// UnmarshalJSON reads a number, a string of digits, "" or null.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*id = ""
+		return nil
+	}
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return errID
+		}
+	}
+	if s != "" && (len(s) > maxIDDigits || !wire.Digits(s)) {
+		return errID
+	}
+	*id = ID(s)
+	return nil
+}
+
+// MarshalJSON writes the digits as a JSON number (null when empty).
+func (id ID) MarshalJSON() ([]byte, error) {
+	if id == "" {
+		return []byte("null"), nil
+	}
+	if len(id) > maxIDDigits || !wire.Digits(string(id)) {
+		return nil, errID
+	}
+	return []byte(id), nil
+}
+
+// String returns the digits.
+func (id ID) String() string { return string(id) }
+
+// Amount is an amount of yuan held exactly as fen (0.01 yuan). On the wire
+// it is a string with two decimals, "12.34"; floats never appear.
+type Amount int64
+
+// Yuan returns the Amount of y yuan and f fen, y*100+f: f is meant to be
+// 0 to 99 and takes y's sign (Yuan(-1, -50) is -1.50); use ParseAmount for
+// text.
+func Yuan(y int64, f int64) Amount { return Amount(y*100 + f) }
+
+// ParseAmount parses "12", "12.3" or "12.34" (an optional leading '-'),
+// rejecting more than two decimals, exponents and anything not a number.
+func ParseAmount(s string) (Amount, error) {
+	orig := s
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasDot := strings.Cut(s, ".")
+	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) || !wire.Digits(whole) || (hasDot && !wire.Digits(frac)) || len(whole) > 15 {
+		return 0, fmt.Errorf("levy: amount %q is not yuan with at most two decimals", orig)
+	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f := int64(0)
+	if hasDot {
+		f, _ = strconv.ParseInt(frac, 10, 64)
+		if len(frac) == 1 {
+			f *= 10
+		}
+	}
+	a := Amount(w*100 + f)
+	if neg {
+		a = -a
+	}
+	return a, nil
+}
+
+// String returns the amount as yuan with exactly two decimals.
+func (a Amount) String() string {
+	n := int64(a)
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, n/100, n%100)
+}
+
+// Fen returns the amount in fen.
+func (a Amount) Fen() int64 { return int64(a) }
+
+// MarshalJSON writes the amount as a JSON string "12.34".
+func (a Amount) MarshalJSON() ([]byte, error) { return []byte(`"` + a.String() + `"`), nil }
+
+// UnmarshalJSON reads a JSON string (or, leniently, a JSON number text)
+// with at most two decimals.
+func (a *Amount) UnmarshalJSON(b []byte) error {
+	var s string
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	} else {
+		s = string(b)
+	}
+	if s == "" || s == "null" {
+		*a = 0
+		return nil
+	}
+	v, err := ParseAmount(s)
+	if err != nil {
+		return errors.New("levy: amount is not yuan with at most two decimals")
+	}
+	*a = v
+	return nil
+}
+
+// Time is a wire timestamp "2006-01-02T15:04:05.000" in Beijing time
+// (seconds-only text is accepted on input).
+type Time struct{ time.Time }
+
+// MarshalJSON writes the Beijing-time text.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte(`""`), nil
+	}
+	return json.Marshal(t.In(wire.CST).Format(wire.TimestampLayout))
+}
+
+// UnmarshalJSON reads the Beijing-time text; "" is the zero Time.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	var s string
+	if string(b) == "null" {
+		t.Time = time.Time{}
+		return nil
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return errTime
+	}
+	if s == "" {
+		t.Time = time.Time{}
+		return nil
+	}
+	for _, layout := range []string{wire.TimestampLayout, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if v, err := time.ParseInLocation(layout, s, wire.CST); err == nil {
+			t.Time = v
+			return nil
+		}
+	}
+	return errTime
+}
+
+// errTime is Time.UnmarshalJSON's error: a plain value, safe to print
+// (a *json.UnmarshalTypeError without a Type panics in Error).
+var errTime = errors.New("levy: a time is not yyyy-MM-ddTHH:mm:ss.SSS in Beijing time")
+
+// RemitOrder is one remit order of a levy order.
+type RemitOrder struct {
+	OrderID            string      `json:"order_id"`
+	TaxAgentLocationID ID          `json:"tax_agent_location_id"`
+	Amount             Amount      `json:"amount"`
+	Fee                Amount      `json:"fee"`
+	ActualAmount       Amount      `json:"actual_amount"`
+	CompensateFee      Amount      `json:"compensate_fee"`
+	SumFee             Amount      `json:"sum_fee"`
+	RemitStatus        RemitStatus `json:"remit_status"`
+}
+
+// Paid reports a remit order whose tax was paid: confirmed CONTINUE (the
+// step the host sent with levy.Client.ConfirmOrder), then REMIT (§3.3 出款成功) or
+// CLOSE (§2.5: "缴税成功后再变为 CLOSE 状态"). The wire has no field that
+// tells this CLOSE from §3.3's "已关闭，客户已取消": only the step sent
+// does.
+func (r RemitOrder) Paid(confirmed NextStep) bool {
+	return confirmed == NextStepContinue && (r.RemitStatus == RemitStatusRemit || r.RemitStatus == RemitStatusClose)
+}
+
+// Cancelled reports a remit order closed without payment: CLOSE after
+// CANCEL, or never confirmed (confirmed "") and closed after 72 hours
+// (§2.4, §3.3 "已关闭，客户已取消").
+func (r RemitOrder) Cancelled(confirmed NextStep) bool {
+	return r.RemitStatus == RemitStatusClose && confirmed != NextStepContinue
+}
