@@ -14,7 +14,10 @@
 #    no test-only package;
 # 3. a levy-only host's module graph holds no test-only module, and the
 #    host's tests run plain, with -trimpath, and vendored (-mod=vendor);
-# 4. examples/levy/main.go, copied into a fresh module, builds.
+# 4. a callback-only service (scripts/consumer/receiver: levy/notify,
+#    allinpay/notify, evidence/notify and scancode) builds, and `go list
+#    -deps` of it shows no HTTP client library (resty, golang.org/x/net);
+# 5. examples/levy/main.go, copied into a fresh module, builds.
 # A failure prints one line saying why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,6 +77,21 @@ go test -count=1 -trimpath ./... >"$work/test.log" 2>&1 || { cat "$work/test.log
 go mod vendor >"$work/vendor.log" 2>&1 || fail "go mod vendor: $(tail -1 "$work/vendor.log")"
 go test -count=1 -mod=vendor ./... >"$work/test.log" 2>&1 || { cat "$work/test.log"; fail "go test -mod=vendor failed"; }
 tail -1 "$work/test.log"
+
+step "a callback-only service links no HTTP client library"
+cp -r "$root/scripts/consumer/receiver" "$work/receiver" && cd "$work/receiver"
+rgets=()
+for m in levy allinpay evidence scancode; do rgets+=("$sdk/$m@$(ver "$root/$m")"); done
+go get "${rgets[@]}" >"$work/receiver.log" 2>&1 || fail "receiver go get: $(tail -1 "$work/receiver.log")"
+go mod tidy >"$work/receiver.log" 2>&1 || fail "receiver go mod tidy: $(tail -1 "$work/receiver.log")"
+go vet ./... >"$work/receiver.log" 2>&1 || fail "receiver go vet: $(head -1 "$work/receiver.log")"
+go build -o "$work/receiverbin" . >"$work/receiver.log" 2>&1 || fail "receiver go build: $(head -1 "$work/receiver.log")"
+bad=$(go list -deps . | grep -E '^(github\.com/go-resty/resty|golang\.org/x/net|github\.com/bizapi-cn/go-sdk/internal/transport)(/|$)' || true)
+[ -z "$bad" ] || fail "the callback-only service links an HTTP client library: $(echo $bad)"
+rc=0
+"$work/receiverbin" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "the callback-only service without configuration exited $rc, want 2"
+echo "  receiver: $(go list -deps . | grep -c '^github\.com/bizapi-cn/') SDK packages, $(stat -c %s "$work/receiverbin") bytes, no resty or x/net"
 
 step "examples/levy/main.go copied into a fresh module"
 mkdir "$work/copied" && cp "$root/examples/levy/main.go" "$work/copied/" && cd "$work/copied"
