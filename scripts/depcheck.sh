@@ -19,5 +19,6 @@ forbid ./levy '^github\.com/tjfoc/gmsm' "national crypto it does not use"
 forbid ./allinpay '^github\.com/tjfoc/gmsm' "national crypto it does not use"
 forbid ./scancode '^(github\.com/go-resty/resty|golang\.org/x/net)' "an HTTP client library"
 forbid ./internal/callback '^(github\.com/go-resty/resty|golang\.org/x/net)' "an HTTP client library"
+forbid ./evidence/notify '^(github\.com/go-resty/resty|golang\.org/x/net)' "an HTTP client library"
 [ $status -eq 0 ] && echo "depcheck: levy and allinpay link no gmsm; scancode and the callback path link no HTTP client library"
 exit $status
