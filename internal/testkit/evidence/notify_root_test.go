@@ -215,8 +215,8 @@ func TestNotifyRootVerifiersAgree(t *testing.T) {
 // is *notify.SignatureError), with its diagnosis.
 func TestNotifySignatureErrorShared(t *testing.T) {
 	t.Parallel()
-	if evidence.ErrInvalidSignature != notify.ErrInvalidSignature || evidence.ErrMalformedNotification != notify.ErrMalformedNotification ||
-		evidence.ErrContentType != notify.ErrContentType {
+	if !errors.Is(evidence.ErrInvalidSignature, notify.ErrInvalidSignature) || !errors.Is(evidence.ErrMalformedNotification, notify.ErrMalformedNotification) ||
+		!errors.Is(evidence.ErrContentType, notify.ErrContentType) {
 		t.Fatal("the root package's trust errors are not notify's values")
 	}
 	srv, err := evidencetest.NewServer()
@@ -268,12 +268,13 @@ func TestNotifySignatureErrorShared(t *testing.T) {
 		"notify.Parse, WithPrivateKey, wrapped": {fmt.Errorf("host: %w", func() error { _, err := notify.Parse(ctx, nvOwn, h, body); return err }()), true},
 	} {
 		var se *evidence.SignatureError
-		if !errors.As(tc.err, &se) || !errors.Is(tc.err, evidence.ErrInvalidSignature) || !errors.Is(tc.err, notify.ErrInvalidSignature) {
-			t.Errorf("%s: %v; want an *evidence.SignatureError matching ErrInvalidSignature", name, tc.err)
+		var nse *notify.SignatureError
+		if !errors.As(tc.err, &se) || !errors.As(tc.err, &nse) || se != nse ||
+			!errors.Is(tc.err, evidence.ErrInvalidSignature) || !errors.Is(tc.err, notify.ErrInvalidSignature) {
+			t.Errorf("%s: %v; want an *evidence.SignatureError (the *notify.SignatureError) matching ErrInvalidSignature", name, tc.err)
 			continue
 		}
-		var nse *notify.SignatureError = se
-		d, ok := nse.Diagnosis()
+		d, ok := se.Diagnosis()
 		if se.Header != "DECSSIGN" || !ok || d.Has(evidence.CauseReversedKey) != tc.reversed || d.Has(notify.CauseReversedKey) != tc.reversed {
 			t.Errorf("%s: header %s, diagnosis %v: %s; want DECSSIGN, reversed-key-role %v", name, se.Header, ok, d, tc.reversed)
 		}
