@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/cipher"
-	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -20,11 +19,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/bizapi-cn/go-sdk/internal/gm"
-
+	"github.com/bizapi-cn/go-sdk/evidence/internal/decs"
+	"github.com/bizapi-cn/go-sdk/evidence/notify"
 	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 	"github.com/bizapi-cn/go-sdk/internal/crypt"
-	"github.com/bizapi-cn/go-sdk/internal/keys"
+	"github.com/bizapi-cn/go-sdk/internal/gm"
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
@@ -33,20 +32,15 @@ import (
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 	"github.com/bizapi-cn/go-sdk/store"
 	"github.com/go-resty/resty/v2"
-	"github.com/tjfoc/gmsm/sm2"
 )
 
-// Suite is the crypto suite: DECSHASH function, field cipher and key wrap.
-type Suite int
+// Suite is notify.Suite; see there.
+type Suite = notify.Suite
 
-// Suites.
+// Suites: notify's; see there.
 const (
-	// SuiteRSA: HMAC-SHA256 DECSHASH, AES-128-ECB fields, RSA-wrapped key
-	// (the current docs).
-	SuiteRSA Suite = iota
-	// SuiteSM: HMAC-SM3 DECSHASH, SM4-ECB fields, SM2-wrapped key, as the
-	// seed's §11 describes it. The current public docs no longer have it.
-	SuiteSM
+	SuiteRSA = notify.SuiteRSA
+	SuiteSM  = notify.SuiteSM
 )
 
 // KeyWrap is how the RSA suite's aesKey is wrapped.
@@ -74,30 +68,26 @@ const (
 type Option func(*config) error
 
 type config struct {
-	appID, appKey, baseURL, ua string
-	suite                      Suite
-	wrap                       KeyWrap
-	oaep                       crypt.OAEP
-	rsaPriv                    *rsa.PrivateKey
-	sm2Priv                    *sm2.PrivateKey
-	notifyPubs                 []*rsa.PublicKey
-	hashOnly                   bool
-	net                        transport.Config
-	now                        func() time.Time
-	nonce                      func() string
-	log                        *slog.Logger
-	timeout                    time.Duration
-	attempt                    time.Duration // 0: an attempt is bounded by the call alone
-	maxBody                    int64         // WithMaxResponseBytes; 0: DefaultMaxResponseBytes per endpoint
-	retries                    int
-	keys                       store.Keys
-	maxDownload                int64
-	diagnostics                bool // WithDiagnostics
+	// decs.Config is what a NotificationVerifier takes: the app, the suite
+	// (SM), the private key, the notify keys, WithInsecureNotificationHashOnly,
+	// WithDiagnostics and the logger.
+	decs.Config
+	baseURL, ua string
+	wrap        KeyWrap
+	oaep        crypt.OAEP
+	net         transport.Config
+	now         func() time.Time
+	nonce       func() string
+	timeout     time.Duration
+	attempt     time.Duration // 0: an attempt is bounded by the call alone
+	maxBody     int64         // WithMaxResponseBytes; 0: DefaultMaxResponseBytes per endpoint
+	retries     int
+	keys        store.Keys
+	maxDownload int64
 }
 
-// AppKeyLength is the appKey's length the docs give (en main.md 1.2.4:
-// "Note: The length of the appKey is 64 bytes.").
-const AppKeyLength = 64
+// AppKeyLength is notify.AppKeyLength; see there.
+const AppKeyLength = notify.AppKeyLength
 
 // WithApp sets the appId (8 characters, the docs' auth.appId length) and
 // the appKey the operator issued (AppKeyLength bytes). Anything else is
@@ -106,38 +96,14 @@ const AppKeyLength = 64
 // only show later as −50005 on every call, or as every notification
 // refused.
 func WithApp(appID, appKey string) Option {
-	return func(c *config) error {
-		var errs []error
-		if len(appID) != 8 {
-			errs = append(errs, fmt.Errorf("WithApp: appId must be 8 characters, got %d", len(appID)))
-		}
-		if len(appKey) != AppKeyLength {
-			errs = append(errs, fmt.Errorf("WithApp: appKey must be %d bytes (as the docs give it), got %d", AppKeyLength, len(appKey)))
-		}
-		if err := errors.Join(errs...); err != nil {
-			return err
-		}
-		c.appID, c.appKey = appID, appKey
-		return nil
-	}
+	return func(c *config) error { return c.SetApp(appID, appKey, AppKeyLength) }
 }
 
 // WithPrivateKey sets the integrator's private key, which unwraps the field
 // key and signs the H5 entry URL: RSA (PEM or base64 PKCS#1/PKCS#8) for
 // SuiteRSA, SM2 for SuiteSM. A notification receiver does not need it.
 func WithPrivateKey(pem []byte) Option {
-	return func(c *config) error {
-		if k, err := keys.ParseRSAPrivateKey(pem); err == nil {
-			c.rsaPriv = k
-			return nil
-		}
-		k, err := gm.ParseSM2PrivateKey(pem)
-		if err != nil {
-			return fmt.Errorf("WithPrivateKey: neither RSA nor SM2: %w", err)
-		}
-		c.sm2Priv = k
-		return nil
-	}
+	return func(c *config) error { return c.SetPrivateKey(pem) }
 }
 
 // WithNotifyPublicKey adds the operator's public keys that sign
@@ -145,19 +111,7 @@ func WithPrivateKey(pem []byte) Option {
 // a notification verifies under any of them, so a key rotation needs no
 // restart at a precise moment.
 func WithNotifyPublicKey(pems ...[]byte) Option {
-	return func(c *config) error {
-		if len(pems) == 0 {
-			return errors.New("WithNotifyPublicKey: no key")
-		}
-		for i, p := range pems {
-			k, err := keys.ParseRSAPublicKey(p)
-			if err != nil {
-				return fmt.Errorf("WithNotifyPublicKey: key %d: %w", i, err)
-			}
-			c.notifyPubs = append(c.notifyPubs, k)
-		}
-		return nil
-	}
+	return func(c *config) error { return c.AddNotifyPublicKeys(pems) }
 }
 
 // WithInsecureNotificationHashOnly accepts notifications on DECSHASH alone,
@@ -166,7 +120,7 @@ func WithNotifyPublicKey(pems ...[]byte) Option {
 // under the appKey, so anyone holding the appKey (every process that calls
 // the API) can forge a notification. Prefer WithNotifyPublicKey.
 func WithInsecureNotificationHashOnly() Option {
-	return func(c *config) error { c.hashOnly = true; return nil }
+	return func(c *config) error { c.HashOnly = true; return nil }
 }
 
 // WithBaseURL sets the API host.
@@ -182,13 +136,7 @@ func WithBaseURL(u string) Option {
 
 // WithSuite selects SuiteRSA (default) or SuiteSM.
 func WithSuite(s Suite) Option {
-	return func(c *config) error {
-		if s != SuiteRSA && s != SuiteSM {
-			return fmt.Errorf("WithSuite(%d): unknown suite", int(s))
-		}
-		c.suite = s
-		return nil
-	}
+	return func(c *config) error { return c.SetSuite(int(s)) }
 }
 
 // WithOAEP unwraps the aesKey with RSA-OAEP instead of PKCS#1 v1.5 (the
@@ -284,13 +232,7 @@ func WithNonce(f func() string) Option {
 // WithLogger logs calls at debug level (never keys or personal data), and
 // the notification handler's refusals.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("WithLogger(nil)")
-		}
-		c.log = l
-		return nil
-	}
+	return func(c *config) error { return c.SetLogger(l) }
 }
 
 // WithTimeout bounds a call whose context has no deadline (30 s default).
@@ -392,21 +334,11 @@ func defaultConfig() config {
 }
 
 func applyOptions(cfg *config, opts []Option) error {
-	var errs []error
-	for _, o := range opts {
-		if o == nil {
-			errs = append(errs, errors.New("nil Option"))
-			continue
-		}
-		if err := o(cfg); err != nil {
-			errs = append(errs, err)
-		}
+	if err := decs.Apply(cfg, opts); err != nil {
+		return err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("evidence: %w", err)
-	}
-	if cfg.log == nil {
-		cfg.log = slog.New(slog.DiscardHandler)
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return nil
 }
@@ -432,16 +364,16 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	var missing []string
-	if cfg.appID == "" {
+	if cfg.AppID == "" {
 		missing = append(missing, "WithApp")
 	}
 	if cfg.baseURL == "" {
 		missing = append(missing, "WithBaseURL")
 	}
-	if cfg.suite == SuiteRSA && cfg.rsaPriv == nil {
+	if !cfg.SM && cfg.RSAPriv == nil {
 		missing = append(missing, "WithPrivateKey (RSA)")
 	}
-	if cfg.suite == SuiteSM && cfg.sm2Priv == nil {
+	if cfg.SM && cfg.SM2Priv == nil {
 		missing = append(missing, "WithPrivateKey (SM2)")
 	}
 	if len(missing) > 0 {
@@ -454,19 +386,12 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evidence: NewClient: %w", err)
 	}
-	c := &Client{cfg: cfg, http: rc, mac: newMAC(cfg)}
-	c.fk.name = "evidence/field-key/" + cfg.appID
-	if len(cfg.notifyPubs) > 0 || cfg.hashOnly {
-		c.nv = &NotificationVerifier{cfg: cfg, mac: c.mac}
+	c := &Client{cfg: cfg, http: rc, mac: decs.NewMAC(cfg.Config)}
+	c.fk.name = "evidence/field-key/" + cfg.AppID
+	if len(cfg.NotifyPubs) > 0 || cfg.HashOnly {
+		c.nv = newVerifier(cfg)
 	}
 	return c, nil
-}
-
-func newMAC(cfg config) *sign.HMAC {
-	if cfg.suite == SuiteSM {
-		return gm.NewHMACSM3([]byte(cfg.appKey))
-	}
-	return sign.NewHMACSHA256([]byte(cfg.appKey))
 }
 
 // NotificationVerifier returns the verifier of the client's options, or an
@@ -476,15 +401,6 @@ func (c *Client) NotificationVerifier() (*NotificationVerifier, error) {
 		return nil, errors.New("evidence: NotificationVerifier: missing WithNotifyPublicKey")
 	}
 	return c.nv, nil
-}
-
-// decsHash returns the DECSHASH of a body: uppercase hex of
-// HMAC(appKey, sortedJSON(body) + appKey).
-func decsHash(mac *sign.HMAC, appKey string, sorted []byte) string {
-	h := mac.New()
-	h.Write(sorted)
-	h.Write([]byte(appKey))
-	return string(sign.AppendUpperHex(make([]byte, 0, 64), h.Sum(nil)))
 }
 
 func (c *Client) newNonce() (string, error) {
@@ -532,7 +448,7 @@ func (c *Client) body(arg any, nonce string) ([]byte, error) {
 // ,"auth":{"appId":…,"nonce":…},"v":"1.0.0"}.
 func (c *Client) appendEnvelopeTail(dst []byte, nonce string) []byte {
 	dst = append(dst, `,"auth":{"appId":`...)
-	dst = sortedjson.AppendString(dst, c.cfg.appID)
+	dst = sortedjson.AppendString(dst, c.cfg.AppID)
 	dst = append(dst, `,"nonce":`...)
 	dst = sortedjson.AppendString(dst, nonce)
 	return append(dst, `},"v":"1.0.0"}`...)
@@ -565,7 +481,7 @@ func (c *Client) post(ctx context.Context, path, key string, arg, out any) (Meta
 		if err != nil {
 			return transport.Request{}, fmt.Errorf("evidence: %s: %w", path, err)
 		}
-		return c.newRequest(path, bytes.NewReader(body), int64(len(body)), decsHash(c.mac, c.cfg.appKey, body)), nil
+		return c.newRequest(path, bytes.NewReader(body), int64(len(body)), decs.Hash(c.mac, c.cfg.AppKey, body)), nil
 	}, out)
 }
 
@@ -655,7 +571,7 @@ func (c *Client) send(ctx context.Context, path string, req transport.Request, o
 		return Metadata{}, fmt.Errorf("evidence: %s: %w", path, err)
 	}
 	raw, err := transport.ReadAnswerSized(resp.Body, resp.ContentLength, c.answerLimit(path))
-	c.cfg.log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", resp.StatusCode))
+	c.cfg.Log.LogAttrs(ctx, slog.LevelDebug, "evidence: call", slog.String("path", path), slog.Int("status", resp.StatusCode))
 	if err != nil {
 		return Metadata{}, fmt.Errorf("evidence: %s: %w", path, err) // incomplete: as ambiguous as no answer
 	}
@@ -722,23 +638,10 @@ func decodeAnswer(path string, md Metadata, raw []byte, out any) error {
 	}
 	if out != nil && len(b.Data) > 0 && string(b.Data) != "null" {
 		if err := json.Unmarshal(b.Data, out); err != nil {
-			return fmt.Errorf("evidence: %s: %w: data: %s", path, ErrMalformedResponse, jsonErrText(err))
+			return fmt.Errorf("evidence: %s: %w: data: %s", path, ErrMalformedResponse, decs.JSONErrText(err))
 		}
 	}
 	return nil
-}
-
-// jsonErrText describes a decode error without the value that caused it.
-func jsonErrText(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return "field " + te.Field + " has the wrong type"
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return "syntax error"
-	}
-	return "does not decode"
 }
 
 func (c *Client) encrypt(key []byte, s string) (string, error) {
@@ -804,7 +707,7 @@ func (c *Client) openFiles(key []byte, path, urlField string, urls []string, fil
 
 // block is the field cipher of the suite: AES (SuiteRSA) or SM4 (SuiteSM).
 func (c *Client) block(key []byte) (cipher.Block, error) {
-	if c.cfg.suite == SuiteSM {
+	if c.cfg.SM {
 		return gm.NewSM4(key)
 	}
 	return crypt.NewAES(key)

@@ -68,6 +68,15 @@
 //
 // # Notifications
 //
+// The callback path is package notify
+// (github.com/bizapi-cn/go-sdk/evidence/notify): a service that only
+// receives notifications imports it alone and links no HTTP client
+// library. The names below (NotificationVerifier, Notification,
+// SignatureError, Site, DaStatus, RemoteFile...) are aliases of its types,
+// and NewNotificationVerifier, ParseNotification and
+// NewNotificationHandler are its NewVerifier, Parse and NewHandler under
+// the client's options.
+//
 // A receiver needs only NewNotificationVerifier(WithApp,
 // WithNotifyPublicKey): never the private key. Several notify keys may be
 // given, so a rotation needs no restart at a precise moment; a missing

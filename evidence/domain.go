@@ -1,198 +1,81 @@
 package evidence
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
-	"time"
+
+	"github.com/bizapi-cn/go-sdk/evidence/notify"
 )
 
-// DaStatus is a session state (appendix §3.1).
-type DaStatus int
+// DaStatus is notify.DaStatus; see there.
+type DaStatus = notify.DaStatus
 
-// Session states.
+// Session states: notify's; see there.
 const (
-	DaStatusNotAgreed             DaStatus = -4 // pre-page "Agree" not clicked yet
-	DaStatusInitial               DaStatus = 0
-	DaStatusEmailReceived         DaStatus = 4 // Beehive
-	DaStatusDownloading           DaStatus = 5
-	DaStatusUploaded              DaStatus = 8
-	DaStatusFirstStageDone        DaStatus = 9
-	DaStatusSuccess               DaStatus = 10
-	DaStatusUploadFailed          DaStatus = 13
-	DaStatusIllegalDownload       DaStatus = 14
-	DaStatusVideoFailed           DaStatus = 15
-	DaStatusTimeout               DaStatus = 20
-	DaStatusVcodeExpired          DaStatus = 21
-	DaStatusVcodeExpiredNoCharge  DaStatus = 22
-	DaStatusReentered             DaStatus = 24
-	DaStatusUserExited            DaStatus = 25
-	DaStatusEnvironmentAnomaly    DaStatus = 30
-	DaStatusSourceSystemFailure   DaStatus = 41
-	DaStatusSourceSystemFailureV  DaStatus = 42
-	DaStatusSourceBusinessFailure DaStatus = 43
-	DaStatusSourceBusinessFailV   DaStatus = 44
-	DaStatusBeehiveTimeout        DaStatus = 50
-	DaStatusBeehiveUserExited     DaStatus = 51
-	DaStatusBeehiveEmailDeleted   DaStatus = 53
-	DaStatusPayScoreNoQRCode      DaStatus = 60
-	DaStatusPayScoreNotJoined     DaStatus = 61
-	DaStatusPayScoreNotShared     DaStatus = 62
-	DaStatusStartError            DaStatus = 92
-	DaStatusNoMachine             DaStatus = 94
-	DaStatusOther                 DaStatus = 100
-	DaStatusOther2                DaStatus = 101
-	DaStatusFrontEndError         DaStatus = -60000
+	DaStatusNotAgreed             = notify.DaStatusNotAgreed
+	DaStatusInitial               = notify.DaStatusInitial
+	DaStatusEmailReceived         = notify.DaStatusEmailReceived
+	DaStatusDownloading           = notify.DaStatusDownloading
+	DaStatusUploaded              = notify.DaStatusUploaded
+	DaStatusFirstStageDone        = notify.DaStatusFirstStageDone
+	DaStatusSuccess               = notify.DaStatusSuccess
+	DaStatusUploadFailed          = notify.DaStatusUploadFailed
+	DaStatusIllegalDownload       = notify.DaStatusIllegalDownload
+	DaStatusVideoFailed           = notify.DaStatusVideoFailed
+	DaStatusTimeout               = notify.DaStatusTimeout
+	DaStatusVcodeExpired          = notify.DaStatusVcodeExpired
+	DaStatusVcodeExpiredNoCharge  = notify.DaStatusVcodeExpiredNoCharge
+	DaStatusReentered             = notify.DaStatusReentered
+	DaStatusUserExited            = notify.DaStatusUserExited
+	DaStatusEnvironmentAnomaly    = notify.DaStatusEnvironmentAnomaly
+	DaStatusSourceSystemFailure   = notify.DaStatusSourceSystemFailure
+	DaStatusSourceSystemFailureV  = notify.DaStatusSourceSystemFailureV
+	DaStatusSourceBusinessFailure = notify.DaStatusSourceBusinessFailure
+	DaStatusSourceBusinessFailV   = notify.DaStatusSourceBusinessFailV
+	DaStatusBeehiveTimeout        = notify.DaStatusBeehiveTimeout
+	DaStatusBeehiveUserExited     = notify.DaStatusBeehiveUserExited
+	DaStatusBeehiveEmailDeleted   = notify.DaStatusBeehiveEmailDeleted
+	DaStatusPayScoreNoQRCode      = notify.DaStatusPayScoreNoQRCode
+	DaStatusPayScoreNotJoined     = notify.DaStatusPayScoreNotJoined
+	DaStatusPayScoreNotShared     = notify.DaStatusPayScoreNotShared
+	DaStatusStartError            = notify.DaStatusStartError
+	DaStatusNoMachine             = notify.DaStatusNoMachine
+	DaStatusOther                 = notify.DaStatusOther
+	DaStatusOther2                = notify.DaStatusOther2
+	DaStatusFrontEndError         = notify.DaStatusFrontEndError
 )
 
-// Mode is the acquisition mode a status belongs to.
-type Mode string
+// Mode is notify.Mode; see there.
+type Mode = notify.Mode
 
-// Modes.
+// Modes: notify's; see there.
 const (
-	ModeVDI     Mode = "VDI"
-	ModeBeehive Mode = "Beehive"
-	ModeBoth    Mode = "VDI/Beehive"
+	ModeVDI     = notify.ModeVDI
+	ModeBeehive = notify.ModeBeehive
+	ModeBoth    = notify.ModeBoth
 )
 
-type statusInfo struct {
-	name  string
-	final bool
-	valid bool // a "valid operation": billable
-	mode  Mode
-}
+// JSONResult is notify.JSONResult; see there.
+type JSONResult = notify.JSONResult
 
-// statuses is table §3.1.
-var statuses = map[DaStatus]statusInfo{
-	DaStatusNotAgreed:             {"not agreed yet", false, false, ModeVDI},
-	DaStatusInitial:               {"initial state", false, false, ModeBoth},
-	DaStatusEmailReceived:         {"email received", false, false, ModeBeehive},
-	DaStatusDownloading:           {"data downloading", false, false, ModeVDI},
-	DaStatusUploaded:              {"data upload successful", false, false, ModeVDI},
-	DaStatusFirstStageDone:        {"first stage complete", false, true, ModeVDI},
-	DaStatusSuccess:               {"evidence collection successful", true, true, ModeBoth},
-	DaStatusUploadFailed:          {"data upload failed", true, false, ModeVDI},
-	DaStatusIllegalDownload:       {"illegal data download", true, true, ModeVDI},
-	DaStatusVideoFailed:           {"evidence video processing failed", true, false, ModeVDI},
-	DaStatusTimeout:               {"clean environment use timeout", true, true, ModeBoth},
-	DaStatusVcodeExpired:          {"vcode expired", true, true, ModeVDI},
-	DaStatusVcodeExpiredNoCharge:  {"vcode expired, no charge", true, false, ModeBeehive},
-	DaStatusReentered:             {"user re-entry", true, true, ModeVDI},
-	DaStatusUserExited:            {"user terminated", true, true, ModeBoth},
-	DaStatusEnvironmentAnomaly:    {"clean environment anomaly", true, false, ModeVDI},
-	DaStatusSourceSystemFailure:   {"data source system failure (invalid operation)", true, false, ModeVDI},
-	DaStatusSourceSystemFailureV:  {"data source system failure (valid operation)", true, true, ModeVDI},
-	DaStatusSourceBusinessFailure: {"data source business failure (invalid operation)", true, false, ModeVDI},
-	DaStatusSourceBusinessFailV:   {"data source business failure (valid operation)", true, true, ModeVDI},
-	DaStatusBeehiveTimeout:        {"Beehive timeout, no email", true, false, ModeBeehive},
-	DaStatusBeehiveUserExited:     {"Beehive user exited, no email", true, false, ModeBeehive},
-	DaStatusBeehiveEmailDeleted:   {"Beehive email deleted", true, false, ModeBeehive},
-	DaStatusPayScoreNoQRCode:      {"Weixin Payment Score: QR code not obtained", true, false, ModeBeehive},
-	DaStatusPayScoreNotJoined:     {"Weixin Payment Score: group not joined", true, false, ModeBeehive},
-	DaStatusPayScoreNotShared:     {"Weixin Payment Score: card not shared", true, false, ModeBeehive},
-	DaStatusStartError:            {"start error", true, false, ModeVDI},
-	DaStatusNoMachine:             {"no machine allocated", true, false, ModeVDI},
-	DaStatusOther:                 {"other (reserved)", true, false, ""},
-	DaStatusOther2:                {"other 2 (reserved)", true, true, ""},
-	DaStatusFrontEndError:         {"front-end fallback error", true, false, ""},
-}
-
-// String names the status.
-func (s DaStatus) String() string {
-	if i, ok := statuses[s]; ok {
-		return i.name
-	}
-	return "unknown daStatus"
-}
-
-// IsFinal reports a final state: 10, or any failure (13..100 and the final
-// entries of the table).
-func (s DaStatus) IsFinal() bool {
-	if i, ok := statuses[s]; ok {
-		return i.final
-	}
-	return s >= 13 && s <= 100
-}
-
-// IsSuccess reports daStatus 10.
-func (s DaStatus) IsSuccess() bool { return s == DaStatusSuccess }
-
-// IsValidOperation reports a billable ("valid operation") state.
-func (s DaStatus) IsValidOperation() bool { return statuses[s].valid }
-
-// Mode returns the mode the status occurs in ("" when unknown).
-func (s DaStatus) Mode() Mode { return statuses[s].mode }
-
-// CanReuseEmail reports whether a Beehive session that ended at endedAt in
-// status 20 or 25 (email received) can be re-entered at now reusing the
-// email: within 23 hours, before the mailbox deletes it at 24.
-func (s DaStatus) CanReuseEmail(endedAt, now time.Time) bool {
-	return (s == DaStatusTimeout || s == DaStatusUserExited) && now.Sub(endedAt) < 23*time.Hour
-}
-
-// JSONResult is the parse state (appendix §3.2).
-type JSONResult int
-
-// Parse states.
+// Parse states: notify's; see there.
 const (
-	JSONResultInitial      JSONResult = 5 // with daStatus 10: parsing failed
-	JSONResultSuccess      JSONResult = 10
-	JSONResultNotRequired  JSONResult = 11
-	JSONResultNoUserData   JSONResult = 12
-	JSONResultNameMismatch JSONResult = 13
-	JSONResultRecoverable  JSONResult = 100 // non-terminal: parsing may still succeed
-	JSONResultFailed       JSONResult = 101 // terminal failure
+	JSONResultInitial      = notify.JSONResultInitial
+	JSONResultSuccess      = notify.JSONResultSuccess
+	JSONResultNotRequired  = notify.JSONResultNotRequired
+	JSONResultNoUserData   = notify.JSONResultNoUserData
+	JSONResultNameMismatch = notify.JSONResultNameMismatch
+	JSONResultRecoverable  = notify.JSONResultRecoverable
+	JSONResultFailed       = notify.JSONResultFailed
 )
 
-// Final reports a jsonResult after which parsing will not change: 10, 11,
-// 12, 13 and 101 (5 and 100 may still move).
-func (j JSONResult) Final() bool {
-	switch j {
-	case JSONResultSuccess, JSONResultNotRequired, JSONResultNoUserData, JSONResultNameMismatch, JSONResultFailed:
-		return true
-	}
-	return false
-}
+// StatusExt is notify.StatusExt; see there.
+type StatusExt = notify.StatusExt
 
-// UnmarshalJSON accepts a number or a string of digits: the docs type
-// childDaList[].daStatus as String and data.daStatus as Int.
-func (s *DaStatus) UnmarshalJSON(b []byte) error {
-	n, err := intOrString(b)
-	if err != nil {
-		return fmt.Errorf("evidence: daStatus: %w", err)
-	}
-	*s = DaStatus(n)
-	return nil
-}
+// ChildDa is notify.ChildDa; see there.
+type ChildDa = notify.ChildDa
 
-// UnmarshalJSON accepts a number or a string of digits.
-func (j *JSONResult) UnmarshalJSON(b []byte) error {
-	n, err := intOrString(b)
-	if err != nil {
-		return fmt.Errorf("evidence: jsonResult: %w", err)
-	}
-	*j = JSONResult(n)
-	return nil
-}
-
-// intOrString decodes 10, "10" or null (0).
-func intOrString(b []byte) (int, error) {
-	s := string(b)
-	if s == "null" {
-		return 0, nil
-	}
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
-		if s == "" {
-			return 0, nil
-		}
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, errors.New("want an integer or a string of digits")
-	}
-	return n, nil
-}
+// Code is notify.Code; see there.
+type Code = notify.Code
 
 // AccessWay is how the user enters (appendix §4).
 type AccessWay string

@@ -8,10 +8,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path"
-	"strings"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/evidence/notify"
 	"github.com/bizapi-cn/go-sdk/internal/ssec"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
@@ -29,42 +28,19 @@ var ErrLinkExpired = errors.New("evidence: download link expired: pull the files
 // 错误，请联系我们" (a 400: contact the operator); pulling again does not help.
 var ErrBadFileKey = errors.New("evidence: COS refused the SSE-C headers (400)")
 
-// RemoteFile is one downloadable file: its presigned URL, the SSE-C key
-// and the name the URL carries.
-type RemoteFile struct {
-	URL     string
-	FileKey string // base64 SSE-C key; empty when the bucket has no SSE-C
-	Name    string // the object name, e.g. "…_app-tax-income_income1.html"
-	// Authorized is the session's authorization time; when set, Download
-	// refuses a file past the retention without calling COS.
-	Authorized time.Time
-}
+// RemoteFile is notify.RemoteFile; see there.
+type RemoteFile = notify.RemoteFile
 
-// Class classifies the file by its name (ClassifyFile).
-func (f RemoteFile) Class() FileClass { return ClassifyFile(f.Name) }
+// FileName is notify.FileName; see there.
+func FileName(rawURL string) string { return notify.FileName(rawURL) }
 
+// fileList is the files of a pull answer: one per URL, under one fileKey.
 func fileList(urls []string, key string, authorized time.Time) []RemoteFile {
 	out := make([]RemoteFile, 0, len(urls))
 	for _, u := range urls {
 		out = append(out, RemoteFile{URL: u, FileKey: key, Name: FileName(u), Authorized: authorized})
 	}
 	return out
-}
-
-// FileName returns the object name of a presigned URL: the last path
-// segment, unescaped, without the query. It is safe to use as a file name
-// in a folder: never empty-but-for-dots, never with a separator of any
-// platform ("" when the URL has no usable name).
-func FileName(rawURL string) string {
-	p, err := url.Parse(rawURL)
-	if err != nil {
-		return ""
-	}
-	name := path.Base(strings.ReplaceAll(p.Path, `\`, "/"))
-	if name == "/" || name == "." || name == ".." || strings.ContainsRune(name, 0) {
-		return ""
-	}
-	return name
 }
 
 // ErrInsecureDownload reports a file with an SSE-C key whose URL is not

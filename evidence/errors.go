@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/bizapi-cn/go-sdk/evidence/notify"
 )
 
 // ErrorCode is a DECS errorCode.
@@ -146,9 +148,8 @@ func (e *OutcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknow
 // retried by the client: see the package doc, "Outcome unknown".
 var ErrOutcomeUnknown = errors.New("evidence: outcome unknown: the request may have been processed")
 
-// ErrInvalidSignature reports a notification whose DECSHASH or DECSSIGN
-// does not verify: a trust failure, never a transport one.
-var ErrInvalidSignature = errors.New("evidence: invalid signature")
+// ErrInvalidSignature is notify.ErrInvalidSignature; see there.
+var ErrInvalidSignature = notify.ErrInvalidSignature
 
 // ErrFieldDecrypt reports an encrypted field of an answer that does not
 // decrypt to what the field must be, even under the application's latest
@@ -167,9 +168,8 @@ func fieldError(path, field string, err error) error {
 // document, or whose data does not decode as documented.
 var ErrMalformedResponse = errors.New("evidence: malformed response")
 
-// ErrMalformedNotification reports a verified body that is not
-// {func, v, data} with the documented types.
-var ErrMalformedNotification = errors.New("evidence: malformed notification")
+// ErrMalformedNotification is notify.ErrMalformedNotification; see there.
+var ErrMalformedNotification = notify.ErrMalformedNotification
 
 // ErrRetentionExpired reports a file older than the 10-day retention: the
 // provider no longer serves it.

@@ -1,5 +1,7 @@
 package evidence
 
+import "github.com/bizapi-cn/go-sdk/evidence/internal/decs"
+
 // Test-only shims over the unexported plumbing, for docs_test.go.
 
 // Body is the exact request bytes for arg, with a fresh nonce.
@@ -12,4 +14,4 @@ func (c *Client) Body(arg any) ([]byte, error) {
 }
 
 // DECSHash is the DECSHASH of sorted.
-func (c *Client) DECSHash(sorted []byte) string { return decsHash(c.mac, c.cfg.appKey, sorted) }
+func (c *Client) DECSHash(sorted []byte) string { return decs.Hash(c.mac, c.cfg.AppKey, sorted) }

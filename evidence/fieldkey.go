@@ -177,12 +177,12 @@ func (c *Client) unwrapKey(aeskey string) ([]byte, error) {
 	}
 	var key []byte
 	switch {
-	case c.cfg.suite == SuiteSM:
-		key, _, err = gm.SM2DecryptAuto(c.cfg.sm2Priv, wrapped)
+	case c.cfg.SM:
+		key, _, err = gm.SM2DecryptAuto(c.cfg.SM2Priv, wrapped)
 	case c.cfg.wrap == KeyWrapOAEP:
-		key, err = crypt.DecryptOAEP(c.cfg.rsaPriv, wrapped, c.cfg.oaep)
+		key, err = crypt.DecryptOAEP(c.cfg.RSAPriv, wrapped, c.cfg.oaep)
 	default:
-		key, err = crypt.DecryptPKCS1v15(c.cfg.rsaPriv, wrapped)
+		key, err = crypt.DecryptPKCS1v15(c.cfg.RSAPriv, wrapped)
 	}
 	if err != nil {
 		return nil, errors.New("evidence: update-aes-key: the key does not unwrap with this private key")

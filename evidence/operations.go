@@ -7,13 +7,13 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"slices"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/evidence/internal/decs"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -231,7 +231,7 @@ func (c *Client) StartAcquisition(ctx context.Context, r *StartAcquisitionReques
 	now := c.cfg.now()
 	res := &StartAcquisitionResponse{DaID: *out.DaID, RedirectURL: *out.RedirectURL, IssuedAt: now, LinkExpires: now.Add(LinkValidity), Metadata: md}
 	res.Metadata.RequestID = res.DaID
-	if c.cfg.rsaPriv != nil && c.cfg.suite == SuiteRSA {
+	if c.cfg.RSAPriv != nil && !c.cfg.SM {
 		signed, err := c.SignEntryURL(res.RedirectURL, way)
 		if err != nil {
 			return nil, err
@@ -246,11 +246,11 @@ func (c *Client) StartAcquisition(ctx context.Context, r *StartAcquisitionReques
 // example keeps + / =); for the miniapp ways it is URL-escaped, as the
 // miniapp docs' encodeURIComponent does. It needs SuiteRSA's key.
 func (c *Client) SignEntryURL(redirectURL string, way AccessWay) (string, error) {
-	if c.cfg.rsaPriv == nil || c.cfg.suite != SuiteRSA {
+	if c.cfg.RSAPriv == nil || c.cfg.SM {
 		return "", errors.New("evidence: SignEntryURL needs the RSA suite's private key (the national suite's entry signature is not documented)")
 	}
 	sum := sha256.Sum256([]byte(redirectURL))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, c.cfg.rsaPriv, crypto.SHA256, sum[:])
+	sig, err := rsa.SignPKCS1v15(rand.Reader, c.cfg.RSAPriv, crypto.SHA256, sum[:])
 	if err != nil {
 		return "", fmt.Errorf("evidence: sign entry URL: %w", err)
 	}
@@ -294,58 +294,8 @@ type GetStatusResponse struct {
 	Metadata     Metadata   `json:"-"`
 }
 
-// StatusExt is the ext of a status or notification: the failure detail
-// and, for a parent site (app-alipay-any, app-tmri-any, …), its children.
-type StatusExt struct {
-	DaSubStatus Code      `json:"daSubStatus"`
-	ChildDaList []ChildDa `json:"childDaList"`
-	Province    string    `json:"province"` // national social security: the province chosen
-	City        string    `json:"city"`
-}
-
-// ChildDa is one child session of a parent site. The docs type daStatus
-// and daSubStatus as strings here; numbers are accepted too.
-type ChildDa struct {
-	DaID        string   `json:"daId"`
-	Site        Site     `json:"site"`
-	DaStatus    DaStatus `json:"daStatus"`
-	DaSubStatus Code     `json:"daSubStatus"`
-}
-
-// Code is a code the provider sends as a JSON string or number
-// (daSubStatus, dlResult); it keeps the digits as text.
-type Code string
-
-// UnmarshalJSON accepts "81530", 81530 and null.
-func (c *Code) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return errors.New("evidence: code is not a valid string")
-		}
-		*c = Code(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return errors.New("evidence: code is neither a string nor a number")
-	}
-	*c = Code(n)
-	return nil
-}
-
 // Authorized returns authorizedTs as a time (zero when not authorized).
-func (s *GetStatusResponse) Authorized() time.Time { return msTime(s.AuthorizedTs) }
-
-func msTime(ms int64) time.Time {
-	if ms <= 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms)
-}
+func (s *GetStatusResponse) Authorized() time.Time { return decs.MsTime(s.AuthorizedTs) }
 
 // Downloadable reports daStatus 10 with an authorization: files may be
 // pulled.

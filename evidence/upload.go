@@ -199,7 +199,7 @@ func (c *Client) postStream(ctx context.Context, path, key string, write func(io
 		if err := write(cw, nonce); err != nil {
 			return transport.Request{}, err
 		}
-		h.Write([]byte(c.cfg.appKey))
+		h.Write([]byte(c.cfg.AppKey))
 		pr, pw := io.Pipe()
 		// transport.Send streams pr (never through resty, which would
 		// read it whole) and closes it when the exchange ends, whatever

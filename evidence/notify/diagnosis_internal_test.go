@@ -1,4 +1,4 @@
-package evidence
+package notify
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/evidence/internal/decs"
 	"github.com/bizapi-cn/go-sdk/internal/diag"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 )
@@ -27,9 +28,9 @@ func TestDiagnosisBoundedWork(t *testing.T) { //nolint:paralleltest // swaps the
 	}
 	notifyHash = func(mac *sign.HMAC, appKey string, sorted []byte) string {
 		macCalls++
-		return decsHash(mac, appKey, sorted)
+		return decs.Hash(mac, appKey, sorted)
 	}
-	t.Cleanup(func() { rsaVerify, notifyHash = rsa.VerifyPKCS1v15, decsHash })
+	t.Cleanup(func() { rsaVerify, notifyHash = rsa.VerifyPKCS1v15, decs.Hash })
 	op, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -51,16 +52,16 @@ func TestDiagnosisBoundedWork(t *testing.T) { //nolint:paralleltest // swaps the
 		if diagnose {
 			opts = append(opts, WithDiagnostics())
 		}
-		v, err := NewNotificationVerifier(opts...)
+		v, err := NewVerifier(opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rsaCalls, macCalls = 0, 0
-		if _, err := ParseNotification(context.Background(), v, good, body); err != nil {
+		if _, err := Parse(context.Background(), v, good, body); err != nil {
 			t.Fatalf("the good notification: %v", err)
 		}
 		rsaCalls, macCalls = 0, 0
-		if _, err := ParseNotification(context.Background(), v, badSig, body); err == nil {
+		if _, err := Parse(context.Background(), v, badSig, body); err == nil {
 			t.Fatal("a bad DECSSIGN verified")
 		}
 		if !diagnose && (rsaCalls != 1 || macCalls != 0) {
@@ -70,7 +71,7 @@ func TestDiagnosisBoundedWork(t *testing.T) { //nolint:paralleltest // swaps the
 			t.Errorf("bad DECSSIGN with diagnostics: %d RSA verifications; want 2..8", rsaCalls)
 		}
 		rsaCalls, macCalls = 0, 0
-		if _, err := ParseNotification(context.Background(), v, good, badBody); err == nil {
+		if _, err := Parse(context.Background(), v, good, badBody); err == nil {
 			t.Fatal("a changed body verified")
 		}
 		if !diagnose && (rsaCalls != 1 || macCalls != 2) {
