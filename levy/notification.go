@@ -103,8 +103,8 @@ func ParseNotification(ctx context.Context, v *NotificationVerifier, h http.Head
 	return notify.Parse(ctx, v, h, body)
 }
 
-// NotificationFunc is notify.Func; see there.
-type NotificationFunc = notify.Func
+// NotificationFunc is notify.NotificationFunc; see there.
+type NotificationFunc = notify.NotificationFunc
 
 // HandlerOption is notify.HandlerOption; see there.
 type HandlerOption = notify.HandlerOption

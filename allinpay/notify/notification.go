@@ -173,9 +173,9 @@ func formOrder(body []byte) []string {
 	return order
 }
 
-// Func handles one verified notification; return nil only once it is
+// NotificationFunc handles one verified notification; return nil only once it is
 // durably handled.
-type Func func(ctx context.Context, n *Notification) error
+type NotificationFunc func(ctx context.Context, n *Notification) error
 
 // HandlerOption configures NewHandler.
 type HandlerOption func(*handlerOptions) error
@@ -209,7 +209,7 @@ const DefaultMaxBodyBytes = 16 << 10
 // plain text SUCCESS only after fn returned nil (or the notification was
 // handled before), and FAIL with a non-2xx status otherwise. It logs
 // through the verifier's WithLogger.
-func NewHandler(v *Verifier, fn Func, opts ...HandlerOption) (http.Handler, error) {
+func NewHandler(v *Verifier, fn NotificationFunc, opts ...HandlerOption) (http.Handler, error) {
 	if v == nil || fn == nil {
 		return nil, errors.New("allinpay: notify.NewHandler: nil verifier or function")
 	}

@@ -33,7 +33,7 @@
 //	}, notify.WithDedupStore(shared))
 //	mux.Handle("/levy/notify", h)
 //
-// NewHandler answers SUCCESS only after the host's Func returned nil;
+// NewHandler answers SUCCESS only after the host's NotificationFunc returned nil;
 // duplicate and concurrent deliveries reach it once (in memory by default,
 // WithDedupStore for a shared store.Dedup, WithoutDedup to turn it off).
 // Notification.IdempotencyKey is the name and the SHA-256 of the signed

@@ -18,9 +18,9 @@ import (
 // list stays under 16 KiB); 64 KiB leaves room and refuses junk early.
 const DefaultMaxBodyBytes = 64 << 10
 
-// Func handles one verified notification. Return nil only once it is
+// NotificationFunc handles one verified notification. Return nil only once it is
 // durably handled: only then does the provider hear SUCCESS.
-type Func func(ctx context.Context, n *Notification) error
+type NotificationFunc func(ctx context.Context, n *Notification) error
 
 // HandlerOption configures NewHandler.
 type HandlerOption func(*handlerOptions) error
@@ -55,7 +55,7 @@ func WithReadTimeout(d time.Duration) HandlerOption {
 // WithoutDedup). It logs through the verifier's WithLogger. Mount it on
 // any path. An option's error is wrapped once, after
 // "levy: notify.NewHandler: ".
-func NewHandler(v *Verifier, fn Func, opts ...HandlerOption) (http.Handler, error) {
+func NewHandler(v *Verifier, fn NotificationFunc, opts ...HandlerOption) (http.Handler, error) {
 	if !v.made() || fn == nil {
 		return nil, errors.New("levy: notify.NewHandler: nil function, or a verifier not made by notify.NewVerifier")
 	}
