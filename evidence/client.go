@@ -554,6 +554,7 @@ func (c *Client) exchange(ctx context.Context, path, key string, build func(cont
 func (c *Client) newRequest(path string, body io.Reader, size int64, hash string) transport.Request {
 	return transport.Request{Method: http.MethodPost, URL: c.cfg.baseURL + path, Body: body, Size: size, Header: http.Header{
 		"Content-Type": {"application/json"},
+		"Accept":       {"application/json"}, // what resty added; set here, resty skips its content-type regexps
 		"Decshash":     {hash},
 		"User-Agent":   {c.cfg.ua},
 	}}
