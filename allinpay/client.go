@@ -254,7 +254,7 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		}
 	} else {
 		var raw []byte
-		raw, err = transport.ReadAnswer(resp.Body, limit)
+		raw, err = transport.ReadAnswerSized(resp.Body, resp.ContentLength, limit)
 		if err != nil {
 			return nil, meta, fail("%w", err) // incomplete: as ambiguous as no answer
 		}

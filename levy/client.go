@@ -256,7 +256,7 @@ func (c *Client) once(ctx context.Context, op Operation, body io.Reader, size in
 		c.cfg.Log.LogAttrs(ctx, slog.LevelDebug, "levy: call failed", slog.String("name", string(op)), slog.String("path", path), slog.String("error", err.Error()))
 		return md, fmt.Errorf("levy: %s: %w", op, unwrapURL(err))
 	}
-	raw, err := transport.ReadAnswer(resp.Body, c.cfg.maxBody)
+	raw, err := transport.ReadAnswerSized(resp.Body, resp.ContentLength, c.cfg.maxBody)
 	c.cfg.Log.LogAttrs(ctx, slog.LevelDebug, "levy: call", slog.String("name", string(op)), slog.String("path", path),
 		slog.Int("status", resp.StatusCode), slog.Duration("took", c.cfg.now().Sub(start)))
 	if err != nil {

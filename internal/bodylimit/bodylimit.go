@@ -64,15 +64,19 @@ func (l *limited) Read(p []byte) (int, error) {
 // ReadAllSized is ReadAll for a body that announced its size (an HTTP
 // Content-Length; -1 when unknown): the buffer is allocated once at that
 // size instead of doubling its way there (io.ReadAll holds about twice a
-// large body before it is done). A size over limit is not trusted; the
-// limit applies to what is read whatever was announced.
+// large body before it is done). A size over limit is not trusted: at
+// most limit+1 bytes are allocated and read, whatever was announced.
 func ReadAllSized(r io.Reader, size, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = Default
 	}
-	if size < 0 || size > limit {
+	if size < 0 {
 		return ReadAll(r, limit)
 	}
+	// An announced size over the limit is read into one buffer of the
+	// limit (+1, to see that it is over) instead of doubling up to it: a
+	// hostile answer costs the limit once.
+	size = min(size, limit)
 	b := make([]byte, 0, size+1) // +1: the read that sees EOF
 	for {
 		if len(b) == cap(b) {

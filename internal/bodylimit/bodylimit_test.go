@@ -61,6 +61,8 @@ func TestReadAllSized(t *testing.T) {
 		{"12345", 3, 4, false},  // the limit holds whatever was announced
 		{"12345", -1, 4, false}, // unknown size
 		{"12345", 99, 5, true},  // an announced size over the limit is not trusted
+		{"123456", 99, 5, false},
+		{"12", 1 << 40, 5, true}, // a lying size allocates no more than the limit
 	} {
 		b, err := ReadAllSized(strings.NewReader(c.body), c.size, c.limit)
 		if c.ok != (err == nil) || (c.ok && string(b) != c.body) {
@@ -69,6 +71,20 @@ func TestReadAllSized(t *testing.T) {
 		if !c.ok && err != nil && !errors.Is(err, ErrTooLarge) {
 			t.Errorf("ReadAllSized(%q, %d, %d): %v, want ErrTooLarge", c.body, c.size, c.limit, err)
 		}
+	}
+}
+
+// TestReadAllSizedOverLimitAllocatesOnce: an answer announcing more than
+// the limit is read into one buffer of the limit, not grown to it.
+func TestReadAllSizedOverLimitAllocatesOnce(t *testing.T) {
+	body := strings.Repeat("x", 1<<20)
+	allocs := testing.AllocsPerRun(10, func() {
+		if _, err := ReadAllSized(strings.NewReader(body), 1<<30, 64<<10); !errors.Is(err, ErrTooLarge) {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 2 {
+		t.Errorf("%.0f allocations reading past a 64 KiB limit; want one buffer", allocs)
 	}
 }
 
