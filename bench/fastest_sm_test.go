@@ -51,7 +51,7 @@ func loadSMCase(tb testing.TB) smCase {
 	// emmansun/gmsm v0.15.5 has no raw-key constructor: its key is an
 	// ecdsa.PrivateKey built from D and the public point (bench only).
 	ek := &esm2.PrivateKey{PrivateKey: ecdsa.PrivateKey{D: priv.D, PublicKey: ecdsa.PublicKey{Curve: esm2.P256()}}} //nolint:staticcheck // SA1019: see above
-	ek.X, ek.Y = esm2.P256().ScalarBaseMult(priv.D.Bytes()) //nolint:staticcheck // SA1019: see above
+	ek.X, ek.Y = esm2.P256().ScalarBaseMult(priv.D.Bytes())                                                         //nolint:staticcheck // SA1019: see above
 	if ek.X.Cmp(priv.X) != 0 || ek.Y.Cmp(priv.Y) != 0 {
 		tb.Fatal("the two libraries derive different public keys from one private key")
 	}
