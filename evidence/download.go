@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence/notify"
+	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 	"github.com/bizapi-cn/go-sdk/internal/ssec"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
@@ -96,7 +97,11 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 	case resp.StatusCode == http.StatusOK && c.cfg.maxDownload > 0 && resp.ContentLength > c.cfg.maxDownload:
 		err = ErrDownloadTooLarge
 	case resp.StatusCode == http.StatusOK:
-		return &cancelBody{ReadCloser: resp.Body, cancel: cancel, left: c.cfg.maxDownload, limited: c.cfg.maxDownload > 0}, nil
+		b := &cancelBody{ReadCloser: resp.Body, r: resp.Body, cancel: cancel}
+		if c.cfg.maxDownload > 0 {
+			b.r = bodylimit.Reader(resp.Body, c.cfg.maxDownload)
+		}
+		return b, nil
 	case resp.StatusCode == http.StatusForbidden:
 		err = ErrLinkExpired
 	case resp.StatusCode == http.StatusBadRequest:
@@ -115,27 +120,15 @@ var ErrDownloadTooLarge = errors.New("evidence: download: file over the size lim
 
 type cancelBody struct {
 	io.ReadCloser
-	cancel  context.CancelFunc
-	left    int64
-	limited bool
+	r      io.Reader // the body, through WithMaxDownloadBytes' limit when set
+	cancel context.CancelFunc
 }
 
 func (b *cancelBody) Read(p []byte) (int, error) {
-	if !b.limited {
-		return b.ReadCloser.Read(p)
+	n, err := b.r.Read(p)
+	if errors.Is(err, bodylimit.ErrTooLarge) {
+		err = ErrDownloadTooLarge
 	}
-	if b.left <= 0 {
-		var one [1]byte
-		if n, _ := b.ReadCloser.Read(one[:]); n > 0 {
-			return 0, ErrDownloadTooLarge
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.ReadCloser.Read(p)
-	b.left -= int64(n)
 	return n, err
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
 )
 
