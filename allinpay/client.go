@@ -229,7 +229,11 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 	}
 	resp, err := transport.Send(ctx, c.http, transport.Request{
 		Method: http.MethodPost, URL: c.cfg.baseURL + o.path, Body: strings.NewReader(form.Encode()),
-		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "User-Agent": {c.cfg.ua}},
+		Header: http.Header{
+			"Content-Type": {"application/x-www-form-urlencoded"},
+			"Accept":       {"application/json"}, // every answer is JSON, bills included; set here, resty skips its content-type regexps
+			"User-Agent":   {c.cfg.ua},
+		},
 	})
 	if err != nil {
 		var ue *url.Error

@@ -79,13 +79,17 @@ func TestVerifierWithoutPrivateKey(t *testing.T) {
 
 // TestUserAgentAndMetadata (issue 13): the User-Agent carries Version and
 // the Go version; a response and an APIError carry the HTTP status, the
-// headers and the requestNo.
+// headers and the requestNo. The form's Content-Type and Accept
+// application/json (once: the client sets it, so that resty does not test
+// the form type against its JSON and XML patterns) are pinned too.
 func TestUserAgentAndMetadata(t *testing.T) {
 	t.Parallel()
 	c, mt := mockClient(t, "REQ-UA")
 	var ua string
+	var hdr http.Header
 	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
 		ua = r.Header.Get("User-Agent")
+		hdr = r.Header.Clone()
 		resp := httpmock.NewStringResponse(200, `{"returnCode":"0012","returnMsg":"Failure in verifying signature"}`)
 		resp.Header.Set("X-Trace", "t1")
 		return resp, nil
@@ -93,6 +97,9 @@ func TestUserAgentAndMetadata(t *testing.T) {
 	_, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"})
 	if want := "bizapi-cn-go-sdk-allinpay/" + allinpay.Version + " go/" + strings.TrimPrefix(runtime.Version(), "go"); ua != want {
 		t.Errorf("User-Agent %q; want %q", ua, want)
+	}
+	if hdr.Get("Content-Type") != "application/x-www-form-urlencoded" || len(hdr.Values("Accept")) != 1 || hdr.Get("Accept") != "application/json" {
+		t.Errorf("request headers: %v", hdr)
 	}
 	var ae *allinpay.APIError
 	if !errors.As(err, &ae) || ae.HTTPStatusCode() != 200 || ae.Metadata.RequestID != "REQ-UA" || ae.Metadata.Header.Get("X-Trace") != "t1" ||
