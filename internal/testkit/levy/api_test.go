@@ -104,16 +104,24 @@ func TestNotificationVerifierNeedsOnlyTheKeys(t *testing.T) {
 	}
 }
 
-// TestUserAgent carries the version.
+// TestUserAgent carries the version. The request's other headers are
+// pinned too: the form's Content-Type, and Accept application/json once
+// (the client sets it, so that resty does not test the form type against
+// its JSON and XML patterns on every call).
 func TestUserAgent(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t, fixedTime)
 	var ua string
+	var hdr http.Header
 	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
 		ua = r.Header.Get("User-Agent")
+		hdr = r.Header.Clone()
 		return nil, errors.New("x")
 	})
 	_, _ = c.QueryOrder(context.Background(), &levy.QueryOrderRequest{RequestID: "R"})
+	if hdr.Get("Content-Type") != "application/x-www-form-urlencoded;charset=UTF-8" || len(hdr.Values("Accept")) != 1 || hdr.Get("Accept") != "application/json" {
+		t.Errorf("request headers: %v", hdr)
+	}
 	if !regexp.MustCompile(`^bizapi-cn-go-sdk-levy/` + regexp.QuoteMeta(levy.Version) + ` go/\d`).MatchString(ua) {
 		t.Errorf("User-Agent = %q", ua)
 	}
