@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -624,6 +625,9 @@ func decodeAnswer(path string, md Metadata, raw []byte, out any) error {
 	if bodylimit.DenseJSON(raw, bodylimit.MaxJSONContainers) {
 		return fmt.Errorf("evidence: %s: %w: more than %d JSON objects and arrays", path, ErrMalformedResponse, bodylimit.MaxJSONContainers)
 	}
+	if md.StatusCode/100 == 2 && decodeSuccess(raw, out) {
+		return nil
+	}
 	var b answer
 	if err := json.Unmarshal(raw, &b); err != nil || b.ErrorCode == nil {
 		if md.StatusCode/100 != 2 {
@@ -643,6 +647,30 @@ func decodeAnswer(path string, md Metadata, raw []byte, out any) error {
 		}
 	}
 	return nil
+}
+
+// decodeSuccess decodes the usual answer, errorCode 0, in one pass: the
+// envelope and its data into out together, where decodeAnswer reads the
+// envelope, then data again (twice the scanning, and a copy of data). It
+// reports whether raw was that answer and decoded whole; for anything
+// else (an errorCode, a type error anywhere, two members named data,
+// which would merge here where the last one won there) it zeroes *out
+// again and decodeAnswer decides, with the error it has always given.
+func decodeSuccess(raw []byte, out any) bool {
+	rv := reflect.ValueOf(out)
+	if out == nil || rv.Kind() != reflect.Pointer || rv.IsNil() || !decs.AtMostOneMember(raw, "data") {
+		return false
+	}
+	b := struct {
+		ErrorCode    *int   `json:"errorCode"`
+		ErrorMessage string `json:"errorMessage"` // unused, but one of another type is a malformed answer
+		Data         any    `json:"data"`         // out: json decodes through a non-nil pointer held in an interface
+	}{Data: out}
+	if json.Unmarshal(raw, &b) == nil && b.ErrorCode != nil && *b.ErrorCode == 0 {
+		return true
+	}
+	rv.Elem().SetZero()
+	return false
 }
 
 func (c *Client) encrypt(key []byte, s string) (string, error) {
