@@ -205,6 +205,8 @@ func (c *Client) postStream(ctx context.Context, path, key string, write func(io
 		// read it whole) and closes it when the exchange ends, whatever
 		// happens: that ends this writer too.
 		go func() { pw.CloseWithError(write(pw, nonce)) }()
-		return c.newRequest(path, pr, cw.n, string(sign.AppendUpperHex(nil, h.Sum(nil)))), nil
+		hash := string(sign.AppendUpperHex(nil, h.Sum(nil)))
+		c.mac.Release(h)
+		return c.newRequest(path, pr, cw.n, hash), nil
 	}, out)
 }

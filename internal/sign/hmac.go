@@ -78,12 +78,17 @@ func AppendUpperHex(dst, sum []byte) []byte {
 	return dst
 }
 
-// New returns a fresh keyed hash.Hash for streaming input; it is not pooled.
+// New returns a keyed hash.Hash for streaming input, reset, from the
+// pool. Release gives it back once its Sum is taken; one never given back
+// is only a key schedule the next New pays again.
 func (m *HMAC) New() hash.Hash {
 	h := m.pool.Get().(hash.Hash)
 	h.Reset()
 	return h
 }
+
+// Release returns h, from New and no longer used, to the pool.
+func (m *HMAC) Release(h hash.Hash) { m.pool.Put(h) }
 
 // Sign returns the raw MAC of msg.
 func (m *HMAC) Sign(_ context.Context, msg []byte) ([]byte, error) { return m.Sum(msg), nil }

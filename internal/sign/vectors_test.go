@@ -1,8 +1,10 @@
 package sign_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
@@ -139,5 +141,26 @@ func TestAllinpayRSA2Signatures(t *testing.T) {
 		if err := ver.VerifyBase64(ctx, []byte(r.Canonical), r.Signature); err != nil {
 			t.Errorf("request %d: VerifyBase64 = %v", i, err)
 		}
+	}
+}
+
+// TestHMACReleaseReuse: a hash given back with Release, half-written,
+// comes out of New reset: its MAC is the vector's, as from a fresh key.
+func TestHMACReleaseReuse(t *testing.T) {
+	m := sign.NewHMACSHA256([]byte("key"))
+	want := m.Sum([]byte("The quick brown fox jumps over the lazy dog"))
+	for range 3 {
+		h := m.New()
+		h.Write([]byte("The quick brown fox "))
+		h.Write([]byte("jumps over the lazy dog"))
+		if got := h.Sum(nil); !bytes.Equal(got, want) {
+			t.Fatalf("MAC from a reused hash %x; want %x", got, want)
+		}
+		h.Write([]byte("left over"))
+		m.Release(h)
+	}
+	// The published example answer for this key and message.
+	if hex.EncodeToString(want) != "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8" {
+		t.Errorf("HMAC-SHA256 = %x", want)
 	}
 }

@@ -166,7 +166,10 @@ func Hash(mac *sign.HMAC, appKey string, sorted []byte) string {
 	h := mac.New()
 	h.Write(sorted)
 	h.Write([]byte(appKey))
-	return string(sign.AppendUpperHex(make([]byte, 0, 64), h.Sum(nil)))
+	var sum [64]byte
+	hx := sign.AppendUpperHex(make([]byte, 0, 2*len(sum)), h.Sum(sum[:0]))
+	mac.Release(h)
+	return string(hx)
 }
 
 // Names are the entry points that the errors of a verifier name: the
