@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -65,6 +64,9 @@ func CheckResty(rc *resty.Client) error {
 type Request struct {
 	Method string
 	URL    string
+	// Header is a map of this request alone: resty adds the client's
+	// headers to it (those it does not set) as it sends, so a caller builds
+	// a fresh one per request, never shares one.
 	Header http.Header
 	// Body is nil for none. Bytes already in memory (a *bytes.Reader,
 	// *bytes.Buffer or *strings.Reader) go through resty with their
@@ -102,7 +104,9 @@ func Send(ctx context.Context, rc *resty.Client, req Request) (*http.Response, e
 	}
 	r := rc.R().SetContext(ctx).SetDoNotParseResponse(true)
 	r.Debug = false
-	maps.Copy(r.Header, req.Header)
+	if req.Header != nil {
+		r.Header = req.Header // the request's own map (see Request.Header): no copy
+	}
 	if req.Body != nil {
 		r.SetBody(req.Body)
 	}
