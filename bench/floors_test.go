@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -64,9 +65,13 @@ func levyFloor(c *http.Client, base, clientKey, secret, requestID string, now ti
 	return resp.Data.Status, nil
 }
 
-// decsFloor performs get-da-status: sorted compact JSON written in key order
-// by hand, DECSHASH, POST, decode.
-func decsFloor(c *http.Client, base, appID, appKey, nonce, daID string) (int, error) {
+// decsFloor performs get-da-status: a fresh nonce (the protocol wants 32
+// letters and digits, unique per request: 16 random bytes in hex), sorted
+// compact JSON written in key order by hand, DECSHASH, POST, decode.
+func decsFloor(c *http.Client, base, appID, appKey, daID string) (int, error) {
+	var nb [16]byte
+	_, _ = rand.Read(nb[:]) // never fails (Go 1.24+)
+	nonce := hex.EncodeToString(nb[:])
 	body := []byte(`{"arg":{"daId":"` + daID + `"},"auth":{"appId":"` + appID + `","nonce":"` + nonce + `"},"v":"1.0.0"}`)
 	m := hmac.New(sha256.New, []byte(appKey))
 	m.Write(body)

@@ -1,8 +1,13 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
+	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +25,7 @@ func TestFloorsWork(t *testing.T) {
 	if st, err := levyFloor(c, newLevyServer(t).URL, "dawjoj12d123faiw", levySecret, "R20220630000001", now); err != nil || st != "CLOSE" {
 		t.Errorf("levyFloor = %q, %v; want CLOSE", st, err)
 	}
-	if st, err := decsFloor(c, newDECSServer(t).URL, decsAppID, decsAppKey, "20rr7wbca98e8325f0fjd77yl130j6hi", "DA1"); err != nil || st != 10 {
+	if st, err := decsFloor(c, newDECSServer(t).URL, decsAppID, decsAppKey, "DA1"); err != nil || st != 10 {
 		t.Errorf("decsFloor = %d, %v; want 10", st, err)
 	}
 	k := loadAllinpayKeys(t)
@@ -71,7 +76,7 @@ func BenchmarkCallEvidence(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if _, err := decsFloor(c, srv.URL, decsAppID, decsAppKey, "20rr7wbca98e8325f0fjd77yl130j6hi", "DA1"); err != nil {
+				if _, err := decsFloor(c, srv.URL, decsAppID, decsAppKey, "DA1"); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -135,4 +140,38 @@ func BenchmarkCallAllinpay(b *testing.B) {
 			}
 		})
 	})
+}
+
+// TestDECSFloorNonce: the DECS floor is a correct client, as the SDK must
+// be: every request carries a nonce of 32 letters and digits, never the
+// same twice (the protocol's rule; a floor that repeated one nonce was
+// cheaper than any client DECS would accept).
+func TestDECSFloorNonce(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	h := decsHandler()
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Auth struct {
+				Nonce string `json:"nonce"`
+			} `json:"auth"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &req); err != nil || !regexp.MustCompile(`^[0-9A-Za-z]{32}$`).MatchString(req.Auth.Nonce) {
+			t.Errorf("floor request %s: want a nonce of 32 letters and digits", b)
+		}
+		mu.Lock()
+		if seen[req.Auth.Nonce] {
+			t.Errorf("floor repeated nonce %q", req.Auth.Nonce)
+		}
+		seen[req.Auth.Nonce] = true
+		mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		h.ServeHTTP(w, r)
+	}))
+	for range 20 {
+		if _, err := decsFloor(srv.Client(), srv.URL, decsAppID, decsAppKey, "DA1"); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

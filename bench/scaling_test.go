@@ -72,17 +72,86 @@ func benchScaling(b *testing.B, h http.Handler, names []string, legs map[string]
 				runCallers(b, callers, conns, legs[name](b, srv, hc))
 			})
 		}
+		b.Run(fmt.Sprintf("callers=%d/paired", callers), func(b *testing.B) {
+			runPaired(b, callers, h, legs["tuned"], legs["sdk"])
+		})
 	}
 }
 
+// runPaired measures the ratio the target is set on, sdk's throughput
+// over tuned's, with the two legs interleaved: each operation runs
+// callers × scalingPerCaller calls of one leg, then of the other (the
+// order alternating), each on a server of its own, so that a drift of the
+// machine (on these 2-core machines it moves one leg's figure by ±15%
+// from run to run) falls on both legs alike. Reported: each leg's calls
+// per second and sdk/tuned, their ratio (≥ 0.9 is the target).
+func runPaired(b *testing.B, callers int, h http.Handler, tuned, sdk scalingLeg) {
+	ctx := context.Background()
+	type leg struct {
+		call    scalingCall
+		elapsed time.Duration
+	}
+	srvT, _ := transporttest.NewCountingTLSServer(b, h)
+	srvS, _ := transporttest.NewCountingTLSServer(b, h)
+	legs := [2]*leg{{call: tuned(b, srvT, tunedHTTPClient(srvT, callers))}, {call: sdk(b, srvS, sdkHTTPClient(srvS))}}
+	round := func(l *leg, perCaller int) {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range callers {
+			wg.Go(func() {
+				for range perCaller {
+					if err := l.call(ctx); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		l.elapsed += time.Since(start)
+	}
+	for _, l := range legs {
+		round(l, 1) // warm-up: the connections, untimed (see runCallers)
+		l.elapsed = 0
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		round(legs[i%2], scalingPerCaller)
+		round(legs[1-i%2], scalingPerCaller)
+	}
+	b.StopTimer()
+	calls := float64(b.N * callers * scalingPerCaller)
+	t, s := calls/legs[0].elapsed.Seconds(), calls/legs[1].elapsed.Seconds()
+	b.ReportMetric(t, "tuned-calls/s")
+	b.ReportMetric(s, "sdk-calls/s")
+	b.ReportMetric(s/t, "sdk/tuned")
+}
+
 // runCallers runs callers goroutines × scalingPerCaller calls per
-// operation and reports connections opened (conns, reset first), calls
-// per second, p50 and p99.
+// operation and reports connections opened (conns, reset first, the
+// warm-up's included), calls per second, p50 and p99.
+//
+// The timed part starts after a warm-up round, every caller making one
+// call at once, so that the handshakes of the connections the callers
+// open are not timed. They cost the same whichever leg opens them (one
+// per caller), but timed they were spread over b.N operations, and b.N
+// differs between legs: at 64 callers on one CPU, 64 TLS handshakes were
+// half of a short run, and the slower leg's fewer operations paid more of
+// them each, which made it slower still.
 func runCallers(b *testing.B, callers int, conns *atomic.Int64, call scalingCall) {
 	ctx := context.Background()
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, b.N*callers*scalingPerCaller)
 	conns.Store(0)
+	var warm sync.WaitGroup
+	for range callers {
+		warm.Go(func() {
+			if err := call(ctx); err != nil {
+				b.Error(err)
+			}
+		})
+	}
+	warm.Wait()
 	b.ResetTimer()
 	start := time.Now()
 	for range b.N {
@@ -159,7 +228,7 @@ func BenchmarkScalingEvidence(b *testing.B) {
 	benchScaling(b, decsHandler(), []string{"tuned", "sdk"}, map[string]scalingLeg{
 		"tuned": func(_ testing.TB, srv *httptest.Server, hc *http.Client) scalingCall {
 			return func(context.Context) error {
-				_, err := decsFloor(hc, srv.URL, decsAppID, decsAppKey, "20rr7wbca98e8325f0fjd77yl130j6hi", "DA1")
+				_, err := decsFloor(hc, srv.URL, decsAppID, decsAppKey, "DA1")
 				return err
 			}
 		},
