@@ -37,6 +37,12 @@ func TestFloorsWork(t *testing.T) {
 // The call-overhead benchmarks: one exchange per op against the same
 // in-process server, from as many goroutines as -cpu allows (both legs
 // share one client: this is also the scaling figure).
+//
+// "paired" runs the two legs alternately from one goroutine, 20 calls of
+// each per op (the order alternating), and reports each leg's time per
+// call and sdk/floor, their ratio: the figure to read against a target,
+// since legs run one after the other drift apart on a busy machine
+// (run C: the same floor took 30-36 us in one run, 38-47 us in the next).
 
 func BenchmarkCallLevy(b *testing.B) {
 	srv := newLevyServer(b)
@@ -67,6 +73,15 @@ func BenchmarkCallLevy(b *testing.B) {
 			}
 		})
 	})
+	b.Run("paired", func(b *testing.B) {
+		runPairedCalls(b, func() error {
+			_, err := levyFloor(c, srv.URL, "dawjoj12d123faiw", levySecret, "R20220630000001", now)
+			return err
+		}, func() error {
+			_, err := sdk.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R20220630000001"})
+			return err
+		})
+	})
 }
 
 func BenchmarkCallEvidence(b *testing.B) {
@@ -92,6 +107,15 @@ func BenchmarkCallEvidence(b *testing.B) {
 					b.Fatal(s, err)
 				}
 			}
+		})
+	})
+	b.Run("paired", func(b *testing.B) {
+		runPairedCalls(b, func() error {
+			_, err := decsFloor(c, srv.URL, decsAppID, decsAppKey, "DA1")
+			return err
+		}, func() error {
+			_, err := sdk.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"})
+			return err
 		})
 	})
 }
@@ -140,6 +164,15 @@ func BenchmarkCallAllinpay(b *testing.B) {
 			}
 		})
 	})
+	b.Run("paired", func(b *testing.B) {
+		runPairedCalls(b, func() error {
+			_, err := allinpayFloor(c, srv.URL, k.merchant, k.platformPub, "Q-1", "20180626171856517")
+			return err
+		}, func() error {
+			_, err := sdk.QueryOrder(ctx, &allinpay.QueryOrderRequest{RequestNo: "Q-1", OriOutTransNo: "20180626171856517"})
+			return err
+		})
+	})
 }
 
 // TestDECSFloorNonce: the DECS floor is a correct client, as the SDK must
@@ -174,4 +207,33 @@ func TestDECSFloorNonce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// runPairedCalls is the "paired" leg: see above.
+func runPairedCalls(b *testing.B, floor, sdk func() error) {
+	const chunk = 20
+	legs := [2]func() error{floor, sdk}
+	var took [2]time.Duration
+	run := func(i int) {
+		start := time.Now()
+		for range chunk {
+			if err := legs[i](); err != nil {
+				b.Fatal(err)
+			}
+		}
+		took[i] += time.Since(start)
+	}
+	run(0) // warm-up: connections and pools, untimed
+	run(1)
+	took = [2]time.Duration{}
+	b.ResetTimer()
+	for i := range b.N {
+		run(i % 2)
+		run(1 - i%2)
+	}
+	b.StopTimer()
+	calls := float64(b.N * chunk)
+	b.ReportMetric(took[0].Seconds()*1e6/calls, "floor-us/call")
+	b.ReportMetric(took[1].Seconds()*1e6/calls, "sdk-us/call")
+	b.ReportMetric(took[1].Seconds()/took[0].Seconds(), "sdk/floor")
 }

@@ -110,8 +110,13 @@ func run(in io.Reader, out io.Writer) error {
 
 // baseFor picks what s is compared with: the SDK with its floor (a
 // "tuned" hand-written client is the floor of the scaling benchmarks), a
-// rival (another SDK) with the SDK, and anything else with the floor.
+// rival (another SDK) with the SDK, and anything else with the floor. A
+// paired leg ("paired", "paired-transport") runs both sides itself and
+// reports their ratio as a metric: it is compared with nothing ("-").
 func baseFor(s string, subs map[string]sample) string {
+	if strings.HasPrefix(s, "paired") {
+		return "-"
+	}
 	floor := "floor"
 	if _, ok := subs[floor]; !ok {
 		if _, ok := subs["tuned"]; ok {
