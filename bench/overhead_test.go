@@ -180,6 +180,7 @@ func BenchmarkCallAllinpay(b *testing.B) {
 // same twice (the protocol's rule; a floor that repeated one nonce was
 // cheaper than any client DECS would accept).
 func TestDECSFloorNonce(t *testing.T) {
+	alnum32 := regexp.MustCompile(`^[0-9A-Za-z]{32}$`)
 	var mu sync.Mutex
 	seen := map[string]bool{}
 	h := decsHandler()
@@ -190,7 +191,7 @@ func TestDECSFloorNonce(t *testing.T) {
 			} `json:"auth"`
 		}
 		b, _ := io.ReadAll(r.Body)
-		if err := json.Unmarshal(b, &req); err != nil || !regexp.MustCompile(`^[0-9A-Za-z]{32}$`).MatchString(req.Auth.Nonce) {
+		if err := json.Unmarshal(b, &req); err != nil || !alnum32.MatchString(req.Auth.Nonce) {
 			t.Errorf("floor request %s: want a nonce of 32 letters and digits", b)
 		}
 		mu.Lock()
@@ -212,26 +213,16 @@ func TestDECSFloorNonce(t *testing.T) {
 // runPairedCalls is the "paired" leg: see above.
 func runPairedCalls(b *testing.B, floor, sdk func() error) {
 	const chunk = 20
-	legs := [2]func() error{floor, sdk}
-	var took [2]time.Duration
-	run := func(i int) {
-		start := time.Now()
-		for range chunk {
-			if err := legs[i](); err != nil {
-				b.Fatal(err)
+	seq := func(call func() error) func(int) {
+		return func(k int) {
+			for range k {
+				if err := call(); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
-		took[i] += time.Since(start)
 	}
-	run(0) // warm-up: connections and pools, untimed
-	run(1)
-	took = [2]time.Duration{}
-	b.ResetTimer()
-	for i := range b.N {
-		run(i % 2)
-		run(1 - i%2)
-	}
-	b.StopTimer()
+	took := alternate(b, [2]func(int){seq(floor), seq(sdk)}, chunk)
 	calls := float64(b.N * chunk)
 	b.ReportMetric(took[0].Seconds()*1e6/calls, "floor-us/call")
 	b.ReportMetric(took[1].Seconds()*1e6/calls, "sdk-us/call")

@@ -95,44 +95,55 @@ func benchScaling(b *testing.B, h http.Handler, names []string, legs map[string]
 // SDK's default transport; name is the second leg's in the metrics.
 func runPaired(b *testing.B, callers int, h http.Handler, name string, tuned, sdk scalingLeg) {
 	ctx := context.Background()
-	type leg struct {
-		call    scalingCall
-		elapsed time.Duration
-	}
 	srvT, _ := transporttest.NewCountingTLSServer(b, h)
 	srvS, _ := transporttest.NewCountingTLSServer(b, h)
-	legs := [2]*leg{{call: tuned(b, srvT, tunedHTTPClient(srvT, callers))}, {call: sdk(b, srvS, sdkHTTPClient(srvS))}}
-	round := func(l *leg, perCaller int) {
-		start := time.Now()
-		var wg sync.WaitGroup
-		for range callers {
-			wg.Go(func() {
-				for range perCaller {
-					if err := l.call(ctx); err != nil {
-						b.Error(err)
-						return
+	calls := [2]scalingCall{tuned(b, srvT, tunedHTTPClient(srvT, callers)), sdk(b, srvS, sdkHTTPClient(srvS))}
+	burst := func(call scalingCall) func(int) {
+		return func(perCaller int) {
+			var wg sync.WaitGroup
+			for range callers {
+				wg.Go(func() {
+					for range perCaller {
+						if err := call(ctx); err != nil {
+							b.Error(err)
+							return
+						}
 					}
-				}
-			})
+				})
+			}
+			wg.Wait()
 		}
-		wg.Wait()
-		l.elapsed += time.Since(start)
 	}
-	for _, l := range legs {
-		round(l, 1) // warm-up: the connections, untimed (see runCallers)
-		l.elapsed = 0
-	}
-	b.ResetTimer()
-	for i := range b.N {
-		round(legs[i%2], scalingPerCaller)
-		round(legs[1-i%2], scalingPerCaller)
-	}
-	b.StopTimer()
-	calls := float64(b.N * callers * scalingPerCaller)
-	t, s := calls/legs[0].elapsed.Seconds(), calls/legs[1].elapsed.Seconds()
+	took := alternate(b, [2]func(int){burst(calls[0]), burst(calls[1])}, scalingPerCaller)
+	n := float64(b.N * callers * scalingPerCaller)
+	t, s := n/took[0].Seconds(), n/took[1].Seconds()
 	b.ReportMetric(t, "tuned-calls/s")
 	b.ReportMetric(s, name+"-calls/s")
 	b.ReportMetric(s/t, name+"/tuned")
+}
+
+// alternate is the core of the paired legs: legs[i](k) runs k calls of
+// leg i (per caller). Each leg first runs once with k = 1, untimed (the
+// connections and pools warm up, see runCallers); then every operation
+// runs both with k = per, the order alternating. It returns each leg's
+// time.
+func alternate(b *testing.B, legs [2]func(int), per int) [2]time.Duration {
+	var took [2]time.Duration
+	run := func(i, k int) {
+		start := time.Now()
+		legs[i](k)
+		took[i] += time.Since(start)
+	}
+	run(0, 1)
+	run(1, 1)
+	took = [2]time.Duration{}
+	b.ResetTimer()
+	for i := range b.N {
+		run(i%2, per)
+		run(1-i%2, per)
+	}
+	b.StopTimer()
+	return took
 }
 
 // runCallers runs callers goroutines × scalingPerCaller calls per

@@ -658,7 +658,7 @@ func decodeAnswer(path string, md Metadata, raw []byte, out any) error {
 // again and decodeAnswer decides, with the error it has always given.
 func decodeSuccess(raw []byte, out any) bool {
 	rv := reflect.ValueOf(out)
-	if out == nil || rv.Kind() != reflect.Pointer || rv.IsNil() || !decs.AtMostOneMember(raw, "data") {
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || !decs.AtMostOneMember(raw, "data") { // nil out: Kind Invalid
 		return false
 	}
 	b := struct {

@@ -350,7 +350,7 @@ func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []by
 // (two data members would merge here, where the last one won there).
 func decodeSuccess(op Operation, raw []byte, out any) bool {
 	rv := reflect.ValueOf(out)
-	if out == nil || rv.Kind() != reflect.Pointer || rv.IsNil() {
+	if rv.Kind() != reflect.Pointer || rv.IsNil() { // nil out too: its Kind is Invalid
 		return false
 	}
 	r := struct {
