@@ -23,7 +23,25 @@ import (
 // sample is every value seen for one metric of one sub-benchmark.
 type sample map[string][]float64
 
-var line = regexp.MustCompile(`^(Benchmark\S+?)(?:-(\d+))?\s+\d+\s+(.*)$`)
+// line is a result line: the benchmark's name as printed (with its
+// GOMAXPROCS suffix, if any), the iterations, the metrics.
+var line = regexp.MustCompile(`^(Benchmark\S+)\s+\d+\s+(.*)$`)
+
+// suffix is a trailing "-N", which go test appends for GOMAXPROCS N ≠ 1.
+var suffix = regexp.MustCompile(`^(.*)-(\d+)$`)
+
+// split separates a printed name from its GOMAXPROCS suffix. A name of
+// its own may end in "-N" (a sub-benchmark "not UTF-8" prints as
+// "not_UTF-8", and bare at GOMAXPROCS 1): printed is taken whole when the
+// run also printed it with a suffix of its own (stripped holds every
+// printed name with its suffix taken off).
+func split(printed string, stripped map[string]bool) (name, procs string) {
+	m := suffix.FindStringSubmatch(printed)
+	if m == nil || stripped[printed] {
+		return printed, ""
+	}
+	return m[1], m[2]
+}
 
 func main() {
 	if err := run(os.Stdin, os.Stdout); err != nil {
@@ -35,13 +53,22 @@ func main() {
 func run(in io.Reader, out io.Writer) error {
 	data := map[string]map[string]sample{} // group -> sub -> metric -> values
 	var order []string
+	var lines [][]string
+	stripped := map[string]bool{}
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
-		m := line.FindStringSubmatch(sc.Text())
-		if m == nil {
-			continue
+		if m := line.FindStringSubmatch(sc.Text()); m != nil {
+			lines = append(lines, m)
+			if n := suffix.FindStringSubmatch(m[1]); n != nil {
+				stripped[n[1]] = true
+			}
 		}
-		name, procs := m[1], m[2]
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	for _, m := range lines {
+		name, procs := split(m[1], stripped)
 		group, sub := name, ""
 		if i := strings.LastIndex(name, "/"); i >= 0 {
 			group, sub = name[:i], name[i+1:]
@@ -56,7 +83,7 @@ func run(in io.Reader, out io.Writer) error {
 		if data[group][sub] == nil {
 			data[group][sub] = sample{}
 		}
-		f := strings.Fields(m[3])
+		f := strings.Fields(m[2])
 		for i := 0; i+1 < len(f); i += 2 {
 			v, err := strconv.ParseFloat(f[i], 64)
 			if err != nil {
@@ -64,9 +91,6 @@ func run(in io.Reader, out io.Writer) error {
 			}
 			data[group][sub][f[i+1]] = append(data[group][sub][f[i+1]], v)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return err
 	}
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "benchmark\tvs\ttime ratio\tallocs ratio\tns/op\tallocs/op\tother metrics")

@@ -18,6 +18,10 @@ BenchmarkScalingLevy/callers=64/tuned-2  1  200 ns/op  100 calls/s  150 conns/op
 BenchmarkScalingLevy/callers=64/sdk-2    1  100 ns/op  190 calls/s  64 conns/op
 BenchmarkScalingLevy/callers=64/sdk-2    1  100 ns/op  210 calls/s  64 conns/op
 BenchmarkScalingLevy/callers=64/paired-2 1  300 ns/op  0.91 sdk/tuned
+BenchmarkParse/not_UTF-8     100   300 ns/op   2 allocs/op
+BenchmarkParse/not_UTF-8-2   100   200 ns/op   2 allocs/op
+BenchmarkParse/floor         100   100 ns/op   1 allocs/op
+BenchmarkParse/floor-2       100   100 ns/op   1 allocs/op
 PASS`
 	var out bytes.Buffer
 	if err := run(strings.NewReader(in), &out); err != nil {
@@ -34,6 +38,9 @@ PASS`
 		"BenchmarkScalingLevy/callers=64 (cpu 2)/sdk tuned 0.50x", "calls/s=200[190..210]", "conns/op=64",
 		// a paired leg carries its own ratio and is compared with nothing
 		"BenchmarkScalingLevy/callers=64 (cpu 2)/paired - - -", "sdk/tuned=0.91",
+		// a name ending in "-8" is not GOMAXPROCS 8 when the run also
+		// printed it with a suffix
+		"BenchmarkParse/not_UTF-8 floor 3.00x 2.00x", "BenchmarkParse (cpu 2)/not_UTF-8 floor 2.00x 2.00x",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
