@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -332,12 +333,9 @@ func TestLists(t *testing.T, newStore func(t *testing.T, retention time.Duration
 		}
 		return g
 	}
-	same := func(got, want []string) bool {
-		return fmt.Sprint(got) == fmt.Sprint(want) && len(got) == len(want)
-	}
 	list := func(t *testing.T, s store.Lists, key string, want ...string) {
 		t.Helper()
-		if g := values(t, s, key); !same(g, want) {
+		if g := values(t, s, key); !slices.Equal(g, want) {
 			t.Fatalf("List(%q) = %q; want %q", key, g, want)
 		}
 	}
@@ -372,7 +370,7 @@ func TestLists(t *testing.T, newStore func(t *testing.T, retention time.Duration
 			appendv(t, s, "kept", "b")
 			time.Sleep(Lease * 6 / 10)
 			g := values(t, s, "kept")
-			if !same(g, []string{"a", "b"}) {
+			if !slices.Equal(g, []string{"a", "b"}) {
 				if time.Since(start) >= Lease {
 					return false // "kept" may have expired by itself
 				}

@@ -34,7 +34,8 @@ var suffix = regexp.MustCompile(`^(.*)-(\d+)$`)
 // its own may end in "-N" (a sub-benchmark "not UTF-8" prints as
 // "not_UTF-8", and bare at GOMAXPROCS 1): printed is taken whole when the
 // run also printed it with a suffix of its own (stripped holds every
-// printed name with its suffix taken off).
+// printed name with its suffix taken off), as scripts/bench.sh's -cpu 1,2
+// always does; a run at GOMAXPROCS 1 alone cannot tell the two apart.
 func split(printed string, stripped map[string]bool) (name, procs string) {
 	m := suffix.FindStringSubmatch(printed)
 	if m == nil || stripped[printed] {
