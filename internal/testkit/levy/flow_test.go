@@ -172,8 +172,10 @@ func TestFlowFaults(t *testing.T) {
 		t.Errorf("bad Api-Sign: %v; want ErrInvalidSignature", err)
 	}
 
-	srv.Inject(levytest.Fault{Kind: levytest.FaultDelay, Delay: 2 * time.Second, Count: 1})
-	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	// The deadline leaves a loaded machine time to send the request (the
+	// check counts it at the fake) and still ends long before the answer.
+	srv.Inject(levytest.Fault{Kind: levytest.FaultDelay, Delay: 3 * time.Second, Count: 1})
+	short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
 	_, err = c.CreateOrder(short, orderRequest("R-slow"))
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, levy.ErrOutcomeUnknown) || srv.Calls(string(levy.OperationCreateOrder)) != 3 {
