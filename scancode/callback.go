@@ -14,6 +14,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 )
 
 // Callback is one decrypted scan callback. It prints masked (see String).
@@ -104,6 +106,9 @@ func ParseCallback(ctx context.Context, d Decrypter, h http.Header, body []byte)
 func decodeEnvelope(data []byte) (Envelope, error) {
 	env, ok := plainEnvelope(data)
 	if !ok {
+		if bodylimit.ManyMembers(data, maxCallbackMembers) {
+			return Envelope{}, fmt.Errorf("%w: data has more than %d JSON members", ErrMalformedCallback, maxCallbackMembers)
+		}
 		env = Envelope{}
 		if err := json.Unmarshal(data, &env); err != nil {
 			env.Encrypt = ""
@@ -364,7 +369,18 @@ func splitRequest(contentType string, body []byte) (typ string, data []byte, pla
 	return typ, data, platform, nil
 }
 
+// maxCallbackMembers bounds the JSON members of a callback, counted at
+// any depth of the body and of data, before either is decoded: a callback
+// has five (type, data, platformCode; encrypt, desKey), and nothing signs
+// the rest, so a body of junk members is refused in one scan instead of
+// being validated and decoded, member by member, before its decryption
+// fails.
+const maxCallbackMembers = 64
+
 func splitJSON(body []byte) (typ string, data []byte, platform string, err error) {
+	if bodylimit.ManyMembers(body, maxCallbackMembers) {
+		return "", nil, "", fmt.Errorf("%w: body has more than %d JSON members", ErrMalformedCallback, maxCallbackMembers)
+	}
 	var req struct {
 		Type         *string         `json:"type"`
 		Data         json.RawMessage `json:"data"`

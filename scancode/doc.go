@@ -44,7 +44,11 @@
 // be two ASCII letters or digits (the seed: "type | varchar(2)") and
 // platformCode, when present, 11 (protocols.md); both are checked before
 // any decryption. An unknown two-character type is delivered with its
-// decrypted JSON in Callback.Raw, never refused.
+// decrypted JSON in Callback.Raw, never refused. Members the request does
+// not define are ignored, up to 64 JSON members in the body and in data
+// (a callback has five): more are refused as ErrMalformedCallback before
+// anything is decoded, since nothing authenticates them and decoding them
+// is the costliest thing a forger can make the handler do.
 //
 // Payload fields carry the seed's names as JSON names. The seed spells the
 // event ID tId (01, 08), TId (02, 03, 05, 06, 09, 13, 14) and tid (12), so

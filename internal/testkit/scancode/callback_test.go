@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -337,5 +338,60 @@ func TestIdempotencyKey(t *testing.T) {
 	long := scancode.Callback{Type: "99", Raw: []byte(`{"tId":"` + strings.Repeat("a", 100) + `"}`)}
 	if k := long.IdempotencyKey(); strings.Contains(k, "aaaa") || len(k) > 40 {
 		t.Errorf("key of a 100-byte tId = %q; want the tId left out", k)
+	}
+}
+
+// TestParseBoundsMembers: members the request does not define are ignored,
+// up to 64 JSON members in the body and in data (doc.go, "Wire names and
+// checks"); past that the callback is refused as malformed before anything
+// is decrypted, in a JSON body and in a form's data alike.
+func TestParseBoundsMembers(t *testing.T) {
+	t.Parallel()
+	d, app := fixture(t, scancodetest.BodyJSON, scancode.SM2EncodingC1C3C2)
+	env, err := app.Envelope([]byte(`{"tId":"` + testTID + `"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decrypts atomic.Int32
+	counting := scancode.DecrypterFunc(func(ctx context.Context, e scancode.Envelope) ([]byte, error) {
+		decrypts.Add(1)
+		return d.Decrypt(ctx, e)
+	})
+	extra := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, `,"x%d":1`, i)
+		}
+		return b.String()
+	}
+	// The body's own members: type, data, platformCode, encrypt, desKey.
+	jsonBody := func(n int) []byte {
+		return []byte(`{"type":"01","platformCode":"M1100000034","data":{"encrypt":"` + env.Encrypt + `","desKey":"` + env.DesKey + `"` + extra(n) + `}}`)
+	}
+	formBody := func(n int) []byte {
+		data := `{"encrypt":"` + env.Encrypt + `","desKey":"` + env.DesKey + `"` + extra(n) + `}`
+		return []byte(url.Values{"type": {"01"}, "data": {data}, "platformCode": {"M1100000034"}}.Encode())
+	}
+	for _, c := range []struct {
+		name string
+		ct   string
+		body []byte
+		ok   bool
+	}{
+		{"JSON, 64 members", "application/json", jsonBody(64 - 5), true},
+		{"JSON, 65 members", "application/json", jsonBody(65 - 5), false},
+		{"form, 64 members in data", "application/x-www-form-urlencoded", formBody(64 - 2), true},
+		{"form, 65 members in data", "application/x-www-form-urlencoded", formBody(65 - 2), false},
+	} {
+		decrypts.Store(0)
+		got, err := parse(context.Background(), c.ct, c.body, counting)
+		switch {
+		case c.ok && (err != nil || got.EventID() != testTID):
+			t.Errorf("%s: Parse = %v, %v; want the callback, its extra members ignored", c.name, got, err)
+		case !c.ok && (!errors.Is(err, scancode.ErrMalformedCallback) || !strings.Contains(err.Error(), "more than 64 JSON members")):
+			t.Errorf("%s: Parse error = %v; want ErrMalformedCallback naming the bound", c.name, err)
+		case !c.ok && decrypts.Load() != 0:
+			t.Errorf("%s: %d decryptions; want the callback refused before any", c.name, decrypts.Load())
+		}
 	}
 }
