@@ -72,6 +72,7 @@ func TestWaitFinalPacing(t *testing.T) {
 	// fixed deadline here failed the test whenever the first query could
 	// not be sent in time, which says nothing about pacing.
 	first, stop := context.WithTimeout(ctx, 30*time.Second)
+	defer stop() // ends the watcher below if the test stops early
 	go func() {
 		defer stop()
 		for srv.Calls(allinpay.TransTypeTransQuery) == 0 && first.Err() == nil {

@@ -341,10 +341,13 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 }
 
-// TestParseBoundsMembers: members the request does not define are ignored,
-// up to 64 JSON members in the body and in data (doc.go, "Wire names and
-// checks"); past that the callback is refused as malformed before anything
-// is decrypted, in a JSON body and in a form's data alike.
+// TestParseBoundsMembers: the seed's request has "type | varchar(2)",
+// "data | text | 是 | 参数内容(json)" with "┗ encrypt" and (type 02)
+// "┗ desKey", and protocols.md adds platformCode: five members in all.
+// Members it does not define are ignored, up to 64 JSON members in the
+// body and in data (doc.go, "Wire names and checks"); past that the
+// callback is refused as malformed before anything is decrypted, in a
+// JSON body and in a form's data alike.
 func TestParseBoundsMembers(t *testing.T) {
 	t.Parallel()
 	d, app := fixture(t, scancodetest.BodyJSON, scancode.SM2EncodingC1C3C2)
