@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
@@ -111,7 +112,7 @@ type totalKey struct {
 // several; its count is the number of rows.
 type BillReader struct {
 	r         *bufio.Reader
-	pending   []byte // the line read ahead: the last one is the summary
+	pending   string // the line read ahead: the last one is the summary
 	line      int
 	date      string // yyyyMMdd the rows must carry ("" unchecked)
 	empty     bool   // an absent billData: no rows, no summary
@@ -125,6 +126,13 @@ type BillReader struct {
 	extra     int      // rows with ExtraDecimals
 	sumMicros [5]int64 // the summary's amounts, exact
 	err       error
+	// The last total and settlement sums add used: a bill's rows are
+	// mostly of one kind and currency, so most rows skip the map lookups.
+	lastType           TransType
+	lastKey            totalKey
+	lastTotal          *billTotal
+	lastSettle         Currency
+	lastNet, lastGross *[5]int64
 }
 
 // billTotal is a BillTotal's sums in micro units (exact).
@@ -139,25 +147,32 @@ func NewBillReader(r io.Reader) *BillReader {
 	return &BillReader{r: bufio.NewReaderSize(r, 64<<10), net: map[Currency]*[5]int64{}, gross: map[Currency]*[5]int64{}, totals: map[totalKey]*billTotal{}}
 }
 
-// readLine returns the next non-empty line without CR/LF, or io.EOF.
-func (b *BillReader) readLine() ([]byte, error) {
+// readLine returns the next non-empty line without CR/LF, or io.EOF. The
+// string is the line's own copy: a row's fields are slices of it, so they
+// stay valid whatever is read next.
+func (b *BillReader) readLine() (string, error) {
 	for {
 		line, err := b.r.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			return nil, fmt.Errorf("allinpay: bill line %d is longer than 64 KiB", b.line+1)
+			return "", fmt.Errorf("allinpay: bill line %d is longer than 64 KiB", b.line+1)
 		}
 		if len(line) == 0 && err != nil {
-			return nil, err
+			return "", err
 		}
 		b.line++
-		line = bytes.TrimRight(line, "\r\n")
-		if len(bytes.TrimSpace(line)) == 0 {
+		for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+			line = line[:len(line)-1] // bytes.TrimRight(line, "\r\n")
+		}
+		// A line starting with a printable ASCII byte is not blank; any
+		// other is blank when bytes.TrimSpace (Unicode spaces included)
+		// leaves nothing.
+		if len(line) == 0 || !(line[0] > ' ' && line[0] < utf8.RuneSelf) && len(bytes.TrimSpace(line)) == 0 {
 			if err != nil {
-				return nil, err
+				return "", err
 			}
 			continue
 		}
-		return append([]byte(nil), line...), nil
+		return string(line), nil
 	}
 }
 
@@ -171,7 +186,7 @@ func (b *BillReader) Next() (*BillRow, error) {
 		b.err = io.EOF
 		return nil, b.err
 	}
-	if b.pending == nil {
+	if b.pending == "" { // readLine returns no empty line
 		line, err := b.readLine()
 		if err != nil {
 			b.err = fmt.Errorf("allinpay: bill has no summary line: %w", err)
@@ -189,7 +204,7 @@ func (b *BillReader) Next() (*BillRow, error) {
 	}
 	cur := b.pending
 	if errors.Is(err, io.EOF) { // cur is the summary
-		b.pending = nil
+		b.pending = ""
 		if b.err = b.parseSummary(cur); b.err == nil {
 			b.err = b.check()
 		}
@@ -236,21 +251,31 @@ func (b *BillReader) checkRow(r *BillRow, m *rowMicros, n int) error {
 	if abs(m.total) != abs(m.pay)+abs(m.tips) {
 		return fmt.Errorf("%w: line %d: total %s is not payment %s + tips %s", ErrBillMismatch, n, r.TotalAmount, r.PayAmount, r.TipsAmount)
 	}
-	rate, err := strconv.ParseFloat(r.ExchangeRate, 64)
-	if r.TransCurrency == r.SettleCurrency && (r.ExchangeRate == "" || err == nil && rate == 1) && abs(m.settle) != abs(m.total)-abs(m.fee) {
+	// The rate is parsed only for a row whose settlement does not add up
+	// (the conditions have no side effects, so their order is free).
+	if r.TransCurrency == r.SettleCurrency && abs(m.settle) != abs(m.total)-abs(m.fee) && (r.ExchangeRate == "" || rateIsOne(r.ExchangeRate)) {
 		return fmt.Errorf("%w: line %d: settlement %s is not total %s - fee %s", ErrBillMismatch, n, r.SettleAmount, r.TotalAmount, r.Fee)
 	}
 	return nil
 }
 
+func rateIsOne(s string) bool {
+	rate, err := strconv.ParseFloat(s, 64)
+	return err == nil && rate == 1
+}
+
 func (b *BillReader) add(r *BillRow, m *rowMicros) {
 	b.count++
-	k := totalKey{r.TransType.Kind(), r.TransCurrency}
-	t := b.totals[k]
-	if t == nil {
-		t = &billTotal{payCur: r.TransCurrency, settleCur: r.SettleCurrency}
-		b.totals[k] = t
-		b.order = append(b.order, k)
+	k, t := b.lastKey, b.lastTotal
+	if t == nil || r.TransType != b.lastType || r.TransCurrency != k.cur {
+		k = totalKey{r.TransType.Kind(), r.TransCurrency}
+		t = b.totals[k]
+		if t == nil {
+			t = &billTotal{payCur: r.TransCurrency, settleCur: r.SettleCurrency}
+			b.totals[k] = t
+			b.order = append(b.order, k)
+		}
+		b.lastType, b.lastKey, b.lastTotal = r.TransType, k, t
 	}
 	t.count++
 	t.pay += abs(m.pay)
@@ -262,15 +287,19 @@ func (b *BillReader) add(r *BillRow, m *rowMicros) {
 	if k.kind == KindRefund || k.kind == KindVoid {
 		sign = -1
 	}
-	acc := func(mp map[Currency]*[5]int64) *[5]int64 {
-		v := mp[r.SettleCurrency]
-		if v == nil {
-			v = new([5]int64)
-			mp[r.SettleCurrency] = v
+	net, gross := b.lastNet, b.lastGross
+	if net == nil || r.SettleCurrency != b.lastSettle {
+		acc := func(mp map[Currency]*[5]int64) *[5]int64 {
+			v := mp[r.SettleCurrency]
+			if v == nil {
+				v = new([5]int64)
+				mp[r.SettleCurrency] = v
+			}
+			return v
 		}
-		return v
+		net, gross = acc(b.net), acc(b.gross)
+		b.lastSettle, b.lastNet, b.lastGross = r.SettleCurrency, net, gross
 	}
-	net, gross := acc(b.net), acc(b.gross)
 	for i, v := range [5]int64{m.pay, m.fee, m.settle, m.total, m.discount} {
 		net[i] += sign * abs(v)
 		gross[i] += abs(v)
@@ -294,84 +323,131 @@ func (b *BillReader) Totals() []BillTotal {
 }
 
 // splitCSV splits one line into its fields: a field in double quotes may
-// hold commas, and "" inside it is one quote.
-func splitCSV(line string) ([]string, error) {
-	if !strings.Contains(line, `"`) {
-		return strings.Split(line, ","), nil
+// hold commas, and "" inside it is one quote. The first len(dst) fields go
+// to dst (slices of line, or new strings for quoted fields with ""); n is
+// the number of fields in the line, however many dst holds.
+func splitCSV(line string, dst []string) (n int, err error) {
+	start := 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c > ',' { // most bytes: neither ',' nor '"'
+			continue
+		}
+		switch c {
+		case ',':
+			if n < len(dst) {
+				dst[n] = line[start:i]
+			}
+			n++
+			start = i + 1
+		case '"':
+			return splitQuoted(line, dst)
+		}
 	}
-	var out []string
+	if n < len(dst) {
+		dst[n] = line[start:]
+	}
+	return n + 1, nil
+}
+
+// splitQuoted is splitCSV for a line holding a quote.
+func splitQuoted(line string, dst []string) (n int, err error) {
+	put := func(f string) {
+		if n < len(dst) {
+			dst[n] = f
+		}
+		n++
+	}
 	for i := 0; ; {
 		if i < len(line) && line[i] == '"' {
 			var sb strings.Builder
 			j := i + 1
+			plain := true // no "" yet: the field is line[i+1:j-1]
 			for {
 				k := strings.IndexByte(line[j:], '"')
 				if k < 0 {
-					return nil, errors.New("unterminated quoted field")
+					return 0, errors.New("unterminated quoted field")
 				}
-				sb.WriteString(line[j : j+k])
+				if !plain {
+					sb.WriteString(line[j : j+k])
+				}
 				j += k + 1
 				if j < len(line) && line[j] == '"' {
+					if plain {
+						sb.WriteString(line[i+1 : j-1])
+						plain = false
+					}
 					sb.WriteByte('"')
 					j++
 					continue
 				}
 				break
 			}
-			out = append(out, sb.String())
+			if plain {
+				put(line[i+1 : j-1])
+			} else {
+				put(sb.String())
+			}
 			if j == len(line) {
-				return out, nil
+				return n, nil
 			}
 			if line[j] != ',' {
-				return nil, errors.New("text after a quoted field")
+				return 0, errors.New("text after a quoted field")
 			}
 			i = j + 1
 			continue
 		}
 		k := strings.IndexByte(line[i:], ',')
 		if k < 0 {
-			return append(out, line[i:]), nil
+			put(line[i:])
+			return n, nil
 		}
-		out = append(out, line[i:i+k])
+		put(line[i : i+k])
 		i += k + 1
 	}
 }
 
-func parseRow(line []byte, n int) (*BillRow, rowMicros, error) {
+// billAmounts are a row's amount columns, in the order they are read:
+// payment, tips, total and discount are in the transaction currency,
+// settlement and fee in the settlement currency.
+var billAmounts = [6]struct {
+	col  int
+	tx   bool
+	name string
+}{{12, true, "PayAmount"}, {13, true, "TipsAmount"}, {15, false, "SettleAmount"}, {16, false, "Fee"}, {17, true, "TotalAmount"}, {18, true, "Discount"}}
+
+func parseRow(line string, n int) (*BillRow, rowMicros, error) {
 	var m rowMicros
-	f, err := splitCSV(string(line))
+	var f [22]string
+	cols, err := splitCSV(line, f[:])
 	if err != nil {
 		return nil, m, fmt.Errorf("allinpay: bill line %d: %w", n, err)
 	}
-	if len(f) != 22 {
-		return nil, m, fmt.Errorf("allinpay: bill line %d has %d columns, want 22", n, len(f))
+	if cols != 22 {
+		return nil, m, fmt.Errorf("allinpay: bill line %d has %d columns, want 22", n, cols)
 	}
 	r := &BillRow{TransDate: f[0], MchNo: f[1], MchName: f[2], TerminalNo: f[3], OrderNo: f[4], TransType: TransType(f[5]), CardNo: f[6],
 		CardOrganization: f[7], BatchNo: f[8], SwiftNo: f[9], TransCurrency: Currency(f[11]), SettleCurrency: Currency(f[14]),
 		ExchangeRate: f[19], OriOrderNo: f[20], Remarks: f[21]}
 	if f[10] != "" {
-		t, err := time.ParseInLocation("2006-01-02 15:04:05", f[10], cst)
-		if err != nil {
+		t, ok := parseBillTime(f[10])
+		if !ok {
 			return nil, m, fmt.Errorf("allinpay: bill line %d: transaction time %q", n, f[10])
 		}
 		r.TransTime = t
 	}
-	// Payment, tips, total and discount are in the transaction currency,
-	// settlement and fee in the settlement currency.
 	tx, st := r.TransCurrency.Exponent(), r.SettleCurrency.Exponent()
-	for _, a := range []struct {
-		dst   *Amount
-		micro *int64
-		col   int
-		exp   int
-		name  string
-	}{{&r.PayAmount, &m.pay, 12, tx, "PayAmount"}, {&r.TipsAmount, &m.tips, 13, tx, "TipsAmount"}, {&r.SettleAmount, &m.settle, 15, st, "SettleAmount"},
-		{&r.Fee, &m.fee, 16, st, "Fee"}, {&r.TotalAmount, &m.total, 17, tx, "TotalAmount"}, {&r.Discount, &m.discount, 18, tx, "Discount"}} {
-		v, extra, err := micros(f[a.col], a.exp)
+	var v [6]int64
+	for i, a := range &billAmounts {
+		exp := st
+		if a.tx {
+			exp = tx
+		}
+		mv, extra, err := micros(f[a.col], exp)
 		if err != nil {
 			return nil, m, fmt.Errorf("allinpay: bill line %d column %d: %w", n, a.col+1, err)
 		}
-		*a.micro, *a.dst = v, toMinor(v, a.exp)
+		v[i] = mv
 		if extra {
 			if r.ExtraDecimals == nil {
 				r.ExtraDecimals = map[string]string{}
@@ -379,16 +455,81 @@ func parseRow(line []byte, n int) (*BillRow, rowMicros, error) {
 			r.ExtraDecimals[a.name] = strings.TrimSpace(f[a.col])
 		}
 	}
+	m = rowMicros{pay: v[0], tips: v[1], settle: v[2], fee: v[3], total: v[4], discount: v[5]}
+	r.PayAmount, r.TipsAmount, r.TotalAmount, r.Discount = toMinor(m.pay, tx), toMinor(m.tips, tx), toMinor(m.total, tx), toMinor(m.discount, tx)
+	r.SettleAmount, r.Fee = toMinor(m.settle, st), toMinor(m.fee, st)
 	return r, m, nil
 }
 
-func (b *BillReader) parseSummary(line []byte) error {
-	f, err := splitCSV(string(line))
+// billTimeLayout is the transaction time's layout, in UTC+8.
+const billTimeLayout = "2006-01-02 15:04:05"
+
+// parseBillTime is time.ParseInLocation(billTimeLayout, s, cst). The usual
+// text, 19 bytes with every digit and separator in its place, is read by
+// hand with the checks time.Parse makes (month 1-12, day 1 to the month's
+// last, February 29 only in leap years, hour 0-23, minute and second
+// 0-59); anything else (out of range, or a form time.Parse also takes:
+// several spaces, a one-digit hour, a fractional second) goes to
+// time.ParseInLocation itself.
+func parseBillTime(s string) (time.Time, bool) {
+	if t, ok := parseBillTimeFast(s); ok {
+		return t, true
+	}
+	t, err := time.ParseInLocation(billTimeLayout, s, cst)
+	return t, err == nil
+}
+
+func parseBillTimeFast(s string) (time.Time, bool) {
+	if len(s) != len(billTimeLayout) || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(i, j int) (int, bool) {
+		n := 0
+		for ; i < j; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(0, 4)
+	month, ok2 := num(5, 7)
+	day, ok3 := num(8, 10)
+	hour, ok4 := num(11, 13)
+	minute, ok5 := num(14, 16)
+	sec, ok6 := num(17, 19)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || month < 1 || month > 12 || day < 1 || day > daysInMonth(month, year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, cst), true
+}
+
+// daysInMonth is the number of days of month (1-12) in year, as time.Parse
+// counts them (proleptic Gregorian).
+func daysInMonth(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+func (b *BillReader) parseSummary(line string) error {
+	var f [9]string
+	cols, err := splitCSV(line, f[:])
 	if err != nil {
 		return fmt.Errorf("allinpay: bill summary: %w", err)
 	}
-	if len(f) != 9 {
-		return fmt.Errorf("allinpay: bill summary has %d columns, want 9", len(f))
+	if cols != 9 {
+		return fmt.Errorf("allinpay: bill summary has %d columns, want 9", cols)
 	}
 	s := BillSummary{Label: f[0], TransDate: f[1], SettleCurrency: Currency(f[2])}
 	exp := s.SettleCurrency.Exponent()
@@ -465,7 +606,12 @@ func (b *BillReader) check() error {
 // currency's exponent; more decimals are refused.
 const microDigits = 6
 
+var pow10s = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6}
+
 func pow10(n int) int64 {
+	if n >= 0 && n < len(pow10s) {
+		return pow10s[n]
+	}
 	p := int64(1)
 	for ; n > 0; n-- {
 		p *= 10
@@ -484,20 +630,24 @@ func micros(s string, exp int) (int64, bool, error) {
 	if t[0] == '-' {
 		t, neg = t[1:], true
 	}
-	whole, frac, _ := strings.Cut(t, ".")
-	if len(frac) > microDigits || whole == "" || len(whole) > 12 {
+	// 1 to 12 digits, then nothing or '.' and up to 6 digits. Digits only,
+	// read in place: a bill has several amounts a row, and building
+	// "whole+frac" strings cost most of the reader's allocations. 12 + 6
+	// digits stay far below 2^63 (a longer run wraps, and is refused).
+	var n int64
+	w := 0
+	for ; w < len(t) && t[w] >= '0' && t[w] <= '9'; w++ {
+		n = n*10 + int64(t[w]-'0')
+	}
+	if w == 0 || w > 12 || w < len(t) && t[w] != '.' {
 		return 0, false, fmt.Errorf("amount %q", s)
 	}
-	// Digits only, read in place: a bill has several amounts a row, and
-	// building "whole+frac" strings cost most of the reader's allocations.
-	// 12 + 6 digits stay far below 2^63.
-	var n int64
-	for i := 0; i < len(whole); i++ {
-		c := whole[i]
-		if c < '0' || c > '9' {
-			return 0, false, fmt.Errorf("amount %q", s)
-		}
-		n = n*10 + int64(c-'0')
+	frac := ""
+	if w < len(t) {
+		frac = t[w+1:]
+	}
+	if len(frac) > microDigits {
+		return 0, false, fmt.Errorf("amount %q", s)
 	}
 	sig := len(frac)
 	for sig > 0 && frac[sig-1] == '0' {
