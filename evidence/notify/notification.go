@@ -121,9 +121,25 @@ func Parse(ctx context.Context, v *Verifier, h http.Header, body []byte) (*Notif
 			return nil, v.badHash(got, body)
 		}
 	}
+	return decode(body)
+}
+
+// decode decodes a verified body. The common shape (see fast.go) is read
+// in one pass; anything else, and every body that is refused, takes
+// decodeTree, so its verdict and its error are those of decodeTree.
+func decode(body []byte) (*Notification, error) {
 	if !utf8.Valid(body) {
 		return nil, fmt.Errorf("%w: body is not UTF-8", ErrMalformedNotification)
 	}
+	if n, ok := decodeFast(body); ok {
+		return n, nil
+	}
+	return decodeTree(body)
+}
+
+// decodeTree decodes a verified, UTF-8 body with encoding/json; it gives
+// the verdict on every body.
+func decodeTree(body []byte) (*Notification, error) {
 	// The typed view must be the signed view: encoding/json matches keys
 	// without regard to case, so members that differ only in case
 	// ("daId" and "DAID") would let the decoder pick one.
