@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/bizapi-cn/go-sdk/internal/jsonkeys"
 	"github.com/bizapi-cn/go-sdk/internal/nonce"
 	"github.com/bizapi-cn/go-sdk/internal/sign"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
@@ -309,8 +310,8 @@ func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []by
 			return c.signatureError(ctx, op, status, raw, hdr)
 		}
 	}
-	if err := wire.CheckKeys(raw); err != nil && json.Valid(raw) {
-		return fmt.Errorf("levy: %s: %w: %w", op, ErrMalformedResponse, wire.ErrAmbiguousKeys)
+	if err := jsonkeys.Check(raw); err != nil && json.Valid(raw) {
+		return fmt.Errorf("levy: %s: %w: %w", op, ErrMalformedResponse, jsonkeys.ErrAmbiguous)
 	}
 	if status/100 == 2 && decodeSuccess(op, raw, out) {
 		return nil

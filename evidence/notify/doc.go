@@ -50,7 +50,10 @@
 //
 // A notification that does not verify is a *SignatureError matching
 // ErrInvalidSignature (Header names DECSHASH or DECSSIGN); a verified one
-// that does not decode is ErrMalformedNotification; a body not sent as
+// that does not decode is ErrMalformedNotification, and so is verified
+// JSON with a member twice, or two whose names differ only in case (under
+// the simple folding encoding/json matches names with: "s" and "ſ"), at
+// any depth, so the typed view is the signed text's; a body not sent as
 // JSON is ErrContentType. The error texts start "evidence: ", as the
 // module's do. For a signature that fails in development, build the
 // verifier WithDiagnostics and read SignatureError.Diagnosis: package

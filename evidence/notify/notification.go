@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/evidence/internal/decs"
+	"github.com/bizapi-cn/go-sdk/internal/jsonkeys"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
 )
 
@@ -141,11 +142,11 @@ func decode(body []byte) (*Notification, error) {
 // the verdict on every body.
 func decodeTree(body []byte) (*Notification, error) {
 	// The typed view must be the signed view: encoding/json matches keys
-	// without regard to case, so members that differ only in case
-	// ("daId" and "DAID") would let the decoder pick one.
-	var tree any
-	if err := json.Unmarshal(body, &tree); err != nil || foldedDuplicate(tree) {
-		return nil, fmt.Errorf("%w: not JSON, or members that differ only in case", ErrMalformedNotification)
+	// under simple case folding and keeps the last of several, so an
+	// object with a member twice, or with "daId" and "DAID" (or "s" and
+	// "ſ"), would let the decoder pick one.
+	if !json.Valid(body) || jsonkeys.Check(body) != nil {
+		return nil, fmt.Errorf("%w: not JSON, or a member twice or in two cases", ErrMalformedNotification)
 	}
 	var n struct {
 		Func Func   `json:"func"`
@@ -172,27 +173,4 @@ func decodeTree(body []byte) (*Notification, error) {
 	sum := sha256.Sum256(data)
 	out.key = string(n.Func) + ":" + hex.EncodeToString(sum[:])
 	return out, nil
-}
-
-// foldedDuplicate reports an object, at any depth, with two keys equal
-// under case folding.
-func foldedDuplicate(v any) bool {
-	switch t := v.(type) {
-	case map[string]any:
-		seen := make(map[string]bool, len(t))
-		for k, x := range t {
-			f := strings.ToLower(k)
-			if seen[f] || foldedDuplicate(x) {
-				return true
-			}
-			seen[f] = true
-		}
-	case []any:
-		for _, x := range t {
-			if foldedDuplicate(x) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/diag"
+	"github.com/bizapi-cn/go-sdk/internal/jsonkeys"
 	"github.com/bizapi-cn/go-sdk/levy/internal/wire"
 )
 
@@ -58,8 +59,8 @@ func Parse(ctx context.Context, v *Verifier, h http.Header, body []byte) (*Notif
 		Message string          `json:"message"`
 		Data    json.RawMessage `json:"data"`
 	}
-	if err := wire.CheckKeys(req); err != nil && json.Valid(req) {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, wire.ErrAmbiguousKeys)
+	if err := jsonkeys.Check(req); err != nil && json.Valid(req) {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, jsonkeys.ErrAmbiguous)
 	}
 	if err := json.Unmarshal(req, &env); err != nil || env.Name == "" {
 		return nil, fmt.Errorf("%w: req is not a notification envelope", ErrMalformedNotification)

@@ -634,21 +634,29 @@ func TestFakeRefusesOldClientHabits(t *testing.T) {
 	}
 }
 
-// TestNotificationCaseFold: a verified body whose members differ only in
-// case is refused: encoding/json would pick one of them, so the typed
-// view could differ from what the host reads in Raw.
+// TestNotificationCaseFold: a verified body with a member twice, or with
+// two members whose names differ only in case, at any depth, is refused:
+// encoding/json matches names under simple folding and keeps the last, so
+// the typed view could differ from what the host reads in Raw.
 func TestNotificationCaseFold(t *testing.T) {
 	t.Parallel()
 	v, _ := evidence.NewNotificationVerifier(evidence.WithApp("IDAkEBvb", testAppKey), evidence.WithInsecureNotificationHashOnly())
-	body := []byte(`{"data":{"DAID":"other","daId":"D1","daStatus":10},"func":"daFailed"}`)
-	m := hmac.New(sha256.New, []byte(testAppKey))
-	m.Write(body)
-	m.Write([]byte(testAppKey))
-	_, err := evidence.ParseNotification(context.Background(), v, http.Header{"Decshash": {hex.EncodeToString(m.Sum(nil))}}, body)
-	if !errors.Is(err, evidence.ErrMalformedNotification) {
-		t.Errorf("case-folded duplicate: %v", err)
+	for _, body := range []string{
+		`{"data":{"DAID":"other","daId":"D1","daStatus":10},"func":"daFailed"}`,
+		`{"data":{"daId":"D1","daStatus":10},"func":"daFailed","func":"daFileParsed"}`,         // a member twice, outside data
+		`{"auth":{"nonce":"n1"},"auth":{"nonce":"n2"},"data":{"daId":"D1"},"func":"daFailed"}`, // the nonce twice
+		`{"data":{"daStatuſ":30,"daStatus":10},"func":"daFailed"}`,                             // ſ folds to s
+		`{"data":{"ext":{"childDaList":[{"daId":"c","DaId":"d"}]},"daId":"D1"},"func":"daFailed"}`,
+	} {
+		m := hmac.New(sha256.New, []byte(testAppKey))
+		m.Write([]byte(body))
+		m.Write([]byte(testAppKey))
+		_, err := evidence.ParseNotification(context.Background(), v, http.Header{"Decshash": {hex.EncodeToString(m.Sum(nil))}}, []byte(body))
+		if !errors.Is(err, evidence.ErrMalformedNotification) {
+			t.Errorf("%s: %v, want ErrMalformedNotification", body, err)
+		}
 	}
-	if _, err := evidence.ParseNotification(context.Background(), &evidence.NotificationVerifier{}, nil, body); err == nil {
+	if _, err := evidence.ParseNotification(context.Background(), &evidence.NotificationVerifier{}, nil, []byte(`{"func":"daFailed"}`)); err == nil {
 		t.Error("zero verifier accepted")
 	}
 }

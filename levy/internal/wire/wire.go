@@ -1,8 +1,8 @@
 // Package wire holds what levy's client (package levy) and its callback
 // path (package levy/notify) both read off the wire: Beijing time and the
-// timestamp layout, digit runs, the check that refuses ambiguous members
-// in verified JSON (CheckKeys) and a decoding error described without the
-// data's values (SafeJSONError). It imports only the standard library.
+// timestamp layout, digit runs and a decoding error described without the
+// data's values (SafeJSONError); the check that refuses ambiguous members
+// in verified JSON is internal/jsonkeys, shared with evidence. It imports only the standard library.
 package wire
 
 import (

@@ -1,22 +1,29 @@
-package wire
+// Package jsonkeys refuses JSON whose typed view could differ from what a
+// reader of its text sees: an object with a member twice, or with two
+// members whose names are equal under the simple Unicode folding
+// encoding/json matches names with (bytes.EqualFold: "daId" and "DAID",
+// "s" and "ſ", "k" and the Kelvin sign). encoding/json keeps the last of
+// them, so a signed body holding both would be read as one of two values.
+// It is used on verified bodies by levy (answers and notices) and evidence
+// (notifications), and imports only the standard library.
+package jsonkeys
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// ErrAmbiguousKeys reports a JSON object with a member twice, or two
-// members whose names differ only in case: encoding/json matches names
-// case-insensitively and keeps the last, so the typed view could differ
-// from what a reader of the signed text sees.
-var ErrAmbiguousKeys = errors.New("a member appears twice, or in two cases")
+// ErrAmbiguous reports a JSON object with a member twice, or two members
+// whose names differ only in case.
+var ErrAmbiguous = errors.New("a member appears twice, or in two cases")
 
 var errJSONSyntax = errors.New("invalid JSON")
 
-// keyFrame is one open object or array of CheckKeys.
+// keyFrame is one open object or array of Check.
 type keyFrame struct {
 	object    bool
 	expectKey bool
@@ -29,14 +36,14 @@ func (f *keyFrame) add(name []byte) error {
 	if f.many != nil {
 		k := foldName(string(name))
 		if _, dup := f.many[k]; dup {
-			return ErrAmbiguousKeys
+			return ErrAmbiguous
 		}
 		f.many[k] = struct{}{}
 		return nil
 	}
 	for _, s := range f.few[:f.n] {
 		if bytes.EqualFold(s, name) {
-			return ErrAmbiguousKeys
+			return ErrAmbiguous
 		}
 	}
 	if f.n < len(f.few) {
@@ -52,12 +59,13 @@ func (f *keyFrame) add(name []byte) error {
 	return nil
 }
 
-// CheckKeys scans raw (verified JSON) once and refuses ambiguous members.
+// Check scans raw (verified JSON) once and refuses ambiguous members
+// (ErrAmbiguous).
 // It does not validate the rest of the syntax: json.Unmarshal does. Names
 // are compared in place with bytes.EqualFold (the simple Unicode folding
 // encoding/json matches with: ſ is s, the Kelvin sign k), without
 // allocating for the usual small objects.
-func CheckKeys(raw []byte) error {
+func Check(raw []byte) error {
 	var backing [6]keyFrame
 	stack := backing[:0]
 	for i := 0; i < len(raw); i++ {
@@ -106,13 +114,30 @@ func CheckKeys(raw []byte) error {
 	return nil
 }
 
-// foldName folds a member name for the map of a large object: ASCII case,
-// and for other text simple Unicode folding through upper then lower case.
+// foldName maps every rune of s to the smallest rune of its simple
+// folding orbit, so that two names are equal under foldName exactly when
+// bytes.EqualFold says they are. An ASCII letter's smallest is its upper
+// case (the orbits of k and s hold the Kelvin sign and ſ, both above
+// ASCII), so ASCII text is only upper-cased.
 func foldName(s string) string {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return strings.ToLower(strings.ToUpper(s))
+			ascii = false
+			break
 		}
 	}
-	return strings.ToLower(s)
+	if ascii {
+		return strings.ToUpper(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
 }
