@@ -165,12 +165,12 @@ func checkParse(t *testing.T, body []byte) {
 				t.Fatalf("%q: Parse error %q; the old code's %q", body, gerr, werr)
 			}
 			var gse, wse *SignatureError
-			if errors.As(gerr, &gse) != errors.As(werr, &wse) || gse != nil && !reflect.DeepEqual(gse, wse) {
+			if errors.As(gerr, &gse) != errors.As(werr, &wse) || gse != nil && !reflect.DeepEqual(gse, wse) { //nolint:forbidigo // go-cmp is no dependency of this module; unexported fields are compared too
 				t.Fatalf("%q: signature error %#v; the old code's %#v", body, gse, wse)
 			}
 			continue
 		}
-		if !reflect.DeepEqual(got, want) {
+		if !reflect.DeepEqual(got, want) { //nolint:forbidigo // go-cmp is no dependency of this module; unexported fields are compared too
 			t.Fatalf("%q: Parse =\n%#v\nthe old code:\n%#v", body, got, want)
 		}
 	}

@@ -80,7 +80,7 @@ func checkSame(t *testing.T, body []byte) {
 	if err != nil {
 		t.Fatalf("%q: read in one pass, but decodeTree refuses it: %v", body, err)
 	}
-	if !reflect.DeepEqual(got, want) {
+	if !reflect.DeepEqual(got, want) { //nolint:forbidigo // go-cmp is no dependency of this module; unexported fields are compared too
 		t.Fatalf("%q:\n got %#v\nwant %#v", body, got, want)
 	}
 }
@@ -128,7 +128,7 @@ func TestDecodeFastReadsEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, want) {
+	if !reflect.DeepEqual(got, want) { //nolint:forbidigo // go-cmp is no dependency of this module; unexported fields are compared too
 		t.Fatalf("%s:\n got %#v\nwant %#v", body, got, want)
 	}
 }
