@@ -11,9 +11,9 @@ import (
 
 // benchBody is a notification of the usual size, signature included.
 var benchBody = func() []byte {
-	// A base64 signature of 256 bytes: about one character in 32 is '+'
-	// or '/', escaped in the form.
-	form := url.Values{"signature": {strings.Repeat("AbCdEfGhIjKlMnOpQrStUvWxYz012+/9", 10) + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi" + "A=="}}
+	// A base64 signature of 256 bytes (344 characters: 320 + 20 + "AA=="):
+	// about one character in 16 is '+' or '/', escaped in the form.
+	form := url.Values{"signature": {strings.Repeat("AbCdEfGhIjKlMnOpQrStUvWxYz012+/9", 10) + "ABCDEFGHIJKLMNOPQRST" + "AA=="}}
 	for k, v := range map[string]string{
 		"outTransNo": "20180626171856517", "transAmount": "100", "currency": "HKD", "resultCode": "0000",
 		"transNo": "T900001", "bankTradeNo": "4200000001", "payTime": "20180626172001", "bankUserId": "u1",
