@@ -2,8 +2,8 @@ package notify
 
 import (
 	"context"
+	"encoding/base64"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/allinpay/internal/fieldset"
@@ -11,9 +11,13 @@ import (
 
 // benchBody is a notification of the usual size, signature included.
 var benchBody = func() []byte {
-	// A base64 signature of 256 bytes (344 characters: 320 + 20 + "AA=="):
-	// about one character in 16 is '+' or '/', escaped in the form.
-	form := url.Values{"signature": {strings.Repeat("AbCdEfGhIjKlMnOpQrStUvWxYz012+/9", 10) + "ABCDEFGHIJKLMNOPQRST" + "AA=="}}
+	// A base64 signature of 256 bytes, every byte value once: '+' and '/'
+	// (escaped in the form) appear as often as in a real one.
+	sig := make([]byte, 256)
+	for i := range sig {
+		sig[i] = byte(i)
+	}
+	form := url.Values{"signature": {base64.StdEncoding.EncodeToString(sig)}}
 	for k, v := range map[string]string{
 		"outTransNo": "20180626171856517", "transAmount": "100", "currency": "HKD", "resultCode": "0000",
 		"transNo": "T900001", "bankTradeNo": "4200000001", "payTime": "20180626172001", "bankUserId": "u1",
