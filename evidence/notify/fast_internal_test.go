@@ -1,12 +1,11 @@
 package notify
 
 import (
-	"encoding/json"
 	"reflect"
-	"strconv"
-	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/bizapi-cn/go-sdk/evidence/internal/onepass/onepasstest"
 )
 
 // fastCases are bodies of the common shape (decodeFast reads them) and
@@ -113,12 +112,13 @@ func FuzzDecodeFastMatchesTree(f *testing.F) {
 }
 
 // TestDecodeFastReadsEveryField: a notification with every member of
-// NotificationData set (found by reflection, so that a member added to the
+// NotificationData set, the members of the embedded StatusExt among them
+// (found by reflection, so that a member added to the
 // types and not to fast.go fails here) is read in one pass and equals
 // decodeTree's.
 func TestDecodeFastReadsEveryField(t *testing.T) {
 	t.Parallel()
-	data := sample(reflect.TypeFor[NotificationData](), 0)
+	data := onepasstest.Sample(reflect.TypeFor[NotificationData](), 0)
 	body := []byte(`{"auth":{"nonce":"n1"},"data":` + data + `,"func":"daFileParsed","v":"2.0.0"}`)
 	got, ok := decodeFast(body)
 	if !ok {
@@ -131,29 +131,4 @@ func TestDecodeFastReadsEveryField(t *testing.T) {
 	if !reflect.DeepEqual(got, want) { //nolint:forbidigo // go-cmp is no dependency of this module; unexported fields are compared too
 		t.Fatalf("%s:\n got %#v\nwant %#v", body, got, want)
 	}
-}
-
-// sample is JSON of type t with every field non-zero.
-func sample(t reflect.Type, n int) string {
-	switch t.Kind() {
-	case reflect.String:
-		return strconv.Quote("s" + strconv.Itoa(n))
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.Itoa(n + 1)
-	case reflect.Slice:
-		return "[" + sample(t.Elem(), n) + "]"
-	case reflect.Struct:
-		var members []string
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" || name == "-" {
-				continue
-			}
-			members = append(members, strconv.Quote(name)+":"+sample(f.Type, n+i))
-		}
-		return "{" + strings.Join(members, ",") + "}"
-	}
-	b, _ := json.Marshal(reflect.Zero(t).Interface())
-	return string(b)
 }
