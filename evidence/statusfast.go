@@ -3,7 +3,7 @@ package evidence
 import (
 	"unicode/utf8"
 
-	"github.com/bizapi-cn/go-sdk/evidence/internal/onepass"
+	"github.com/bizapi-cn/go-sdk/internal/onepass"
 )
 
 // decodeStatusFast reads the usual get-da-status answer, errorCode 0 and a

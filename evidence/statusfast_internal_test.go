@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/bizapi-cn/go-sdk/evidence/internal/onepass/onepasstest"
+	"github.com/bizapi-cn/go-sdk/internal/onepass/onepasstest"
 )
 
 // The testkit's TestDecodeAsTwoSteps and FuzzDecodeAsTwoSteps hold

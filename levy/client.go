@@ -310,6 +310,9 @@ func (c *Client) decode(ctx context.Context, op Operation, md Metadata, raw []by
 			return c.signatureError(ctx, op, status, raw, hdr)
 		}
 	}
+	if q, ok := out.(*QueryOrderResponse); ok && status/100 == 2 && decodeQueryOrderFast(op, raw, q) {
+		return nil // what it reads, jsonkeys.Check and decodeSuccess accept alike
+	}
 	if err := jsonkeys.Check(raw); err != nil && json.Valid(raw) {
 		return fmt.Errorf("levy: %s: %w: %w", op, ErrMalformedResponse, jsonkeys.ErrAmbiguous)
 	}

@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
-	"github.com/bizapi-cn/go-sdk/evidence/internal/onepass"
+	"github.com/bizapi-cn/go-sdk/internal/onepass"
 	"github.com/bizapi-cn/go-sdk/internal/sortedjson"
 )
 

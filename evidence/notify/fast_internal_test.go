@@ -5,7 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/bizapi-cn/go-sdk/evidence/internal/onepass/onepasstest"
+	"github.com/bizapi-cn/go-sdk/internal/onepass/onepasstest"
 )
 
 // fastCases are bodies of the common shape (decodeFast reads them) and

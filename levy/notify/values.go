@@ -20,9 +20,6 @@ import (
 // ""). It encodes as a JSON number; the empty ID as null.
 type ID string
 
-// maxIDDigits is the spec's length of an I field.
-const maxIDDigits = 20
-
 // errID describes a bad ID without echoing the value.
 var errID = errors.New("levy: an id is not an integer of at most 20 digits")
 
@@ -39,7 +36,7 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 			return errID
 		}
 	}
-	if s != "" && (len(s) > maxIDDigits || !wire.Digits(s)) {
+	if !wire.IDText(s) {
 		return errID
 	}
 	*id = ID(s)
@@ -51,7 +48,7 @@ func (id ID) MarshalJSON() ([]byte, error) {
 	if id == "" {
 		return []byte("null"), nil
 	}
-	if len(id) > maxIDDigits || !wire.Digits(string(id)) {
+	if !wire.IDText(string(id)) {
 		return nil, errID
 	}
 	return []byte(id), nil
@@ -159,13 +156,12 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		t.Time = time.Time{}
 		return nil
 	}
-	for _, layout := range []string{wire.TimestampLayout, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
-		if v, err := time.ParseInLocation(layout, s, wire.CST); err == nil {
-			t.Time = v
-			return nil
-		}
+	v, ok := wire.ParseTime(s)
+	if !ok {
+		return errTime
 	}
-	return errTime
+	t.Time = v
+	return nil
 }
 
 // errTime is Time.UnmarshalJSON's error: a plain value, safe to print

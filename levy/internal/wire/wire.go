@@ -28,6 +28,24 @@ func Digits(s string) bool {
 	return s != ""
 }
 
+// MaxIDDigits is the spec's length of an I field (an integer id).
+const MaxIDDigits = 20
+
+// IDText reports whether s is the text of an id: "" (none) or at most
+// MaxIDDigits digits.
+func IDText(s string) bool { return s == "" || len(s) <= MaxIDDigits && Digits(s) }
+
+// ParseTime reads a wire timestamp's text in Beijing time: TimestampLayout,
+// or seconds only with a 'T' or a space.
+func ParseTime(s string) (time.Time, bool) {
+	for _, layout := range []string{TimestampLayout, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if v, err := time.ParseInLocation(layout, s, CST); err == nil {
+			return v, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // SafeJSONError describes a decoding error without the data's values.
 func SafeJSONError(err error) string {
 	var te *json.UnmarshalTypeError

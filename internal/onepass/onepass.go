@@ -1,6 +1,7 @@
 // Package onepass reads JSON of a known shape in one pass, for the
-// decoders of evidence's usual documents (a notification, the
-// get-da-status answer) that stand in front of encoding/json.
+// decoders of the usual documents (evidence's notification and
+// get-da-status answer, levy's QUERY_ORDER_V2 answer) that stand in
+// front of encoding/json.
 //
 // A Reader only ever accepts what encoding/json decodes the same way into
 // the same Go types: on anything it is not sure of (a key with an escape
@@ -195,6 +196,9 @@ func (d *Reader) strRange() (i, j int, ok bool) {
 	}
 	return 0, 0, false
 }
+
+// AtString reports whether the value at the position is a string.
+func (d *Reader) AtString() bool { return d.i < len(d.b) && d.b[d.i] == '"' }
 
 // Str reads a string without escapes (its value is its bytes: the
 // caller checked that the document is UTF-8).
