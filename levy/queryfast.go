@@ -161,13 +161,9 @@ func readAmount(d *onepass.Reader, depth int, a *Amount) bool {
 	if !ok {
 		return false
 	}
-	if s == "" || s == "null" { // the method's reading of both
-		*a = 0
-		return true
-	}
-	v, err := ParseAmount(s)
-	*a = v
-	return err == nil
+	fen, ok := wire.AmountText(s)
+	*a = Amount(fen)
+	return ok
 }
 
 func readTime(d *onepass.Reader, depth int, t *Time) bool {

@@ -1,6 +1,7 @@
 package levy
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -135,7 +136,7 @@ func TestDecodeQueryOrderFastReadsEveryField(t *testing.T) {
 	checkQuerySame(t, []byte(queryOrderFull))
 	zeroFields(t, reflect.ValueOf(got), "QueryOrderResponse")
 	for i, o := range got.RemitOrderList {
-		zeroFields(t, reflect.ValueOf(o), "RemitOrderList["+string(rune('0'+i))+"]")
+		zeroFields(t, reflect.ValueOf(o), fmt.Sprintf("RemitOrderList[%d]", i))
 	}
 }
 

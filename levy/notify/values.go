@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/levy/internal/wire"
@@ -69,26 +67,11 @@ func Yuan(y int64, f int64) Amount { return Amount(y*100 + f) }
 // ParseAmount parses "12", "12.3" or "12.34" (an optional leading '-'),
 // rejecting more than two decimals, exponents and anything not a number.
 func ParseAmount(s string) (Amount, error) {
-	orig := s
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, hasDot := strings.Cut(s, ".")
-	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) || !wire.Digits(whole) || (hasDot && !wire.Digits(frac)) || len(whole) > 15 {
-		return 0, fmt.Errorf("levy: amount %q is not yuan with at most two decimals", orig)
+	fen, ok := wire.ParseFen(s)
+	if !ok {
+		return 0, fmt.Errorf("levy: amount %q is not yuan with at most two decimals", s)
 	}
-	w, _ := strconv.ParseInt(whole, 10, 64)
-	f := int64(0)
-	if hasDot {
-		f, _ = strconv.ParseInt(frac, 10, 64)
-		if len(frac) == 1 {
-			f *= 10
-		}
-	}
-	a := Amount(w*100 + f)
-	if neg {
-		a = -a
-	}
-	return a, nil
+	return Amount(fen), nil
 }
 
 // String returns the amount as yuan with exactly two decimals.
@@ -118,15 +101,11 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	} else {
 		s = string(b)
 	}
-	if s == "" || s == "null" {
-		*a = 0
-		return nil
-	}
-	v, err := ParseAmount(s)
-	if err != nil {
+	fen, ok := wire.AmountText(s)
+	if !ok {
 		return errors.New("levy: amount is not yuan with at most two decimals")
 	}
-	*a = v
+	*a = Amount(fen)
 	return nil
 }
 

@@ -159,3 +159,48 @@ func TestSizeLimitsDecided(t *testing.T) {
 		}
 	}
 }
+
+// TestIDTypesAsTheSpecSendsThem (conformance row 3): §2.7's tables type
+// tax_agent_location_id and task_id I (an integer), and §2.4's sample
+// (L319) sends `"tax_agent_location_id": ""`, a string. QUERY_ORDER_V2's
+// answer decodes every form, through the one-pass path and the general
+// one alike; an id that is not digits is a malformed answer.
+func TestIDTypesAsTheSpecSendsThem(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		data     string
+		location levy.ID
+		task     levy.ID
+	}{
+		{`{"request_id":"R1","task_id":1234567890,"remit_order_list":[{"tax_agent_location_id":101,"amount":"100.00"}]}`, "101", "1234567890"},
+		{`{"request_id":"R1","task_id":"1234567890","remit_order_list":[{"tax_agent_location_id":"101","amount":"100.00"}]}`, "101", "1234567890"},
+		{`{"request_id":"R1","task_id":"","remit_order_list":[{"tax_agent_location_id":"","amount":"100.00"}]}`, "", ""},
+		{`{"request_id":"R1","task_id":null,"remit_order_list":[{"tax_agent_location_id":null,"amount":"100.00"}]}`, "", ""},
+		// an escape: not read in one pass, the same result
+		{`{"request_id":"R1","task_id":"12\u0033","remit_order_list":[{"tax_agent_location_id":"10\u0031","amount":"100.00"}]}`, "101", "123"},
+	} {
+		c1, mt := newMockClient(t, fixedTime)
+		body, sig := signedOK(levy.OperationQueryOrder, c.data)
+		mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", signedResponder(200, body, sig))
+		q, err := c1.QueryOrder(context.Background(), &levy.QueryOrderRequest{RequestID: "R1"})
+		if err != nil {
+			t.Errorf("%s: %v", c.data, err)
+			continue
+		}
+		if len(q.RemitOrderList) != 1 || q.RemitOrderList[0].TaxAgentLocationID != c.location || q.TaskID != c.task || q.RemitOrderList[0].Amount != levy.Yuan(100, 0) {
+			t.Errorf("%s: task_id %q, remit orders %+v; want task_id %q, one order at location %q of 100.00", c.data, q.TaskID, q.RemitOrderList, c.task, c.location)
+		}
+	}
+	for _, data := range []string{
+		`{"request_id":"R1","task_id":"12a"}`,
+		`{"request_id":"R1","task_id":123456789012345678901}`,
+		`{"request_id":"R1","remit_order_list":[{"tax_agent_location_id":"-1"}]}`,
+	} {
+		c1, mt := newMockClient(t, fixedTime)
+		body, sig := signedOK(levy.OperationQueryOrder, data)
+		mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", signedResponder(200, body, sig))
+		if _, err := c1.QueryOrder(context.Background(), &levy.QueryOrderRequest{RequestID: "R1"}); !errors.Is(err, levy.ErrMalformedResponse) {
+			t.Errorf("%s: %v; want ErrMalformedResponse", data, err)
+		}
+	}
+}

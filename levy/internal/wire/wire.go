@@ -8,6 +8,7 @@ package wire
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -44,6 +45,41 @@ func ParseTime(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// ParseFen reads yuan text, "12", "12.3" or "12.34" with an optional
+// leading '-', as fen; more than two decimals, an exponent, more than 15
+// whole digits or anything not a number is refused.
+func ParseFen(s string) (int64, bool) {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasDot := strings.Cut(s, ".")
+	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) || !Digits(whole) || (hasDot && !Digits(frac)) || len(whole) > 15 {
+		return 0, false
+	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f := int64(0)
+	if hasDot {
+		f, _ = strconv.ParseInt(frac, 10, 64)
+		if len(frac) == 1 {
+			f *= 10
+		}
+	}
+	fen := w*100 + f
+	if neg {
+		fen = -fen
+	}
+	return fen, true
+}
+
+// AmountText reads an amount's text as it comes in a JSON string (or,
+// leniently, as a number's text): "" and "null" are 0, anything else is
+// ParseFen's.
+func AmountText(s string) (int64, bool) {
+	if s == "" || s == "null" {
+		return 0, true
+	}
+	return ParseFen(s)
 }
 
 // SafeJSONError describes a decoding error without the data's values.
