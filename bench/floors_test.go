@@ -69,14 +69,7 @@ func levyFloor(c *http.Client, base, clientKey, secret, requestID string, now ti
 // letters and digits, unique per request: 16 random bytes in hex), sorted
 // compact JSON written in key order by hand, DECSHASH, POST, decode.
 func decsFloor(c *http.Client, base, appID, appKey, daID string) (int, error) {
-	var nb [16]byte
-	_, _ = rand.Read(nb[:]) // never fails (Go 1.24+)
-	nonce := hex.EncodeToString(nb[:])
-	body := []byte(`{"arg":{"daId":"` + daID + `"},"auth":{"appId":"` + appID + `","nonce":"` + nonce + `"},"v":"1.0.0"}`)
-	m := hmac.New(sha256.New, []byte(appKey))
-	m.Write(body)
-	m.Write([]byte(appKey))
-	hash := strings.ToUpper(hex.EncodeToString(m.Sum(nil)))
+	body, hash := decsFloorBody(appID, appKey, daID)
 	req, err := http.NewRequest(http.MethodPost, base+"/api/das/get-da-status", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -87,6 +80,24 @@ func decsFloor(c *http.Client, base, appID, appKey, daID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return decsFloorAnswer(resp)
+}
+
+// decsFloorBody is decsFloor's request body with a fresh nonce, and its
+// DECSHASH.
+func decsFloorBody(appID, appKey, daID string) (body []byte, hash string) {
+	var nb [16]byte
+	_, _ = rand.Read(nb[:]) // never fails (Go 1.24+)
+	nonce := hex.EncodeToString(nb[:])
+	body = []byte(`{"arg":{"daId":"` + daID + `"},"auth":{"appId":"` + appID + `","nonce":"` + nonce + `"},"v":"1.0.0"}`)
+	m := hmac.New(sha256.New, []byte(appKey))
+	m.Write(body)
+	m.Write([]byte(appKey))
+	return body, strings.ToUpper(hex.EncodeToString(m.Sum(nil)))
+}
+
+// decsFloorAnswer reads, closes and decodes decsFloor's answer.
+func decsFloorAnswer(resp *http.Response) (int, error) {
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 10<<20))
 	if err != nil {

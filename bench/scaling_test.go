@@ -73,13 +73,13 @@ func benchScaling(b *testing.B, h http.Handler, names []string, legs map[string]
 			})
 		}
 		b.Run(fmt.Sprintf("callers=%d/paired", callers), func(b *testing.B) {
-			runPaired(b, callers, h, "sdk", legs["tuned"], legs["sdk"])
+			runPaired(b, callers, h, "sdk", legs["tuned"], legs["sdk"], sdkHTTPClient)
 		})
 		// The tuned code on the SDK's default transport, paired with
 		// itself on the tuned one: the part of the ratio above that is
 		// the transport's settings (the timeouts item 1 asks for).
 		b.Run(fmt.Sprintf("callers=%d/paired-transport", callers), func(b *testing.B) {
-			runPaired(b, callers, h, "sdk-transport", legs["tuned"], legs["tuned"])
+			runPaired(b, callers, h, "sdk-transport", legs["tuned"], legs["tuned"], sdkHTTPClient)
 		})
 	}
 }
@@ -91,13 +91,14 @@ func benchScaling(b *testing.B, h http.Handler, names []string, legs map[string]
 // machine (on these 2-core machines it moves one leg's figure by ±15%
 // from run to run) falls on both legs alike. Reported: each leg's calls
 // per second and sdk/tuned, their ratio (≥ 0.9 is the target). The
-// tuned leg runs on tunedHTTPClient, the sdk leg on sdkHTTPClient, the
-// SDK's default transport; name is the second leg's in the metrics.
-func runPaired(b *testing.B, callers int, h http.Handler, name string, tuned, sdk scalingLeg) {
+// tuned leg runs on tunedHTTPClient, the sdk leg on the client that
+// client builds (sdkHTTPClient: the SDK's default transport); name is the
+// second leg's in the metrics.
+func runPaired(b *testing.B, callers int, h http.Handler, name string, tuned, sdk scalingLeg, client func(*httptest.Server) *http.Client) {
 	ctx := context.Background()
 	srvT, _ := transporttest.NewCountingTLSServer(b, h)
 	srvS, _ := transporttest.NewCountingTLSServer(b, h)
-	calls := [2]scalingCall{tuned(b, srvT, tunedHTTPClient(srvT, callers)), sdk(b, srvS, sdkHTTPClient(srvS))}
+	calls := [2]scalingCall{tuned(b, srvT, tunedHTTPClient(srvT, callers)), sdk(b, srvS, client(srvS))}
 	burst := func(call scalingCall) func(int) {
 		return func(perCaller int) {
 			var wg sync.WaitGroup
