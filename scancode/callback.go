@@ -11,11 +11,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
+	"github.com/bizapi-cn/go-sdk/internal/jsonkeys"
 )
 
 // Callback is one decrypted scan callback. It prints masked (see String).
@@ -280,7 +279,7 @@ func distinctMembers(plain []byte) error {
 				if f.names == nil {
 					f.names = make(map[string]struct{})
 				}
-				n := foldName(t)
+				n := jsonkeys.FoldName(t)
 				if _, dup := f.names[n]; dup {
 					return fmt.Errorf("%w: decrypted payload has two members named %s", ErrMalformedCallback, printableName(t))
 				}
@@ -293,25 +292,6 @@ func distinctMembers(plain []byte) error {
 			stack[top].key = true // a scalar value was read: a name comes next
 		}
 	}
-}
-
-// foldName maps every rune of s to the smallest rune of its Unicode
-// simple-folding orbit, so that two names are equal under foldName exactly
-// when bytes.EqualFold (encoding/json's rule for matching a member to a
-// field) says so: "ſ" and "s", "K" (Kelvin) and "k" alike.
-func foldName(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		m := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			if f < m {
-				m = f
-			}
-		}
-		b.WriteRune(m)
-	}
-	return b.String()
 }
 
 // printableName quotes a member name for an error when it is a short
