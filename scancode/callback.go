@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"unicode/utf8"
@@ -220,8 +219,12 @@ func decodePayload(typ Type, platform string, plain []byte) (*Callback, error) {
 	if len(plain) == 0 || plain[0] != '{' || !json.Valid(plain) {
 		return nil, fmt.Errorf("%w: decrypted data is not a JSON object", ErrMalformedCallback)
 	}
-	if err := distinctMembers(plain); err != nil {
-		return nil, err
+	// The typed payload matches names case-insensitively (the seed spells
+	// the event ID tId, TId and tid), so an object with a member twice, or
+	// with two members equal under encoding/json's folding, would make the
+	// typed view differ from the raw JSON a host reads with another parser.
+	if err := jsonkeys.Check(plain); err != nil {
+		return nil, fmt.Errorf("%w: decrypted payload: %w", ErrMalformedCallback, jsonkeys.ErrAmbiguous)
 	}
 	c := &Callback{Type: typ, PlatformCode: platform, Raw: json.RawMessage(plain)}
 	if p := newPayload(typ); p != nil {
@@ -231,67 +234,6 @@ func decodePayload(typ Type, platform string, plain []byte) (*Callback, error) {
 		c.Payload = p
 	}
 	return c, nil
-}
-
-// distinctMembers refuses a payload with two members of one object whose
-// names are equal or differ only in case. The typed payload matches names
-// case-insensitively (the seed spells the event ID tId, TId and tid), so
-// such a pair would make the typed view differ from the raw JSON a host
-// reads with another parser. plain is valid JSON.
-func distinctMembers(plain []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(plain))
-	dec.UseNumber() // any number literal is fine here, 1e400 included
-	type frame struct {
-		object bool
-		names  map[string]struct{}
-		key    bool // the next string token is a member name
-	}
-	stack := []frame{}
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%w: decrypted data is not a JSON object", ErrMalformedCallback)
-		}
-		top := len(stack) - 1
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{':
-				if top >= 0 && stack[top].object {
-					stack[top].key = true
-				}
-				stack = append(stack, frame{object: true, key: true})
-			case '[':
-				if top >= 0 && stack[top].object {
-					stack[top].key = true
-				}
-				stack = append(stack, frame{})
-			default:
-				stack = stack[:top]
-			}
-			continue
-		case string:
-			if top >= 0 && stack[top].object && stack[top].key {
-				f := &stack[top]
-				if f.names == nil {
-					f.names = make(map[string]struct{})
-				}
-				n := jsonkeys.FoldName(t)
-				if _, dup := f.names[n]; dup {
-					return fmt.Errorf("%w: decrypted payload has two members named %s", ErrMalformedCallback, printableName(t))
-				}
-				f.names[n] = struct{}{}
-				f.key = false
-				continue
-			}
-		}
-		if top >= 0 && stack[top].object {
-			stack[top].key = true // a scalar value was read: a name comes next
-		}
-	}
 }
 
 // printableName quotes a member name for an error when it is a short

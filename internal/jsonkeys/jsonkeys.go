@@ -5,8 +5,7 @@
 // "s" and "ſ", "k" and the Kelvin sign). encoding/json keeps the last of
 // them, so a signed body holding both would be read as one of two values.
 // It is used on verified bodies by levy (answers and notices) and evidence
-// (notifications), its FoldName by scancode's scan of a decrypted
-// payload, and it imports only the standard library.
+// (notifications), and imports only the standard library.
 package jsonkeys
 
 import (
@@ -35,7 +34,7 @@ type keyFrame struct {
 
 func (f *keyFrame) add(name []byte) error {
 	if f.many != nil {
-		k := FoldName(string(name))
+		k := foldName(string(name))
 		if _, dup := f.many[k]; dup {
 			return ErrAmbiguous
 		}
@@ -54,9 +53,9 @@ func (f *keyFrame) add(name []byte) error {
 	}
 	f.many = make(map[string]struct{}, 2*len(f.few))
 	for _, s := range f.few {
-		f.many[FoldName(string(s))] = struct{}{}
+		f.many[foldName(string(s))] = struct{}{}
 	}
-	f.many[FoldName(string(name))] = struct{}{}
+	f.many[foldName(string(name))] = struct{}{}
 	return nil
 }
 
@@ -115,14 +114,12 @@ func Check(raw []byte) error {
 	return nil
 }
 
-// FoldName maps every rune of s to the smallest rune of its simple
-// folding orbit, so that two names are equal under FoldName exactly when
-// bytes.EqualFold says they are: the key a member name is kept under by
-// a reader that refuses members alike (Check, and scancode's scan of a
-// decrypted payload). An ASCII letter's smallest is its upper
+// foldName maps every rune of s to the smallest rune of its simple
+// folding orbit, so that two names are equal under foldName exactly when
+// bytes.EqualFold says they are. An ASCII letter's smallest is its upper
 // case (the orbits of k and s hold the Kelvin sign and ſ, both above
 // ASCII), so ASCII text is only upper-cased.
-func FoldName(s string) string {
+func foldName(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {

@@ -13,7 +13,7 @@ import (
 // refCheck is Check written on json.Decoder's tokens, comparing every
 // name of an object with every other by bytes.EqualFold (the rule
 // encoding/json matches names with): slow, but plainly right, and
-// independent of FoldName.
+// independent of foldName.
 func refCheck(raw []byte) bool {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	type frame struct {

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bizapi-cn/go-sdk/internal/jsonkeys"
 	"github.com/bizapi-cn/go-sdk/internal/testvectors"
 	"github.com/bizapi-cn/go-sdk/scancode"
 	"github.com/bizapi-cn/go-sdk/scancode/scancodetest"
@@ -267,8 +268,8 @@ func TestParseRefusesAmbiguousPayload(t *testing.T) {
 	} {
 		d := scancode.DecrypterFunc(func(context.Context, scancode.Envelope) ([]byte, error) { return []byte(plain), nil })
 		_, err := parse(context.Background(), "", []byte(`type=02&data={"encrypt":"AAAA"}`), d)
-		if !errors.Is(err, scancode.ErrMalformedCallback) {
-			t.Errorf("%s: ParseCallback = %v; want ErrMalformedCallback", plain, err)
+		if !errors.Is(err, scancode.ErrMalformedCallback) || !errors.Is(err, jsonkeys.ErrAmbiguous) {
+			t.Errorf("%s: ParseCallback = %v; want ErrMalformedCallback for members alike", plain, err)
 		}
 	}
 	for _, plain := range []string{
