@@ -4,7 +4,10 @@
 package fault
 
 import (
+	"context"
 	"crypto/tls"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -145,6 +148,31 @@ func UntrustedTLS(h http.Handler) (srv *httptest.Server, handshakes func() int64
 	srv.StartTLS()
 	return srv, n.Load
 }
+
+// CorruptTLS serves h over TLS (trusted by srv.Client()) and, once h has
+// handled a request, writes on the connection's raw socket bytes that are
+// no TLS record, as a device on the path could: the request was processed,
+// and the client reads a TLS record error where the answer should be.
+func CorruptTLS(h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if raw, ok := r.Context().Value(rawConnKey{}).(net.Conn); ok {
+			_, _ = raw.Write([]byte("\x17\x03\x01\x00\x05hello"))
+		}
+		panic(http.ErrAbortHandler) // close the connection, no answer
+	}))
+	srv.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		if tc, ok := c.(*tls.Conn); ok {
+			return context.WithValue(ctx, rawConnKey{}, tc.NetConn())
+		}
+		return ctx
+	}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	return srv
+}
+
+type rawConnKey struct{}
 
 // SystemRootsClient is an *http.Client that trusts only the system roots,
 // as a production client does.

@@ -3,12 +3,15 @@ package transport
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/go-resty/resty/v2"
 )
@@ -92,11 +95,24 @@ type Request struct {
 // every case, as http.Client.Do does.
 //
 // A streamed Body is the one exception to "through resty": see stream.
+//
+// A failed TLS handshake is reported NotSent only when net/http itself
+// says so (see handshakeWatch): the same TLS errors can come on the
+// answer, after the request was written.
 func Send(ctx context.Context, rc *resty.Client, req Request) (*http.Response, error) {
 	if err := CheckResty(rc); err != nil {
 		closeBody(req.Body)
 		return nil, &unsentError{err}
 	}
+	w := watchHandshake(&ctx)
+	resp, err := send(ctx, rc, req)
+	if err != nil && w.failedBeforeConn() {
+		return nil, &unsentError{err}
+	}
+	return resp, err
+}
+
+func send(ctx context.Context, rc *resty.Client, req Request) (*http.Response, error) {
 	switch req.Body.(type) {
 	case nil, *bytes.Reader, *bytes.Buffer, *strings.Reader:
 	default:
@@ -133,6 +149,34 @@ func Send(ctx context.Context, rc *resty.Client, req Request) (*http.Response, e
 		return nil, &unsentError{orNoResponse(err)}
 	}
 	return nil, err
+}
+
+// handshakeWatch is the proof, from net/http's own trace, that a request
+// never left: a TLS handshake of its connection failed and it got no
+// connection at all. Only net/http's transport (and HTTP/2 over it) calls
+// these hooks; under a host's RoundTripper that does not, there is no
+// proof, and a TLS error is what it is (sent, perhaps).
+type handshakeWatch struct {
+	failed, gotConn atomic.Bool // set by the dial's goroutine
+}
+
+// watchHandshake adds the watch's trace to *ctx, composed with any trace
+// the caller's context already has.
+func watchHandshake(ctx *context.Context) *handshakeWatch {
+	w := &handshakeWatch{}
+	*ctx = httptrace.WithClientTrace(*ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { w.gotConn.Store(true) },
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err != nil {
+				w.failed.Store(true)
+			}
+		},
+	})
+	return w
+}
+
+func (w *handshakeWatch) failedBeforeConn() bool {
+	return w.failed.Load() && !w.gotConn.Load()
 }
 
 func orNoResponse(err error) error {

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/bizapi-cn/go-sdk/internal/fault"
 )
 
 // produced is a body whose bytes are made as they are read: n bytes in
@@ -315,3 +317,82 @@ func TestMaxConnsPerHostTLS(t *testing.T) {
 func tlsTrust(rc *resty.Client, c *tls.Config) {
 	rc.GetClient().Transport.(*http.Transport).TLSClientConfig = c.Clone()
 }
+
+// TestSendTLSErrors: a TLS error proves a request never left only when it
+// failed the connection's handshake. The same record error on the answer,
+// after the server processed the request, is an answer lost, never "not
+// sent": a payment NotSent calls safe to repeat would be paid again.
+func TestSendTLSErrors(t *testing.T) {
+	t.Parallel()
+	var processed atomic.Int64
+	corrupt := fault.CorruptTLS(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { processed.Add(1) }))
+	defer corrupt.Close()
+	trusting := NewResty(corrupt.Client())
+
+	// Servers that fail the handshake: one answers the ClientHello in
+	// plain HTTP (a record header error), one closes after reading it.
+	plain := serveRaw(t, func(c net.Conn) {
+		_, _ = c.Read(make([]byte, 4096))
+		_, _ = c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
+	})
+	closing := serveRaw(t, func(c net.Conn) { _, _ = c.Read(make([]byte, 4096)) })
+
+	// A host's RoundTripper that reports a record error without net/http's
+	// trace: no proof, so not "not sent".
+	opaque := NewResty(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return nil, tls.RecordHeaderError{Msg: "bad record"}
+	})})
+	for _, c := range []struct {
+		name    string
+		rc      *resty.Client
+		url     string
+		notSent bool
+	}{
+		{"record error on the answer", trusting, corrupt.URL, false},
+		{"record error in the handshake", trusting, "https://" + plain, true},
+		{"closed in the handshake", trusting, "https://" + closing, true},
+		{"record error from a host transport", opaque, "https://example.invalid", false},
+	} {
+		for _, body := range []io.Reader{strings.NewReader("pay"), io.MultiReader(strings.NewReader("pay"))} {
+			before := processed.Load()
+			resp, err := Send(context.Background(), c.rc, Request{Method: http.MethodPost, URL: c.url, Body: body, Size: 3})
+			if err == nil {
+				resp.Body.Close()
+				t.Fatalf("%s: no error", c.name)
+			}
+			if NotSent(err) != c.notSent || Untrusted(err) {
+				t.Errorf("%s (%T): NotSent %v, Untrusted %v (%v); want %v, false", c.name, body, NotSent(err), Untrusted(err), err, c.notSent)
+			}
+			if c.url == corrupt.URL && processed.Load() != before+1 {
+				t.Errorf("%s: the server processed %d requests; want 1", c.name, processed.Load()-before)
+			}
+		}
+	}
+}
+
+// serveRaw accepts TCP connections on loopback and hands each to serve.
+func serveRaw(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				serve(c)
+			}()
+		}
+	}()
+	return l.Addr().String()
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

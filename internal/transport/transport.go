@@ -198,9 +198,12 @@ func Attempt(call context.Context, d time.Duration) (ctx context.Context, cancel
 }
 
 // NotSent reports whether err proves the request never reached the server:
-// the connection was never established (DNS failure, refused, dial timeout)
-// or TLS failed before any request byte was written. Only then is a
-// non-idempotent call safe to retry.
+// the connection was never established (DNS failure, refused, dial
+// timeout), the server's certificate was refused, Send saw net/http fail
+// the connection's TLS handshake before the request had a connection, or
+// the request never reached the *http.Client. Only then is a
+// non-idempotent call safe to retry. A TLS record or alert error alone is
+// no proof: it can come on the answer, after the request was written.
 func NotSent(err error) bool {
 	if err == nil {
 		return false
@@ -217,9 +220,8 @@ func NotSent(err error) bool {
 	if errors.As(err, &cert) {
 		return true
 	}
-	var rec tls.RecordHeaderError
 	var unsent *unsentError
-	return errors.As(err, &rec) || errors.As(err, &unsent)
+	return errors.As(err, &unsent)
 }
 
 // Untrusted reports whether err is a failure to verify the server's

@@ -238,6 +238,21 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	} else {
 		t.Errorf("TLS failure: err %v, %d requests, %d handshakes; want a certificate error, 0, 1 (never retried)", err, srv.Calls(allinpay.TransTypeWxpayScancode), handshakes())
 	}
+	// A TLS record error on the answer, after the platform took the
+	// payment (bytes a device on the path wrote): the outcome is unknown,
+	// and the payment is not sent again.
+	corrupt := fault.CorruptTLS(srv.Config.Handler)
+	defer corrupt.Close()
+	c, _ = allinpay.NewClient(allinpay.WithMerchant(srv.AccessCode, srv.MchNo), allinpay.WithKeys(srv.MerchantPrivateKey, srv.PlatformPublicKey),
+		allinpay.WithBaseURL(corrupt.URL), allinpay.WithRetries(2), allinpay.WithHTTPClient(corrupt.Client()))
+	before := srv.Calls(allinpay.TransTypeWxpayScancode)
+	err = pay(context.Background(), c, "F-tls-record", "https://example.invalid/n")
+	tried++
+	if n := srv.Calls(allinpay.TransTypeWxpayScancode) - before; errors.Is(err, allinpay.ErrOutcomeUnknown) && n == 1 {
+		survived++
+	} else {
+		t.Errorf("TLS record error after processing: err %v, %d requests; want ErrOutcomeUnknown, 1", err, n)
+	}
 	t.Logf("allinpay: %d/%d outbound faults gave the right error and request count", survived, tried)
 }
 
