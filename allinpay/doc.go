@@ -87,8 +87,9 @@
 // because what the host reads could differ from what the platform signed:
 // a value holding '&' followed later by '=' (or a name holding '=' or '&'),
 // which lets k=v&k=v split another way ("transNo":"T1&transType=X" signs
-// like two fields; an answer's codeUrl or payInfo may carry a query string
-// whose names are not the protocol's); two members whose names differ only in case (an empty
+// like two fields; an answer's codeUrl or payInfo may carry a query string,
+// unless one of its names sorts between the field's and the answer's next
+// signed name, where it could be a field of its own); two members whose names differ only in case (an empty
 // "RESULTCODE" is outside the signature); and a field sent twice. An answer
 // must echo the request's requestNo, mchNo, transType and outTransNo when
 // it carries them. returnCode 0000 only says the message was communicated:
@@ -119,8 +120,11 @@
 // one order. QueryOrder is therefore not retried after a lost answer or a
 // 5xx (only when it never left); WaitFinal(ctx, req, interval) queries at
 // once and then every max(interval, MinQueryInterval) until the result is
-// final (not P000, 9997, 0051, 0033 or 0034), a verified refusal arrives, or
-// ctx ends; transient failures in between are waited out. Its pacing holds
+// final (not P000, 9997 or 0051), a verified refusal arrives, or ctx ends;
+// transient failures in between are waited out, and so are 0033 and 0034
+// (an earlier void or refund of the order still processing). Pay, Refund,
+// Void and CloseOrder return 0033 and 0034 as the refusals the spec lists
+// them as (§1.7.2 "Fail"): that request was not taken. Its pacing holds
 // across calls of one client: a second WaitFinal right after the first
 // waits out the 10 s. QueryPacer offers the same to a caller's own loop. DownloadBill is
 // retried WithRetries times (2) with backoff.

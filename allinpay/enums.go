@@ -153,6 +153,12 @@ const (
 // payTypes are the types the payment interface takes.
 var payTypes = notify.PaymentTypes()
 
+// earlierPending reports 0033 and 0034: a refusal because an earlier void
+// or refund of the same original transaction is still processing.
+func earlierPending(c ResultCode) bool {
+	return c == ResultCodeVoidProcessing || c == ResultCodeRefundProcessing
+}
+
 // advice is what the error text of an *APIError of meaning m adds.
 func advice(m Meaning) string {
 	switch m {

@@ -93,7 +93,9 @@ func (e *APIError) Error() string {
 		what = "returnCode"
 	}
 	s := fmt.Sprintf("allinpay: %s: %s %s: %s", opName(e.Operation), what, e.Code(), e.Message())
-	if adv := advice(e.Meaning()); adv != "" {
+	if earlierPending(e.ResultCode) {
+		s += " (an earlier void or refund of the original is still processing: this request was not taken)"
+	} else if adv := advice(e.Meaning()); adv != "" {
 		s += " (" + adv + ")"
 	}
 	return s

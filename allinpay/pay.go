@@ -440,8 +440,8 @@ func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval t
 		switch {
 		case err == nil && !q.Processing():
 			return q, nil
-		case errors.As(err, &ae) && ae.Signed && ae.Meaning() != MeaningRetryLater, errors.As(err, &ve):
-			return nil, err // a verified refusal; 9996 (busy) is waited out
+		case errors.As(err, &ae) && ae.Signed && ae.Meaning() != MeaningRetryLater && !earlierPending(ae.ResultCode), errors.As(err, &ve):
+			return nil, err // a verified refusal; 9996 (busy), 0033 and 0034 (an earlier void or refund still processing) are waited out
 		}
 		last, lastErr = q, err
 	}

@@ -201,11 +201,14 @@ type Meaning int
 
 // Meanings.
 const (
-	// MeaningRefused is a definite failure: nothing happened.
+	// MeaningRefused is a definite failure: nothing happened. 0033 and
+	// 0034 are refusals too (the spec lists them under "Fail"): they say
+	// an earlier void or refund of the same original transaction is still
+	// processing, so this one was not taken; query that earlier one.
 	MeaningRefused Meaning = iota
 	// MeaningSuccess: the transaction succeeded (0000).
 	MeaningSuccess
-	// MeaningProcessing: not final yet (P000, 9997, 0051, 0033, 0034);
+	// MeaningProcessing: not final yet (P000, 9997, 0051);
 	// query the order, no sooner than 10 seconds later.
 	MeaningProcessing
 	// MeaningRetryLater: the platform is busy (9996); nothing happened,
@@ -234,7 +237,7 @@ func (c ResultCode) Meaning() Meaning {
 	switch c {
 	case ResultCodeSuccess:
 		return MeaningSuccess
-	case ResultCodeProcessing, ResultCodeUnconfirmed, ResultCodeTransactionProcessing, ResultCodeVoidProcessing, ResultCodeRefundProcessing:
+	case ResultCodeProcessing, ResultCodeUnconfirmed, ResultCodeTransactionProcessing:
 		return MeaningProcessing
 	case ResultCodeSystemBusy:
 		return MeaningRetryLater

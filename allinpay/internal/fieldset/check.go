@@ -120,11 +120,15 @@ func isASCII(s string) bool {
 //
 // urls names the fields whose values are URLs or JSON the platform builds
 // (codeUrl, payInfo of an answer): there a query string is allowed, as
-// long as no segment after '&' names a field of the protocol, so that no
-// field the SDK reads can have been folded into it.
+// long as no segment after '&' could start a field of another reading.
+// The canonical string is sorted by name, so a value of k can hide fields
+// only under names that sort after k and before the set's next name (the
+// first hidden field would come between them); a segment named so is
+// refused, any other is not (an Alipay orderStr's version=1.0 after payInfo
+// cannot be a field of the same string, requestNo coming first).
 func Unambiguous(f map[string]string, urls map[string]bool) error {
 	for k, v := range f {
-		if err := unambiguous(k, v, urls); err != nil {
+		if err := unambiguous(k, v, urls, func() (string, bool) { return nextMapName(f, k) }); err != nil {
 			return err
 		}
 	}
@@ -134,15 +138,37 @@ func Unambiguous(f map[string]string, urls map[string]bool) error {
 // UnambiguousPairs is Unambiguous over a field set given as pairs.
 func UnambiguousPairs(ps []Pair, urls map[string]bool) error {
 	for _, p := range ps {
-		if err := unambiguous(p.K, p.V, urls); err != nil {
+		if err := unambiguous(p.K, p.V, urls, func() (string, bool) { return nextPairName(ps, p.K) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// unambiguous is Unambiguous's check of one field.
-func unambiguous(k, v string, urls map[string]bool) error {
+// nextMapName is the smallest name of f after k that signs (a non-empty
+// value, not signature), if any.
+func nextMapName(f map[string]string, k string) (next string, ok bool) {
+	for n, v := range f {
+		if n > k && v != "" && n != "signature" && (!ok || n < next) {
+			next, ok = n, true
+		}
+	}
+	return next, ok
+}
+
+// nextPairName is nextMapName over pairs.
+func nextPairName(ps []Pair, k string) (next string, ok bool) {
+	for _, p := range ps {
+		if p.K > k && p.V != "" && p.K != "signature" && (!ok || p.K < next) {
+			next, ok = p.K, true
+		}
+	}
+	return next, ok
+}
+
+// unambiguous is Unambiguous's check of one field; next gives the set's
+// next signed name after k (only asked for a URL field with a query).
+func unambiguous(k, v string, urls map[string]bool, next func() (string, bool)) error {
 	if k == "" || hasAmpOrEq(k) {
 		return fmt.Errorf("field name %q is ambiguous in the signed form", k)
 	}
@@ -156,8 +182,9 @@ func unambiguous(k, v string, urls map[string]bool) error {
 	if !urls[k] {
 		return fmt.Errorf("value of %q could be read as more fields", k)
 	}
+	bound, bounded := next()
 	for _, seg := range strings.Split(v[i+1:], "&") {
-		if name, _, ok := strings.Cut(seg, "="); ok && protocolFields[name] {
+		if name, _, ok := strings.Cut(seg, "="); ok && name > k && (!bounded || name < bound) {
 			return fmt.Errorf("value of %q could be read as more fields (%s)", k, name)
 		}
 	}

@@ -183,6 +183,45 @@ func TestResultCodeMeaning(t *testing.T) {
 	}
 }
 
+// TestEarlierPendingIsRefusal: §1.7.2 lists "0033 The last voiding is
+// processing" and "0034 The last refunding is processing" under "Fail".
+// They speak of an earlier void or refund of the original transaction:
+// the void or refund they answer was not taken, so it is a refusal, never
+// a processing result. A query answered so is waited out by WaitFinal.
+func TestEarlierPendingIsRefusal(t *testing.T) {
+	t.Parallel()
+	void := &allinpay.VoidRequest{TransType: allinpay.TransTypeWxpayCancel, OutTransNo: "V-1", OriOutTransNo: "O-1", NotifyURL: "https://m.example.com/n"}
+	for _, code := range []allinpay.ResultCode{allinpay.ResultCodeVoidProcessing, allinpay.ResultCodeRefundProcessing} {
+		if code.Meaning() != allinpay.MeaningRefused || code.Processing() {
+			t.Errorf("%s means %v (processing %v); want refused", code, code.Meaning(), code.Processing())
+		}
+		for name, call := range map[string]func(*allinpay.Client) error{
+			"refund": func(c *allinpay.Client) error { _, err := c.Refund(context.Background(), refundReq()); return err },
+			"void":   func(c *allinpay.Client) error { _, err := c.Void(context.Background(), void); return err },
+		} {
+			c, mt := mockClient(t, "REQ-1")
+			answerWith(t, mt, func(form map[string]string) map[string]string {
+				return echo(form, map[string]string{"resultCode": string(code), "resultMsg": "The last refunding is processing"})
+			}, nil)
+			err := call(c)
+			var ae *allinpay.APIError
+			if !errors.As(err, &ae) || ae.ResultCode != code || errors.Is(err, allinpay.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "not taken") {
+				t.Errorf("%s answered %s: %v; want a refusal (*APIError) saying it was not taken", name, code, err)
+			}
+		}
+		c, mt := mockClient(t, "REQ-1")
+		answerWith(t, mt, func(form map[string]string) map[string]string {
+			return echo(form, map[string]string{"resultCode": string(code), "resultMsg": "m"})
+		}, nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		q, err := c.WaitFinal(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"}, 0)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("WaitFinal answered %s: %+v, %v; want it still waiting at the deadline", code, q, err)
+		}
+	}
+}
+
 // TestNoAnswerIsOutcomeUnknown (issue 15): every answer to a payment that
 // is not verified, decoded and definite is ErrOutcomeUnknown, and an
 // unsigned gateway page is never ErrInvalidSignature.
@@ -334,23 +373,38 @@ func canonical(t *testing.T, form string) string {
 	return string(kv.CanonicalMap(m, "signature"))
 }
 
-// TestAnswerURLWithQuery: a codeUrl or payInfo with a query string (as an
-// Alipay H5 payInfo has) is accepted; one into which a protocol field was
-// folded is not.
+// TestAnswerURLWithQuery: a codeUrl or payInfo with a query string is
+// accepted, and so is one whose names are the protocol's where they cannot
+// be fields of the same canonical string (§1.5.2.1: payInfo holds "the json
+// strings which are required by Alipay PC, APP, H5": an Alipay APP
+// orderStr carries version=1.0, a cross-border URL currency=HKD). A value
+// that can be read as more fields (a name sorting between it and the next
+// field, as payTime after payInfo, currency after codeUrl) is refused.
 func TestAnswerURLWithQuery(t *testing.T) {
 	t.Parallel()
 	pay := &allinpay.PayRequest{TransType: allinpay.TransTypeAlipayScancode, OutTransNo: "O-1", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "https://m.example.com/n"}
-	for url, ok := range map[string]bool{
-		"https://qr.alipay.com/x?a=1&b=2":          true,
-		"https://qr.alipay.com/x?a=1&currency=HKD": false,
+	for _, c := range []struct {
+		field, value string
+		ok           bool
+	}{
+		{"codeUrl", "https://qr.alipay.com/x?a=1&b=2", true},
+		{"codeUrl", "https://qr.alipay.com/x?a=1&currency=HKD", false},
+		{"payInfo", "app_id=2021001&biz_content=%7B%7D&charset=utf-8&method=alipay.trade.app.pay&sign_type=RSA2&timestamp=2024-01-01+10%3A00%3A00&version=1.0&sign=abc", true},
+		{"payInfo", `{"url":"https://intlmapi.alipay.com/gateway.do?service=create_forex_trade_wap&currency=HKD&total_fee=1.00&sign=x"}`, true},
+		{"payInfo", "app_id=1&payTime=20240101000000", false},
+		{"payInfo", "app_id=1&product_code=QUICK_MSECURITY_PAY", false}, // not a protocol name, but it would be a field
 	} {
-		c, mt := mockClient(t, "REQ-1")
+		cl, mt := mockClient(t, "REQ-1")
 		answerWith(t, mt, func(form map[string]string) map[string]string {
-			return echo(form, map[string]string{"resultCode": "P000", "resultMsg": "processing", "codeUrl": url})
+			return echo(form, map[string]string{"resultCode": "P000", "resultMsg": "processing", c.field: c.value})
 		}, nil)
-		p, err := c.Pay(context.Background(), pay)
-		if ok && (err != nil || p.CodeURL != url) || !ok && !errors.Is(err, allinpay.ErrOutcomeUnknown) {
-			t.Errorf("codeUrl %s: %+v, %v", url, p, err)
+		p, err := cl.Pay(context.Background(), pay)
+		got := ""
+		if p != nil {
+			got = map[string]string{"codeUrl": p.CodeURL, "payInfo": p.PayInfo}[c.field]
+		}
+		if c.ok && (err != nil || got != c.value) || !c.ok && !errors.Is(err, allinpay.ErrOutcomeUnknown) {
+			t.Errorf("%s %s: %q, %v; want accepted %v", c.field, c.value, got, err, c.ok)
 		}
 	}
 }
