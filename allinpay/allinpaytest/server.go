@@ -453,6 +453,15 @@ func (s *Server) checkHeader(path string, f map[string]string) (allinpay.ResultC
 	if !isAN(f["requestNo"]) || isPay(t) && !isAN(f["outTransNo"]) {
 		return allinpay.ResultCodeIllegalParameters, "requestNo and outTransNo are AN"
 	}
+	// A refund's, void's and close's outTransNo and every oriOutTransNo
+	// are AS 32: printable ASCII without space, '&' or '=', as the
+	// allinpay package doc reads the class (mchNo is the merchant's own
+	// number: any other is 0010).
+	for _, k := range [...]string{"outTransNo", "oriOutTransNo"} {
+		if v := f[k]; v != "" && !isAS(v) {
+			return allinpay.ResultCodeIllegalParameters, k + " is AS"
+		}
+	}
 	for k, v := range f {
 		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
 			return allinpay.ResultCodeIllegalParameters, k + " holds a control character"
@@ -482,6 +491,15 @@ var fieldMax = map[string]int{"version": 6, "accessCode": 20, "transType": 20, "
 func isAN(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func isAS(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '&' || c == '=' {
 			return false
 		}
 	}
@@ -570,6 +588,11 @@ func (s *Server) transact(f, out map[string]string) func() {
 		switch {
 		case o == nil:
 			result(out, allinpay.ResultCodeOriginalNotExist, "original transaction doesn't exist.")
+		case !isPay(o.TransType):
+			// A refund or a void is no payment to refund (§1.5.2.3: "the
+			// total amount of refunding cannot exceed the total amount of
+			// original transaction").
+			result(out, allinpay.ResultCodeNoRefundSupport, "The transaction doesn't support refunding.")
 		case o.Status != OrderStatusPaid:
 			result(out, allinpay.ResultCodeOriginalAbnormal, "The status of original transaction is abnormal")
 		case allinpay.TransType(t) != o.TransType.ReturnType():
@@ -602,6 +625,8 @@ func (s *Server) transact(f, out map[string]string) func() {
 		switch {
 		case o == nil:
 			result(out, allinpay.ResultCodeOriginalNotExist, "original transaction doesn't exist.")
+		case !isPay(o.TransType):
+			result(out, allinpay.ResultCodeNoVoidSupport, "Original transaction doesn't support voiding.")
 		case o.Status == OrderStatusVoided:
 			result(out, allinpay.ResultCodeOriginalVoided, "original transaction has been voided.")
 		case o.Refunded > 0:

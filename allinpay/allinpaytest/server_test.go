@@ -195,6 +195,32 @@ func TestServerRefunds(t *testing.T) {
 	if got := post(t, s, consume, rc); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
 		t.Errorf("a USD refund of an HKD payment: %v", got)
 	}
+	// A refund is no payment: refunding or voiding it would refund the
+	// original twice over (§1.5.2.3: "the total amount of refunding cannot
+	// exceed the total amount of original transaction").
+	rr := header(s, allinpay.TransTypeAlipayReturn)
+	rr["outTransNo"], rr["oriOutTransNo"], rr["transAmount"], rr["currency"], rr["notifyUrl"] = "RF-4", "RF-1", "40", "HKD", "https://m.example.com/n"
+	if got := post(t, s, consume, rr); got["resultCode"] != string(allinpay.ResultCodeNoRefundSupport) {
+		t.Errorf("a refund of a refund: %v; want 0036", got)
+	}
+	rv := header(s, allinpay.TransTypeAlipayCancel)
+	rv["outTransNo"], rv["oriOutTransNo"], rv["notifyUrl"] = "V-4", "RF-1", "https://m.example.com/n"
+	if got := post(t, s, consume, rv); got["resultCode"] != string(allinpay.ResultCodeNoVoidSupport) {
+		t.Errorf("a void of a refund: %v; want 0032", got)
+	}
+	if o, _ := s.Order("P-1"); o.Refunded != 40 {
+		t.Errorf("refunded %v; want 40", o.Refunded)
+	}
+	// AS (§1.5.2.3: "outTransNo ... AS 32", "oriOutTransNo ... AS 32"):
+	// no space, '&' or '='.
+	for _, k := range []string{"outTransNo", "oriOutTransNo"} {
+		bad := header(s, allinpay.TransTypeAlipayReturn)
+		bad["outTransNo"], bad["oriOutTransNo"], bad["transAmount"], bad["currency"], bad["notifyUrl"] = "RF-5", "P-1", "1", "HKD", "https://m.example.com/n"
+		bad[k] += " x"
+		if got := post(t, s, consume, bad); got["resultCode"] != string(allinpay.ResultCodeIllegalParameters) {
+			t.Errorf("a refund whose %s holds a space: %v; want 0001", k, got)
+		}
+	}
 	qr := header(s, allinpay.TransTypeTransQuery)
 	qr["oriOutTransNo"] = "RF-1"
 	if got := post(t, s, consume, qr); got["resultCode"] != "0000" || got["transAmount"] != "40" {
