@@ -38,19 +38,51 @@ var maxRunes = map[string]map[string]int{
 	"QUERY_ORDER_V2":            {"request_id": 32},
 	"UPLOAD_TAXPAYER_AGREEMENT": {"request_id": 32, "name": 10, "cellphone": 20, "contract_id": 50},
 	"ADD_BANK_VOUCHER":          {"order_id": 20, "file_name": 30},
-	"UPLOAD_ID_CARD_IMAGE":      {"requestId": 32},
+	"UPLOAD_ID_CARD_IMAGE":      {"requestId": 32, "realName": 10},
 	"QUERY_ID_CARD_IMAGE":       {"requestId": 32},
 	"UPLOAD_FACEID_VIDEO_FRAME": {"requestId": 32},
 }
 
-// ids are the I fields (integers of at most 20 digits, here also > 0),
-// idCards the ID card fields, amounts the A fields (a string with exactly
-// two decimals: "单位元，精确到小数点后两位，使用字符串表示，例如 "12.34"").
+// ids are the I fields (integers of at most 20 digits, here also > 0;
+// task_id "I 10", §2.3), idCards the ID card fields, amounts the A fields
+// (a string with exactly two decimals: "单位元，精确到小数点后两位，使用字符串表示，例如 "12.34"").
 var (
-	ids     = []string{"tax_agent_parent_id", "tax_agent_location_id", "agent_parent_id", "task_id"}
-	idCards = []string{"id_card", "idCardNo"}
-	amounts = []string{"profit", "pay_amount"}
+	ids      = []string{"tax_agent_parent_id", "tax_agent_location_id", "agent_parent_id", "task_id"}
+	idDigits = map[string]int{"task_id": 10}
+	idCards  = []string{"id_card", "idCardNo"}
+	amounts  = []string{"profit", "pay_amount"}
 )
+
+// badID returns the refusal of an I field's value v, or "".
+func badID(k string, v any) string {
+	n := idDigits[k]
+	if n == 0 {
+		n = 20
+	}
+	f, isNum := v.(float64)
+	if !isNum || f <= 0 || f != math.Trunc(f) || len(strconv.FormatFloat(f, 'f', -1, 64)) > n {
+		return k + " 不是 " + strconv.Itoa(n) + " 位以内的正整数"
+	}
+	return ""
+}
+
+// idCard reports a resident ID card number (S 18): 17 digits and a check
+// digit or X (GB 11643), or the 15 digits of a first-generation card.
+func idCard(s string) bool {
+	switch len(s) {
+	case 15:
+		return allDigits(s)
+	case 18:
+		return allDigits(s[:17]) && (allDigits(s[17:]) || s[17] == 'X' || s[17] == 'x')
+	}
+	return false
+}
+
+// videoMagic is §2.12's "视频支持 mp4、avi、flv 格式", by the first bytes.
+func videoMagic(b []byte) bool {
+	return (len(b) >= 8 && string(b[4:8]) == "ftyp") || (len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "AVI ") ||
+		bytes.HasPrefix(b, []byte("FLV"))
+}
 
 // CodeRefused is what the fake answers for a business refusal (an order
 // that does not exist, a remit order in the wrong state, a duplicate
@@ -68,25 +100,39 @@ func strict(name string, d map[string]any) string {
 		}
 	}
 	for _, k := range ids {
-		v, ok := d[k]
-		if !ok {
-			continue
-		}
-		f, isNum := v.(float64)
-		if !isNum || f <= 0 || f != math.Trunc(f) || len(str(d, k)) > 20 {
-			return k + " 不是正整数"
+		if v, ok := d[k]; ok {
+			if m := badID(k, v); m != "" {
+				return m
+			}
 		}
 	}
 	for _, k := range idCards {
-		if v := str(d, k); v != "" && len(v) != 15 && len(v) != 18 {
+		if _, ok := d[k]; ok && !idCard(str(d, k)) {
 			return k + " 不是身份证号"
 		}
 	}
-	if list, ok := d["batch_details"].([]any); ok {
+	// limit_2: "二要素鉴权，是传入 T，不是不传即可" (§2.2).
+	if v, ok := d["limit_2"]; ok && v != "T" {
+		return "limit_2 只能传入 T"
+	}
+	// batch_details: a list of 查询明细 (§2.6), each an object.
+	if v, ok := d["batch_details"]; ok {
+		list, isList := v.([]any)
+		if !isList {
+			return "batch_details 不是列表"
+		}
 		for _, it := range list {
-			m, _ := it.(map[string]any)
-			if v := str(m, "id_card"); len(v) != 15 && len(v) != 18 {
+			m, isObj := it.(map[string]any)
+			if !isObj {
+				return "batch_details 的明细不是对象"
+			}
+			if !idCard(str(m, "id_card")) {
 				return "batch_details.id_card 不是身份证号"
+			}
+			if v, ok := m["tax_agent_parent_id"]; ok {
+				if msg := badID("tax_agent_parent_id", v); msg != "" {
+					return "batch_details." + msg
+				}
 			}
 		}
 	}
@@ -385,6 +431,9 @@ func (s *Server) dispatch(name string, d map[string]any) (code, msg string, out 
 		case str(d, "videoBase64") != "":
 			if m := file(d, "videoBase64", 15<<20); m != "" {
 				return "0002", m, nil, nil
+			}
+			if b, _ := base64.StdEncoding.DecodeString(str(d, "videoBase64")); !videoMagic(b) {
+				return "0002", "videoBase64 文件格式不支持: 视频支持 mp4、avi、flv 格式", nil, nil
 			}
 		case str(d, "frameBase64") != "":
 			if m := file(d, "frameBase64", 5<<20, []byte{0xFF, 0xD8, 0xFF}); m != "" {

@@ -1,10 +1,13 @@
 // Package levytest is an in-process fake of the Olading levy API, like
 // net/http/httptest: it speaks the real wire format with its own client key
 // and secret, verifies signatures, timestamps (±5 minutes) and base paths,
-// and enforces the spec's tables: required fields, lengths, integer ids,
-// two-decimal amounts, ID cards of 15 or 18 characters, unique request_id
-// and contract_id, file types and suffixes, DIRECT as the only uploadWay
-// (0002, 0003; CodeRefused for business refusals), quotas (1009, WithQuota)
+// and enforces the spec's tables: required fields, lengths, integer ids
+// (task_id of at most 10 digits), two-decimal amounts, ID cards of 17
+// digits and a digit or X (or the 15 digits of a first-generation card),
+// limit_2 "T" only, batch_details a list, unique request_id and
+// contract_id, file types (a liveness video mp4, avi or flv) and suffixes,
+// DIRECT as the only uploadWay (0002, 0003; CodeRefused for business
+// refusals), quotas (1009, WithQuota)
 // and real-name checks (1010, WithIdentity; notified with code 1010 under
 // WithDeferredChecks). Every request id is taken once per interface
 // (request_id, requestId, batch_no: "由商户保持唯一"); a query repeated

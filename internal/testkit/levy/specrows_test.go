@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,7 +28,11 @@ func rawCall(t *testing.T, s *levytest.Server, name string, data map[string]any)
 		"timestamp": time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04:05.000"), "data": data})
 	m := hmac.New(sha256.New, []byte(s.Secret))
 	m.Write(req)
-	resp, err := http.PostForm(s.URL+"/api/levy/v1", url.Values{"req": {string(req)}, "sign": {base64.StdEncoding.EncodeToString(m.Sum(nil))}})
+	path := "/api/levy/v1"
+	if name == "SYNC_SIGN" || name == "UPLOAD_ID_CARD_IMAGE" || name == "QUERY_ID_CARD_IMAGE" {
+		path = "/api/tax/v1"
+	}
+	resp, err := http.PostForm(s.URL+path, url.Values{"req": {string(req)}, "sign": {base64.StdEncoding.EncodeToString(m.Sum(nil))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,5 +207,126 @@ func TestIDTypesAsTheSpecSendsThem(t *testing.T) {
 		if _, err := c1.QueryOrder(context.Background(), &levy.QueryOrderRequest{RequestID: "R1"}); !errors.Is(err, levy.ErrMalformedResponse) {
 			t.Errorf("%s: %v; want ErrMalformedResponse", data, err)
 		}
+	}
+}
+
+// specOrder is a CREATE_ORDER_V2 data the fake accepts, changed by mod.
+func specOrder(id string, mod func(map[string]any)) map[string]any {
+	d := map[string]any{"request_id": id, "id_card": "110101199003074477", "name": "李四", "tax_agent_parent_id": 12,
+		"credit_code": "91110000MA01ABCD1X", "cellphone": "13800138000", "bankcard_no": "6222020200112233445", "profit": "100.00", "tax_mode": "GENERAL"}
+	mod(d)
+	return d
+}
+
+// TestFakeRefusesTheSpecsRows (review 2026-12-04, finding 5): each rule
+// of the spec's tables that the fake did not enforce, sent by a wrong
+// client (a raw signed request): the fake refuses it with 0002 and a
+// message naming the field, and the SDK's client refuses the same input
+// before sending (a *ValidationError naming the field, or ErrFileType for
+// a file's content), or cannot express it (client nil, with the reason).
+func TestFakeRefusesTheSpecsRows(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	ctx := context.Background()
+	img := b64([]byte("\x89PNG\r\n\x1a\n...."))
+	letters := strings.Repeat("A", 18)
+	validation := func(field string, err error) error {
+		if got := fields(err); len(got) != 1 || got[0] != field {
+			return fmt.Errorf("fields %v (error %s); want %s", got, fmt.Sprint(err), field)
+		}
+		return nil
+	}
+	cases := []struct {
+		rule   string // the spec's line
+		op     string
+		data   map[string]any
+		field  string // what the fake's message names
+		client func() error
+	}{
+		{"§2.3 L260 task_id N I 10", "CREATE_ORDER_V2", specOrder("R-task", func(d map[string]any) { d["task_id"] = 12345678901 }), "task_id",
+			func() error {
+				r := orderRequest("R-task")
+				r.TaskID = "12345678901"
+				return validation("task_id", r.Validate())
+			}},
+		// Limit2 is a bool, sent as "T" or not at all: no client can send "F".
+		{"§2.2 L223 limit_2 二要素鉴权，是传入 T，不是不传即可", "SIGN_UP", map[string]any{"id_card": "110101199003074477", "name": "李四",
+			"cellphone": "13800138000", "bankcard_no": "6222020200112233445", "limit_2": "F"}, "limit_2", nil},
+		{"§2.3 L259 limit_2 N E (the flag of §2.2 L223)", "CREATE_ORDER_V2", specOrder("R-limit", func(d map[string]any) { d["limit_2"] = "F" }), "limit_2", nil},
+		{"§2.3 L247 id_card Y S 18 纳税人身份证号", "CREATE_ORDER_V2", specOrder("R-card", func(d map[string]any) { d["id_card"] = letters }), "id_card",
+			func() error {
+				r := orderRequest("R-card")
+				r.IDCard = letters
+				return validation("id_card", r.Validate())
+			}},
+		{"§2.2 L219 id_card Y S 18 (17 digits and a letter not X)", "SIGN_UP", map[string]any{"id_card": "11010119900307447A", "name": "李四",
+			"cellphone": "13800138000", "bankcard_no": "6222020200112233445"}, "id_card",
+			func() error {
+				return validation("id_card", (&levy.SignUpRequest{IDCard: "11010119900307447A", Name: "李四", Cellphone: "13800138000", BankcardNo: "6222020200112233445"}).Validate())
+			}},
+		{"§2.1 L192 id_card Y S 18 身份证号", "SYNC_SIGN", map[string]any{"request_id": "S-card", "id_card": letters, "real_name": "李四", "cellphone": "13800138000"}, "id_card",
+			func() error {
+				return validation("id_card", (&levy.SyncSignRequest{RequestID: "S-card", IDCard: letters, RealName: "李四", Cellphone: "13800138000"}).Validate())
+			}},
+		{"§2.6 L376 batch_details.id_card Y T 18 身份证号", "QUERY_SIGN_UP_BATCH", map[string]any{"batch_no": "B-card", "batch_details": []any{map[string]any{"id_card": letters}}},
+			"batch_details.id_card", func() error {
+				return validation("batch_details[0].id_card", (&levy.QuerySignUpBatchRequest{BatchNo: "B-card", BatchDetails: []levy.SignUpQuery{{IDCard: letters}}}).Validate())
+			}},
+		{"§2.6 L378 batch_details.tax_agent_parent_id N I 20", "QUERY_SIGN_UP_BATCH", map[string]any{"batch_no": "B-party",
+			"batch_details": []any{map[string]any{"id_card": "110101199003074477", "tax_agent_parent_id": 0}}}, "tax_agent_parent_id",
+			func() error {
+				return validation("batch_details[0].tax_agent_parent_id", (&levy.QuerySignUpBatchRequest{BatchNo: "B-party",
+					BatchDetails: []levy.SignUpQuery{{IDCard: "110101199003074477", TaxAgentParentID: "0"}}}).Validate())
+			}},
+		// BatchDetails is a slice: the client always sends a list.
+		{"§2.6 L371 batch_details Y C 查询明细 (a list of details)", "QUERY_SIGN_UP_BATCH", map[string]any{"batch_no": "B-obj",
+			"batch_details": map[string]any{"id_card": "110101199003074477"}}, "batch_details", nil},
+		{"§2.10 L506 realName Y S 10 姓名", "UPLOAD_ID_CARD_IMAGE", map[string]any{"requestId": "I-name", "idCardNo": "110101199003074477",
+			"realName": strings.Repeat("李", 11), "uploadWay": "DIRECT", "frontImage": img, "backImage": img}, "realName",
+			func() error {
+				f := levy.FileFromBytes("a.png", []byte("\x89PNG\r\n\x1a\n...."))
+				return validation("realName", (&levy.UploadIDCardImageRequest{RequestID: "I-name", IDCardNo: "110101199003074477",
+					RealName: strings.Repeat("李", 11), FrontImage: f, BackImage: f}).Validate())
+			}},
+		{"§2.12 L605 videoBase64: 视频支持 mp4、avi、flv 格式", "UPLOAD_FACEID_VIDEO_FRAME", map[string]any{"requestId": "V-fmt",
+			"idCardNo": "110101199003074477", "videoBase64": b64([]byte("not a video at all"))}, "videoBase64",
+			func() error {
+				c, mt := newMockClient(t, fixedTime)
+				_, err := c.UploadFaceIDVideoFrame(ctx, &levy.UploadFaceIDVideoFrameRequest{RequestID: "V-fmt", IDCardNo: "110101199003074477",
+					Video: levy.FileFromBytes("v.mp4", []byte("not a video at all"))})
+				if !errors.Is(err, levy.ErrFileType) || errors.Is(err, levy.ErrOutcomeUnknown) || mt.GetTotalCallCount() != 0 {
+					return fmt.Errorf("error %s after %d requests; want ErrFileType before sending", fmt.Sprint(err), mt.GetTotalCallCount())
+				}
+				return nil
+			}},
+	}
+	for _, tc := range cases {
+		if code, msg := rawCall(t, srv, tc.op, tc.data); code != "0002" || !strings.Contains(msg, tc.field) {
+			t.Errorf("%s: the fake answered %s %q; want 0002 naming %s", tc.rule, code, msg, tc.field)
+		}
+		if tc.client != nil {
+			if err := tc.client(); err != nil {
+				t.Errorf("%s: the client: %v", tc.rule, err)
+			}
+		}
+	}
+	// What the rules allow still passes: 10 digits, "T", an X check digit,
+	// 10 characters, an MP4.
+	for name, d := range map[string]map[string]any{
+		"task_id of 10 digits": specOrder("R-ok1", func(d map[string]any) { d["task_id"] = 1234567890 }),
+		`limit_2 "T"`:          specOrder("R-ok2", func(d map[string]any) { d["limit_2"] = "T" }),
+		"id_card ending in X":  specOrder("R-ok3", func(d map[string]any) { d["id_card"] = "11010119900307001X" }),
+	} {
+		if code, msg := rawCall(t, srv, "CREATE_ORDER_V2", d); code != "0" {
+			t.Errorf("%s: the fake answered %s %q; want 0", name, code, msg)
+		}
+	}
+	if code, msg := rawCall(t, srv, "UPLOAD_ID_CARD_IMAGE", map[string]any{"requestId": "I-ok", "idCardNo": "110101199003074477",
+		"realName": strings.Repeat("李", 10), "uploadWay": "DIRECT", "frontImage": img, "backImage": img}); code != "0" {
+		t.Errorf("realName of 10: the fake answered %s %q; want 0", code, msg)
+	}
+	mp4 := append([]byte{0, 0, 0, 0x18}, "ftypisom...."...)
+	if code, msg := rawCall(t, srv, "UPLOAD_FACEID_VIDEO_FRAME", map[string]any{"requestId": "V-ok", "idCardNo": "110101199003074477", "videoBase64": b64(mp4)}); code != "0" {
+		t.Errorf("an MP4: the fake answered %s %q; want 0", code, msg)
 	}
 }
