@@ -272,11 +272,24 @@ func (c *Client) once(ctx context.Context, op Operation, body io.Reader, size in
 	return md, c.decode(ctx, op, md, raw, out)
 }
 
-// echoed checks that a state change's answer names the request: another
-// id means the answer is not this call's, as good as no answer.
+// echoed checks that an answer names the request: another id (or none)
+// means the answer is not this call's, a signed answer of another call
+// replayed (answers carry no timestamp), and so ErrMalformedResponse. For
+// a state change that is as good as no answer (an *OutcomeUnknownError
+// keyed by key); a query, which changed nothing, returns the error
+// itself.
 func echoed(op Operation, key, field, got string) error {
 	if got == key {
 		return nil
+	}
+	return notEchoed(op, key, field)
+}
+
+// notEchoed is echoed's error for an answer whose field is not the
+// request's.
+func notEchoed(op Operation, key, field string) error {
+	if !op.ChangesState() {
+		return fmt.Errorf("levy: %s: %w: the answer's %s is not the request's", op, ErrMalformedResponse, field)
 	}
 	return &OutcomeUnknownError{Operation: op, Key: key, Err: fmt.Errorf("%w: the answer's %s is not the request's", ErrMalformedResponse, field)}
 }

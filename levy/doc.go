@@ -57,7 +57,18 @@
 // what to reconcile by, and each call's doc says how: ReconcileOrder for
 // CREATE_ORDER_V2, QueryIDCardImage for UPLOAD_ID_CARD_IMAGE, a repeat for
 // SIGN_UP (idempotent by the spec's rule 2); ADD_BANK_VOUCHER and
-// UPLOAD_FACEID_VIDEO_FRAME have no query.
+// UPLOAD_FACEID_VIDEO_FRAME have no query. ReconcileOrder reports an order
+// the provider does not know as ErrOrderNotFound (then CreateOrder may be
+// sent again, with the same request_id) and anything else that is not the
+// order, 0001 系统失败 included, as ErrOutcomeUnknown again.
+//
+// Answers carry no timestamp, so anyone on the path can replay an earlier
+// signed answer. Every answer whose table carries the request's own id
+// must name it: request_id, requestId, batch_no, order_id, or SIGN_UP's
+// id_card. Another one (or none) is ErrMalformedResponse, inside
+// ErrOutcomeUnknown for a call that changes state. §2.11's answer has no
+// idCardNo and §2.6's details are not matched one by one: the requestId and
+// batch_no, unique per merchant, bind those answers.
 //
 // # Notifications
 //
@@ -77,13 +88,32 @@
 // UPLOAD_TAXPAYER_AGREEMENT, UPLOAD_ID_CARD_IMAGE, CLOSE_ORDER_NOTICE; an
 // unknown name keeps its raw data), from any web framework.
 // NewNotificationHandler answers SUCCESS only after the host's
-// NotificationFunc returned nil; duplicate and concurrent deliveries reach
-// it once (in memory by default, WithDedupStore for a shared store.Dedup,
-// WithoutDedup to turn it off). Notification.IdempotencyKey is the name and
+// NotificationFunc returned nil; duplicate and concurrent deliveries of
+// the same bytes reach it once (in memory by default, WithDedupStore for a
+// shared store.Dedup, WithoutDedup to turn it off). Notification.IdempotencyKey is the name and
 // the SHA-256 of the signed req, so the two CLOSE_ORDER_NOTICEs of an order
 // split across locations are two notifications. Bodies are limited to
 // DefaultMaxNotificationBytes (WithMaxBodyBytes) and read within
 // WithReadTimeout.
+//
+// The deduplication has two limits. First, the key is a hash of the exact
+// verified bytes: a redelivery the provider serialises anew (another
+// member order or spacing, an id as a number where it was a string) is a
+// new notification to the store and reaches the function again. For
+// effects applied exactly once, key the host's own writes on the
+// notification's business ids: request_id and status (CREATE_ORDER_V2,
+// SYNC_SIGN, UPLOAD_TAXPAYER_AGREEMENT with contract_id, UPLOAD_ID_CARD_IMAGE's
+// requestId), request_id, tax_agent_location_id and remit_status
+// (CLOSE_ORDER_NOTICE), id_card and status (SIGN_UP), for example by a
+// unique constraint in the transaction that records the effect. Second, a
+// claim lasts the store's lease (store.DefaultLease, 5 minutes, for the
+// in-memory default; redisstore's and sqlstore's defaults are the same):
+// a function still running when the lease runs out can run again, in
+// parallel, for a redelivery. The function must finish within the lease
+// (give its work a shorter deadline), or the handler needs a store with a
+// longer lease through WithDedupStore (store.NewMemoryDedup(store.WithLease(d)),
+// redisstore.WithLease, sqlstore.WithLease; sqlstore.TxDedup holds a row
+// lock instead of a lease).
 //
 // A notification reports a failure two ways, and Notification.Failed
 // reads both: a code other than "0" (§1.1.3: "0 表示成功，其他表示失败"),
@@ -117,7 +147,13 @@
 // remit order's CLOSE means "tax paid" after CONFIRM CONTINUE (§2.5) and
 // "cancelled" after CANCEL or 72 hours unconfirmed (§3.3, CLOSE_ORDER_NOTICE);
 // no field tells them apart, so RemitOrder.Paid and Cancelled take the
-// step the host confirmed.
+// step the host confirmed. The spec gives no code for an order
+// QUERY_ORDER_V2 does not know (§3.1 lists 0001 系统失败, 0002 参数不完整,
+// 0003, 1009, 1010): 0002 to a query the client validated can refuse only
+// the request_id's value, so it is read as "no such order"
+// (ErrOrderNotFound), as levytest answers. The resend keeps the
+// request_id, so that a provider that has the order after all can
+// recognise it (levytest refuses a used request_id).
 //
 // # Limits
 //
@@ -237,7 +273,8 @@
 //
 // The family every module shares: *APIError (a verified code other than
 // "0"; errors.Is matches ErrSignatureRejected for 0003, ErrQuotaExceeded
-// for 1009, ErrAuthenticationFailed for 1010), *HTTPError (not the
+// for 1009, ErrAuthenticationFailed for 1010, ErrOrderNotFound for
+// QUERY_ORDER_V2's 0002), *HTTPError (not the
 // provider's envelope; HTTPStatusCode on both), *ValidationError with
 // FieldError, *OutcomeUnknownError (ErrOutcomeUnknown), ErrInvalidSignature
 // (trust failures only; a *SignatureError, with a Diagnosis under

@@ -21,6 +21,15 @@ var (
 	ErrAuthenticationFailed = errors.New("levy: identity authentication failed (1010)")
 )
 
+// ErrOrderNotFound is matched by QUERY_ORDER_V2's *APIError with code 0002:
+// the provider does not know the request_id. The spec gives no code for an
+// unknown order (§3.1 lists 0001 系统失败, 0002 参数不完整, 0003, 1009,
+// 1010); 0002 is decided (doc.go, "Decided readings"): a query the client
+// validated lacks no parameter, so 0002 can only refuse the request_id's
+// value, and it is what levytest answers. 0001 (系统失败) never matches:
+// the order may exist (see ReconcileOrder).
+var ErrOrderNotFound = errors.New("levy: no such order (QUERY_ORDER_V2 answered 0002)")
+
 // ErrInvalidSignature is notify.ErrInvalidSignature; see there.
 var ErrInvalidSignature = notify.ErrInvalidSignature
 
@@ -98,7 +107,7 @@ func maskNumbers(s string) string {
 // HTTPStatusCode returns the answer's HTTP status.
 func (e *APIError) HTTPStatusCode() int { return e.Metadata.StatusCode }
 
-// Is matches the sentinel of the error's code.
+// Is matches the sentinel of the error's code (ErrOrderNotFound: of QUERY_ORDER_V2's code).
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrSignatureRejected:
@@ -107,6 +116,8 @@ func (e *APIError) Is(target error) bool {
 		return e.Code == CodeQuotaExceeded
 	case ErrAuthenticationFailed:
 		return e.Code == CodeAuthenticationFailed
+	case ErrOrderNotFound:
+		return e.Operation == OperationQueryOrder && e.Code == CodeIncompleteParameters
 	}
 	return false
 }

@@ -125,9 +125,13 @@ func WithReadTimeout(d time.Duration) HandlerOption { return notify.WithReadTime
 // registered with the provider. It answers SUCCESS only after fn returned
 // nil (or the notification was already handled); otherwise FAIL with a
 // non-2xx status, and the provider retries. Duplicate and concurrent
-// deliveries reach fn once (an in-memory store unless WithDedupStore or
-// WithoutDedup). It logs through the verifier's WithLogger. Mount it on
-// any path. It is notify.NewHandler.
+// deliveries of the same bytes reach fn once (an in-memory store unless
+// WithDedupStore or WithoutDedup), within the two limits notify.NewHandler
+// states: a redelivery serialised anew is a new notification (key the
+// host's writes on the business ids), and a claim lasts the store's lease
+// (store.DefaultLease, 5 minutes: fn must finish within it, or the store
+// needs a longer one). It logs through the verifier's WithLogger. Mount it
+// on any path. It is notify.NewHandler.
 func NewNotificationHandler(v *NotificationVerifier, fn NotificationFunc, opts ...HandlerOption) (http.Handler, error) {
 	if !made(v) || fn == nil {
 		return nil, errors.New("levy: NewNotificationHandler: nil function, or a verifier not made by NewNotificationVerifier")

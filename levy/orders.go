@@ -141,14 +141,36 @@ func (c *Client) CreateOrder(ctx context.Context, r *CreateOrderRequest) (*Creat
 // ReconcileOrder is the step after CreateOrder's ErrOutcomeUnknown: it
 // queries the order by the error's request_id (QUERY_ORDER_V2, retried as
 // queries are). err must hold an *OutcomeUnknownError of CREATE_ORDER_V2.
-// A verified *APIError from the query means the order is unknown to the
-// provider: CreateOrder may be sent again with the same request_id.
+// It returns one of three outcomes:
+//
+//   - the order: the provider has it (whatever its status);
+//   - an error matching ErrOrderNotFound (a verified *APIError with code
+//     0002, see there): the provider does not know the request_id, and
+//     CreateOrder may be sent again with the same request_id (never a new
+//     one: should the order exist after all, the used request_id lets the
+//     provider recognise it; levytest refuses it);
+//   - any other error, a verified one included (0001 系统失败 once the
+//     retries are used up, 0003, an answer for another order), is an
+//     *OutcomeUnknownError of CREATE_ORDER_V2 with the same Key, its cause
+//     inside (errors.As finds the *APIError): the order may exist, the
+//     outcome is still unknown. Call ReconcileOrder again later, with this
+//     error or the first.
+//
+// A *ValidationError (a Key that is no request_id) is returned as it is.
 func (c *Client) ReconcileOrder(ctx context.Context, err error) (*QueryOrderResponse, error) {
 	var ou *OutcomeUnknownError
 	if !errors.As(err, &ou) || ou.Operation != OperationCreateOrder || ou.Key == "" {
 		return nil, errors.New("levy: ReconcileOrder: want an outcome-unknown error of CREATE_ORDER_V2")
 	}
-	return c.QueryOrder(ctx, &QueryOrderRequest{RequestID: ou.Key})
+	q, qerr := c.QueryOrder(ctx, &QueryOrderRequest{RequestID: ou.Key})
+	var ve *ValidationError
+	switch {
+	case qerr == nil:
+		return q, nil
+	case errors.Is(qerr, ErrOrderNotFound), errors.As(qerr, &ve):
+		return nil, qerr
+	}
+	return nil, &OutcomeUnknownError{Operation: OperationCreateOrder, Key: ou.Key, Err: qerr}
 }
 
 // ConfirmOrderRequest is CONFIRM_ORDER_V2.
@@ -277,7 +299,11 @@ func (r QueryOrderResponse) LogValue() slog.Value {
 }
 
 // QueryOrder returns a levy order by its request_id. Queries are retried on
-// transport errors and 5xx.
+// transport errors and 5xx. An answer whose request_id is not the one asked
+// (§2.7's answer carries it) is ErrMalformedResponse: answers carry no
+// timestamp, so a signed answer about another order can be replayed, and
+// its remit orders must never be confirmed. An order the provider does not
+// know is an *APIError matching ErrOrderNotFound.
 //
 // Olading API: QUERY_ORDER_V2 (/api/levy/v1).
 func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOrderResponse, error) {
@@ -290,6 +316,9 @@ func (c *Client) QueryOrder(ctx context.Context, r *QueryOrderRequest) (*QueryOr
 	var out QueryOrderResponse
 	md, err := c.call(ctx, OperationQueryOrder, r.RequestID, r, &out)
 	if err != nil {
+		return nil, err
+	}
+	if err := echoed(OperationQueryOrder, r.RequestID, "request_id", out.RequestID); err != nil {
 		return nil, err
 	}
 	out.Metadata = md

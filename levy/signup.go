@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
@@ -202,7 +203,10 @@ func (r SignUpResponse) LogValue() slog.Value {
 // SignUp signs a taxpayer up; an already signed taxpayer answers SIGN at
 // once without a notification (rule 2), so SIGN_UP is idempotent: after
 // ErrOutcomeUnknown (whose Key is "", SIGN_UP has no request_id) send it
-// again.
+// again. The answer must name the ID card sent (§2.2's answer carries
+// id_card; its check letter x and X are the same): a signed answer about
+// another taxpayer, replayed, is ErrMalformedResponse inside
+// ErrOutcomeUnknown.
 //
 // Olading API: SIGN_UP (/api/levy/v1).
 func (c *Client) SignUp(ctx context.Context, r *SignUpRequest) (*SignUpResponse, error) {
@@ -216,6 +220,9 @@ func (c *Client) SignUp(ctx context.Context, r *SignUpRequest) (*SignUpResponse,
 	md, err := c.call(ctx, OperationSignUp, "", r, &out)
 	if err != nil {
 		return nil, err
+	}
+	if !strings.EqualFold(out.IDCard, r.IDCard) {
+		return nil, notEchoed(OperationSignUp, "", "id_card") // Key "": SIGN_UP has no request_id, and an ID card is never a key
 	}
 	if out.Status == "" {
 		return nil, &OutcomeUnknownError{Operation: OperationSignUp, Err: fmt.Errorf("%w: the answer has no status", ErrMalformedResponse)}
@@ -280,6 +287,7 @@ func (r *QuerySignUpBatchRequest) Validate() error {
 	}
 	for i, d := range r.BatchDetails {
 		validateIDCard(&c, fmt.Sprintf("batch_details[%d].id_card", i), d.IDCard)
+		validateID(&c, fmt.Sprintf("batch_details[%d].tax_agent_parent_id", i), d.TaxAgentParentID)
 	}
 	return validationError(OperationQuerySignUpBatch, &c)
 }
@@ -314,7 +322,12 @@ func (r QuerySignUpBatchResponse) String() string {
 // LogValue masks the ID cards.
 func (r QuerySignUpBatchResponse) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
-// QuerySignUpBatch queries the agreement state of up to 500 people.
+// QuerySignUpBatch queries the agreement state of up to 500 people. An
+// answer whose batch_no is not the one sent (§2.6's answer carries it) is
+// ErrMalformedResponse: a signed answer of another batch, replayed. The
+// details are not matched one by one: batch_no, unique per merchant
+// ("由商户保持唯一"), binds the answer to the request, and the service may
+// write an ID card otherwise than it was sent (x as X).
 //
 // Olading API: QUERY_SIGN_UP_BATCH (/api/levy/v1).
 func (c *Client) QuerySignUpBatch(ctx context.Context, r *QuerySignUpBatchRequest) (*QuerySignUpBatchResponse, error) {
@@ -327,6 +340,9 @@ func (c *Client) QuerySignUpBatch(ctx context.Context, r *QuerySignUpBatchReques
 	var out QuerySignUpBatchResponse
 	md, err := c.call(ctx, OperationQuerySignUpBatch, r.BatchNo, r, &out)
 	if err != nil {
+		return nil, err
+	}
+	if err := echoed(OperationQuerySignUpBatch, r.BatchNo, "batch_no", out.BatchNo); err != nil {
 		return nil, err
 	}
 	out.Metadata = md

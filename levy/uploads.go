@@ -299,7 +299,12 @@ func (r *QueryIDCardImageRequest) Validate() error {
 	return validationError(OperationQueryIDCardImage, &c)
 }
 
-// QueryIDCardImage returns the processing state of uploaded ID images.
+// QueryIDCardImage returns the processing state of uploaded ID images. An
+// answer whose requestId is not the one sent is ErrMalformedResponse: a
+// signed answer of another query, replayed. §2.11's answer carries
+// requestId but not idCardNo, so the requestId, unique per merchant
+// ("由商户保持唯一"), is what binds the answer to the ID card asked: use a
+// new one per query.
 //
 // Olading API: QUERY_ID_CARD_IMAGE (/api/tax/v1).
 func (c *Client) QueryIDCardImage(ctx context.Context, r *QueryIDCardImageRequest) (*QueryIDCardImageResponse, error) {
@@ -312,6 +317,9 @@ func (c *Client) QueryIDCardImage(ctx context.Context, r *QueryIDCardImageReques
 	var out QueryIDCardImageResponse
 	md, err := c.call(ctx, OperationQueryIDCardImage, r.RequestID, r, &out)
 	if err != nil {
+		return nil, err
+	}
+	if err := echoed(OperationQueryIDCardImage, r.RequestID, "requestId", out.RequestID); err != nil {
 		return nil, err
 	}
 	out.Metadata = md

@@ -34,10 +34,18 @@
 //	mux.Handle("/levy/notify", h)
 //
 // NewHandler answers SUCCESS only after the host's NotificationFunc returned nil;
-// duplicate and concurrent deliveries reach it once (in memory by default,
-// WithDedupStore for a shared store.Dedup, WithoutDedup to turn it off).
-// Notification.IdempotencyKey is the name and the SHA-256 of the signed
-// req. Bodies are limited to DefaultMaxBodyBytes (WithMaxBodyBytes) and
+// duplicate and concurrent deliveries of the same bytes reach it once (in
+// memory by default, WithDedupStore for a shared store.Dedup, WithoutDedup
+// to turn it off). Notification.IdempotencyKey is the name and the SHA-256
+// of the signed req. The deduplication has two limits (NewHandler says
+// more): a redelivery the provider serialises anew has another key and
+// reaches the function again, so the host keys its own writes on the
+// notification's business ids (request_id, id_card, and the status) for
+// effects applied exactly once; and a claim lasts the store's lease
+// (store.DefaultLease, 5 minutes), so the function must finish within it,
+// or the store needs a longer lease (store.WithLease, redisstore.WithLease,
+// sqlstore.WithLease), or a redelivery can run it a second time in
+// parallel. Bodies are limited to DefaultMaxBodyBytes (WithMaxBodyBytes) and
 // read within WithReadTimeout. Parse(ctx, v, header, body) is the same
 // check and decoding for any other web framework.
 //

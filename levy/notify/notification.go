@@ -51,7 +51,10 @@ func (n *Notification) Succeeded() bool { return !n.Failed() }
 // name and the SHA-256 of the verified req, byte for byte as signed. Two
 // notifications that differ in any signed byte (the two
 // CLOSE_ORDER_NOTICEs of an order split across locations, the SIGN_UP
-// notifications of two people) have different keys.
+// notifications of two people) have different keys; so do two deliveries
+// of one notification that the provider serialised differently. A host
+// that must apply an effect exactly once keys it on the data's business
+// ids (request_id, id_card, tax_agent_location_id, status), not on this.
 func (n *Notification) IdempotencyKey() string { return n.dedupKey }
 
 // String prints the notification without its data.

@@ -15,7 +15,9 @@ import (
 // requests, answers and notifications. It is held as its decimal text, so 20 digits never
 // overflow, and decodes from a JSON number, a string of digits or ""
 // (the spec's own CLOSE_ORDER_NOTICE sample sends "tax_agent_location_id":
-// ""). It encodes as a JSON number; the empty ID as null.
+// ""). It encodes as a JSON number; the empty ID as null. An ID with a
+// leading zero ("012", read from a string) has no JSON number form and
+// does not encode (levy's Validate refuses it in a request).
 type ID string
 
 // errID describes a bad ID without echoing the value.
@@ -41,12 +43,13 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the digits as a JSON number (null when empty).
+// MarshalJSON writes the digits as a JSON number (null when empty); an ID
+// that is not digits, or has a leading zero (012 is not JSON), is an error.
 func (id ID) MarshalJSON() ([]byte, error) {
 	if id == "" {
 		return []byte("null"), nil
 	}
-	if !wire.IDText(string(id)) {
+	if !wire.IDText(string(id)) || (len(id) > 1 && id[0] == '0') {
 		return nil, errID
 	}
 	return []byte(id), nil

@@ -23,7 +23,8 @@ import (
 // and, for a success, the same response.
 
 // twoStep is the client's documented reading of a verified QUERY_ORDER_V2
-// answer at HTTP status: envelope, name, code, status, then data.
+// answer at HTTP status: envelope, name, code, status, then data, whose
+// request_id must be the one queryAt asks ("R"; §2.7's answer carries it).
 func twoStep(status int, raw []byte) (*levy.QueryOrderResponse, string) {
 	var env struct {
 		Name    string          `json:"name"`
@@ -50,6 +51,9 @@ func twoStep(status int, raw []byte) (*levy.QueryOrderResponse, string) {
 		if json.Unmarshal(env.Data, &out) != nil {
 			return nil, "malformed"
 		}
+	}
+	if out.RequestID != "R" {
+		return nil, "malformed"
 	}
 	return &out, "ok"
 }

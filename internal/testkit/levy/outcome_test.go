@@ -168,6 +168,71 @@ func TestOutcomeUnknownCreateOrder(t *testing.T) {
 	}
 }
 
+// TestReconcileOrderOutcomes (review 2026-12-04, finding 3): after
+// CREATE_ORDER_V2's unknown outcome only "no such order" lets the host
+// send it again. The spec gives QUERY_ORDER_V2 no code for an unknown
+// request_id (§3.1 L620-625: "0 成功, 0001 系统失败, 0002 参数不完整, 0003
+// 验签失败, 1009, 1010"); 0002 is decided (ErrOrderNotFound) and is what
+// levytest answers. "0001 系统失败" is a transient failure: once the query's
+// retries are used up the order may still exist, so the outcome stays
+// unknown (an *OutcomeUnknownError of CREATE_ORDER_V2, same Key), and so
+// for every other error of the query.
+func TestReconcileOrderOutcomes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lost := &levy.OutcomeUnknownError{Operation: levy.OperationCreateOrder, Key: "R1", Err: errors.New("connection reset")}
+	url := levy.TestBaseURL + "/api/levy/v1"
+	answer := func(code, msg string) string {
+		return `{"name":"QUERY_ORDER_V2","code":"` + code + `","message":"` + msg + `","data":null}`
+	}
+	for name, body := range map[string]string{
+		"0001 系统失败":              answer("0001", "系统失败"),
+		"0003 验签失败":              answer("0003", "验签失败"),
+		"another order's answer": `{"name":"QUERY_ORDER_V2","code":"0","message":"成功","data":{"request_id":"R-OTHER","status":"CLOSE"}}`,
+	} {
+		c, mt := newMockClient(t, fixedTime, levy.WithRetries(2))
+		mt.RegisterResponder(http.MethodPost, url, signedResponder(200, body, hmacB64(vectorSecret, body)))
+		q, err := c.ReconcileOrder(ctx, lost)
+		var ou *levy.OutcomeUnknownError
+		if q != nil || !errors.As(err, &ou) || ou.Operation != levy.OperationCreateOrder || ou.Key != "R1" || errors.Is(err, levy.ErrOrderNotFound) {
+			t.Errorf("%s: ReconcileOrder = %v, %v; want an *OutcomeUnknownError of CREATE_ORDER_V2 keyed R1, not ErrOrderNotFound", name, q, err)
+		}
+		// Passed back in, it is reconciled again by the same request_id.
+		if _, again := c.ReconcileOrder(ctx, err); !errors.Is(again, levy.ErrOutcomeUnknown) {
+			t.Errorf("%s: ReconcileOrder(its own error) = %v; want ErrOutcomeUnknown again", name, again)
+		}
+	}
+	// 0001 after the retries: the cause is the verified *APIError, reachable.
+	c, mt := newMockClient(t, fixedTime, levy.WithRetries(2))
+	body := answer("0001", "系统失败")
+	mt.RegisterResponder(http.MethodPost, url, signedResponder(200, body, hmacB64(vectorSecret, body)))
+	_, err := c.ReconcileOrder(ctx, lost)
+	var api *levy.APIError
+	if !errors.As(err, &api) || api.Code != levy.CodeSystemFailure || mt.GetCallCountInfo()["POST "+url] != 3 {
+		t.Errorf("0001: %v after %d calls; want the 0001 *APIError inside, after 3 calls", err, mt.GetCallCountInfo()["POST "+url])
+	}
+
+	// Against the fake: an unknown request_id is ErrOrderNotFound, a
+	// definite answer; an order taken before the connection dropped is found.
+	srv, fc, _ := newFlow(t)
+	_, err = fc.ReconcileOrder(ctx, &levy.OutcomeUnknownError{Operation: levy.OperationCreateOrder, Key: "R-never"})
+	if !errors.Is(err, levy.ErrOrderNotFound) || errors.Is(err, levy.ErrOutcomeUnknown) || !errors.As(err, &api) || api.Code != levytest.CodeRefused {
+		t.Errorf("unknown request_id: %v; want the fake's %s matching ErrOrderNotFound, not ErrOutcomeUnknown", err, levytest.CodeRefused)
+	}
+	srv.Inject(levytest.Fault{Kind: levytest.FaultProcessThenDrop, Count: 1})
+	_, err = fc.CreateOrder(ctx, orderRequest("R-taken"))
+	if !errors.Is(err, levy.ErrOutcomeUnknown) {
+		t.Fatalf("CreateOrder with the answer dropped: %v; want ErrOutcomeUnknown", err)
+	}
+	if q, err := fc.ReconcileOrder(ctx, err); err != nil || q.RequestID != "R-taken" {
+		t.Errorf("ReconcileOrder of a taken order = %v, %v; want the order", q, err)
+	}
+	// ErrOrderNotFound is QUERY_ORDER_V2's 0002 only.
+	if errors.Is(&levy.APIError{Operation: levy.OperationCreateOrder, Code: levy.CodeIncompleteParameters}, levy.ErrOrderNotFound) {
+		t.Error("CREATE_ORDER_V2's 0002 matches ErrOrderNotFound")
+	}
+}
+
 // TestTimeErrorsPrint (issue 15): a timestamp outside the layouts gives an
 // error whose Error() does not panic.
 func TestTimeErrorsPrint(t *testing.T) {
@@ -276,11 +341,45 @@ func TestIDsInRequests(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), `"tax_agent_parent_id":12345678901234567890,"tax_agent_location_id":101`) {
 		t.Errorf("encoded %s, %v", b, err)
 	}
-	for _, bad := range []levy.ID{"0", "1a", "-1", "123456789012345678901"} {
+	for _, bad := range []levy.ID{"0", "1a", "-1", "123456789012345678901", "012", "00"} {
 		r.TaxAgentParentID = bad
 		if got := fields(r.Validate()); len(got) != 1 || got[0] != "tax_agent_parent_id" {
 			t.Errorf("tax_agent_parent_id %q: fields %v", bad, got)
 		}
+	}
+}
+
+// TestBadIDsRefusedBeforeSending (review 2026-12-04, finding 2): an I field
+// ("tax_agent_parent_id	N	I	20", §2.2 L224, §2.3 L249, §2.6 L378) is an
+// integer: "012" would be sent as 012, which is not JSON, and "0" or "abc"
+// is none. Each is a *ValidationError naming the wire field, with its index
+// in batch_details, and nothing is sent.
+func TestBadIDsRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	if b, err := levy.ID("012").MarshalJSON(); err == nil {
+		t.Errorf(`ID("012").MarshalJSON() = %s, nil; want an error (012 is not JSON)`, b)
+	}
+	c, mt := newMockClient(t, fixedTime)
+	body, sig := signedOK(levy.OperationCreateOrder, `{"request_id":"R1","accept_time":"2024-03-01T10:00:00.000"}`)
+	mt.RegisterResponder(http.MethodPost, levy.TestBaseURL+"/api/levy/v1", signedResponder(200, body, sig))
+	r := orderRequest("R1")
+	r.TaxAgentParentID = "012"
+	_, err := c.CreateOrder(ctx, r)
+	var ve *levy.ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Field != "tax_agent_parent_id" {
+		t.Errorf(`CreateOrder(tax_agent_parent_id "012") = %v; want a *ValidationError naming tax_agent_parent_id`, err)
+	}
+	for _, bad := range []levy.ID{"0", "abc", "012", "123456789012345678901"} {
+		q := &levy.QuerySignUpBatchRequest{BatchNo: "B1", BatchDetails: []levy.SignUpQuery{{IDCard: "110101199003074477", TaxAgentParentID: "12"},
+			{IDCard: "110101199003074477", TaxAgentParentID: bad}}}
+		_, err := c.QuerySignUpBatch(ctx, q)
+		if got := fields(err); len(got) != 1 || got[0] != "batch_details[1].tax_agent_parent_id" {
+			t.Errorf("QuerySignUpBatch(batch_details[1].tax_agent_parent_id %q): fields %v (%v); want batch_details[1].tax_agent_parent_id", bad, got, err)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests sent; want none", n)
 	}
 }
 
