@@ -43,8 +43,20 @@ type Claim struct {
 	Token string
 }
 
+// MaxKeyBytes is the longest key the SDK's handlers pass to a Dedup or a
+// Runner: a notification's IdempotencyKey (a kind, sometimes an id, and a
+// hash: under 160 bytes in practice), or, for a longer one or one that is
+// not UTF-8, "sha256:" and the hex SHA-256 of it.
+const MaxKeyBytes = 512
+
 // Dedup records which notifications were handled. Implementations must be
 // safe for concurrent use, by several processes when they are shared.
+//
+// A key is opaque UTF-8 text of 1 to MaxKeyBytes bytes, and a store keeps
+// it whole, compared byte for byte: keys that differ only in case, or only
+// in their last byte, are two notifications. A column narrower than
+// MaxKeyBytes, or a case-insensitive collation, would merge them and
+// acknowledge the second without handling it (storetest checks both).
 //
 // The handler calls Acquire before the host's function runs, then Complete
 // after it returned nil or Release after it failed. An implementation on

@@ -7,8 +7,11 @@ package dedup
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/store"
 )
@@ -26,6 +29,7 @@ var ErrInFlight = store.ErrInFlight
 // store calls handle every time; a store.Runner runs handle itself.
 // handled reports whether handle ran and succeeded.
 func Run(ctx context.Context, s store.Dedup, key string, handle func(context.Context) error) (handled bool, err error) {
+	key = StoreKey(key)
 	if s == nil {
 		if err := handle(ctx); err != nil {
 			return false, err
@@ -68,4 +72,15 @@ func Run(ctx context.Context, s store.Dedup, key string, handle func(context.Con
 		return true, fmt.Errorf("dedup: complete: %w", err)
 	}
 	return true, nil
+}
+
+// StoreKey is key as a store gets it (store.MaxKeyBytes): key itself when
+// it is UTF-8 of at most store.MaxKeyBytes bytes, otherwise "sha256:" and
+// its hex SHA-256 (a kind a provider sent, say, of any length).
+func StoreKey(key string) string {
+	if len(key) <= store.MaxKeyBytes && utf8.ValidString(key) {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -3,7 +3,9 @@ package dedup_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bizapi-cn/go-sdk/internal/dedup"
 	"github.com/bizapi-cn/go-sdk/store"
@@ -71,5 +73,43 @@ func TestRunInFlight(t *testing.T) {
 	ran := false
 	if _, err := dedup.Run(ctx, s, "k", func(context.Context) error { ran = true; return nil }); !errors.Is(err, dedup.ErrInFlight) || ran {
 		t.Fatalf("Run on a key in flight = %v (ran %v); want ErrInFlight without running", err, ran)
+	}
+}
+
+// keyRecorder is a store that notes the keys it is asked for.
+type keyRecorder struct {
+	*store.MemoryDedup
+	keys []string
+}
+
+func (r *keyRecorder) Acquire(ctx context.Context, key string) (store.Claim, error) {
+	r.keys = append(r.keys, key)
+	return r.MemoryDedup.Acquire(ctx, key)
+}
+
+// TestRunBoundsKeys: a store gets keys of at most store.MaxKeyBytes bytes
+// of UTF-8 (the contract it is written to); a longer key, or one that is
+// not UTF-8 (a kind a provider sent), becomes "sha256:" and its hash, and
+// two such keys stay two.
+func TestRunBoundsKeys(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	long := strings.Repeat("N", 2*store.MaxKeyBytes)
+	r := &keyRecorder{MemoryDedup: newStore(t)}
+	for _, k := range []string{"levy:CREATE_ORDER_V2:ab12", strings.Repeat("x", store.MaxKeyBytes), long + "1", long + "2", "bad\xff"} {
+		if handled, err := dedup.Run(ctx, r, k, func(context.Context) error { return nil }); !handled || err != nil {
+			t.Fatalf("Run(%.20q…) = %v, %v; want handled", k, handled, err)
+		}
+	}
+	for i, k := range r.keys {
+		if len(k) > store.MaxKeyBytes || !utf8.ValidString(k) {
+			t.Errorf("key %d given to the store: %d bytes, UTF-8 %v", i, len(k), utf8.ValidString(k))
+		}
+	}
+	if r.keys[0] != "levy:CREATE_ORDER_V2:ab12" || len(r.keys[1]) != store.MaxKeyBytes {
+		t.Errorf("keys within the bound were changed: %.30q, %d bytes", r.keys[0], len(r.keys[1]))
+	}
+	if !strings.HasPrefix(r.keys[2], "sha256:") || r.keys[2] == r.keys[3] || !strings.HasPrefix(r.keys[4], "sha256:") {
+		t.Errorf("long or non-UTF-8 keys: %q, %q, %q; want distinct sha256: keys", r.keys[2], r.keys[3], r.keys[4])
 	}
 }

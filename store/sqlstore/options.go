@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/bizapi-cn/go-sdk/store"
 )
 
 // Defaults of the SQL stores.
@@ -12,9 +14,10 @@ const (
 	DefaultTablePrefix = "bizapi_"
 	DefaultLease       = 5 * time.Minute // how long a claim holds without Complete or Release
 	DefaultRetention   = 72 * time.Hour  // how long a done key (a list after its last append) is kept
-	// MaxKeyBytes is the longest key or name the stores take: the key
-	// columns are VARBINARY(512) on MySQL.
-	MaxKeyBytes = 512
+	// MaxKeyBytes is the longest key or name the stores take:
+	// store.MaxKeyBytes, the longest key the SDK's handlers pass (the key
+	// columns are VARBINARY(512) on MySQL).
+	MaxKeyBytes = store.MaxKeyBytes
 )
 
 // Option configures a store or Migrate. An option refuses a value that

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,6 +170,10 @@ func TestDedup(t *testing.T, newStore func(t *testing.T, lease time.Duration) st
 		keys := []string{
 			"allinpay:notify:3f2a", "with space", "quote'\"`;--", "键/值", "%_*?[]{}",
 			string(bytes.Repeat([]byte("x"), 200)), "K", "k",
+			// Keys as long as the handlers pass, told apart only by their
+			// last byte: a store that truncates or pads them loses one.
+			strings.Repeat("y", store.MaxKeyBytes-1) + "a", strings.Repeat("y", store.MaxKeyBytes-1) + "b",
+			strings.Repeat("z", 63) + "a", strings.Repeat("z", 63) + "b",
 		}
 		for _, k := range keys {
 			acquire(t, s, k, store.StateAcquired)
