@@ -84,7 +84,15 @@
 // taken as the app server's: anyone holding the platform's SM2 public key
 // can make such a callback, and the outer form (type, platformCode) is not
 // protected at all, so restrict the endpoint to the app server's addresses
-// and TLS. Refusing junk is cheap: the shapes are checked in linear scans
+// and TLS. Nor is the data's integrity: SM4-ECB (the default mode) has no
+// MAC and enciphers each 16-byte block alone, so anyone on the path, with
+// no key at all, can drop, repeat, reorder or splice whole blocks of
+// captured callbacks (the first block of one, the rest of another, under
+// the same pre-shared key or desKey), and what still unpads and decodes is
+// accepted as the app server's; CBC changes only which splices survive.
+// Bound what a callback can do by what the host issued: act only on a tId
+// it made (NewTID), once, and while it is fresh.
+// Refusing junk is cheap: the shapes are checked in linear scans
 // before any decryption, and a forged desKey costs one SM2 decryption
 // (about a millisecond) before the ciphertext is touched.
 //
@@ -154,4 +162,5 @@
 //
 // No cause recognised means the data is not what the platform sent
 // (altered), or it uses another scheme: plug in a Decrypter of your own.
+// A callback that decrypts is not thereby unaltered (see Trust).
 package scancode

@@ -230,7 +230,9 @@ func (s *Server) sign(f map[string]string) string {
 // SignNotification returns the form body of a signed notification, for
 // tests of a receiver. The header fields f leaves out (requestNo, version,
 // accessCode, signType, mchNo) are the fake's; an empty value in f is
-// sent empty (outside the signature, as absent).
+// sent empty (outside the signature, as absent). Each call makes a new
+// requestNo unless f sets one, and the idempotency key covers every signed
+// field: to redeliver one notification, send the same body again.
 func (s *Server) SignNotification(f map[string]string) []byte {
 	cp := map[string]string{"requestNo": fmt.Sprintf("N%d", time.Now().UnixNano()), "version": "V1.0", "accessCode": s.AccessCode,
 		"signType": "RSA2", "mchNo": s.MchNo}
