@@ -178,6 +178,20 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	} else {
 		t.Errorf("TLS failure: err %v, %d requests reached the fake, %d handshakes; want a certificate error, 0, 1 (never retried)", err, srv.Calls(string(levy.OperationCreateOrder)), handshakes())
 	}
+	// A TLS record error on the answer, after the fake took the order
+	// (bytes a device on the path wrote): unknown, and never sent again.
+	corrupt := fault.CorruptTLS(srv.Config.Handler)
+	defer corrupt.Close()
+	c, _ = levy.NewClient(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithBaseURL(corrupt.URL), levy.WithRetries(2),
+		levy.WithHTTPClient(corrupt.Client()))
+	before := srv.Calls(string(levy.OperationCreateOrder))
+	_, err = c.CreateOrder(context.Background(), orderRequest("F-tls-record"))
+	tried++
+	if n := srv.Calls(string(levy.OperationCreateOrder)) - before; errors.Is(err, levy.ErrOutcomeUnknown) && n == 1 {
+		survived++
+	} else {
+		t.Errorf("TLS record error after processing: err %v, %d requests; want ErrOutcomeUnknown, 1", err, n)
+	}
 	t.Logf("levy: %d/%d outbound faults gave the right error and request count", survived, tried)
 }
 
