@@ -569,12 +569,14 @@ func (b *BillReader) check() error {
 	}
 	want := b.sumMicros
 	names := [5]string{"payment amount", "service charge", "settlement", "total", "discount"}
-	pick := func(m map[Currency]*[5]int64) [5]int64 {
-		if len(m) == 1 && m[s.SettleCurrency] == nil {
-			for _, v := range m { // one currency, whatever the summary calls it
-				return *v
-			}
+	if len(b.net) == 1 && b.net[s.SettleCurrency] == nil {
+		// §1.5.3.1: the summary's third column is the settlement
+		// currency, and every row is settled in another one.
+		for c := range b.net {
+			return fmt.Errorf("%w: summary is in %s, every row settled in %s", ErrBillMismatch, s.SettleCurrency, c)
 		}
+	}
+	pick := func(m map[Currency]*[5]int64) [5]int64 {
 		if v := m[s.SettleCurrency]; v != nil {
 			return *v
 		}

@@ -104,6 +104,7 @@ func (p *jsonStream) object() (Fields, *billSpool, error) {
 	}
 	f := Fields{}
 	var spool *billSpool
+	billData := false // seen, empty or not
 	fail := func(err error) (Fields, *billSpool, error) { spool.remove(); return nil, nil, err }
 	if c, err = p.next(); err != nil {
 		return fail(err)
@@ -117,9 +118,10 @@ func (p *jsonStream) object() (Fields, *billSpool, error) {
 			if err != nil {
 				return fail(err)
 			}
-			if _, dup := f[key]; dup || key == "billData" && spool != nil {
+			if _, dup := f[key]; dup || key == "billData" && billData {
 				return fail(fmt.Errorf("JSON has duplicate key %q", key))
 			}
+			billData = billData || key == "billData"
 			if c, err = p.next(); err != nil {
 				return fail(err)
 			}

@@ -251,8 +251,12 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		if errors.As(err, &inc) {
 			return nil, meta, fail("%w", err) // incomplete: as ambiguous as no answer
 		}
-		if err == nil && *spool != nil {
-			f["billData"] = "x" // for the case check only
+		if err == nil {
+			// Names alike in case are refused as in every answer; a
+			// spooled billData is a name too, for this check only.
+			if *spool != nil {
+				f["billData"] = "x"
+			}
 			err = fieldset.CaseUnique(f)
 			delete(f, "billData")
 		}

@@ -41,7 +41,9 @@ type Notification struct {
 	// the platform sends them (not in the seed's table).
 	PaymentAmount   Amount
 	PaymentCurrency Currency
-	// Fields are every field received (the signed set), unknown included.
+	// Fields are the signed set: every field received with a value,
+	// unknown included. An empty field is outside the signature (anyone
+	// on the path could add one), so it is not here.
 	Fields Fields
 	key    string
 }
@@ -177,6 +179,11 @@ func Parse(ctx context.Context, v *Verifier, h http.Header, body []byte) (*Notif
 	for _, p := range ps {
 		if i := readIndex(p.K); i >= 0 {
 			vals[i] = p.V
+		}
+	}
+	for _, p := range ps {
+		if p.V == "" {
+			delete(f, p.K) // outside the signature: not the signed set
 		}
 	}
 	d := &fieldset.Decoder{F: f}

@@ -50,6 +50,11 @@ func refParse(ctx context.Context, v *Verifier, body []byte) (*Notification, err
 	if err := v.cfg.Check(ctx, f, v.diag, "", func() []string { return formOrder(body) }); err != nil {
 		return nil, err
 	}
+	for k, v := range f {
+		if v == "" {
+			delete(f, k) // outside the signature (review of 2026-12-04)
+		}
+	}
 	d := &fieldset.Decoder{F: f}
 	for _, k := range []string{"requestNo", "version", "accessCode", "transType", "signType", "mchNo", "outTransNo", "transAmount", "currency", "transNo"} {
 		d.Required(k)

@@ -45,6 +45,9 @@ func TestBillRefundsAndCurrencies(t *testing.T) {
 		"quoted comma":                   {strings.Replace(payRow, "Shop", `"Shop, Kowloon ""Main"""`, 1) + "\nSummary,20240101,HKD,10.50,0.06,10.44,1,10.50,0.00\n", nil},
 		"row arithmetic":                 {strings.Replace(payRow, "HKD,10.44,0.06", "HKD,10.40,0.06", 1) + "\nSummary,20240101,HKD,10.50,0.06,10.40,1,10.50,0.00\n", allinpay.ErrBillMismatch},
 		"two currencies, HKD summary":    {payRow + "\n" + strings.NewReplacer("HKD", "USD", "O1", "O2").Replace(payRow) + "\nSummary,20240101,HKD,10.50,0.06,10.44,2,10.50,0.00\n", nil},
+		// §1.5.3.1's summary: "3. Settlement Currency"; the rows are all
+		// settled in USD, so the summary is not theirs.
+		"USD rows, HKD summary": {strings.ReplaceAll(payRow, "HKD", "USD") + "\nSummary,20240101,HKD,10.50,0.06,10.44,1,10.50,0.00\n", allinpay.ErrBillMismatch},
 	} {
 		br := allinpay.NewBillReader(strings.NewReader(c.file))
 		_, err := readAll(br)

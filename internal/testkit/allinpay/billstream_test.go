@@ -76,7 +76,11 @@ func TestBillStreamed(t *testing.T) {
 		"billData a number":   {billData: "12", err: allinpay.ErrMalformedResponse},
 		"billData not base64": {billData: `"AB&C"`, err: allinpay.ErrMalformedResponse},
 		"BILLDATA twin":       {billData: string(escaped), edit: func(b []byte) []byte { return append(b[:len(b)-1], `,"BILLDATA":""}`...) }, err: allinpay.ErrMalformedResponse},
-		"tampered row":        {billData: string(escaped), edit: func(b []byte) []byte { return bytes.Replace(b, []byte(b64[:8]), []byte("AAAAAAAA"), 1) }, err: allinpay.ErrInvalidSignature},
+		// A field twice and names alike in case are refused in a bill's
+		// answer as in any other, with billData empty or absent too.
+		"billData empty, then again":   {billData: string(escaped), edit: func(b []byte) []byte { return append([]byte(`{"billData":"",`), b[1:]...) }, err: allinpay.ErrMalformedResponse},
+		"RESULTCODE twin, no billData": {edit: func(b []byte) []byte { return append([]byte(`{"RESULTCODE":"",`), b[1:]...) }, err: allinpay.ErrMalformedResponse},
+		"tampered row":                 {billData: string(escaped), edit: func(b []byte) []byte { return bytes.Replace(b, []byte(b64[:8]), []byte("AAAAAAAA"), 1) }, err: allinpay.ErrInvalidSignature},
 	} {
 		c2, mt := mockClient(t, "REQ-B")
 		mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {

@@ -306,6 +306,33 @@ func TestNotificationReplayReachesHostOnce(t *testing.T) {
 	}
 }
 
+// TestNotificationFieldsAreSigned: Fields is the signed set. An empty field
+// is outside the signature, so a proxy can append any ("&oriOutTransNo=&
+// refundReson"): the notification still verifies, and neither name may
+// show in Fields, nor change the key.
+func TestNotificationFieldsAreSigned(t *testing.T) {
+	t.Parallel()
+	srv, c, _, _ := newFlow(t)
+	body := srv.SignNotification(map[string]string{"transType": "ALIPAY_SCANCODE", "outTransNo": "O-1", "transAmount": "1050", "currency": "HKD",
+		"resultCode": "0000", "transNo": "T1", "requestNo": "N1"})
+	n, err := allinpay.ParseNotification(context.Background(), c.NotificationVerifier(), nil, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := allinpay.ParseNotification(context.Background(), c.NotificationVerifier(), nil, append(body, "&oriOutTransNo=&refundReson"...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"oriOutTransNo", "refundReson"} {
+		if _, ok := added.Fields[k]; ok {
+			t.Errorf("an unsigned empty %s is in Fields: %v", k, added.Fields)
+		}
+	}
+	if len(added.Fields) != len(n.Fields) || added.IdempotencyKey() != n.IdempotencyKey() {
+		t.Errorf("appended empty fields changed Fields (%d, was %d) or the key", len(added.Fields), len(n.Fields))
+	}
+}
+
 // TestKinds (issue 15): refund, void and close notifications
 // are told apart from payments; only a payment's 0000 is Succeeded.
 func TestKinds(t *testing.T) {
