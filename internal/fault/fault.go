@@ -150,11 +150,16 @@ func UntrustedTLS(h http.Handler) (srv *httptest.Server, handshakes func() int64
 }
 
 // CorruptTLS serves h over TLS (trusted by srv.Client()) and, once h has
-// handled a request, writes on the connection's raw socket bytes that are
-// no TLS record, as a device on the path could: the request was processed,
-// and the client reads a TLS record error where the answer should be.
-func CorruptTLS(h http.Handler) *httptest.Server {
+// handled a request that corrupt reports true for (nil: every request),
+// writes on the connection's raw socket bytes that are no TLS record, as
+// a device on the path could: the request was processed, and the client
+// reads a TLS record error where the answer should be.
+func CorruptTLS(h http.Handler, corrupt func(*http.Request) bool) *httptest.Server {
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if corrupt != nil && !corrupt(r) {
+			h.ServeHTTP(w, r)
+			return
+		}
 		h.ServeHTTP(httptest.NewRecorder(), r)
 		if raw, ok := r.Context().Value(rawConnKey{}).(net.Conn); ok {
 			_, _ = raw.Write([]byte("\x17\x03\x01\x00\x05hello"))

@@ -325,7 +325,7 @@ func tlsTrust(rc *resty.Client, c *tls.Config) {
 func TestSendTLSErrors(t *testing.T) {
 	t.Parallel()
 	var processed atomic.Int64
-	corrupt := fault.CorruptTLS(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { processed.Add(1) }))
+	corrupt := fault.CorruptTLS(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { processed.Add(1) }), nil)
 	defer corrupt.Close()
 	trusting := NewResty(corrupt.Client())
 

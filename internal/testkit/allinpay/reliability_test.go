@@ -241,7 +241,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	// A TLS record error on the answer, after the platform took the
 	// payment (bytes a device on the path wrote): the outcome is unknown,
 	// and the payment is not sent again.
-	corrupt := fault.CorruptTLS(srv.Config.Handler)
+	corrupt := fault.CorruptTLS(srv.Config.Handler, nil)
 	defer corrupt.Close()
 	c, _ = allinpay.NewClient(allinpay.WithMerchant(srv.AccessCode, srv.MchNo), allinpay.WithKeys(srv.MerchantPrivateKey, srv.PlatformPublicKey),
 		allinpay.WithBaseURL(corrupt.URL), allinpay.WithRetries(2), allinpay.WithHTTPClient(corrupt.Client()))

@@ -180,7 +180,7 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	}
 	// A TLS record error on the answer, after the fake took the order
 	// (bytes a device on the path wrote): unknown, and never sent again.
-	corrupt := fault.CorruptTLS(srv.Config.Handler)
+	corrupt := fault.CorruptTLS(srv.Config.Handler, nil)
 	defer corrupt.Close()
 	c, _ = levy.NewClient(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithBaseURL(corrupt.URL), levy.WithRetries(2),
 		levy.WithHTTPClient(corrupt.Client()))
