@@ -167,18 +167,24 @@ func WithHTTPClient(hc *http.Client) Option {
 // WithRestyClient sends every call through the host's resty client, used
 // as given and never modified: its transport, proxy, TLS settings, cookie
 // jar, request middlewares and hooks, client headers (the SDK's own,
-// User-Agent included, win) and its redirect policy (an answer after a
-// redirect is still verified, so a redirect to another host gets no
-// further than a forged answer). The SDK still decides what each call
-// sends, signs it, bounds and verifies the answer, and alone decides
-// what is retried: rc must have RetryCount 0, since resty would send a
-// state change again after a lost answer. Per request, the SDK turns off
+// User-Agent included, win) and, for the API calls, its redirect policy.
+// DECS answers carry no signature: an answer after a redirect is trusted
+// as any answer is, on TLS alone, so give rc a policy that follows no
+// redirect (resty.NoRedirectPolicy()) unless the host must follow them
+// (WithHTTPClient never follows one). The SDK still decides what each
+// call sends, signs it, bounds the answer, and alone decides what is
+// retried: rc must have RetryCount 0, since resty would send a state
+// change again after a lost answer. Per request, the SDK turns off
 // resty's response parsing and its debug log (which would show
-// signatures and SSE-C keys). Agreement uploads do not go through rc's
-// middlewares and hooks: resty would read the whole body into memory
-// before sending, so they go to rc's *http.Client directly, with rc's
-// client headers. Refused when rc is nil, retries on its own, or is given
-// with WithHTTPClient.
+// signatures and SSE-C keys). Two kinds of request do not go through rc's
+// middlewares and hooks. Agreement uploads: resty would read the whole
+// body into memory before sending, so they go to rc's *http.Client
+// directly, with rc's client headers. Downloads carrying an SSE-C key:
+// net/http copies the key headers to a redirect's target, to any host and
+// over plain http, so they go through a copy of rc's *http.Client (the
+// same transport and connection pool, cookie jar and timeout) that never
+// follows a redirect, with rc's client headers. Refused when rc is nil,
+// retries on its own, or is given with WithHTTPClient.
 func WithRestyClient(rc *resty.Client) Option {
 	return func(c *config) error {
 		if err := transport.CheckResty(rc); err != nil {
@@ -752,7 +758,12 @@ func (c *Client) block(key []byte) (cipher.Block, error) {
 // (−43037, −44050), or an encrypted field of its answer does not decrypt
 // (another process of the same app fetched a new key). Only the queries
 // have encrypted answers, so a second attempt after an answer arrived is
-// always a query's; a start refused with −43037 was not acted on.
+// always a query's; a start or upload refused with −43037 in a definite
+// answer was not acted on. An *OutcomeUnknownError is returned as it is,
+// whatever it wraps: an errorCode in a 5xx (a gateway's, or the service's
+// mid-failure) is no definite refusal, so the call is never sent again,
+// and the key is not replaced on its word either (a definite −43037 on a
+// later call does that).
 func (c *Client) withKey(ctx context.Context, fn func(key []byte) error) error {
 	if c == nil {
 		return errNilClient
@@ -762,6 +773,9 @@ func (c *Client) withKey(ctx context.Context, fn func(key []byte) error) error {
 		return err
 	}
 	err = fn(key)
+	if errors.Is(err, ErrOutcomeUnknown) {
+		return err
+	}
 	var ae *APIError
 	if (errors.As(err, &ae) && ae.Code.KeyExpired()) || errors.Is(err, ErrFieldDecrypt) {
 		if _, key, err = c.fk.get(ctx, c, v); err != nil {

@@ -115,6 +115,22 @@
 // file holds from the name suffixes the appendix lists. File (FileFromPath,
 // FileFromBytes) is a file to upload.
 //
+// A download carrying a key never follows a redirect, whatever the host's
+// client does: net/http copies every header but a few credentials
+// (Authorization, Cookie) to a redirect's target, to any host and over
+// plain http, so the SSE-C key would reach a host the presigned URL does
+// not name. The client's own *http.Client never follows one; with
+// WithRestyClient, such a download goes through a copy of the host's
+// *http.Client (the same transport and connection pool, cookie jar and
+// timeout) whose policy refuses every redirect, with the host's client
+// headers but not its middlewares and hooks (as for uploads), and a 3xx
+// is an error. Other choices fall short: resty v2 has no per-request
+// redirect policy, a connection trace can only cancel a redirected
+// request while its headers may already be written, and refusing at
+// NewClient every resty client that follows redirects (resty's default)
+// would refuse hosts whose API calls need them, yet not bound what a
+// policy that looks safe does.
+//
 // # Domain
 //
 // Sites (the current docs' sites, en and zh, and the seed's mainland
@@ -217,7 +233,14 @@
 //   - SSE-C header names: the code samples use x-amz- (2026-03), the sample
 //     URL still signs x-cos-. The client uses the names the presigned URL
 //     signs (q-header-list or X-Amz-SignedHeaders), x-cos- for a COS
-//     signature that lists none, x-amz- otherwise.
+//     signature that lists none, x-amz- otherwise. The docs' COS URLs
+//     carry the whole signature escaped in one sign parameter
+//     (?sign=q-sign-algorithm%3Dsha1%26…%26q-header-list%3Dhost%3Bx-cos-…);
+//     the client reads it there and at the top level of the query. Two
+//     signatures that disagree, a list naming both prefixes, a parameter
+//     given twice, or a COS signature that does not parse are refused
+//     before the key is sent: a guess would send it under names the URL
+//     may not sign.
 //   - Agreement content: the client sends base64(cipher(file bytes)), as
 //     the docs' sample does (the seed's wording read as base64 first).
 //   - The H5 entry sign is appended as is (the H5 example keeps + / =);

@@ -8,12 +8,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence/notify"
 	"github.com/bizapi-cn/go-sdk/internal/bodylimit"
 	"github.com/bizapi-cn/go-sdk/internal/ssec"
 	"github.com/bizapi-cn/go-sdk/internal/transport"
+	"github.com/go-resty/resty/v2"
 )
 
 // Retention is how long the provider keeps a session's files (since
@@ -51,11 +53,15 @@ var ErrInsecureDownload = errors.New("evidence: download: refusing to send an SS
 
 // Open GETs a file's presigned URL with the SSE-C headers of its key and
 // returns the body to stream; the caller closes it. The header names
-// follow the URL's signed-header list (x-cos- or x-amz-; x-amz-, the
-// current docs' names, when it lists neither). It fails with
-// ErrRetentionExpired before any request when the file is past Retention,
-// ErrLinkExpired on 403 and ErrBadFileKey on 400; the answer's headers
-// must come within the client's timeout (WithTimeout).
+// follow the URL's signed-header list, read from the top-level query or
+// from inside the sign parameter the docs' COS URLs carry (x-cos- or
+// x-amz-; x-cos- for a COS signature that names neither, x-amz- for a URL
+// without one); a signature that cannot say is refused before anything
+// is sent. A request carrying a key never follows a redirect, whatever
+// the client's policy (see the package doc, "Files"): a 3xx is an error.
+// It fails with ErrRetentionExpired before any request when the file is
+// past Retention, ErrLinkExpired on 403 and ErrBadFileKey on 400; the
+// answer's headers must come within the client's timeout (WithTimeout).
 func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) {
 	if !f.Authorized.IsZero() && c.cfg.now().Sub(f.Authorized) > Retention {
 		return nil, ErrRetentionExpired
@@ -66,6 +72,7 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 		cancel()
 		return nil, errors.New("evidence: download: bad URL")
 	}
+	rc := c.http
 	if f.FileKey != "" {
 		if req.URL.Scheme != "https" && !loopback(req.URL.Hostname()) {
 			cancel()
@@ -76,11 +83,17 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 			cancel()
 			return nil, fmt.Errorf("evidence: download: %w", err)
 		}
-		h.ApplyPrefix(req.Header, ssec.PrefixFor(f.URL))
+		prefix, err := ssec.SignedPrefix(f.URL)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("evidence: download: %w", err)
+		}
+		h.ApplyPrefix(req.Header, prefix)
+		rc = c.keyClient(req.Header)
 	}
 	req.Header.Set("User-Agent", c.cfg.ua)
 	headers := time.AfterFunc(c.cfg.timeout, cancel)
-	resp, err := transport.Send(ctx, c.http, transport.Request{Method: http.MethodGet, URL: f.URL, Header: req.Header})
+	resp, err := transport.Send(ctx, rc, transport.Request{Method: http.MethodGet, URL: f.URL, Header: req.Header})
 	stopped := headers.Stop()
 	if err != nil {
 		cancel()
@@ -106,6 +119,8 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 		err = ErrLinkExpired
 	case resp.StatusCode == http.StatusBadRequest:
 		err = ErrBadFileKey
+	case resp.StatusCode/100 == 3:
+		err = fmt.Errorf("evidence: download: HTTP %d: redirect not followed", resp.StatusCode)
 	default:
 		err = fmt.Errorf("evidence: download: HTTP %d", resp.StatusCode)
 	}
@@ -113,6 +128,28 @@ func (c *Client) Open(ctx context.Context, f RemoteFile) (io.ReadCloser, error) 
 	resp.Body.Close()
 	cancel()
 	return nil, err
+}
+
+// keyClient is what a request carrying an SSE-C key goes through: the
+// client's own, which never follows a redirect, or, with WithRestyClient,
+// a resty client over a copy of the host's *http.Client (its Transport
+// and connection pool, cookie jar and timeout) that never follows one
+// either. net/http copies every custom header to a redirect's target,
+// over plain http and to any host, so the host's policy must not apply:
+// the key goes to the presigned URL's host alone. The host's client
+// headers are added to header (the SDK's own win), as resty would; its
+// middlewares and hooks do not run, as for uploads (transport.Send's
+// stream path).
+func (c *Client) keyClient(header http.Header) *resty.Client {
+	if c.cfg.net.Resty == nil {
+		return c.http // transport.NewResty's: redirects are never followed
+	}
+	for k, v := range c.http.Header {
+		if _, ok := header[k]; !ok {
+			header[k] = slices.Clone(v)
+		}
+	}
+	return transport.NewResty(c.http.GetClient())
 }
 
 // ErrDownloadTooLarge reports a file over WithMaxDownloadBytes.

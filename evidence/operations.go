@@ -22,7 +22,8 @@ import (
 // required is checked before anything is sent, with the docs' length
 // limits (bytes where the docs say bytes, characters elsewhere). The
 // typed ext members are sent in ext together with anything in Ext; a
-// typed member wins over the same key in Ext.
+// typed member wins over the same key in Ext. The limits of the
+// documented ext members apply to what is sent, from either.
 type StartAcquisitionRequest struct {
 	BizScenario string    // "general" (the default; the only documented value)
 	Site        Site      // ≤ 32
@@ -98,16 +99,36 @@ func (r *StartAcquisitionRequest) Validate() error {
 			}
 		}
 	}
-	maxUTF8(&c, "ext.attach", r.Attach, 128)
-	c.MaxRunes("ext.urlattach", r.URLAttach, 12)
 	if r.TmriValidDays != 0 && (r.TmriValidDays < 1 || r.TmriValidDays > 90) {
 		c.Addf("ext.tmriValidDays", "must be between 1 and 90")
 	}
-	c.MaxRunes("ext.companyFullName", r.CompanyFullName, 32)
-	c.MaxRunes("ext.companyShortName", r.CompanyShortName, 32)
-	c.MaxRunes("ext.contactInfo", r.ContactInfo, 32)
-	c.MaxRunes("ext.downloadAuthorizationSeparateDocument", r.DownloadAuthorizationSeparateDocument, 128)
-	c.MaxRunes("ext.downloadAuthorizationMergeDocument", r.DownloadAuthorizationMergeDocument, 50)
+	// The documented ext strings, as sent: the typed member, or the same
+	// key in Ext when the typed one is empty (ext's merge).
+	for _, m := range []struct {
+		key   string
+		typed string
+		n     int
+		bytes bool
+	}{
+		{"attach", r.Attach, 128, true}, {"urlattach", r.URLAttach, 12, false},
+		{"companyFullName", r.CompanyFullName, 32, false}, {"companyShortName", r.CompanyShortName, 32, false},
+		{"contactInfo", r.ContactInfo, 32, false},
+		{"downloadAuthorizationSeparateDocument", r.DownloadAuthorizationSeparateDocument, 128, false},
+		{"downloadAuthorizationMergeDocument", r.DownloadAuthorizationMergeDocument, 50, false},
+	} {
+		v := m.typed
+		if raw, ok := r.Ext[m.key]; ok && v == "" {
+			if v, ok = raw.(string); !ok {
+				c.Addf("ext."+m.key, "must be a string")
+				continue
+			}
+		}
+		if m.bytes {
+			maxUTF8(&c, "ext."+m.key, v, m.n)
+		} else {
+			c.MaxRunes("ext."+m.key, v, m.n)
+		}
+	}
 	return validationError(OperationStartAcquisition, c)
 }
 

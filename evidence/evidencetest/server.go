@@ -1,9 +1,13 @@
 // Package evidencetest is an in-process fake of the DECS service, like
 // net/http/httptest, as strict as the service's docs: it checks DECSHASH
-// and the envelope on every call (appId, a nonce of 32 letters and digits
-// never used before, Content-Type application/json), refuses a start-vdi-x
-// without every required member or over the documented lengths (−45001),
-// with accessWay other than "h5" or bizScenario other than "general", for
+// (−50005) and the envelope on every call (appId, refused as −50005 too:
+// the service checks the hash under the key of the app named; a nonce of
+// 32 letters and digits never used before, Content-Type
+// application/json), refuses a get-recon-file date that is not yyyymmdd
+// of a day whose bill is made (03:30 China time the next day), refuses a
+// start-vdi-x without every required member or over the documented
+// lengths, ext members included (−45001), with accessWay other than "h5"
+// or bizScenario other than "general", for
 // an unknown site (−50002), a bizNo used before (−45027) or a user (idNo)
 // already in a session (−45027), and ends a session of the same user whose
 // link was not opened yet when a new start comes (daStatus 24: the docs'
@@ -18,9 +22,11 @@
 // notifications (DECSHASH + DECSSIGN, a 32-character nonce) only once the
 // agreement was uploaded; types childDaList members as strings; and
 // serves files from a COS-like endpoint that enforces the SSE-C headers
-// its URLs sign (x-amz- by default, x-cos- with WithCOSHeaders; 400) and
-// link expiry (403). Faults can be injected into API calls (delay, 5xx,
-// dropped connection, processed-then-dropped, truncated answer) and into
+// its URLs sign (x-amz- by default, x-cos- with WithCOSHeaders, in both
+// of COS's URL shapes; 400), the URL's signature and link expiry (403).
+// A final daStatus never changes (Fail leaves a final session as it
+// is). Faults can be injected into API calls (delay, 5xx, dropped
+// connection, processed-then-dropped, truncated answer) and into
 // notifications (bad signature, duplicates). Its keys are the project's
 // public test keys.
 package evidencetest
@@ -44,6 +50,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,9 +128,11 @@ func WithClock(now func() time.Time) ServerOption {
 }
 
 // WithCOSHeaders makes the fake's presigned URLs sign the x-cos- SSE-C
-// header names (q-header-list), as the docs' sample URL does; by default
-// they sign the x-amz- names (X-Amz-SignedHeaders) of the docs' code
-// samples. The COS endpoint accepts only the names its URLs sign.
+// header names (q-header-list), as the docs' sample URL does: in the
+// docs' shape, the whole COS signature escaped inside one sign parameter,
+// alternating with the same signature at the top level of the query. By
+// default they sign the x-amz- names (X-Amz-SignedHeaders) of the docs'
+// code samples. The COS endpoint accepts only the names its URLs sign.
 func WithCOSHeaders() ServerOption { return func(s *Server) error { s.cosNames = true; return nil } }
 
 // Server is the fake DECS service.
@@ -137,6 +146,7 @@ type Server struct {
 
 	sm            bool
 	cosNames      bool
+	presigned     int // URLs presign made: the x-cos- shapes alternate
 	integrator    *rsa.PublicKey
 	integratorSM2 *sm2.PublicKey
 	operator      *rsa.PrivateKey
@@ -487,6 +497,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, "unsupported media type", http.StatusUnsupportedMediaType)
 		return
 	}
+	// en main.md, Error Codes of Authentication: "-50005 | SignInvalid |
+	// DECSHASH calculation error".
 	if h := s.Hash(body); h == "" || !hmac.Equal([]byte(h), []byte(r.Header.Get("DECSHASH"))) {
 		reply(w, -50005, "SignInvalid", nil)
 		return
@@ -499,8 +511,15 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 		} `json:"auth"`
 		Arg map[string]any `json:"arg"`
 	}
-	if json.Unmarshal(body, &req) != nil || req.Auth.AppID != s.AppID || !alnum32(req.Auth.Nonce) || req.V != "1.0.0" {
-		reply(w, -50001, "bad request envelope (appId, nonce of 32 letters and digits, v)", nil)
+	if json.Unmarshal(body, &req) != nil || !alnum32(req.Auth.Nonce) || req.V != "1.0.0" {
+		reply(w, -50001, "bad request envelope (nonce of 32 letters and digits, v)", nil)
+		return
+	}
+	if req.Auth.AppID != s.AppID {
+		// The docs give no code of their own: the service checks DECSHASH
+		// under the appKey of the app auth.appId names, and the fake has
+		// one app, so a request naming another one fails that check.
+		reply(w, -50005, "SignInvalid", nil)
 		return
 	}
 	s.mu.Lock()
@@ -603,9 +622,14 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 		}
 		reply(w, 0, "OK", out)
 	case evidence.OperationGetReconFile:
+		// en main.md, Get Daily Bill: "Date, format is yyyymmdd, ... here
+		// you need to pass the reconciliation date of T-1"; "Every day at
+		// 3:30 AM, the reconciliation bill for the previous day is
+		// generated".
 		d := str("date")
-		if len(d) != 8 {
-			reply(w, -50001, "bad date", nil)
+		day, err := time.ParseInLocation("20060102", d, chinaTime)
+		if err != nil || len(d) != 8 || s.clock().Before(day.AddDate(0, 0, 1).Add(3*time.Hour+30*time.Minute)) {
+			reply(w, -50001, "bad date: yyyymmdd of a day whose bill is made (03:30 China time the next day)", nil)
 			return
 		}
 		reply(w, 0, "OK", map[string]string{"fileUrl": s.URL + "/recon/" + d + ".csv"})
@@ -678,6 +702,17 @@ func (s *Server) start(w http.ResponseWriter, arg map[string]any, str func(strin
 		if len(es("attach")) > 128 || utf8.RuneCountInString(es("urlattach")) > 12 {
 			reply(w, -45001, "ext.attach or ext.urlattach too long", nil)
 			return
+		}
+		// The docs' lengths, in characters: companyFullName,
+		// companyShortName and contactInfo "32 characters",
+		// downloadAuthorizationSeparateDocument "128 characters",
+		// downloadAuthorizationMergeDocument "50 characters".
+		for k, n := range map[string]int{"companyFullName": 32, "companyShortName": 32, "contactInfo": 32,
+			"downloadAuthorizationSeparateDocument": 128, "downloadAuthorizationMergeDocument": 50} {
+			if utf8.RuneCountInString(es(k)) > n {
+				reply(w, -45001, "ext."+k+" too long", nil)
+				return
+			}
 		}
 		if d, ok := ext["tmriValidDays"].(float64); ok && (d < 1 || d > 90) {
 			reply(w, -45001, "ext.tmriValidDays must be 1-90", nil)
@@ -828,21 +863,100 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request) {
 }
 
 // presign returns a COS URL valid for 5 minutes on the fake's clock,
-// signing the SSE-C header names of the fake's mode.
+// signing the SSE-C header names of the fake's mode. The x-amz- names are
+// signed as S3 presigns (X-Amz-SignedHeaders at the top level of the
+// query). The x-cos- names are signed as COS does, alternately in the
+// docs' shape, the whole signature escaped inside one sign parameter (en
+// main.md:746, "?sign=q-sign-algorithm%3Dsha1%26q-ak%3D…%26q-header-list%3Dhost%3Bx-cos-server-side-encryption-customer-algorithm%3B…"),
+// and with the same parameters at the top level, so that a client must
+// read both. The caller holds s.mu.
 func (s *Server) presign(name string) string {
-	list := "X-Amz-SignedHeaders=host%3Bx-amz-server-side-encryption-customer-algorithm%3Bx-amz-server-side-encryption-customer-key%3Bx-amz-server-side-encryption-customer-key-md5"
-	if s.cosNames {
-		list = "q-sign-algorithm=sha1&q-header-list=host%3Bx-cos-server-side-encryption-customer-algorithm%3Bx-cos-server-side-encryption-customer-key%3Bx-cos-server-side-encryption-customer-key-md5"
+	now := s.clock()
+	from, until := now.Unix(), now.Add(5*time.Minute).Unix()
+	sig := s.urlSignature(name, until)
+	base := s.URL + "/cos/" + name
+	if !s.cosNames {
+		return fmt.Sprintf("%s?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=%s&X-Amz-Expires=300&X-Amz-SignedHeaders=%s&X-Amz-Signature=%s",
+			base, now.UTC().Format(amzDate), url.QueryEscape(signedNames(ssec.PrefixAmz)), sig)
 	}
-	return fmt.Sprintf("%s/cos/%s?q-sign-time=%d%%3B%d&%s&expires=%d", s.URL, name, s.clock().Unix(), s.clock().Add(5*time.Minute).Unix(), list, s.clock().Add(5*time.Minute).Unix())
+	params := [][2]string{{"q-sign-algorithm", "sha1"}, {"q-ak", "AKIDevidencetest"}, {"q-sign-time", fmt.Sprintf("%d;%d", from, until)},
+		{"q-key-time", fmt.Sprintf("%d;%d", from, until)}, {"q-header-list", signedNames(ssec.PrefixCOS)}, {"q-url-param-list", ""}, {"q-signature", sig}}
+	raw := make([]string, len(params))     // the sign parameter's value: k=v&…, ';' as is
+	escaped := make([]string, len(params)) // the same parameters at the top level
+	for i, p := range params {
+		raw[i] = p[0] + "=" + p[1]
+		escaped[i] = p[0] + "=" + url.QueryEscape(p[1])
+	}
+	s.presigned++
+	if s.presigned%2 == 1 {
+		return base + "?sign=" + url.QueryEscape(strings.Join(raw, "&"))
+	}
+	return base + "?" + strings.Join(escaped, "&")
 }
+
+// urlSignature is the signature of the fake's presigned URL of object
+// name, expiring at until: 40 hex digits, as COS's q-signature has.
+func (s *Server) urlSignature(name string, until int64) string {
+	mac := hmac.New(sha256.New, []byte(s.AppKey))
+	fmt.Fprintf(mac, "%s|%d", name, until)
+	return hex.EncodeToString(mac.Sum(nil))[:40]
+}
+
+const amzDate = "20060102T150405Z"
+
+// signedNames is a signed-header list: host and the three SSE-C names
+// under prefix, lowercase, ';'-separated.
+func signedNames(prefix string) string {
+	return "host;" + prefix + "server-side-encryption-customer-algorithm;" + prefix + "server-side-encryption-customer-key;" +
+		prefix + "server-side-encryption-customer-key-md5"
+}
+
+// signedURL reads a presigned URL of the fake as COS and S3 would: when
+// it expires (the end of q-sign-time, top level or inside sign; X-Amz-Date
+// plus X-Amz-Expires; 0 when it has none) and its signature.
+func signedURL(u *url.URL) (until int64, sig string) {
+	q := u.Query()
+	cos, sig := q.Get("q-sign-time"), q.Get("q-signature")
+	if sign := q.Get("sign"); sign != "" {
+		// Inside sign, split at '&' alone: url.ParseQuery drops a pair
+		// holding ';', and q-sign-time does.
+		for pair := range strings.SplitSeq(sign, "&") {
+			k, v, _ := strings.Cut(pair, "=")
+			switch k {
+			case "q-sign-time":
+				cos = v
+			case "q-signature":
+				sig = v
+			}
+		}
+	}
+	if _, end, ok := strings.Cut(cos, ";"); ok {
+		n, _ := strconv.ParseInt(end, 10, 64)
+		return n, sig
+	}
+	at, err := time.Parse(amzDate, q.Get("X-Amz-Date"))
+	secs, err2 := strconv.Atoi(q.Get("X-Amz-Expires"))
+	if err != nil || err2 != nil {
+		return 0, ""
+	}
+	return at.Add(time.Duration(secs) * time.Second).Unix(), q.Get("X-Amz-Signature")
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600) // the docs' times: no tzdata needed
 
 // ReconHeader is the header row of the fake's reconciliation CSV: the
 // docs' columns.
 const ReconHeader = "da_id,biz_no,app_id,site,original_site,access_way,da_status,da_sub_status,json_result,cert_result,authorize_time,charge_flag,charge_package,user_protocol_upload_flag,create_time"
 
 func (s *Server) cos(w http.ResponseWriter, r *http.Request) {
-	exp, _ := strconv.ParseInt(r.URL.Query().Get("expires"), 10, 64)
+	name := strings.TrimPrefix(r.URL.Path, "/cos/")
+	exp, sig := signedURL(r.URL)
+	if !hmac.Equal([]byte(sig), []byte(s.urlSignature(name, exp))) {
+		// A URL changed on the way (its query rewritten, the sign
+		// parameter dropped or unescaped): COS's 403.
+		http.Error(w, "<Error><Code>SignatureDoesNotMatch</Code></Error>", http.StatusForbidden)
+		return
+	}
 	s.mu.Lock()
 	now := s.clock()
 	s.mu.Unlock()
@@ -862,7 +976,7 @@ func (s *Server) cos(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	data, ok := s.files[strings.TrimPrefix(r.URL.Path, "/cos/")]
+	data, ok := s.files[name]
 	s.mu.Unlock()
 	if !ok {
 		http.NotFound(w, r)
@@ -970,10 +1084,16 @@ func (s *Server) Complete(daID string, files map[string][]byte) error {
 }
 
 // Fail ends a session in daStatus with daSubStatus and pushes daFailed.
+// A session already final (10, or a failure) stays as it is and nothing
+// is pushed: a final daStatus does not change. A daID the fake has no
+// session of only gets the notification pushed.
 func (s *Server) Fail(daID string, daStatus evidence.DaStatus, daSubStatus evidence.Code) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[daID]
+	ss := s.session(daID) // a link or session timed out first is final too
+	if ss != nil && (ss.DaStatus == 10 || evidence.DaStatus(ss.DaStatus).IsFinal()) {
+		return
+	}
 	data := map[string]any{"bizAppId": s.AppID, "daId": daID, "daStatus": int(daStatus), "ext": map[string]any{"daSubStatus": string(daSubStatus)}}
 	if ss != nil {
 		ss.DaStatus, ss.DaSubStatus = int(daStatus), string(daSubStatus)

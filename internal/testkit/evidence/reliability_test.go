@@ -196,6 +196,21 @@ func TestReliabilityOutboundFaults(t *testing.T) {
 	} else {
 		t.Errorf("TLS failure: err %v, %d handshakes; want a certificate error after 1 (never retried)", err, handshakes())
 	}
+	// A TLS record error on start-vdi-x's answer, after the fake took the
+	// session (bytes a device on the path wrote): unknown, sent once.
+	corrupt := fault.CorruptTLS(srv.Config.Handler, func(r *http.Request) bool { return r.URL.Path == "/api/das/start-vdi-x" })
+	defer corrupt.Close()
+	c, _ = evidence.NewClient(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithPrivateKey(srv.PrivateKey), evidence.WithBaseURL(corrupt.URL),
+		evidence.WithRetries(2), evidence.WithHTTPClient(corrupt.Client()))
+	before := srv.Calls("/api/das/start-vdi-x")
+	agree(t, c, "tax")
+	_, err = c.StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-tls-record", OpenID: "u"}))
+	tried++
+	if n := srv.Calls("/api/das/start-vdi-x") - before; errors.Is(err, evidence.ErrOutcomeUnknown) && n == 1 {
+		survived++
+	} else {
+		t.Errorf("TLS record error after processing: err %v, %d requests; want ErrOutcomeUnknown, 1", err, n)
+	}
 	// A download cut off mid-file is an error, never a short file.
 	srv2, c2, _ := fakeClient(t, nil, evidence.SuiteRSA)
 	agree(t, c2, "tax")
