@@ -458,15 +458,8 @@ func TestSSECHeaderNames(t *testing.T) {
 			opts = append(opts, evidencetest.WithCOSHeaders())
 		}
 		srv, c, _ := fakeClient(t, opts, evidence.SuiteRSA)
-		agree(t, c, "tax")
 		ctx := context.Background()
-		st, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-ssec"}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := srv.Complete(st.DaID, nil); err != nil {
-			t.Fatal(err)
-		}
+		st := completed(t, srv, c, "B-ssec")
 		files, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: st.DaID})
 		if err != nil {
 			t.Fatal(err)

@@ -150,15 +150,8 @@ func TestFakeCOSSignedNames(t *testing.T) {
 			signed, wrong = wrong, signed
 		}
 		srv, c, _ := fakeClient(t, opts, evidence.SuiteRSA)
-		agree(t, c, "tax")
 		ctx := context.Background()
-		st, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-names"}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := srv.Complete(st.DaID, nil); err != nil {
-			t.Fatal(err)
-		}
+		st := completed(t, srv, c, "B-names")
 		orig, err := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: st.DaID})
 		if err != nil {
 			t.Fatal(err)

@@ -200,15 +200,8 @@ func TestStartExtLimits(t *testing.T) {
 func TestFakeFailKeepsFinal(t *testing.T) {
 	t.Parallel()
 	srv, c, rec := fakeClient(t, nil, evidence.SuiteRSA)
-	agree(t, c, "tax")
 	ctx := context.Background()
-	done, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-final-10"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Complete(done.DaID, nil); err != nil {
-		t.Fatal(err)
-	}
+	done := completed(t, srv, c, "B-final-10")
 	failed, err := c.StartAcquisition(ctx, fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: "B-final-41", IDNo: "110101199003074400"}))
 	if err != nil {
 		t.Fatal(err)

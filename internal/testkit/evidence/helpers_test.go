@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
+	"github.com/bizapi-cn/go-sdk/evidence/evidencetest"
 )
 
 // agree uploads the user's agreement for site: the service sends
@@ -16,6 +17,21 @@ func agree(t testing.TB, c *evidence.Client, site evidence.Site) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// completed starts a session for bizNo on site "tax" (after the user's
+// agreement) and has the fake complete it: status 10, files ready.
+func completed(t testing.TB, srv *evidencetest.Server, c *evidence.Client, bizNo string) *evidence.StartAcquisitionResponse {
+	t.Helper()
+	agree(t, c, "tax")
+	st, err := c.StartAcquisition(context.Background(), fill(&evidence.StartAcquisitionRequest{Site: "tax", BizNo: bizNo}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Complete(st.DaID, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // fill completes a start request with the members the docs mark
