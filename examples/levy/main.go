@@ -138,16 +138,24 @@ func flow(ctx context.Context, w io.Writer, baseURL, clientKey, secret, addr str
 		}},
 		{"create order", func() error {
 			profit := levy.Yuan(1000, 0)
-			r, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: "12",
-				CreditCode: "91110000MA01ABCD1X", Cellphone: phone, BankcardNo: card, Profit: &profit, TaxMode: levy.TaxModeGeneral})
+			order := &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: "12",
+				CreditCode: "91110000MA01ABCD1X", Cellphone: phone, BankcardNo: card, Profit: &profit, TaxMode: levy.TaxModeGeneral}
+			r, err := c.CreateOrder(ctx, order)
 			if errors.Is(err, levy.ErrOutcomeUnknown) {
 				// Never send it again blindly: ask the provider.
 				q, qerr := c.ReconcileOrder(ctx, err)
-				if qerr != nil {
-					return fmt.Errorf("%w; reconciling: %w", err, qerr)
+				switch {
+				case errors.Is(qerr, levy.ErrOrderNotFound):
+					// It never arrived: the same request, under the same
+					// request_id, is safe to send again.
+					fmt.Fprintf(w, "  order %s unknown to the provider after an unknown outcome: sending it again\n", requestID)
+					r, err = c.CreateOrder(ctx, order)
+				case qerr != nil:
+					return fmt.Errorf("%w; reconciling: %w", err, qerr) // still unknown: reconcile later
+				default:
+					fmt.Fprintf(w, "  order %s found after an unknown outcome: %s\n", q.RequestID, q.Status)
+					return nil
 				}
-				fmt.Fprintf(w, "  order %s found after an unknown outcome: %s\n", q.RequestID, q.Status)
-				return nil
 			}
 			if err == nil {
 				fmt.Fprintf(w, "  order %s accepted at %s, confirm by %s\n", r.RequestID, r.AcceptTime.Format(time.RFC3339), r.ConfirmDeadline().Format(time.RFC3339))
