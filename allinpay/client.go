@@ -228,7 +228,10 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		return fmt.Errorf("allinpay: %s: "+format, append([]any{o.t}, a...)...)
 	}
 	resp, err := transport.Send(ctx, c.http, transport.Request{
-		Method: http.MethodPost, URL: c.cfg.baseURL + o.path, Body: strings.NewReader(form.Encode()),
+		// Every call is repeated only when it never left (a query too:
+		// the 10-second rule), so every call asks for the proof.
+		ProveUnsent: true,
+		Method:      http.MethodPost, URL: c.cfg.baseURL + o.path, Body: strings.NewReader(form.Encode()),
 		Header: http.Header{
 			"Content-Type": {"application/x-www-form-urlencoded"},
 			"Accept":       {"application/json"}, // every answer is JSON, bills included; set here, resty skips its content-type regexps

@@ -513,6 +513,7 @@ func (c *Client) exchange(ctx context.Context, path, key string, build func(cont
 			acancel()
 			return Metadata{}, err
 		}
+		req.ProveUnsent = !safe // a query is retried after any lost answer
 		md, err := c.send(actx, path, req, out)
 		acancel()
 		if err == nil {

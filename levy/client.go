@@ -247,7 +247,8 @@ func (c *Client) once(ctx context.Context, op Operation, body io.Reader, size in
 	path := basePath(op)
 	start := c.cfg.now()
 	resp, err := transport.Send(ctx, c.rc, transport.Request{
-		Method: http.MethodPost, URL: c.cfg.baseURL + path, Body: body, Size: size,
+		ProveUnsent: op.ChangesState(), // a query is retried after any lost answer
+		Method:      http.MethodPost, URL: c.cfg.baseURL + path, Body: body, Size: size,
 		Header: http.Header{
 			"Content-Type": {"application/x-www-form-urlencoded;charset=UTF-8"},
 			"Accept":       {"application/json"}, // the answer's type; set here, resty skips its content-type regexps (5 µs a call)

@@ -78,6 +78,11 @@ type Request struct {
 	// Size is a streamed Body's length, its Content-Length; -1 when
 	// unknown (the body is then sent chunked).
 	Size int64
+	// ProveUnsent asks Send for the one proof of "never left" a TLS error
+	// can give (see Send): set it on a request the caller repeats only
+	// then (a state change). It costs a trace on the request, a few
+	// allocations, which the other requests skip.
+	ProveUnsent bool
 }
 
 // Send executes req through rc and returns the raw response, whose body
@@ -96,13 +101,17 @@ type Request struct {
 //
 // A streamed Body is the one exception to "through resty": see stream.
 //
-// A failed TLS handshake is reported NotSent only when net/http itself
-// says so (see handshakeWatch): the same TLS errors can come on the
-// answer, after the request was written.
+// A failed TLS handshake is reported NotSent only for a request with
+// ProveUnsent and only when net/http itself says so (see handshakeWatch):
+// the same TLS errors can come on the answer, after the request was
+// written.
 func Send(ctx context.Context, rc *resty.Client, req Request) (*http.Response, error) {
 	if err := CheckResty(rc); err != nil {
 		closeBody(req.Body)
 		return nil, &unsentError{err}
+	}
+	if !req.ProveUnsent {
+		return send(ctx, rc, req)
 	}
 	w := watchHandshake(&ctx)
 	resp, err := send(ctx, rc, req)

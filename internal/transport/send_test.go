@@ -353,18 +353,21 @@ func TestSendTLSErrors(t *testing.T) {
 		{"closed in the handshake", trusting, "https://" + closing, true},
 		{"record error from a host transport", opaque, "https://example.invalid", false},
 	} {
-		for _, body := range []io.Reader{strings.NewReader("pay"), io.MultiReader(strings.NewReader("pay"))} {
-			before := processed.Load()
-			resp, err := Send(context.Background(), c.rc, Request{Method: http.MethodPost, URL: c.url, Body: body, Size: 3})
-			if err == nil {
-				resp.Body.Close()
-				t.Fatalf("%s: no error", c.name)
-			}
-			if NotSent(err) != c.notSent || Untrusted(err) {
-				t.Errorf("%s (%T): NotSent %v, Untrusted %v (%v); want %v, false", c.name, body, NotSent(err), Untrusted(err), err, c.notSent)
-			}
-			if c.url == corrupt.URL && processed.Load() != before+1 {
-				t.Errorf("%s: the server processed %d requests; want 1", c.name, processed.Load()-before)
+		for _, prove := range []bool{true, false} {
+			for _, body := range []io.Reader{strings.NewReader("pay"), io.MultiReader(strings.NewReader("pay"))} {
+				before := processed.Load()
+				resp, err := Send(context.Background(), c.rc, Request{Method: http.MethodPost, URL: c.url, Body: body, Size: 3, ProveUnsent: prove})
+				if err == nil {
+					resp.Body.Close()
+					t.Fatalf("%s: no error", c.name)
+				}
+				// Without ProveUnsent there is no proof: never "not sent".
+				if want := c.notSent && prove; NotSent(err) != want || Untrusted(err) {
+					t.Errorf("%s (%T, ProveUnsent %v): NotSent %v, Untrusted %v (%v); want %v, false", c.name, body, prove, NotSent(err), Untrusted(err), err, want)
+				}
+				if c.url == corrupt.URL && processed.Load() != before+1 {
+					t.Errorf("%s: the server processed %d requests; want 1", c.name, processed.Load()-before)
+				}
 			}
 		}
 	}
