@@ -155,6 +155,8 @@ func (p *jsonStream) object() (Fields, *billSpool, error) {
 				}
 				if key != "billData" {
 					f[key] = v
+				} else {
+					f[key] = "" // null: kept for the case check, outside the signature
 				}
 			}
 			if c, err = p.next(); err != nil {

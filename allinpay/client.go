@@ -256,8 +256,9 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		}
 		if err == nil {
 			// Names alike in case are refused as in every answer; a
-			// spooled billData is a name too, for this check only.
-			if *spool != nil {
+			// billData, spooled or null, is a name too, for this check
+			// only.
+			if _, null := f["billData"]; *spool != nil || null {
 				f["billData"] = "x"
 			}
 			err = fieldset.CaseUnique(f)
@@ -297,6 +298,11 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 	}
 	if err := fieldset.Unambiguous(f, answerURLs); err != nil {
 		return nil, meta, fail("%w: %w", ErrMalformedResponse, err)
+	}
+	for k, v := range f {
+		if v == "" {
+			delete(f, k) // outside the signature: not the signed set
+		}
 	}
 	ae := &APIError{Operation: o.t, ReturnCode: ReturnCode(f["returnCode"]), ReturnMsg: f["returnMsg"], RequestNo: o.h.RequestNo,
 		OutTransNo: o.key, Signed: signed, Metadata: meta}

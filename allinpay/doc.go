@@ -121,10 +121,11 @@
 // 5xx (only when it never left); WaitFinal(ctx, req, interval) queries at
 // once and then every max(interval, MinQueryInterval) until the result is
 // final (not P000, 9997 or 0051), a verified refusal arrives, or ctx ends;
-// transient failures in between are waited out, and so are 0033 and 0034
-// (an earlier void or refund of the order still processing). Pay, Refund,
-// Void and CloseOrder return 0033 and 0034 as the refusals the spec lists
-// them as (§1.7.2 "Fail"): that request was not taken. Its pacing holds
+// transient failures in between are waited out. 0033 and 0034 (an earlier
+// void or refund of the original still processing) are the refusals the
+// spec lists them as (§1.7.2 "Fail"), from every call and from WaitFinal:
+// the request they answer was not taken (waiting them out would wait for
+// ever on a refund the platform refused). Its pacing holds
 // across calls of one client: a second WaitFinal right after the first
 // waits out the 10 s. QueryPacer offers the same to a caller's own loop. DownloadBill is
 // retried WithRetries times (2) with backoff.

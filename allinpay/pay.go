@@ -243,7 +243,8 @@ type Result struct {
 	ReturnMsg  string
 	ResultCode ResultCode
 	ResultMsg  string
-	// Fields are all the fields received (the signed set), unknown included.
+	// Fields are the signed set: every field received with a value,
+	// unknown included (an empty one is outside the signature).
 	Fields   Fields
 	Metadata Metadata
 }
@@ -440,8 +441,8 @@ func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval t
 		switch {
 		case err == nil && !q.Processing():
 			return q, nil
-		case errors.As(err, &ae) && ae.Signed && ae.Meaning() != MeaningRetryLater && !earlierPending(ae.ResultCode), errors.As(err, &ve):
-			return nil, err // a verified refusal; 9996 (busy), 0033 and 0034 (an earlier void or refund still processing) are waited out
+		case errors.As(err, &ae) && ae.Signed && ae.Meaning() != MeaningRetryLater, errors.As(err, &ve):
+			return nil, err // a verified refusal (0033 and 0034 included); 9996 (busy) is waited out
 		}
 		last, lastErr = q, err
 	}

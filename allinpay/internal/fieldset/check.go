@@ -121,11 +121,14 @@ func isASCII(s string) bool {
 // urls names the fields whose values are URLs or JSON the platform builds
 // (codeUrl, payInfo of an answer): there a query string is allowed, as
 // long as no segment after '&' could start a field of another reading.
-// The canonical string is sorted by name, so a value of k can hide fields
-// only under names that sort after k and before the set's next name (the
-// first hidden field would come between them); a segment named so is
-// refused, any other is not (an Alipay orderStr's version=1.0 after payInfo
-// cannot be a field of the same string, requestNo coming first).
+// The canonical string is sorted by name, so a value of k can hide a
+// field only under a name that sorts after k and before the set's next
+// name (the first hidden field would come between them), or under the
+// name of a URL field, whose own value could then swallow the fields that
+// follow; a segment named so is refused, any other is not (an Alipay
+// orderStr's version=1.0 after payInfo cannot be a field of the same
+// string, requestNo coming first). FuzzUnambiguousURL checks that no
+// canonical string has two readings it accepts.
 func Unambiguous(f map[string]string, urls map[string]bool) error {
 	for k, v := range f {
 		if err := unambiguous(k, v, urls, func() (string, bool) { return nextMapName(f, k) }); err != nil {
@@ -184,7 +187,7 @@ func unambiguous(k, v string, urls map[string]bool, next func() (string, bool)) 
 	}
 	bound, bounded := next()
 	for _, seg := range strings.Split(v[i+1:], "&") {
-		if name, _, ok := strings.Cut(seg, "="); ok && name > k && (!bounded || name < bound) {
+		if name, _, ok := strings.Cut(seg, "="); ok && name > k && (!bounded || name < bound || urls[name]) {
 			return fmt.Errorf("value of %q could be read as more fields (%s)", k, name)
 		}
 	}

@@ -187,7 +187,8 @@ func TestResultCodeMeaning(t *testing.T) {
 // processing" and "0034 The last refunding is processing" under "Fail".
 // They speak of an earlier void or refund of the original transaction:
 // the void or refund they answer was not taken, so it is a refusal, never
-// a processing result. A query answered so is waited out by WaitFinal.
+// a processing result. WaitFinal returns it as the refusal it is (waiting
+// it out would wait for ever on a refund the platform refused).
 func TestEarlierPendingIsRefusal(t *testing.T) {
 	t.Parallel()
 	void := &allinpay.VoidRequest{TransType: allinpay.TransTypeWxpayCancel, OutTransNo: "V-1", OriOutTransNo: "O-1", NotifyURL: "https://m.example.com/n"}
@@ -213,11 +214,12 @@ func TestEarlierPendingIsRefusal(t *testing.T) {
 		answerWith(t, mt, func(form map[string]string) map[string]string {
 			return echo(form, map[string]string{"resultCode": string(code), "resultMsg": "m"})
 		}, nil)
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		q, err := c.WaitFinal(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"}, 0)
 		cancel()
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("WaitFinal answered %s: %+v, %v; want it still waiting at the deadline", code, q, err)
+		var ae *allinpay.APIError
+		if !errors.As(err, &ae) || ae.ResultCode != code || errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("WaitFinal answered %s: %+v, %v; want the refusal at once", code, q, err)
 		}
 	}
 }
@@ -330,6 +332,25 @@ func TestNotificationFieldsAreSigned(t *testing.T) {
 	}
 	if len(added.Fields) != len(n.Fields) || added.IdempotencyKey() != n.IdempotencyKey() {
 		t.Errorf("appended empty fields changed Fields (%d, was %d) or the key", len(added.Fields), len(n.Fields))
+	}
+}
+
+// TestAnswerFieldsAreSigned: an answer's Fields is the signed set too; an
+// empty member appended on the path verifies and is not in it.
+func TestAnswerFieldsAreSigned(t *testing.T) {
+	t.Parallel()
+	c, mt := mockClient(t, "REQ-1")
+	answerWith(t, mt, func(form map[string]string) map[string]string {
+		return echo(form, map[string]string{"resultCode": "0000", "resultMsg": "ok", "transAmount": "1050", "currency": "HKD", "transNo": "T1"})
+	}, func(b []byte) []byte { return append(b[:len(b)-1], `,"oriOutTransNo":"","refundReson":""}`...) })
+	q, err := c.QueryOrder(context.Background(), &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"oriOutTransNo", "refundReson"} {
+		if _, ok := q.Fields[k]; ok {
+			t.Errorf("an unsigned empty %s is in Fields: %v", k, q.Fields)
+		}
 	}
 }
 
