@@ -153,7 +153,10 @@
 // the request_id's value, so it is read as "no such order"
 // (ErrOrderNotFound), as levytest answers. The resend keeps the
 // request_id, so that a provider that has the order after all can
-// recognise it (levytest refuses a used request_id).
+// recognise it (levytest refuses a used request_id): an error answer
+// carries no request_id, so a replayed 0002 of another query cannot be
+// told from this one's, and the used request_id is what makes the resend
+// safe all the same.
 //
 // # Limits
 //

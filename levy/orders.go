@@ -148,7 +148,11 @@ func (c *Client) CreateOrder(ctx context.Context, r *CreateOrderRequest) (*Creat
 //     0002, see there): the provider does not know the request_id, and
 //     CreateOrder may be sent again with the same request_id (never a new
 //     one: should the order exist after all, the used request_id lets the
-//     provider recognise it; levytest refuses it);
+//     provider recognise it; levytest refuses it). An error answer holds
+//     no request_id (§1.1.2's data is empty), so this one cannot be bound
+//     to the query: a signed 0002 of another query, replayed, reads the
+//     same. The resend under the same request_id is what keeps that
+//     safe: a provider that has the order refuses the used request_id;
 //   - any other error, a verified one included (0001 系统失败 once the
 //     retries are used up, 0003, an answer for another order), is an
 //     *OutcomeUnknownError of CREATE_ORDER_V2 with the same Key, its cause
