@@ -136,6 +136,9 @@ func (p *jsonStream) object() (Fields, *billSpool, error) {
 				if spool, err = p.spool(); err != nil {
 					return fail(err)
 				}
+				if spool == nil {
+					f[key] = "" // "": kept for the case check, outside the signature
+				}
 			case c == '"':
 				v, err := p.str(nil)
 				if err != nil {

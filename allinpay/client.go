@@ -256,9 +256,9 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		}
 		if err == nil {
 			// Names alike in case are refused as in every answer; a
-			// billData, spooled or null, is a name too, for this check
-			// only.
-			if _, null := f["billData"]; *spool != nil || null {
+			// billData, spooled, empty or null, is a name too, for this
+			// check only.
+			if _, seen := f["billData"]; *spool != nil || seen {
 				f["billData"] = "x"
 			}
 			err = fieldset.CaseUnique(f)

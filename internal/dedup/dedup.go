@@ -29,7 +29,7 @@ var ErrInFlight = store.ErrInFlight
 // store calls handle every time; a store.Runner runs handle itself.
 // handled reports whether handle ran and succeeded.
 func Run(ctx context.Context, s store.Dedup, key string, handle func(context.Context) error) (handled bool, err error) {
-	key = StoreKey(key)
+	key = storeKey(key)
 	if s == nil {
 		if err := handle(ctx); err != nil {
 			return false, err
@@ -74,10 +74,10 @@ func Run(ctx context.Context, s store.Dedup, key string, handle func(context.Con
 	return true, nil
 }
 
-// StoreKey is key as a store gets it (store.MaxKeyBytes): key itself when
+// storeKey is key as a store gets it (store.MaxKeyBytes): key itself when
 // it is UTF-8 of at most store.MaxKeyBytes bytes, otherwise "sha256:" and
 // its hex SHA-256 (a kind a provider sent, say, of any length).
-func StoreKey(key string) string {
+func storeKey(key string) string {
 	if len(key) <= store.MaxKeyBytes && utf8.ValidString(key) {
 		return key
 	}

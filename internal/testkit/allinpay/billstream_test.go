@@ -78,10 +78,11 @@ func TestBillStreamed(t *testing.T) {
 		"BILLDATA twin":       {billData: string(escaped), edit: func(b []byte) []byte { return append(b[:len(b)-1], `,"BILLDATA":""}`...) }, err: allinpay.ErrMalformedResponse},
 		// A field twice and names alike in case are refused in a bill's
 		// answer as in any other, with billData empty or absent too.
-		"billData empty, then again":   {billData: string(escaped), edit: func(b []byte) []byte { return append([]byte(`{"billData":"",`), b[1:]...) }, err: allinpay.ErrMalformedResponse},
-		"RESULTCODE twin, no billData": {edit: func(b []byte) []byte { return append([]byte(`{"RESULTCODE":"",`), b[1:]...) }, err: allinpay.ErrMalformedResponse},
-		"BILLDATA twin, billData null": {billData: "null", edit: func(b []byte) []byte { return append(b[:len(b)-1], `,"BILLDATA":""}`...) }, err: allinpay.ErrMalformedResponse},
-		"tampered row":                 {billData: string(escaped), edit: func(b []byte) []byte { return bytes.Replace(b, []byte(b64[:8]), []byte("AAAAAAAA"), 1) }, err: allinpay.ErrInvalidSignature},
+		"billData empty, then again":    {billData: string(escaped), edit: func(b []byte) []byte { return append([]byte(`{"billData":"",`), b[1:]...) }, err: allinpay.ErrMalformedResponse},
+		"RESULTCODE twin, no billData":  {edit: func(b []byte) []byte { return append([]byte(`{"RESULTCODE":"",`), b[1:]...) }, err: allinpay.ErrMalformedResponse},
+		"BILLDATA twin, billData empty": {billData: `""`, edit: func(b []byte) []byte { return append(b[:len(b)-1], `,"BILLDATA":""}`...) }, err: allinpay.ErrMalformedResponse},
+		"BILLDATA twin, billData null":  {billData: "null", edit: func(b []byte) []byte { return append(b[:len(b)-1], `,"BILLDATA":""}`...) }, err: allinpay.ErrMalformedResponse},
+		"tampered row":                  {billData: string(escaped), edit: func(b []byte) []byte { return bytes.Replace(b, []byte(b64[:8]), []byte("AAAAAAAA"), 1) }, err: allinpay.ErrInvalidSignature},
 	} {
 		c2, mt := mockClient(t, "REQ-B")
 		mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
