@@ -93,7 +93,10 @@ type Runner interface {
 	// RunOnce runs fn unless key is done, and records key as done when fn
 	// returned nil. It returns (false, nil) for a done key without running
 	// fn, and an error matching ErrInFlight when another delivery is
-	// running it now.
+	// running it now. ran is true only when fn returned nil and its work
+	// stands: with an error, it says that only recording the key failed,
+	// and the delivery is acknowledged (a transaction whose commit failed
+	// returns false: fn's writes are gone).
 	RunOnce(ctx context.Context, key string, fn func(ctx context.Context) error) (ran bool, err error)
 }
 

@@ -161,6 +161,9 @@ func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.ReadTimeout > 0 {
 		// Not every ResponseWriter supports deadlines (a test recorder
 		// does not); where none can be set, the host's server bounds it.
+		// net/http clears the deadline itself when the body has been read
+		// to its end (its background read starts then), so it never
+		// reaches the host's function.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.ReadTimeout))
 	}
 	body, err := bodylimit.ReadAll(r.Body, h.MaxBytes)
@@ -189,6 +192,14 @@ func (h *Handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log.LogAttrs(ctx, slog.LevelInfo, h.Module+": duplicate in flight, not acknowledged", attrs...)
 		h.Nack(w, InFlight, err)
 		return
+	case err != nil && handled:
+		// The host's function succeeded and only the store failed to
+		// record it: the work is done, so the callback is acknowledged (a
+		// Nack would have it delivered again, answered "in flight" for
+		// the lease and then handled a second time). The store's error is
+		// the SDK's, not the host's: it is logged.
+		log.LogAttrs(ctx, slog.LevelError, h.Module+": handled, but the dedup store did not record it (a redelivery would be handled again)",
+			append(attrs, slog.String("error", err.Error()))...)
 	case err != nil:
 		// The host's error text is the host's to log: it may carry
 		// anything, personal data included.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -165,5 +166,65 @@ func TestReadTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("stalled body held the handler %v; want about the 200ms read timeout", d)
+	}
+}
+
+// TestReadDeadlineSparesTheHandler: the read deadline bounds the body
+// only. An outside review read it as cancelling the request's context
+// while the host's function runs (net/http cancels it when its background
+// read fails); net/http clears the deadline as that read starts, at the
+// body's end, so a function slower than the read timeout is not
+// cancelled. This holds the handler to that.
+func TestReadDeadlineSparesTheHandler(t *testing.T) {
+	t.Parallel()
+	h := handler(func(ctx context.Context, _ string) error {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("cancelled while handling: %w", ctx.Err())
+		case <-time.After(600 * time.Millisecond):
+			return nil
+		}
+	}, newStore())
+	h.ReadTimeout = 100 * time.Millisecond
+	srv := httptest.NewServer(h) // no timeouts of its own
+	defer srv.Close()
+	resp, err := srv.Client().Post(srv.URL, "text/plain", strings.NewReader("ok:1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(b) != "ACK" {
+		t.Errorf("a function slower than the read timeout: %d %s; want the callback acknowledged", resp.StatusCode, b)
+	}
+}
+
+// failComplete is a store whose Complete fails.
+type failComplete struct{ store.Dedup }
+
+func (failComplete) Complete(context.Context, store.Claim) error { return errors.New("store down") }
+
+// TestCompleteFailureStillAcknowledged: the host's function succeeded and
+// only the store failed to record it. The callback was Nacked: the
+// provider delivered it again, the claim (neither completed nor released)
+// answered "in flight" for the whole lease, and then the function ran a
+// second time. The work is done: it is acknowledged, and the store's
+// failure logged as the SDK's.
+func TestCompleteFailureStillAcknowledged(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	h := handler(func(context.Context, string) error { calls++; return nil }, failComplete{newStore()})
+	var logs strings.Builder
+	h.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	if code, answer := serve(h, http.MethodPost, "ok:1"); code != http.StatusOK || answer != "ACK" || calls != 1 {
+		t.Errorf("handled, store failed: %d %q after %d calls; want ACK after 1", code, answer, calls)
+	}
+	if !strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "store down") {
+		t.Errorf("the store's failure was not logged: %s", logs.String())
+	}
+	// A host failure is still not acknowledged.
+	h = handler(func(context.Context, string) error { return errors.New("host down") }, failComplete{newStore()})
+	if code, _ := serve(h, http.MethodPost, "ok:1"); code != http.StatusServiceUnavailable {
+		t.Errorf("host failure answered %d", code)
 	}
 }

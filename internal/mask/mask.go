@@ -63,3 +63,59 @@ func Secret(s string) string {
 	}
 	return "[redacted]"
 }
+
+// Text makes a provider's free text fit for an error string, which hosts
+// log: every run of 11 or more ASCII digits (with a trailing X or x, an ID
+// card number's check character) masked as IDCard masks it, since the
+// provider's message may echo an ID card, bank card or phone number of the
+// request; control characters, DEL and invalid UTF-8 as '?'; and at most
+// max runes, then "…". A number that crosses the cut is masked as a whole.
+func Text(s string, max int) string {
+	if max < 0 {
+		max = 0
+	}
+	// Read a little past the cut, so that a number crossing it is seen
+	// long enough to be masked; the rest is never looked at.
+	const ahead = 24
+	rs := make([]rune, 0, min(len(s), max+ahead))
+	cut := false
+	for _, r := range s {
+		if len(rs) == max+ahead {
+			cut = true
+			break
+		}
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			r = '?'
+		}
+		rs = append(rs, r)
+	}
+	for i := 0; i < len(rs); {
+		if !isDigit(rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && isDigit(rs[j]) {
+			j++
+		}
+		end := j
+		if end < len(rs) && (rs[end] == 'X' || rs[end] == 'x') {
+			end++
+		}
+		if j-i >= 11 {
+			for k := i + 3; k < end-4; k++ {
+				rs[k] = '*'
+			}
+		}
+		i = end
+	}
+	if len(rs) > max {
+		rs, cut = rs[:max], true
+	}
+	if cut {
+		return string(rs) + "…"
+	}
+	return string(rs)
+}
+
+func isDigit(r rune) bool { return '0' <= r && r <= '9' }

@@ -37,6 +37,15 @@ import (
 // lock, not a lease that can run out. The done key is kept for the
 // retention.
 //
+// A write that may meet its own earlier copy (a business key a redelivery
+// serialised anew carries again, under a unique constraint) must not fail
+// inside the transaction: PostgreSQL aborts the whole transaction at the
+// first error, so a unique violation the function catches and ignores
+// still fails the commit, and the notification is never acknowledged.
+// Write it so that it cannot fail: INSERT … ON CONFLICT DO NOTHING
+// (PostgreSQL, SQLite), INSERT IGNORE or ON DUPLICATE KEY UPDATE (MySQL),
+// or inside a savepoint.
+//
 // The cost: one database connection is held for as long as the function
 // runs, and duplicates wait for it. On SQLite the transaction takes the
 // database's write lock, so functions run one at a time; open the file

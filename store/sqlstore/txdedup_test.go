@@ -351,3 +351,47 @@ func TestTxDedupLockTimeoutIsInFlight(t *testing.T) {
 		}
 	})
 }
+
+// TestTxDedupBusinessKeyCopy: what TxDedup's doc says of a write that may
+// meet its own copy. A redelivery serialised anew has a new idempotency
+// key and runs again; its write of the same business key under a unique
+// constraint, written so that it cannot fail (ON CONFLICT DO NOTHING,
+// INSERT IGNORE), commits and the delivery is acknowledged with one order.
+// The same write made as a plain INSERT whose error the function swallows
+// leaves PostgreSQL's transaction aborted: the commit fails, so the
+// delivery is never acknowledged (MySQL and SQLite go on after the error).
+func TestTxDedupBusinessKeyCopy(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		f := newTxFixture(t, e)
+		ctx := context.Background()
+		if ran, err := f.d.RunOnce(ctx, "n1", f.write("o1")); !ran || err != nil {
+			t.Fatalf("first delivery: %v, %v", ran, err)
+		}
+		ph := "?"
+		if e.dialect == sqlstore.Postgres {
+			ph = "$1"
+		}
+		upsert := "INSERT INTO " + f.orders + " (id, n) VALUES (" + ph + ", 1) ON CONFLICT DO NOTHING"
+		if e.dialect == sqlstore.MySQL {
+			upsert = "INSERT IGNORE INTO " + f.orders + " (id, n) VALUES (?, 1)"
+		}
+		ran, err := f.d.RunOnce(ctx, "n2", func(ctx context.Context) error {
+			tx, _ := sqlstore.Tx(ctx)
+			_, err := tx.ExecContext(ctx, upsert, "o1")
+			return err
+		})
+		if !ran || err != nil || f.count(t) != 1 {
+			t.Errorf("copy written with %q: %v, %v, %d orders; want acknowledged with 1", upsert, ran, err, f.count(t))
+		}
+		ran, err = f.d.RunOnce(ctx, "n3", func(ctx context.Context) error {
+			_ = f.write("o1")(ctx) // a unique violation, swallowed
+			return nil
+		})
+		if aborts := e.dialect == sqlstore.Postgres; ran == aborts || (err != nil) != aborts {
+			t.Errorf("copy as a plain INSERT, its error swallowed: %v, %v; want the commit to fail only on PostgreSQL", ran, err)
+		}
+		if n := f.count(t); n != 1 {
+			t.Errorf("%d orders; want 1", n)
+		}
+	})
+}
