@@ -210,6 +210,11 @@ func (c *Client) exchange(ctx context.Context, op Operation, key string, out any
 		switch {
 		case errors.As(err, &api):
 			api.Metadata.RequestID = key
+			if op.ChangesState() && api.Code == CodeSystemFailure {
+				// 系统失败 says the provider failed, not that it refused:
+				// the change may have been made before it did.
+				return md, &OutcomeUnknownError{Operation: op, Key: key, Err: err}
+			}
 			if op.ChangesState() || !api.Code.Temporary() || !replayable || attempt > c.cfg.retries || ctx.Err() != nil {
 				return md, err // verified: definite
 			}

@@ -12,7 +12,7 @@
 //		levy.WithLogger(logger),
 //	)
 //	...
-//	profit := levy.Yuan(1234, 50)
+//	profit := levy.Fen(123450) // 1,234.50 yuan
 //	resp, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{
 //		RequestID: c.NewRequestID(), IDCard: "…", Name: "…", TaxAgentParentID: "12",
 //		CreditCode: "…", Cellphone: "…", BankcardNo: "…", Profit: &profit, TaxMode: levy.TaxModeGeneral,
@@ -53,7 +53,9 @@
 // answer (a verified, fully decoded success, or a verified *APIError) or an
 // *OutcomeUnknownError matching ErrOutcomeUnknown: a dropped connection, a
 // cut answer, an unsigned or badly signed answer, a gateway page, a 200
-// that does not decode all mean the provider may have acted. Its Key is
+// that does not decode, and a verified 0001 系统失败 (the provider failed,
+// perhaps after acting; errors.As still finds the *APIError inside) all
+// mean the provider may have acted. Its Key is
 // what to reconcile by, and each call's doc says how: ReconcileOrder for
 // CREATE_ORDER_V2, QueryIDCardImage for UPLOAD_ID_CARD_IMAGE, a repeat for
 // SIGN_UP (idempotent by the spec's rule 2); ADD_BANK_VOUCHER and
@@ -68,7 +70,18 @@
 // id_card. Another one (or none) is ErrMalformedResponse, inside
 // ErrOutcomeUnknown for a call that changes state. §2.11's answer has no
 // idCardNo and §2.6's details are not matched one by one: the requestId and
-// batch_no, unique per merchant, bind those answers.
+// batch_no, unique per merchant, bind those answers. ADD_BANK_VOUCHER's
+// answer names only the order_id, the same for every voucher of one order:
+// a replayed answer of an earlier voucher of that order reads the same.
+//
+// An answer and a notification share one envelope ({name, code, message,
+// data}) and one secret, and neither carries a timestamp: a signed answer
+// that someone on the path saw with its Api-Sign, posted later to the
+// notification URL as req and sign, verifies as a notification of its
+// name (a SYNC_SIGN answer's UN_SIGN after the notification's SIGN, say).
+// The protocol cannot tell them apart. Apply a notification's status only
+// as a step forward from what the host already holds for that request_id
+// (a final status is never replaced by an earlier one).
 //
 // # Notifications
 //
@@ -105,7 +118,8 @@
 // SYNC_SIGN, UPLOAD_TAXPAYER_AGREEMENT with contract_id, UPLOAD_ID_CARD_IMAGE's
 // requestId), request_id, tax_agent_location_id and remit_status
 // (CLOSE_ORDER_NOTICE), id_card and status (SIGN_UP), for example by a
-// unique constraint in the transaction that records the effect. Second, a
+// unique constraint in the transaction that records the effect (written so
+// that it cannot fail: see sqlstore.TxDedup). Second, a
 // claim lasts the store's lease (store.DefaultLease, 5 minutes, for the
 // in-memory default; redisstore's and sqlstore's defaults are the same):
 // a function still running when the lease runs out can run again, in

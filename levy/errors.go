@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -79,7 +78,8 @@ func (m Metadata) ClockSkew(now time.Time) (time.Duration, bool) {
 }
 
 // APIError is a verified provider answer with code != "0": a definite
-// refusal.
+// refusal, but for 0001 系统失败 to a call that changes state, which comes
+// inside an *OutcomeUnknownError (the provider may have acted first).
 type APIError struct {
 	Operation Operation
 	Code      Code
@@ -88,20 +88,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("levy: %s: code %s: %s", e.Operation, e.Code, maskNumbers(e.Message))
-}
-
-// longNumber is a run that may be an ID card, bank card or phone number.
-var longNumber = regexp.MustCompile(`[0-9]{11,}[0-9Xx]?`)
-
-// maskNumbers masks what may be personal numbers in the provider's message
-// (it may echo the request): the error string is logged; Message keeps the
-// text as received.
-func maskNumbers(s string) string {
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return longNumber.ReplaceAllStringFunc(s, func(n string) string { return mask.Middle(n, 3, 4) })
+	return fmt.Sprintf("levy: %s: code %s: %s", e.Operation, e.Code, mask.Text(e.Message, 200))
 }
 
 // HTTPStatusCode returns the answer's HTTP status.

@@ -165,7 +165,7 @@ func ExampleClient_ReconcileOrder() {
 	c, _ := levy.NewClient(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithBaseURL(srv.URL))
 	srv.Inject(levytest.Fault{Kind: levytest.FaultProcessThenDrop, Count: 1})
 
-	profit := levy.Yuan(100, 0)
+	profit := levy.Yuan(100)
 	ctx := context.Background()
 	_, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{
 		RequestID: "R-lost", IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: "12",

@@ -6,7 +6,10 @@ import "github.com/bizapi-cn/go-sdk/levy/notify"
 type Amount = notify.Amount
 
 // Yuan is notify.Yuan; see there.
-func Yuan(y int64, f int64) Amount { return notify.Yuan(y, f) }
+func Yuan(y int64) Amount { return notify.Yuan(y) }
+
+// Fen is notify.Fen; see there.
+func Fen(n int64) Amount { return notify.Fen(n) }
 
 // ParseAmount is notify.ParseAmount; see there.
 func ParseAmount(s string) (Amount, error) { return notify.ParseAmount(s) }

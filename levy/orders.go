@@ -152,7 +152,9 @@ func (c *Client) CreateOrder(ctx context.Context, r *CreateOrderRequest) (*Creat
 //     no request_id (§1.1.2's data is empty), so this one cannot be bound
 //     to the query: a signed 0002 of another query, replayed, reads the
 //     same. The resend under the same request_id is what keeps that
-//     safe: a provider that has the order refuses the used request_id;
+//     safe: a provider that has the order refuses the used request_id.
+//     So a resend refused with 0002 (the request was validated: no
+//     parameter is missing) says the order exists after all: query it;
 //   - any other error, a verified one included (0001 系统失败 once the
 //     retries are used up, 0003, an answer for another order), is an
 //     *OutcomeUnknownError of CREATE_ORDER_V2 with the same Key, its cause

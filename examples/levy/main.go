@@ -137,7 +137,7 @@ func flow(ctx context.Context, w io.Writer, baseURL, clientKey, secret, addr str
 			return err
 		}},
 		{"create order", func() error {
-			profit := levy.Yuan(1000, 0)
+			profit := levy.Yuan(1000)
 			order := &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: "12",
 				CreditCode: "91110000MA01ABCD1X", Cellphone: phone, BankcardNo: card, Profit: &profit, TaxMode: levy.TaxModeGeneral}
 			r, err := c.CreateOrder(ctx, order)

@@ -65,7 +65,8 @@ func WithReadTimeout(d time.Duration) HandlerOption {
 //     status; CLOSE_ORDER_NOTICE: request_id, tax_agent_location_id and
 //     remit_status; SIGN_UP: id_card and status; SYNC_SIGN and the
 //     uploads: request_id or requestId, and status), for example by a
-//     unique constraint in the transaction that records the effect.
+//     unique constraint in the transaction that records the effect
+//     (written so that it cannot fail: see sqlstore.TxDedup).
 //   - A claim lasts the store's lease (store.DefaultLease, 5 minutes, for
 //     the in-memory default; redisstore's and sqlstore's defaults are the
 //     same). An fn still running when the lease runs out can run again, in

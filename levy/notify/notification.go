@@ -57,9 +57,11 @@ func (n *Notification) Succeeded() bool { return !n.Failed() }
 // ids (request_id, id_card, tax_agent_location_id, status), not on this.
 func (n *Notification) IdempotencyKey() string { return n.dedupKey }
 
-// String prints the notification without its data.
+// String prints the notification without its data, and its message as
+// the error strings print the provider's text: runs of 11 or more digits
+// masked (an ID card, bank card or phone number echoed), at most 200 runes.
 func (n Notification) String() string {
-	return fmt.Sprintf("{Operation:%s Code:%s Message:%s Data:%v}", n.Operation, n.Code, n.Message, n.Data)
+	return fmt.Sprintf("{Operation:%s Code:%s Message:%s Data:%v}", n.Operation, n.Code, mask.Text(n.Message, 200), n.Data)
 }
 
 // LogValue prints the notification without its data.

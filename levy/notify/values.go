@@ -62,10 +62,14 @@ func (id ID) String() string { return string(id) }
 // it is a string with two decimals, "12.34"; floats never appear.
 type Amount int64
 
-// Yuan returns the Amount of y yuan and f fen, y*100+f: f is meant to be
-// 0 to 99 and takes y's sign (Yuan(-1, -50) is -1.50); use ParseAmount for
-// text.
-func Yuan(y int64, f int64) Amount { return Amount(y*100 + f) }
+// Yuan returns the Amount of y whole yuan (Yuan(1000) is 1000.00). For an
+// amount with fen use Fen (Fen(1234) is 12.34) or, from text, ParseAmount.
+// A y beyond ±92,233,720,368,547,758 does not fit and wraps, as int64
+// arithmetic does.
+func Yuan(y int64) Amount { return Amount(y * 100) }
+
+// Fen returns the Amount of n fen (0.01 yuan): Fen(1234) is 12.34.
+func Fen(n int64) Amount { return Amount(n) }
 
 // ParseAmount parses "12", "12.3" or "12.34" (an optional leading '-'),
 // rejecting more than two decimals, exponents and anything not a number.

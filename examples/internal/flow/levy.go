@@ -82,7 +82,7 @@ func Levy(ctx context.Context, w io.Writer, cfg LevyConfig) error {
 			return err
 		}},
 		{"create order", func() error {
-			profit := levy.Yuan(1000, 0)
+			profit := levy.Yuan(1000)
 			r, err := c.CreateOrder(ctx, &levy.CreateOrderRequest{RequestID: requestID, IDCard: idCard, Name: name, TaxAgentParentID: "12",
 				CreditCode: "91110000MA01ABCD1X", Cellphone: phone, BankcardNo: card, Profit: &profit, TaxMode: levy.TaxModeGeneral})
 			if err == nil {

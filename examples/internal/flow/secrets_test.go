@@ -206,7 +206,7 @@ func levyFailures(t *testing.T, ctx context.Context, cap *capture, log *slog.Log
 	}
 	defer srv.Close()
 	c, _ := levy.NewClient(levy.WithCredentials(srv.ClientKey, srv.Secret), levy.WithBaseURL(srv.URL), levy.WithLogger(log), levy.WithRetries(0))
-	profit := levy.Yuan(1000, 0)
+	profit := levy.Yuan(1000)
 	bad := &levy.CreateOrderRequest{RequestID: "R-x", IDCard: "110101199003074477X", Name: "李四", Cellphone: "13800138000x", BankcardNo: "6222020200112233445x", Profit: &profit}
 	_, err = c.CreateOrder(ctx, bad) // validation: the values must not be echoed
 	cap.err(err)

@@ -3,6 +3,7 @@ package levy_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -184,5 +185,38 @@ func TestAPIErrorMasksEchoedNumbers(t *testing.T) {
 	e := &levy.APIError{Operation: levy.OperationCreateOrder, Code: "1010", Message: "身份证 110101199003074477 与姓名不符，手机 13800138000"}
 	if s := e.Error(); strings.Contains(s, "110101199003074477") || strings.Contains(s, "13800138000") || !strings.Contains(s, "1010") {
 		t.Errorf("Error() = %q", s)
+	}
+	if e.Message != "身份证 110101199003074477 与姓名不符，手机 13800138000" {
+		t.Errorf("Message = %q; want it as received", e.Message)
+	}
+	// A notification's message prints the same way.
+	n := levy.Notification{Operation: levy.OperationSyncSign, Code: "1010", Message: e.Message}
+	for _, s := range []string{n.String(), fmt.Sprint(n), fmt.Sprintf("%+v", &n)} {
+		if strings.Contains(s, "110101199003074477") || strings.Contains(s, "13800138000") || !strings.Contains(s, "110***********4477") {
+			t.Errorf("notification printed %q", s)
+		}
+	}
+}
+
+// TestAmountConstructors (api-review 21): Yuan takes whole yuan, Fen the
+// exact count of fen; each prints and parses back as the same amount.
+func TestAmountConstructors(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		a    levy.Amount
+		want string
+	}{
+		{levy.Yuan(1000), "1000.00"}, {levy.Yuan(0), "0.00"}, {levy.Yuan(-1), "-1.00"},
+		{levy.Fen(1234), "12.34"}, {levy.Fen(5), "0.05"}, {levy.Fen(-150), "-1.50"}, {levy.Fen(-50), "-0.50"},
+	} {
+		if got := c.a.String(); got != c.want {
+			t.Errorf("%d fen prints %q; want %q", c.a.Fen(), got, c.want)
+		}
+		if back, err := levy.ParseAmount(c.want); err != nil || back != c.a {
+			t.Errorf("ParseAmount(%q) = %v, %v; want %d fen", c.want, back, err, c.a.Fen())
+		}
+	}
+	if levy.Yuan(12) != levy.Fen(1200) {
+		t.Error("Yuan(12) is not 1200 fen")
 	}
 }

@@ -56,7 +56,7 @@ func newFlow(t *testing.T, opts ...levytest.ServerOption) (*levytest.Server, *le
 }
 
 func orderRequest(id string) *levy.CreateOrderRequest {
-	profit := levy.Yuan(1000, 0)
+	profit := levy.Yuan(1000)
 	return &levy.CreateOrderRequest{RequestID: id, IDCard: "110101199003074477", Name: "李四", TaxAgentParentID: "12",
 		CreditCode: "91110000MA01ABCD1X", Cellphone: "13800138000", BankcardNo: "6222020200112233445", Profit: &profit, TaxMode: levy.TaxModeGeneral}
 }
@@ -75,7 +75,7 @@ func TestFlowOrderLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	on := n.wait(t, levy.OperationCreateOrder).Data.(*levy.OrderNotification)
-	if on.RequestID != "R-flow-1" || len(on.RemitOrderList) != 1 || on.RemitOrderList[0].Amount != levy.Yuan(1000, 0) || on.RemitOrderList[0].Fee != levy.Yuan(60, 0) {
+	if on.RequestID != "R-flow-1" || len(on.RemitOrderList) != 1 || on.RemitOrderList[0].Amount != levy.Yuan(1000) || on.RemitOrderList[0].Fee != levy.Yuan(60) {
 		t.Fatalf("order notice = %+v", on)
 	}
 	q, err := c.QueryOrder(ctx, &levy.QueryOrderRequest{RequestID: "R-flow-1"})

@@ -12,7 +12,11 @@ import (
 )
 
 // TestSystemFailureRetriedByQueriesOnly (issue 17): 0001 系统失败 is the one
-// temporary code: a query retries it, a state change does not.
+// temporary code: a query retries it, a state change does not. To a
+// state change it is ErrOutcomeUnknown with the *APIError inside: a
+// system failure is no refusal, the order may have been created before it
+// (read as a definite refusal, the host created the order again under a
+// new request_id).
 func TestSystemFailureRetriedByQueriesOnly(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -36,6 +40,10 @@ func TestSystemFailureRetriedByQueriesOnly(t *testing.T) {
 		var api *levy.APIError
 		if !errors.As(err, &api) || api.Code != levy.CodeSystemFailure || mt.GetTotalCallCount() != c.calls {
 			t.Errorf("%s: %v after %d calls; want *APIError 0001 after %d", c.op, err, mt.GetTotalCallCount(), c.calls)
+		}
+		var ou *levy.OutcomeUnknownError
+		if unknown := errors.As(err, &ou); unknown != c.op.ChangesState() || unknown && ou.Key != "R1" {
+			t.Errorf("%s: %v; want ErrOutcomeUnknown (Key R1) only for a state change", c.op, err)
 		}
 	}
 	if levy.CodeQuotaExceeded.Temporary() || !levy.CodeSystemFailure.Temporary() {

@@ -39,7 +39,7 @@ func TestParseNoticeKinds(t *testing.T) {
 		{levy.OperationCreateOrder, map[string]any{"request_id": "R1", "status": "CLOSE", "remit_order_list": []any{map[string]any{"order_id": "RO1", "amount": "12.34", "remit_status": "ACCEPT"}}},
 			func(d any) bool {
 				o := d.(*levy.OrderNotification)
-				return o.RemitOrderList[0].Amount == levy.Yuan(12, 34)
+				return o.RemitOrderList[0].Amount == levy.Fen(1234)
 			}},
 		{levy.OperationUploadTaxpayerAgreement, map[string]any{"request_id": "U1", "status": "FAIL", "contract_id": "K1"}, func(d any) bool { return d.(*levy.AgreementNotification).Status == levy.AgreementStatusFail }},
 		{levy.OperationUploadIDCardImage, map[string]any{"requestId": "I1", "status": "IDENTIFY_FAIL", "failReason": "模糊"}, func(d any) bool { return d.(*levy.IDCardImageNotification).FailReason == "模糊" }},

@@ -82,7 +82,7 @@ func TestNotifyOnlyFlow(t *testing.T) {
 		{"CREATE_ORDER_V2", map[string]any{"request_id": "R1", "status": "CLOSE", "remit_order_list": []map[string]any{
 			{"order_id": "RO1", "tax_agent_location_id": 101, "amount": "1000.00", "fee": "60.00", "remit_status": "ACCEPT"}}}, func(n *notify.Notification) bool {
 			d, ok := n.Data.(*notify.OrderNotification)
-			return ok && d.Created() && d.RemitOrderList[0].TaxAgentLocationID == "101" && d.RemitOrderList[0].Fee == notify.Yuan(60, 0)
+			return ok && d.Created() && d.RemitOrderList[0].TaxAgentLocationID == "101" && d.RemitOrderList[0].Fee == notify.Yuan(60)
 		}},
 		{"UPLOAD_TAXPAYER_AGREEMENT", map[string]any{"request_id": "U1", "status": "SUCCESS", "contract_id": "K1", "file_id": "F1"}, func(n *notify.Notification) bool {
 			d, ok := n.Data.(*notify.AgreementNotification)

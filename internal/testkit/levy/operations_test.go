@@ -46,7 +46,7 @@ type operation struct {
 
 func operations(t *testing.T) []operation {
 	pdf, jpg := pdfFile(t, "a.pdf"), jpegFile(t)
-	amount := levy.Yuan(100, 0)
+	amount := levy.Yuan(100)
 	return []operation{
 		{levy.OperationSyncSign, "/api/tax/v1", `{"request_id":"S1"}`, func(ctx context.Context, c *levy.Client) (any, error) {
 			return c.SyncSign(ctx, &levy.SyncSignRequest{RequestID: "S1", IDCard: "110101199003074477", RealName: "张三", Cellphone: "13800138000", AgentParentID: "12"})

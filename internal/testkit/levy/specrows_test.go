@@ -192,7 +192,7 @@ func TestIDTypesAsTheSpecSendsThem(t *testing.T) {
 			t.Errorf("%s: %v", c.data, err)
 			continue
 		}
-		if len(q.RemitOrderList) != 1 || q.RemitOrderList[0].TaxAgentLocationID != c.location || q.TaskID != c.task || q.RemitOrderList[0].Amount != levy.Yuan(100, 0) {
+		if len(q.RemitOrderList) != 1 || q.RemitOrderList[0].TaxAgentLocationID != c.location || q.TaskID != c.task || q.RemitOrderList[0].Amount != levy.Yuan(100) {
 			t.Errorf("%s: task_id %q, remit orders %+v; want task_id %q, one order at location %q of 100.00", c.data, q.TaskID, q.RemitOrderList, c.task, c.location)
 		}
 	}

@@ -25,7 +25,7 @@ func TestValidation(t *testing.T) {
 	t.Parallel()
 	big := levy.FileFromBytes("big.pdf", nil)
 	big.Size = levy.MaxAgreementBytes + 1
-	a, neg := levy.Yuan(1, 0), levy.Amount(-1)
+	a, neg := levy.Yuan(1), levy.Amount(-1)
 	cases := []struct {
 		name string
 		err  error
