@@ -1,6 +1,7 @@
 package allinpay
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -205,7 +206,7 @@ func (c *Client) call(ctx context.Context, o op, req any) (Fields, Metadata, err
 // happened to a state-changing request.
 func definite(err error) bool {
 	var ae *APIError
-	if !errors.As(err, &ae) || !ae.Signed {
+	if !errors.As(err, &ae) || !ae.Signed || !ae.bound {
 		return false
 	}
 	return ae.Meaning() != MeaningOutcomeUnknown
@@ -304,17 +305,11 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 			delete(f, k) // outside the signature: not the signed set
 		}
 	}
-	ae := &APIError{Operation: o.t, ReturnCode: ReturnCode(f["returnCode"]), ReturnMsg: f["returnMsg"], RequestNo: o.h.RequestNo,
-		OutTransNo: o.key, Signed: signed, Metadata: meta}
-	if ae.ReturnCode == "" {
-		return f, meta, fail("%w: no returnCode", ErrMalformedResponse)
-	}
-	if ae.ReturnCode != ReturnCodeSuccess {
-		return f, meta, ae
-	}
-	// The answer must be to this request. A query's answer may name the
-	// order's own transType (§1.5.2.2 lists transType twice), so only the
-	// other calls must echo theirs.
+	// The answer must be to this request, a failure as much as a success:
+	// a signed refusal of another request (any merchant can get one, the
+	// platform key is the same for all) must not read as this one's. A
+	// query's answer may name the order's own transType (§1.5.2.2 lists
+	// transType twice), so only the other calls must echo theirs.
 	echoType := string(o.h.TransType)
 	if o.t == TransTypeTransQuery {
 		echoType = ""
@@ -323,6 +318,17 @@ func (c *Client) attempt(ctx context.Context, o op, form url.Values, limit int64
 		if got, ok := f[e.k]; ok && got != "" && e.want != "" && got != e.want {
 			return f, meta, fail("%w: %s is not the request's", ErrMalformedResponse, e.k)
 		}
+	}
+	ae := &APIError{Operation: o.t, ReturnCode: ReturnCode(f["returnCode"]), ReturnMsg: f["returnMsg"], RequestNo: o.h.RequestNo,
+		OutTransNo: cmp.Or(o.echoOut, o.key), Signed: signed, Metadata: meta,
+		// Every response table marks requestNo and mchNo M: only an
+		// answer that names this request is its definite refusal.
+		bound: signed && f["requestNo"] == o.h.RequestNo && f["mchNo"] == o.h.MchNo}
+	if ae.ReturnCode == "" {
+		return f, meta, fail("%w: no returnCode", ErrMalformedResponse)
+	}
+	if ae.ReturnCode != ReturnCodeSuccess {
+		return f, meta, ae
 	}
 	ae.ResultCode, ae.ResultMsg = ResultCode(f["resultCode"]), f["resultMsg"]
 	switch ae.ResultCode.Meaning() {

@@ -92,7 +92,12 @@
 // signed name, where it could be a field of its own); two members whose names differ only in case (an empty
 // "RESULTCODE" is outside the signature); and a field sent twice. An answer
 // must echo the request's requestNo, mchNo, transType and outTransNo when
-// it carries them. returnCode 0000 only says the message was communicated:
+// it carries them, a refusal as much as a success; and a refusal is the
+// definite answer of a payment, refund, void or close only when it is
+// signed and names the request (its requestNo and mchNo, which every
+// response table marks M): the platform key is the same for every
+// merchant, so a signed refusal of another request proves nothing about
+// this one. returnCode 0000 only says the message was communicated:
 // an answer without resultCode is ErrMalformedResponse.
 //
 // WithPlatformPublicKeys takes several platform keys (a rotation needs no
@@ -110,7 +115,8 @@
 // failure (the platform does not sign every failure, so it cannot be
 // trusted as a refusal), a bad signature, an answer that does not decode,
 // and the result codes 9999 and 0040. Its Key is the outTransNo the call was
-// sent with; Client.Reconcile(ctx, err) queries it. 0022 (the order is
+// sent with (for CloseOrder, the original order's: a close is no order of its
+// own); Client.Reconcile(ctx, err) queries it. 0022 (the order is
 // recurrent) and 0074 (the order is paid) are *APIError whose Meaning is
 // MeaningQueryOrder; 9996 is MeaningRetryLater.
 //

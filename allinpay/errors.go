@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bizapi-cn/go-sdk/allinpay/notify"
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 	"github.com/bizapi-cn/go-sdk/internal/validate"
 )
 
@@ -56,6 +57,8 @@ type APIError struct {
 	// the platform does not sign every failure.
 	Signed   bool
 	Metadata Metadata
+
+	bound bool // signed, and names this request (its requestNo and mchNo)
 }
 
 // Code is the failing code: the returnCode, or the resultCode when the
@@ -92,7 +95,7 @@ func (e *APIError) Error() string {
 	if e.ReturnCode != ReturnCodeSuccess {
 		what = "returnCode"
 	}
-	s := fmt.Sprintf("allinpay: %s: %s %s: %s", opName(e.Operation), what, e.Code(), e.Message())
+	s := fmt.Sprintf("allinpay: %s: %s %s: %s", opName(e.Operation), what, e.Code(), mask.Text(e.Message(), 200))
 	if earlierPending(e.ResultCode) {
 		s += " (an earlier void or refund of the original is still processing: this request was not taken)"
 	} else if adv := advice(e.Meaning()); adv != "" {
@@ -119,7 +122,7 @@ func (e *HTTPError) Error() string {
 // operation, the outTransNo it was sent with (Key) and the cause.
 type OutcomeUnknownError struct {
 	Operation TransType
-	Key       string // the request's outTransNo: query it
+	Key       string // the outTransNo to query: the request's own (for CloseOrder the original's)
 	Err       error
 }
 
@@ -156,7 +159,10 @@ func (e *ValidationError) Error() string {
 	for i, f := range e.Fields {
 		parts[i] = f.String()
 	}
-	return fmt.Sprintf("allinpay: %s: invalid request: %s", opName(e.Operation), strings.Join(parts, "; "))
+	if e.Operation == "" { // the transType itself is missing
+		return "allinpay: invalid request: " + strings.Join(parts, "; ")
+	}
+	return fmt.Sprintf("allinpay: %s: invalid request: %s", e.Operation, strings.Join(parts, "; "))
 }
 
 func opName(t TransType) string {

@@ -137,8 +137,8 @@ func (c *Client) Do(ctx context.Context, r *RawRequest) (*RawResponse, error) {
 		fields[k] = val
 	}
 	o := op{t: r.TransType, path: pathConsume, state: r.TransType != TransTypeTransQuery, key: r.OutTransNo, echoOut: r.OutTransNo, h: h}
-	if o.key == "" {
-		o.key = r.Fields["oriOutTransNo"]
+	if o.key == "" || r.TransType == TransTypeCloseOrder {
+		o.key = r.Fields["oriOutTransNo"] // what a close did shows on the original (see CloseOrder)
 	}
 	f, m, err := c.call(ctx, o, mapForm(fields))
 	if err != nil {

@@ -441,8 +441,11 @@ func (c *Client) WaitFinal(ctx context.Context, r *QueryOrderRequest, interval t
 		switch {
 		case err == nil && !q.Processing():
 			return q, nil
-		case errors.As(err, &ae) && ae.Signed && ae.Meaning() != MeaningRetryLater, errors.As(err, &ve):
-			return nil, err // a verified refusal (0033 and 0034 included); 9996 (busy) is waited out
+		case errors.As(err, &ae) && ae.bound && ae.Meaning() != MeaningRetryLater && ae.Meaning() != MeaningOutcomeUnknown, errors.As(err, &ve):
+			// A verified refusal naming this query (0033 and 0034
+			// included); 9996 (busy), 9999 and 0040 (the query's own
+			// outcome unknown) are waited out.
+			return nil, err
 		}
 		last, lastErr = q, err
 	}
@@ -587,7 +590,10 @@ func (r *CloseOrderRequest) Validate() error {
 type CloseOrderResponse struct{ Result }
 
 // CloseOrder closes an unpaid order so that it can no longer be paid;
-// never retried once sent.
+// never retried once sent. Its *OutcomeUnknownError's Key is the original
+// order's outTransNo (OriOutTransNo), not the close's own: a close is not
+// an order that can be queried, and Reconcile then reads the original's
+// state (closed or not).
 //
 // Allinpay API: consumeTrans, transType CLOSE_ORDER.
 func (c *Client) CloseOrder(ctx context.Context, r *CloseOrderRequest) (*CloseOrderResponse, error) {
@@ -611,7 +617,14 @@ func (c *Client) voidOrClose(ctx context.Context, t TransType, requestNo, outTra
 		OriOutTransNo string `kv:"oriOutTransNo"`
 		NotifyURL     string `kv:"notifyUrl"`
 	}{c.header(t, requestNo), outTransNo, ori, notify}
-	o := op{t: t, path: pathConsume, state: true, key: outTransNo, echoOut: outTransNo, h: w.header}
+	key := outTransNo
+	if t == TransTypeCloseOrder {
+		// A close is no transaction of its own (§1.5.2.2 queries orders;
+		// allinpaytest answers 0007 for a close's number): whether it
+		// took is the original order's state.
+		key = ori
+	}
+	o := op{t: t, path: pathConsume, state: true, key: key, echoOut: outTransNo, h: w.header}
 	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
 		return Result{}, err

@@ -162,7 +162,7 @@ func Parse(ctx context.Context, v *Verifier, h http.Header, body []byte) (*Notif
 	}
 	if ct := h.Get("Content-Type"); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
-			return nil, fmt.Errorf("%w: content type %q", ErrMalformedNotification, mt)
+			return nil, fmt.Errorf("%w: content type %.40q", ErrMalformedNotification, mt)
 		}
 	}
 	var stack [32]fieldset.Pair
@@ -240,7 +240,7 @@ func readForm(ps []fieldset.Pair, body []byte) ([]fieldset.Pair, Fields, error) 
 			j++
 		}
 		if j-i != 1 {
-			return nil, nil, fmt.Errorf("%w: field %q sent %d times", ErrMalformedNotification, ps[i].K, j-i)
+			return nil, nil, fmt.Errorf("%w: field %.40q sent %d times", ErrMalformedNotification, ps[i].K, j-i)
 		}
 		if high && (!utf8.ValidString(ps[i].K) || !utf8.ValidString(ps[i].V)) {
 			return nil, nil, fmt.Errorf("%w: a field is not UTF-8", ErrMalformedNotification)

@@ -186,6 +186,24 @@ func TestFlowFaults(t *testing.T) {
 	if err := pay("F-2"); !errors.Is(err, allinpay.ErrInvalidSignature) || !errors.Is(err, allinpay.ErrOutcomeUnknown) {
 		t.Errorf("tampered answer: %v; want ErrOutcomeUnknown caused by ErrInvalidSignature", err)
 	}
+	// A close whose answer is lost: its Key is the original's (a close is
+	// no order: the fake answers 0007 for its number), and Reconcile reads
+	// the original, closed.
+	if err := pay("F-3"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(allinpaytest.Fault{Kind: allinpaytest.FaultProcessThenDrop, Count: 1})
+	_, err = c.CloseOrder(ctx, &allinpay.CloseOrderRequest{OutTransNo: "C-3", OriOutTransNo: "F-3", NotifyURL: notify})
+	if !errors.As(err, &ou) || ou.Key != "F-3" {
+		t.Fatalf("dropped close: %v; want ErrOutcomeUnknown keyed by the original F-3", err)
+	}
+	if o, _ := srv.Order("F-3"); o.Status != allinpaytest.OrderStatusClosed {
+		t.Fatalf("the fake did not close F-3: %+v", o)
+	}
+	var ae *allinpay.APIError
+	if _, err := c.Reconcile(ctx, err); !errors.As(err, &ae) || ae.ResultCode != allinpay.ResultCodeOrderClosed {
+		t.Errorf("Reconcile after the close = %v; want the original's state, %s (closed)", err, allinpay.ResultCodeOrderClosed)
+	}
 	other, _ := allinpaytest.NewServer()
 	defer other.Close()
 	_, pp, _, _ := vectorKeys(t)

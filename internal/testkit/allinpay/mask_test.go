@@ -42,3 +42,27 @@ func TestMasking(t *testing.T) {
 func fmtAll(v any) string {
 	return fmt.Sprintf("%v|%+v|%s", v, v, v)
 }
+
+// TestAPIErrorMasksEchoedNumbers (api-review 28): a platform message
+// echoing a card or phone number of the request prints masked, and cut;
+// the method Message keeps the text as received.
+func TestAPIErrorMasksEchoedNumbers(t *testing.T) {
+	t.Parallel()
+	const msg = "卡号6222020200112233445 持卡人手机13800138000 校验失败"
+	for _, e := range []*allinpay.APIError{
+		{Operation: allinpay.TransTypeTransQuery, ReturnCode: "0001", ReturnMsg: msg},
+		{Operation: allinpay.TransTypeTransQuery, ReturnCode: allinpay.ReturnCodeSuccess, ResultCode: "3999", ResultMsg: msg},
+	} {
+		s := e.Error()
+		if strings.Contains(s, "6222020200112233445") || strings.Contains(s, "13800138000") || !strings.Contains(s, "622************3445") || !strings.Contains(s, string(e.Code())) {
+			t.Errorf("Error() = %q", s)
+		}
+		if e.Message() != msg {
+			t.Errorf("Message() = %q; want it as received", e.Message())
+		}
+	}
+	long := &allinpay.APIError{Operation: allinpay.TransTypeTransQuery, ReturnCode: "0001", ReturnMsg: strings.Repeat("错", 5000) + "\x1b[2J"}
+	if s := long.Error(); len([]rune(s)) > 400 || strings.Contains(s, "\x1b") {
+		t.Errorf("a 5,000-rune message printed %d runes: %.80q…", len([]rune(s)), s)
+	}
+}

@@ -170,6 +170,10 @@ func TestPayValidation(t *testing.T) {
 	if err := (&allinpay.PayRequest{TransType: allinpay.TransTypeWxpayMicropay, OutTransNo: "o", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "n"}).Validate(); err == nil || !strings.Contains(err.Error(), "authCode") {
 		t.Errorf("micropay without authCode: %v", err)
 	}
+	// Without a transType the error names no operation (it said "request: invalid request").
+	if err := (&allinpay.PayRequest{OutTransNo: "o", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "n"}).Validate(); err == nil || !strings.HasPrefix(err.Error(), "allinpay: invalid request: transType") {
+		t.Errorf("Pay without transType: %v", err)
+	}
 	if _, err := (&allinpay.Client{}).Refund(context.Background(), &allinpay.RefundRequest{TransType: allinpay.TransTypeAlipayReturn, TransAmount: -1}); err == nil {
 		t.Error("negative refund accepted")
 	}

@@ -141,6 +141,72 @@ func TestAnswerEchoesRequest(t *testing.T) {
 	}
 }
 
+// TestRefusalEchoesRequest: a signed refusal is a definite answer only for
+// the request it names. The platform key is the same for every merchant,
+// so a signed refusal of another request (another merchant's, or one
+// recorded earlier) put in place of a payment's answer read as "not
+// paid", and the host paid again. Every response table marks requestNo
+// and mchNo M: a refusal naming another request is ErrMalformedResponse,
+// one naming none is not definite; either way the payment's outcome is
+// unknown. WaitFinal waits out such an answer.
+func TestRefusalEchoesRequest(t *testing.T) {
+	t.Parallel()
+	pay := &allinpay.PayRequest{TransType: allinpay.TransTypeWxpayScancode, OutTransNo: "O-1", TransAmount: 1, Currency: allinpay.CurrencyHKD, NotifyURL: "https://m.example.com/n"}
+	refusals := map[string]map[string]string{
+		"returnCode": {"returnCode": "0001", "returnMsg": "Illegal request"},
+		"resultCode": {"resultCode": "0027", "resultMsg": "Transaction amount is illegal"},
+	}
+	for name, refusal := range refusals {
+		for _, edit := range []struct {
+			k, v   string
+			wantMR bool // ErrMalformedResponse
+		}{{"requestNo", "OTHER", true}, {"mchNo", "OTHER", true}, {"outTransNo", "OTHER", true}, {"transType", "ALIPAY_SCANCODE", true}, {"requestNo", "", false}, {"mchNo", "", false}} {
+			c, mt := mockClient(t, "REQ-1")
+			answerWith(t, mt, func(form map[string]string) map[string]string {
+				f := echo(form, refusal)
+				if edit.v == "" {
+					delete(f, edit.k)
+				} else {
+					f[edit.k] = edit.v
+				}
+				return f
+			}, nil)
+			_, err := c.Pay(context.Background(), pay)
+			if !errors.Is(err, allinpay.ErrOutcomeUnknown) || errors.Is(err, allinpay.ErrMalformedResponse) != edit.wantMR {
+				t.Errorf("%s refusal with %s %q: %v; want ErrOutcomeUnknown (malformed %v)", name, edit.k, edit.v, err, edit.wantMR)
+			}
+		}
+		// The same refusal naming the request is the definite answer.
+		c, mt := mockClient(t, "REQ-1")
+		answerWith(t, mt, func(form map[string]string) map[string]string { return echo(form, refusal) }, nil)
+		var ae *allinpay.APIError
+		if _, err := c.Pay(context.Background(), pay); !errors.As(err, &ae) || errors.Is(err, allinpay.ErrOutcomeUnknown) {
+			t.Errorf("%s refusal of this request: %v; want the *APIError", name, err)
+		}
+	}
+	// WaitFinal waits out a refusal without requestNo (the next query is
+	// 10 s away: the deadline ends the wait), where it returns this
+	// request's refusal at once.
+	for _, bound := range []bool{false, true} {
+		c, mt := mockClient(t, "REQ-1")
+		n := 0
+		answerWith(t, mt, func(form map[string]string) map[string]string {
+			n++
+			f := echo(form, refusals["resultCode"])
+			if !bound {
+				delete(f, "requestNo")
+			}
+			return f
+		}, nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		_, err := c.WaitFinal(ctx, &allinpay.QueryOrderRequest{OriOutTransNo: "O-1"}, 0)
+		cancel()
+		if waited := errors.Is(err, context.DeadlineExceeded); waited == bound || n != 1 {
+			t.Errorf("WaitFinal on a refusal (naming the query: %v): %v after %d queries", bound, err, n)
+		}
+	}
+}
+
 // TestResultCodeMeaning (issue 15, §1.7.2): every code of the table is
 // classified; the error says which, and 9999/0040 on a payment are
 // ErrOutcomeUnknown, 0022/0074 ask for a query, 9996 for a retry.
