@@ -519,6 +519,9 @@ func (c *Client) exchange(ctx context.Context, path, key string, build func(cont
 		if err == nil {
 			return md, nil
 		}
+		if se := (*streamError)(nil); errors.As(err, &se) && md.StatusCode == 0 {
+			return md, fmt.Errorf("evidence: %s: %w", path, se) // never complete: not retried, not unknown
+		}
 		if timedOut() {
 			// The attempt ran out, not the call: no answer, as a lost one.
 			md.StatusCode = 0

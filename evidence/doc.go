@@ -137,7 +137,11 @@
 // generation, each marked; an unknown site is sent as given), DaStatus
 // (IsFinal, IsSuccess, IsValidOperation, Mode), JSONResult (with 100 and
 // 101), AccessWay and the daSubStatus tables (LookupSubStatus) are typed
-// data.
+// data. They stay in this package, not in a catalog package of their own
+// (the house style keeps packages flat, and a host passes a Site or reads
+// a DaStatus in the same calls it makes): they make most of this
+// package's identifiers, so `go doc evidence.Client` is the list of the
+// calls alone.
 //
 // # Errors
 //

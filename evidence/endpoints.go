@@ -92,6 +92,9 @@ func (c *Client) GetParseResult(ctx context.Context, r *GetParseResultRequest) (
 		if err != nil {
 			return err
 		}
+		if err := sameDaID(OperationGetParseResult, r.DaID, raw.DaID); err != nil {
+			return err
+		}
 		md.RequestID = r.DaID
 		res := &GetParseResultResponse{DaID: raw.DaID, BizNo: raw.BizNo, Site: raw.Site, JSONResult: raw.JSONResult,
 			CompanyID: raw.Ext.CompanyID, CompanyName: raw.Ext.CompanyName, Results: raw.Ext.DL,

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bizapi-cn/go-sdk/evidence/notify"
+	"github.com/bizapi-cn/go-sdk/internal/mask"
 )
 
 // ErrorCode is a DECS errorCode.
@@ -102,7 +103,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("evidence: %s: errorCode %d: %s", e.Operation, int(e.Code), safeText(e.Message, 200))
+	return fmt.Sprintf("evidence: %s: errorCode %d: %s", e.Operation, int(e.Code), mask.Text(e.Message, 200))
 }
 
 // HTTPStatusCode is the HTTP status of the answer.
@@ -164,6 +165,18 @@ func fieldError(path, field string, err error) error {
 	return err
 }
 
+// sameDaID refuses an answer about another session than the request's:
+// DECS signs no answer, so its daId is the one thing that binds a pulled
+// status or file list to the request (a misrouting proxy or a cache
+// could serve another user's). An answer without daId is taken as the
+// request's.
+func sameDaID(op, want, got string) error {
+	if got != "" && got != want {
+		return fmt.Errorf("evidence: %s: %w: the answer is about another daId", op, ErrMalformedResponse)
+	}
+	return nil
+}
+
 // ErrMalformedResponse reports a 2xx answer that is not the DECS response
 // document, or whose data does not decode as documented.
 var ErrMalformedResponse = errors.New("evidence: malformed response")
@@ -199,20 +212,4 @@ func (e *ValidationError) Error() string {
 		op += ": "
 	}
 	return "evidence: " + op + "invalid request: " + strings.Join(parts, "; ")
-}
-
-// safeText bounds a provider's text in an error and keeps it printable.
-func safeText(s string, max int) string {
-	var b strings.Builder
-	for i, r := range s {
-		if i >= max {
-			b.WriteString("…")
-			break
-		}
-		if r < 0x20 || r == 0x7f || r == 0xfffd {
-			r = '?'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -347,6 +347,9 @@ func (c *Client) GetStatus(ctx context.Context, r *GetStatusRequest) (*GetStatus
 	if err != nil {
 		return nil, err
 	}
+	if err := sameDaID(OperationGetStatus, r.DaID, out.DaID); err != nil {
+		return nil, err
+	}
 	out.Metadata, out.Metadata.RequestID = md, r.DaID
 	return &out, nil
 }
@@ -409,6 +412,9 @@ func (c *Client) GetOriginalFiles(ctx context.Context, r *GetOriginalFilesReques
 		}
 		md, err := c.post(ctx, OperationGetOriginalFiles, r.DaID, map[string]string{"daId": r.DaID}, &raw)
 		if err != nil {
+			return err
+		}
+		if err := sameDaID(OperationGetOriginalFiles, r.DaID, raw.DaID); err != nil {
 			return err
 		}
 		md.RequestID = r.DaID

@@ -204,9 +204,24 @@ func (c *Client) postStream(ctx context.Context, path, key string, write func(io
 		// transport.Send streams pr (never through resty, which would
 		// read it whole) and closes it when the exchange ends, whatever
 		// happens: that ends this writer too.
-		go func() { pw.CloseWithError(write(pw, nonce)) }()
+		go func() {
+			err := write(pw, nonce)
+			if err != nil {
+				err = &streamError{err}
+			}
+			pw.CloseWithError(err)
+		}()
 		hash := string(sign.AppendUpperHex(nil, h.Sum(nil)))
 		c.mac.Release(h)
 		return c.newRequest(path, pr, cw.n, hash), nil
 	}, out)
 }
+
+// streamError is a failure of the body's second pass (a file that no
+// longer reads): the body sent is cut short of its Content-Length, and of
+// the bytes its DECSHASH covers, so DECS never had the whole request and
+// cannot have acted on it. exchange returns it as never sent.
+type streamError struct{ err error }
+
+func (e *streamError) Error() string { return "reading the upload: " + e.err.Error() }
+func (e *streamError) Unwrap() error { return e.err }

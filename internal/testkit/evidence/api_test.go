@@ -780,3 +780,23 @@ func TestNilClient(t *testing.T) {
 		t.Error("GetOriginalFiles on a nil client: no error")
 	}
 }
+
+// TestAPIErrorMasksEchoedNumbers (api-review 28): DECS signs no answer, so
+// its errorMsg may come from anything on the path; an echoed ID card prints
+// masked, control characters as '?', at most 200 runes of it; Message keeps
+// the text as received.
+func TestAPIErrorMasksEchoedNumbers(t *testing.T) {
+	t.Parallel()
+	const msg = "idNo 11010119900307447X 与 userName 不符\r\n"
+	e := &evidence.APIError{Operation: "/api/das/start-vdi-x", Code: evidence.ErrorCode(-50001), Message: msg}
+	if s := e.Error(); strings.Contains(s, "11010119900307447X") || !strings.Contains(s, "110***********447X") || strings.ContainsAny(s, "\r\n") || !strings.Contains(s, "-50001") {
+		t.Errorf("Error() = %q", s)
+	}
+	if e.Message != msg {
+		t.Errorf("Message = %q", e.Message)
+	}
+	long := &evidence.APIError{Operation: "/api/das/get-da-status", Code: evidence.ErrorCode(-50001), Message: strings.Repeat("x", 1<<20)}
+	if s := long.Error(); len(s) > 300 || !strings.HasSuffix(s, "…") {
+		t.Errorf("a 1 MiB message printed %d bytes", len(s))
+	}
+}

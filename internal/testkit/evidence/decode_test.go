@@ -24,7 +24,8 @@ import (
 
 // twoStep is the client's documented reading of a get-da-status answer at
 // HTTP status: envelope, errorCode, status, then data (the last member
-// named data wins).
+// named data wins), whose daId, when it has one, must be the request's
+// (DA1: checkTwoStep's).
 func twoStep(status int, raw []byte) (*evidence.GetStatusResponse, string) {
 	var env struct {
 		ErrorCode    *int            `json:"errorCode"`
@@ -48,6 +49,9 @@ func twoStep(status int, raw []byte) (*evidence.GetStatusResponse, string) {
 		if json.Unmarshal(env.Data, &out) != nil {
 			return nil, "malformed"
 		}
+	}
+	if out.DaID != "" && out.DaID != "DA1" {
+		return nil, "malformed"
 	}
 	return &out, "ok"
 }

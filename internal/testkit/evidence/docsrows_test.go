@@ -140,3 +140,40 @@ func TestNotificationFieldsAsDocumented(t *testing.T) {
 		t.Errorf("the fake's notification nonce %q: want 32 characters", n.Nonce)
 	}
 }
+
+// TestPullsAnswerTheRequestedSession: protocols.md, "get-original-files-x
+// and get-da-status answers carry daId" (and get-parse-result-x's
+// "data.daId"). DECS signs no answer, so that daId is what binds a pulled
+// status or file list to the request: an answer about another session (a
+// misrouting proxy, a cache) is ErrMalformedResponse, never that session's
+// status or files read as this one's. WaitFinal stops on it.
+func TestPullsAnswerTheRequestedSession(t *testing.T) {
+	t.Parallel()
+	v := docs(t)
+	_, enc := docsFieldKey(t)
+	for _, daID := range []string{"DA2", "DA1"} {
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodPost, base+"/api/das/update-aes-key", httpmock.NewStringResponder(200, `{"errorCode":0,"data":{"aeskey":"`+v.AESKey.EncryptedB64+`"}}`))
+		mt.RegisterResponder(http.MethodPost, base+"/api/das/get-da-status", httpmock.NewStringResponder(200,
+			`{"errorCode":0,"data":{"daId":"`+daID+`","bizNo":"B1","daStatus":10,"authorizedTs":1700000000000}}`))
+		files := `{"errorCode":0,"data":{"daId":"` + daID + `","bizNo":"B1","site":"chrome-govhk-tax","fileUrl":["` + enc("https://cos.example/a.pdf") + `"],` +
+			`"ext":{"fileKey":"` + enc("MDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3ODlBQkNERUY=") + `"}}}`
+		mt.RegisterResponder(http.MethodPost, base+"/api/efp/get-original-files-x", httpmock.NewStringResponder(200, files))
+		mt.RegisterResponder(http.MethodPost, base+"/api/efp/get-parse-result-x", httpmock.NewStringResponder(200,
+			`{"errorCode":0,"data":{"daId":"`+daID+`","bizNo":"B1","site":"chrome-govhk-tax","jsonResult":10,"jsonFileUrl":"`+enc("https://cos.example/r.json")+`",`+
+				`"ext":{"fileKey":"`+enc("MDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3ODlBQkNERUY=")+`"}}}`))
+		c := newClient(t, mt)
+		ctx := context.Background()
+		_, e1 := c.GetStatus(ctx, &evidence.GetStatusRequest{DaID: "DA1"})
+		_, e2 := c.GetOriginalFiles(ctx, &evidence.GetOriginalFilesRequest{DaID: "DA1"})
+		_, e3 := c.GetParseResult(ctx, &evidence.GetParseResultRequest{DaID: "DA1"})
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, e4 := c.WaitFinal(wctx, &evidence.GetStatusRequest{DaID: "DA1"}, time.Millisecond)
+		cancel()
+		for i, err := range []error{e1, e2, e3, e4} {
+			if other := daID != "DA1"; errors.Is(err, evidence.ErrMalformedResponse) != other || !other && err != nil {
+				t.Errorf("answer about %s, call %d: %v", daID, i+1, err)
+			}
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/bizapi-cn/go-sdk/evidence"
@@ -259,3 +260,32 @@ func TestReliabilityNotificationDelivery(t *testing.T) {
 	}
 	t.Logf("evidence: %v", res)
 }
+
+// TestUploadCutByItsFileIsNeverSent: the agreement is read twice, once for
+// the DECSHASH and once into the body. When the second read fails, the
+// body is cut short of its Content-Length and of what its DECSHASH covers:
+// DECS never had the whole request and cannot have acted on it. It was an
+// *OutcomeUnknownError (a query by site the host then made for nothing);
+// it is the file's error, as levy reports the same case.
+func TestUploadCutByItsFileIsNeverSent(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := fakeClient(t, nil, evidence.SuiteRSA)
+	pdf := []byte("%PDF-1.4 " + strings.Repeat("agreement ", 20000))
+	opens := 0
+	file := evidence.File{Name: "a.pdf", Size: int64(len(pdf)), Open: func() (io.ReadCloser, error) {
+		opens++
+		if opens == 1 {
+			return io.NopCloser(bytes.NewReader(pdf)), nil
+		}
+		return io.NopCloser(io.MultiReader(bytes.NewReader(pdf[:len(pdf)/2]), iotest.ErrReader(errDiskGone))), nil
+	}}
+	_, err := c.UploadUserProtocol(context.Background(), &evidence.UploadUserProtocolRequest{IDNo: "110101199003074477", Site: evidence.SiteHKTax, Files: []evidence.File{file}})
+	if !errors.Is(err, errDiskGone) || errors.Is(err, evidence.ErrOutcomeUnknown) || opens != 2 {
+		t.Errorf("upload cut by its file: %v (%d opens); want the file's error, not ErrOutcomeUnknown", err, opens)
+	}
+	if n := srv.Calls(evidence.OperationUploadUserProtocol); n > 1 {
+		t.Errorf("%d uploads reached the fake; want at most the one cut short", n)
+	}
+}
+
+var errDiskGone = errors.New("disk gone")
