@@ -22,7 +22,9 @@ type Callback struct {
 	// digits.
 	Type Type
 	// PlatformCode is the platformCode parameter: "" when absent, else
-	// 11 ASCII letters or digits.
+	// 11 ASCII letters or digits, and then the first 11 characters of the
+	// payload's tId when that is a tId of the documented shape (a callback
+	// whose platformCode is another is refused).
 	PlatformCode string
 	// Payload is the typed payload (*ScanStatus, *UserInfo, …); nil for an
 	// unknown Type, whose JSON is in Raw.
@@ -232,6 +234,14 @@ func decodePayload(typ Type, platform string, plain []byte) (*Callback, error) {
 			return nil, fmt.Errorf("%w: type %s payload: %s", ErrMalformedCallback, typ, shortJSONError(err))
 		}
 		c.Payload = p
+	}
+	// platformCode travels outside the encrypted data, unprotected, and a
+	// tId begins with it (protocols.md: "A tId is the 11-char platformCode
+	// followed by 32 hex chars"): a copy of a callback under another
+	// platformCode, sent first, would share the genuine one's idempotency
+	// key and be deduplicated in its place.
+	if id := c.EventID(); platform != "" && ValidateTID(id) == nil && id[:11] != platform {
+		return nil, fmt.Errorf("%w: platformCode is not the tId's first 11 characters", ErrMalformedCallback)
 	}
 	return c, nil
 }

@@ -448,7 +448,7 @@ func (a *App) post(ctx context.Context, contentType string, body []byte) (Answer
 		Data json.RawMessage `json:"data"`
 	}
 	if err := json.Unmarshal(raw, &ans); err != nil || ans.Header == nil || ans.Header.Ret == nil || ans.Header.Msg == nil ||
-		(string(ans.Data) != "null" && len(ans.Data) != 0) || (*ans.Header.Ret != "0" && *ans.Header.Ret != "1") {
+		string(ans.Data) != "null" || (*ans.Header.Ret != "0" && *ans.Header.Ret != "1") {
 		return Answer{}, fmt.Errorf("scancodetest: answer is not {header:{ret,msg},data:null}: status %d", resp.StatusCode)
 	}
 	return Answer{Ret: *ans.Header.Ret, Msg: *ans.Header.Msg}, nil

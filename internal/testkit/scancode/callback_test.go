@@ -113,6 +113,44 @@ func TestParseUnknownTypeKeepsRaw(t *testing.T) {
 	}
 }
 
+// TestPlatformCodeIsTheTIDs: protocols.md, "A tId is the 11-char
+// platformCode followed by 32 hex chars". platformCode travels outside the
+// encrypted data; a copy of a genuine callback under another platformCode,
+// sent first, shared the genuine one's idempotency key (the key is of the
+// decrypted data), so the handler deduplicated the genuine one in its
+// place and the host saw the forged platformCode. Now it is refused; an
+// absent platformCode, or a tId of another shape, is not checked.
+func TestPlatformCodeIsTheTIDs(t *testing.T) {
+	t.Parallel()
+	pub, _ := testvectors.Read("keys/sm2_public.pem")
+	for _, c := range []struct {
+		platform, tid string
+		ok            bool
+	}{
+		{"M1100000034", testTID, true},
+		{"M1100000035", testTID, false},
+		{"m1100000034", testTID, false},
+		{"", testTID, true},
+		{"M1100000035", "T-1", true},
+	} {
+		d, _ := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)
+		opts := []scancodetest.AppOption{scancodetest.WithSM2PublicKey(pub)}
+		if c.platform != "" {
+			opts = append(opts, scancodetest.WithPlatformCode(c.platform))
+		}
+		app, err := scancodetest.NewApp(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env, _ := app.Envelope([]byte(`{"tId":"` + c.tid + `","isScaned":"01"}`))
+		ct, raw, _ := app.Request(scancode.TypeScanStatus, env)
+		got, err := parse(context.Background(), ct, raw, d)
+		if c.ok && (err != nil || got.PlatformCode != c.platform) || !c.ok && !errors.Is(err, scancode.ErrMalformedCallback) {
+			t.Errorf("platformCode %q, tId %q: %+v, %v (want accepted: %v)", c.platform, c.tid, got, err, c.ok)
+		}
+	}
+}
+
 func TestParseRejects(t *testing.T) {
 	t.Parallel()
 	d, app := fixture(t, scancodetest.BodyForm, scancode.SM2EncodingC1C3C2)

@@ -202,11 +202,15 @@ func TestFakeRetriesAndCorruption(t *testing.T) {
 		t.Errorf("requests = %d; want 8", got)
 	}
 	// A receiver that answers in the wrong format is an error for the fake.
-	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "SUCCESS") }))
-	defer bad.Close()
-	app3, _ := scancodetest.NewApp(scancodetest.WithReceiverURL(bad.URL), scancodetest.WithSM4Key(make([]byte, 16)), scancodetest.WithMaxAttempts(1))
-	if _, err := app3.Send(context.Background(), scancode.TypeScanStatus, map[string]string{"tId": "x"}); err == nil || !strings.Contains(err.Error(), "not {header:{ret,msg},data:null}") {
-		t.Errorf("wrong answer format: err = %v", err)
+	// protocols.md: "The answer is {"header":{"ret":"0","msg":"..."},"data":null}":
+	// data must be there, and null.
+	for _, answer := range []string{"SUCCESS", `{"header":{"ret":"0","msg":"ok"}}`, `{"header":{"ret":"0","msg":"ok"},"data":{}}`, `{"header":{"ret":"2","msg":"ok"},"data":null}`} {
+		bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, answer) }))
+		app3, _ := scancodetest.NewApp(scancodetest.WithReceiverURL(bad.URL), scancodetest.WithSM4Key(make([]byte, 16)), scancodetest.WithMaxAttempts(1))
+		if _, err := app3.Send(context.Background(), scancode.TypeScanStatus, map[string]string{"tId": "x"}); err == nil || !strings.Contains(err.Error(), "not {header:{ret,msg},data:null}") {
+			t.Errorf("answer %s: err = %v; want the fake to refuse its format", answer, err)
+		}
+		bad.Close()
 	}
 }
 

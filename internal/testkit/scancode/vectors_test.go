@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -32,8 +33,18 @@ func mustHex(t testing.TB, s string) []byte {
 }
 
 func formBody(typ, encrypt, desKey string) []byte {
+	return formBodyOf(typ, encrypt, desKey, "")
+}
+
+// formBodyOf is formBody with a platformCode ("" leaves it out: the vectors
+// give none, and a tId's first 11 characters are its platformCode).
+func formBodyOf(typ, encrypt, desKey, platform string) []byte {
 	data, _ := json.Marshal(scancode.Envelope{Encrypt: encrypt, DesKey: desKey})
-	return []byte(url.Values{"type": {typ}, "data": {string(data)}, "platformCode": {"M1100000034"}}.Encode())
+	form := url.Values{"type": {typ}, "data": {string(data)}}
+	if platform != "" {
+		form.Set("platformCode", platform)
+	}
+	return []byte(form.Encode())
 }
 
 // TestVectors decrypts every vector message through Parse, with the desKey
@@ -81,6 +92,19 @@ func TestVectors(t *testing.T) {
 					}
 					c, err := parse(ctx, "application/x-www-form-urlencoded", formBody(m.Type, m.EncryptB64, desKey), d)
 					check(m.Type+"/"+m.Mode+"/envelope", c, err)
+					// With the platformCode its tId begins with, and with another.
+					tid, _ := want[tidKey(want)].(string)
+					if scancode.ValidateTID(tid) != nil {
+						t.Fatalf("%s: vector tId %q is not platformCode + 32 hex", m.Type, tid)
+					}
+					c, err = parse(ctx, "application/x-www-form-urlencoded", formBodyOf(m.Type, m.EncryptB64, desKey, tid[:11]), d)
+					check(m.Type+"/"+m.Mode+"/envelope+platformCode", c, err)
+					if c != nil && c.PlatformCode != tid[:11] {
+						t.Errorf("%s: PlatformCode %q", m.Type, c.PlatformCode)
+					}
+					if _, err := parse(ctx, "application/x-www-form-urlencoded", formBodyOf(m.Type, m.EncryptB64, desKey, "Z9999999999"), d); !errors.Is(err, scancode.ErrMalformedCallback) {
+						t.Errorf("%s: platformCode other than the tId's: %v", m.Type, err)
+					}
 				}
 			}
 		}
