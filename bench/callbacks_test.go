@@ -200,7 +200,7 @@ func BenchmarkCallbackScancode(b *testing.B) {
 		b.Fatal(err)
 	}
 	data := `{"encrypt":"` + base64.StdEncoding.EncodeToString(enc) + `","desKey":"` + v.DesKey.C1C3C2B64 + `"}`
-	body := []byte(url.Values{"type": {"02"}, "data": {data}, "platformCode": {"M1100000034"}}.Encode())
+	body := []byte(url.Values{"type": {"02"}, "data": {data}, "platformCode": {"A3401314520"}}.Encode()) // the 02 vector tId's first 11 characters
 	ctx := context.Background()
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()

@@ -70,7 +70,7 @@ func loadSMCase(tb testing.TB) smCase {
 		tb.Fatal(err)
 	}
 	data := `{"encrypt":"` + base64.StdEncoding.EncodeToString(enc) + `","desKey":"` + v.DesKey.C1C3C2B64 + `"}`
-	body := []byte(url.Values{"type": {"02"}, "data": {data}, "platformCode": {"M1100000034"}}.Encode())
+	body := []byte(url.Values{"type": {"02"}, "data": {data}, "platformCode": {"A3401314520"}}.Encode()) // the 02 vector tId's first 11 characters
 	return smCase{tjfoc: priv, emmansun: ek, desKey: desKey, enc: enc, body: body, dec: d}
 }
 

@@ -67,7 +67,7 @@ const (
 	decsAppKey = "FcuMaP8q39Q4IigraXdDKpvaOhF2PqNptq86ZHYRvtMjAdVZIOSEfW4t6IdxUJu9"
 )
 
-var decsResponse = []byte(`{"errorCode":0,"errorMessage":"OK","data":{"daId":"DA20240101000001","bizNo":"B1","daStatus":10,"jsonResult":10,"authorizedTs":1700000000000,"ext":{"daSubStatus":"","childDaList":[]}}}`)
+var decsResponse = []byte(`{"errorCode":0,"errorMessage":"OK","data":{"daId":"DA1","bizNo":"B1","daStatus":10,"jsonResult":10,"authorizedTs":1700000000000,"ext":{"daSubStatus":"","childDaList":[]}}}`)
 
 // newDECSServer serves decsHandler.
 func newDECSServer(tb testing.TB) *httptest.Server { tb.Helper(); return serve(tb, decsHandler()) }
