@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -58,6 +59,29 @@ type NotificationData struct {
 	SiteList     []Site          `json:"siteList"`   // daSubmittedApp
 	SubmitTime   string          `json:"submitTime"` // daSubmittedApp: "2023-05-22 10:22:55"
 	Ext          NotificationExt `json:"ext"`
+}
+
+// UnmarshalJSON decodes data as documented, except that certResult, which
+// the docs mark "no longer used", never refuses a verified notification:
+// an integer or a string of digits is kept, anything else (a string, a
+// fraction, null) reads as 0. A notification the provider signed is not
+// refused for ever over a field no one reads.
+func (d *NotificationData) UnmarshalJSON(b []byte) error {
+	type plain NotificationData // without this method
+	aux := struct {
+		*plain
+		CertResult json.RawMessage `json:"certResult"` // shadows plain's
+	}{plain: (*plain)(d)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	d.CertResult = 0
+	if raw := strings.Trim(string(aux.CertResult), `"`); raw != "" {
+		if n, err := strconv.Atoi(raw); err == nil {
+			d.CertResult = n
+		}
+	}
+	return nil
 }
 
 // NotificationExt is data.ext: the status ext (daSubStatus, childDaList,

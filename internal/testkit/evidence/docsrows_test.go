@@ -141,6 +141,39 @@ func TestNotificationFieldsAsDocumented(t *testing.T) {
 	}
 }
 
+// TestUnusedCertResultNeverRefuses: en main.md marks certResult "no longer
+// used". A verified notification whose certResult is not an integer (a
+// string, a fraction, null) was refused as malformed on every delivery,
+// and so lost; it is delivered now, with CertResult 0 (an integer, or a
+// string of digits, is kept), and the handler acknowledges it.
+func TestUnusedCertResultNeverRefuses(t *testing.T) {
+	t.Parallel()
+	srv, err := evidencetest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	v, err := evidence.NewNotificationVerifier(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithNotifyPublicKey(srv.NotifyPublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		value any
+		want  int
+	}{{2, 2}, {"3", 3}, {"", 0}, {"passed", 0}, {1.5, 0}, {nil, 0}, {map[string]any{"x": 1}, 0}} {
+		body, hash, sig := srv.Notification(evidence.FuncDaFileParsed, map[string]any{"daId": "DA1", "daStatus": 10, "certResult": c.value})
+		n, err := evidence.ParseNotification(context.Background(), v, http.Header{"Decshash": {hash}, "Decssign": {sig}}, body)
+		if err != nil || n.Data.CertResult != c.want || n.Data.DaID != "DA1" || n.Data.DaStatus != 10 {
+			t.Errorf("certResult %#v: %+v, %v; want delivered with CertResult %d", c.value, n, err, c.want)
+		}
+	}
+	// The fields that are read stay strict: a daStatus that is no number is refused.
+	body, hash, sig := srv.Notification(evidence.FuncDaFileParsed, map[string]any{"daId": "DA1", "daStatus": "ten"})
+	if _, err := evidence.ParseNotification(context.Background(), v, http.Header{"Decshash": {hash}, "Decssign": {sig}}, body); !errors.Is(err, evidence.ErrMalformedNotification) {
+		t.Errorf("daStatus \"ten\": %v; want ErrMalformedNotification", err)
+	}
+}
+
 // TestPullsAnswerTheRequestedSession: protocols.md, "get-original-files-x
 // and get-da-status answers carry daId" (and get-parse-result-x's
 // "data.daId"). DECS signs no answer, so that daId is what binds a pulled
