@@ -202,6 +202,18 @@ func (c *Client) call(ctx context.Context, o op, req any) (Fields, Metadata, err
 	}
 }
 
+// reconcileKey is the outTransNo an *OutcomeUnknownError of a t request
+// sent as out (original ori) is reconciled by: the request's own, or the
+// original's for CLOSE_ORDER (a close is no transaction of its own:
+// §1.5.2.2 queries orders, and allinpaytest answers 0007 for a close's
+// number) and for a request without one.
+func reconcileKey(t TransType, out, ori string) string {
+	if out == "" || t == TransTypeCloseOrder {
+		return ori
+	}
+	return out
+}
+
 // definite reports whether err is a verified answer that says what
 // happened to a state-changing request.
 func definite(err error) bool {

@@ -136,10 +136,8 @@ func (c *Client) Do(ctx context.Context, r *RawRequest) (*RawResponse, error) {
 	for k, val := range r.Fields {
 		fields[k] = val
 	}
-	o := op{t: r.TransType, path: pathConsume, state: r.TransType != TransTypeTransQuery, key: r.OutTransNo, echoOut: r.OutTransNo, h: h}
-	if o.key == "" || r.TransType == TransTypeCloseOrder {
-		o.key = r.Fields["oriOutTransNo"] // what a close did shows on the original (see CloseOrder)
-	}
+	o := op{t: r.TransType, path: pathConsume, state: r.TransType != TransTypeTransQuery, key: reconcileKey(r.TransType, r.OutTransNo, r.Fields["oriOutTransNo"]),
+		echoOut: r.OutTransNo, h: h}
 	f, m, err := c.call(ctx, o, mapForm(fields))
 	if err != nil {
 		return nil, err

@@ -617,14 +617,7 @@ func (c *Client) voidOrClose(ctx context.Context, t TransType, requestNo, outTra
 		OriOutTransNo string `kv:"oriOutTransNo"`
 		NotifyURL     string `kv:"notifyUrl"`
 	}{c.header(t, requestNo), outTransNo, ori, notify}
-	key := outTransNo
-	if t == TransTypeCloseOrder {
-		// A close is no transaction of its own (§1.5.2.2 queries orders;
-		// allinpaytest answers 0007 for a close's number): whether it
-		// took is the original order's state.
-		key = ori
-	}
-	o := op{t: t, path: pathConsume, state: true, key: key, echoOut: outTransNo, h: w.header}
+	o := op{t: t, path: pathConsume, state: true, key: reconcileKey(t, outTransNo, ori), echoOut: outTransNo, h: w.header}
 	f, m, err := c.call(ctx, o, &w)
 	if err != nil {
 		return Result{}, err

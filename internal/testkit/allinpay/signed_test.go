@@ -146,7 +146,9 @@ func TestAnswerEchoesRequest(t *testing.T) {
 // so a signed refusal of another request (another merchant's, or one
 // recorded earlier) put in place of a payment's answer read as "not
 // paid", and the host paid again. Every response table marks requestNo
-// and mchNo M: a refusal naming another request is ErrMalformedResponse,
+// and mchNo M (conformance/allinpay.md row 24: "§1.5.2.x responses echo
+// requestNo, mchNo, outTransNo, transType as M"): a refusal naming
+// another request is ErrMalformedResponse,
 // one naming none is not definite; either way the payment's outcome is
 // unknown. WaitFinal waits out such an answer.
 func TestRefusalEchoesRequest(t *testing.T) {

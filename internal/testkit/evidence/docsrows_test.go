@@ -106,6 +106,21 @@ func TestReconNotBeforeReady(t *testing.T) {
 	}
 }
 
+// notificationFake is a fake DECS and a verifier of its notifications.
+func notificationFake(t *testing.T) (*evidencetest.Server, *evidence.NotificationVerifier) {
+	t.Helper()
+	srv, err := evidencetest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	v, err := evidence.NewNotificationVerifier(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithNotifyPublicKey(srv.NotifyPublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, v
+}
+
 // TestNotificationFieldsAsDocumented: en main.md, notification data:
 // "certResult, submitId, siteList, submitTime, ext.userId, ext.province,
 // ext.city, ext.exceptionPages"; ext.attach "will be carried in the ext of
@@ -113,15 +128,7 @@ func TestReconNotBeforeReady(t *testing.T) {
 // 32-character random string" (the fake's nonce).
 func TestNotificationFieldsAsDocumented(t *testing.T) {
 	t.Parallel()
-	srv, err := evidencetest.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	v, err := evidence.NewNotificationVerifier(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithNotifyPublicKey(srv.NotifyPublicKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, v := notificationFake(t)
 	body, hash, sig := srv.Notification(evidence.FuncDaSubmittedApp, map[string]any{
 		"bizAppId": srv.AppID, "daId": "DA1", "bizNo": "B1", "site": "tax", "daStatus": 10, "certResult": 1,
 		"submitId": "S1", "siteList": []string{"tax", "gjj"}, "submitTime": "2023-05-22 10:22:55",
@@ -148,15 +155,7 @@ func TestNotificationFieldsAsDocumented(t *testing.T) {
 // string of digits, is kept), and the handler acknowledges it.
 func TestUnusedCertResultNeverRefuses(t *testing.T) {
 	t.Parallel()
-	srv, err := evidencetest.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	v, err := evidence.NewNotificationVerifier(evidence.WithApp(srv.AppID, srv.AppKey), evidence.WithNotifyPublicKey(srv.NotifyPublicKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, v := notificationFake(t)
 	for _, c := range []struct {
 		value any
 		want  int
